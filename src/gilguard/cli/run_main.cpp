@@ -1,0 +1,64 @@
+#include "gilguard/cli/run_main.hpp"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <exception>
+
+#include "gilguard/cli/commands.hpp"
+#include "gilguard/version.hpp"
+
+namespace gilguard::cli {
+
+int run_main(int argc, char** argv) {
+  // A child that closes its stdin early must not kill gilguard.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{
+      "gilguard: measures how CPython scales with threads, with and without the GIL, and\n"
+      "catches regressions in free-threaded speedup against baselines kept in the repository.\n"
+      "Exit codes: 0 no regression, 1 regression or failed check, 2 usage or tool error."};
+  app.name("gilguard");
+  app.set_version_flag("--version", fmt::format("gilguard {}", k_version));
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  Action action;
+  add_build_command(app, action);
+  add_probe_command(app, action);
+  add_run_command(app, action);
+  add_compare_command(app, action);
+  add_report_command(app, action);
+  add_check_command(app, action);
+  add_baseline_command(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(
+        stderr,
+        "gilguard: error: {}\nRun 'gilguard --help' or 'gilguard COMMAND --help' for usage.\n",
+        e.what());
+    return static_cast<int>(ExitCode::usage);
+  }
+
+  try {
+    if (!action) return static_cast<int>(ExitCode::usage);
+    return static_cast<int>(action());
+  } catch (const Failure& e) {
+    fmt::print(stderr, "gilguard: error: {}\n", e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "gilguard: internal error: {}\nPlease report this as a bug.\n", e.what());
+    return static_cast<int>(ExitCode::usage);
+  }
+}
+
+}  // namespace gilguard::cli

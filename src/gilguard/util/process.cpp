@@ -1,0 +1,312 @@
+#include "gilguard/util/process.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+extern char** environ;
+
+namespace gilguard::util {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A file descriptor closed on scope exit.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : m_fd(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    reset(std::exchange(other.m_fd, -1));
+    return *this;
+  }
+  ~Fd() { reset(); }
+  int get() const { return m_fd; }
+  void reset(int fd = -1) {
+    if (m_fd >= 0) ::close(m_fd);
+    m_fd = fd;
+  }
+
+ private:
+  int m_fd = -1;
+};
+
+Expected<std::array<Fd, 2>> make_pipe() {
+  std::array<int, 2> fds{};
+  if (::pipe2(fds.data(), O_CLOEXEC) != 0)
+    return fail(fmt::format("pipe: {}", std::strerror(errno)));
+  return std::array<Fd, 2>{Fd(fds[0]), Fd(fds[1])};
+}
+
+// Appends what is readable on fd to out; returns false at end of file.
+bool drain(int fd, std::string& out, std::size_t max_bytes) {
+  std::array<char, 65536> buffer{};
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n > 0) {
+      out.append(buffer.data(), static_cast<std::size_t>(n));
+      if (out.size() > max_bytes) out.erase(0, out.size() - max_bytes);
+      continue;
+    }
+    if (n == 0) return false;
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK;
+  }
+}
+
+double seconds(const timeval& tv) {
+  return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+}
+
+std::vector<char*> to_argv(std::vector<std::string>& storage) {
+  std::vector<char*> out;
+  out.reserve(storage.size() + 1);
+  for (auto& s : storage) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace
+
+std::string ProcessResult::describe() const {
+  if (timed_out) return fmt::format("timed out after {:.1f} s and was killed", wall_seconds);
+  if (signal != 0) {
+    const char* name = sigabbrev_np(signal);
+    return fmt::format("killed by signal {} (SIG{})", signal, name != nullptr ? name : "?");
+  }
+  return fmt::format("exit status {}", exit_code);
+}
+
+Environment current_environment() {
+  Environment env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return env;
+}
+
+std::optional<std::filesystem::path> find_on_path(const std::string& program,
+                                                  const Environment& env) {
+  if (program.find('/') != std::string::npos) return std::filesystem::path(program);
+  const auto it = env.find("PATH");
+  const std::string path = it != env.end() ? it->second : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto end = std::min(path.find(':', start), path.size());
+    const std::string dir = end > start ? path.substr(start, end - start) : ".";
+    const std::filesystem::path candidate = std::filesystem::path(dir) / program;
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate)) {
+      return candidate;
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::string tail_lines(const std::string& text, std::size_t max_lines) {
+  std::size_t end = text.size();
+  while (end > 0 && text[end - 1] == '\n') --end;
+  std::size_t pos = end;
+  std::size_t lines = 0;
+  while (pos > 0) {
+    if (text[pos - 1] == '\n' && ++lines == max_lines) break;
+    --pos;
+  }
+  return text.substr(pos, end - pos);
+}
+
+Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const Environment& env,
+                                    const ProcessOptions& options) {
+  if (argv.empty()) return fail("run_process: empty argv");
+  const auto program = find_on_path(argv[0], env);
+  if (!program) return fail(fmt::format("{}: not found on PATH", argv[0]));
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  struct Cleanup {
+    posix_spawn_file_actions_t* a;
+    posix_spawnattr_t* b;
+    ~Cleanup() {
+      posix_spawn_file_actions_destroy(a);
+      posix_spawnattr_destroy(b);
+    }
+  } cleanup{&actions, &attr};
+
+  // Own process group, so a timeout can kill the child and everything it started; default
+  // signal dispositions and an empty mask, whatever gilguard itself has.
+  sigset_t all_signals;
+  sigfillset(&all_signals);
+  sigset_t no_signals;
+  sigemptyset(&no_signals);
+  posix_spawnattr_setsigdefault(&attr, &all_signals);
+  posix_spawnattr_setsigmask(&attr, &no_signals);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+  if (options.working_directory) {
+    posix_spawn_file_actions_addchdir_np(&actions, options.working_directory->c_str());
+  }
+
+  Fd stdin_read;
+  Fd stdin_write;
+  if (options.stdin_data.empty()) {
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  } else {
+    auto p = make_pipe();
+    if (!p) return std::unexpected(p.error());
+    stdin_read = std::move((*p)[0]);
+    stdin_write = std::move((*p)[1]);
+    posix_spawn_file_actions_adddup2(&actions, stdin_read.get(), STDIN_FILENO);
+  }
+
+  std::array<Fd, 2> out_pipe;
+  std::array<Fd, 2> err_pipe;
+  const bool capture_out = !options.stdout_file.has_value();
+  const bool capture_err = !options.stderr_file.has_value();
+  if (capture_out) {
+    auto p = make_pipe();
+    if (!p) return std::unexpected(p.error());
+    out_pipe = std::move(*p);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1].get(), STDOUT_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, options.stdout_file->c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
+  if (capture_err) {
+    auto p = make_pipe();
+    if (!p) return std::unexpected(p.error());
+    err_pipe = std::move(*p);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1].get(), STDERR_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, options.stderr_file->c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+  }
+
+  std::vector<std::string> argv_storage = argv;
+  auto c_argv = to_argv(argv_storage);
+  std::vector<std::string> env_storage;
+  env_storage.reserve(env.size());
+  for (const auto& [key, value] : env) env_storage.push_back(key + "=" + value);
+  auto c_env = to_argv(env_storage);
+
+  const auto started = Clock::now();
+  pid_t pid = 0;
+  const int rc =
+      ::posix_spawn(&pid, program->c_str(), &actions, &attr, c_argv.data(), c_env.data());
+  if (rc != 0)
+    return fail(fmt::format("cannot start {}: {}", program->string(), std::strerror(rc)));
+
+  // The parent keeps only its ends of the pipes.
+  stdin_read.reset();
+  out_pipe[1].reset();
+  err_pipe[1].reset();
+  for (Fd* fd : {&out_pipe[0], &err_pipe[0], &stdin_write}) {
+    if (fd->get() >= 0) ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) | O_NONBLOCK);
+  }
+  // A pidfd lets poll() wake the moment the child exits (Linux 5.3+); without one, poll ticks.
+  Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+
+  ProcessResult result;
+  std::size_t stdin_offset = 0;
+  bool exited = false;
+  int status = 0;
+  rusage usage{};
+  const auto deadline = started + options.timeout;
+  auto kill_group = [pid] { ::kill(-pid, SIGKILL); };
+
+  while (true) {
+    if (!exited) {
+      const pid_t w = ::wait4(pid, &status, WNOHANG, &usage);
+      if (w == pid) {
+        exited = true;
+        // Whatever the child left behind in its group dies with it.
+        kill_group();
+      }
+    }
+    const bool out_open = out_pipe[0].get() >= 0;
+    const bool err_open = err_pipe[0].get() >= 0;
+    if (exited && !out_open && !err_open) break;
+
+    std::vector<pollfd> fds;
+    if (out_open) fds.push_back({out_pipe[0].get(), POLLIN, 0});
+    if (err_open) fds.push_back({err_pipe[0].get(), POLLIN, 0});
+    if (stdin_write.get() >= 0) fds.push_back({stdin_write.get(), POLLOUT, 0});
+    if (!exited && pidfd.get() >= 0) fds.push_back({pidfd.get(), POLLIN, 0});
+
+    int wait_ms = pidfd.get() >= 0 ? -1 : 20;
+    if (options.timeout.count() > 0 && !exited) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) {
+        result.timed_out = true;
+        kill_group();
+        ::wait4(pid, &status, 0, &usage);
+        exited = true;
+        continue;
+      }
+      wait_ms =
+          wait_ms < 0 ? static_cast<int>(left) : std::min<int>(wait_ms, static_cast<int>(left));
+    }
+    if (exited) wait_ms = 1000;  // only pipes left, and the group is already killed
+
+    const int ready = ::poll(fds.data(), fds.size(), wait_ms);
+    if (ready < 0 && errno != EINTR) return fail(fmt::format("poll: {}", std::strerror(errno)));
+    if (ready == 0 && exited) {
+      // Descendants that escaped the group still hold the pipes: stop reading.
+      out_pipe[0].reset();
+      err_pipe[0].reset();
+      continue;
+    }
+    for (const auto& p : fds) {
+      if (p.revents == 0) continue;
+      if (p.fd == out_pipe[0].get() &&
+          !drain(p.fd, result.stdout_text, options.max_capture_bytes)) {
+        out_pipe[0].reset();
+      } else if (p.fd == err_pipe[0].get() &&
+                 !drain(p.fd, result.stderr_text, options.max_capture_bytes)) {
+        err_pipe[0].reset();
+      } else if (p.fd == stdin_write.get()) {
+        if ((p.revents & (POLLERR | POLLHUP)) != 0) {
+          stdin_write.reset();
+          continue;
+        }
+        const ssize_t n = ::write(p.fd, options.stdin_data.data() + stdin_offset,
+                                  options.stdin_data.size() - stdin_offset);
+        if (n > 0) stdin_offset += static_cast<std::size_t>(n);
+        if (n < 0 && errno != EAGAIN && errno != EINTR) stdin_write.reset();
+        if (stdin_offset >= options.stdin_data.size()) stdin_write.reset();
+      }
+    }
+  }
+
+  result.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  result.cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.signal = WTERMSIG(status);
+  }
+  if (result.timed_out) result.signal = SIGKILL;
+  return result;
+}
+
+}  // namespace gilguard::util

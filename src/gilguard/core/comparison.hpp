@@ -1,0 +1,99 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gilguard/core/interpreter.hpp"
+
+namespace gilguard {
+
+// What a metric measures.
+enum class MetricKind {
+  speedup,   // S_f(T) = t_seq / t_par, per flavour and thread count
+  overhead,  // O = t_seq(ft) / t_seq(gil), paired within a round
+};
+
+// Names one compared quantity. Overhead uses flavor ft and threads 1.
+struct MetricId {
+  MetricKind kind = MetricKind::speedup;
+  Flavor flavor = Flavor::ft;
+  int threads = 1;
+
+  friend bool operator==(const MetricId&, const MetricId&) = default;
+  friend auto operator<=>(const MetricId&, const MetricId&) = default;
+};
+
+// "ft-speedup-4", "gil-speedup-2", "ft-overhead": the stable name in JSON files.
+std::string metric_name(const MetricId& id);
+
+// Inverse of metric_name; nullopt for anything else.
+std::optional<MetricId> parse_metric_name(const std::string& name);
+
+// One run's estimate of a metric, on the ratio scale (e.g. speedup 1.87x), with its interval.
+struct Estimate {
+  double value = 0;  // point estimate (Hodges-Lehmann, back-transformed from log scale)
+  double low = 0;    // confidence interval bounds, same scale
+  double high = 0;
+  int rounds = 0;  // measured rounds it rests on
+};
+
+// The per-round values behind an estimate, kept so a later comparison can re-test them.
+struct MetricSamples {
+  MetricId id;
+  std::vector<double> values;  // one per measured round, ratio scale
+};
+
+// Where a baseline entry came from.
+struct Provenance {
+  std::string commit;  // source commit of the measured code
+  std::string date;    // ISO 8601 UTC
+  std::string gilguard_version;
+  std::string gil_version;  // interpreter versions and configure args
+  std::string ft_version;
+  std::string gil_config_args;
+  std::string ft_config_args;
+  std::string cpu_model;
+};
+
+// One run's summary as kept in a baseline: provenance plus one estimate per metric.
+struct BaselineRun {
+  Provenance provenance;
+  std::vector<std::pair<MetricId, Estimate>> metrics;
+
+  // The estimate for id, if this run has it.
+  std::optional<Estimate> find(const MetricId& id) const;
+};
+
+// Verdict values, DESIGN.md "Statistics and the verdict".
+enum class Verdict { pass, regression, improvement, inconclusive, no_baseline };
+
+// "pass", "regression", "improvement", "inconclusive", "no-baseline".
+std::string_view to_string(Verdict verdict);
+std::optional<Verdict> parse_verdict(std::string_view text);
+
+// The comparison of one metric against its baseline history.
+struct MetricComparison {
+  MetricId id;
+  bool gating = true;  // false: information only (GIL speedup, ungated thread counts)
+  Verdict verdict = Verdict::no_baseline;
+  Estimate current;                    // this run
+  std::optional<double> baseline;      // centre of the baseline history
+  std::optional<double> baseline_low;  // run-to-run prediction bounds
+  std::optional<double> baseline_high;
+  std::optional<double> change;  // current.value / baseline - 1
+  int baseline_runs = 0;
+  std::string explanation;  // one sentence: why this verdict
+};
+
+// The whole comparison: per-metric verdicts and the overall one.
+struct Comparison {
+  Verdict overall = Verdict::no_baseline;
+  std::string baseline_key;
+  std::string baseline_path;
+  double threshold = 0.05;
+  std::vector<MetricComparison> metrics;
+  std::vector<std::string> failed_checks;  // from the run: wrong count, crash, GIL enabled
+};
+
+}  // namespace gilguard

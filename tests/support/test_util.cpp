@@ -39,4 +39,11 @@ std::filesystem::path gilguard_binary() { return GILGUARD_BINARY; }
 
 std::filesystem::path data_dir() { return GILGUARD_TEST_DATA_DIR; }
 
+std::optional<Interpreters> find_test_interpreters() {
+  const char* gil = std::getenv("GILGUARD_TEST_PYTHON_GIL");
+  const char* ft = std::getenv("GILGUARD_TEST_PYTHON_FT");
+  if (gil == nullptr || ft == nullptr || *gil == '\0' || *ft == '\0') return std::nullopt;
+  return Interpreters{gil, ft};
+}
+
 }  // namespace gilguard::test

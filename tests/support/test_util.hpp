@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace gilguard::test {
@@ -30,4 +32,27 @@ std::filesystem::path gilguard_binary();
 // tests/data in the source tree.
 std::filesystem::path data_dir();
 
+// The two real interpreters under test, from GILGUARD_TEST_PYTHON_GIL / GILGUARD_TEST_PYTHON_FT.
+struct Interpreters {
+  std::filesystem::path gil;
+  std::filesystem::path ft;
+};
+
+// The interpreters, or nullopt when the variables are unset (callers then GTEST_SKIP, see
+// REQUIRE_INTERPRETERS). Under CI (CI set) missing interpreters are a test failure instead.
+std::optional<Interpreters> find_test_interpreters();
+
 }  // namespace gilguard::test
+
+// Declares `interpreters` in a TEST body, or skips (fails under CI) when they are not available.
+#define REQUIRE_INTERPRETERS(interpreters)                                                  \
+  const auto interpreters##_found = ::gilguard::test::find_test_interpreters();             \
+  if (!interpreters##_found) {                                                              \
+    if (std::getenv("CI") != nullptr) {                                                     \
+      FAIL() << "GILGUARD_TEST_PYTHON_GIL / GILGUARD_TEST_PYTHON_FT are not set under CI";  \
+    }                                                                                       \
+    GTEST_SKIP() << "set GILGUARD_TEST_PYTHON_GIL and GILGUARD_TEST_PYTHON_FT to run this"; \
+  }                                                                                         \
+  const auto& interpreters = *interpreters##_found
+
+namespace gilguard::test {}  // namespace gilguard::test

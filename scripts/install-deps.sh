@@ -14,7 +14,7 @@ packages=(
   make xz-utils libssl-dev zlib1g-dev libffi-dev liblzma-dev libbz2-dev
   libsqlite3-dev libreadline-dev libncurses-dev uuid-dev libgdbm-dev
   # test tooling
-  curl
+  curl jq
 )
 # Node.js with npm (the test tooling) may come from another packager than
 # Debian; ask for Debian's only when no `npm` is on PATH.

@@ -1,0 +1,71 @@
+#include "gilguard/baseline/key.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+namespace gilguard::baseline {
+namespace {
+
+bool is_key_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return std::isalnum(u) != 0 || c == '.' || c == '_' || c == '-';
+}
+
+// Lower case, with anything but [a-z0-9._] replaced by '_' ('-' separates the parts);
+// "unknown" when empty.
+std::string clean_part(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    const char lower = static_cast<char>(std::tolower(u));
+    out += (std::isalnum(u) != 0 && u < 0x80) || c == '.' || c == '_' ? lower : '_';
+  }
+  return out.empty() ? std::string("unknown") : out;
+}
+
+constexpr std::string_view k_key_rules =
+    "a baseline key names the file <key>.json, so it must be 1 to 128 characters from "
+    "A-Z a-z 0-9 '.' '_' '-' and start with a letter or digit";
+
+}  // namespace
+
+KeyParts key_parts(const RunResult& result) {
+  KeyParts parts;
+  parts.os = result.machine.os;
+  parts.arch = result.machine.arch;
+  parts.usable_cpus = result.machine.usable_cpus;
+  parts.gil_python = result.gil.major_minor();
+  parts.ft_python = result.ft.major_minor();
+  parts.workload = result.parameters.workload;
+  parts.range = result.parameters.range;
+  return parts;
+}
+
+std::string make_key(const KeyParts& parts) {
+  std::string python = "py" + clean_part(parts.gil_python);
+  if (parts.ft_python != parts.gil_python) python += "-" + clean_part(parts.ft_python) + "t";
+  std::string key =
+      fmt::format("{}-{}-cpu{}-{}-{}-r{}", clean_part(parts.os), clean_part(parts.arch),
+                  parts.usable_cpus, python, clean_part(parts.workload), parts.range);
+  if (key.size() > k_max_key_length) key.resize(k_max_key_length);
+  return key;
+}
+
+std::string derive_key(const RunResult& result) { return make_key(key_parts(result)); }
+
+Expected<void> validate_key(std::string_view key) {
+  if (key.empty()) return fail(fmt::format("the key is empty; {}", k_key_rules));
+  if (key.size() > k_max_key_length)
+    return fail(fmt::format("the key is {} characters long; {}", key.size(), k_key_rules));
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    if (!is_key_char(key[i]))
+      return fail(fmt::format("'{}' has a character that is not allowed at position {}; {}", key,
+                              i + 1, k_key_rules));
+  }
+  if (std::isalnum(static_cast<unsigned char>(key.front())) == 0)
+    return fail(fmt::format("'{}' does not start with a letter or digit; {}", key, k_key_rules));
+  return {};
+}
+
+}  // namespace gilguard::baseline

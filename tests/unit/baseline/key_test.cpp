@@ -1,0 +1,75 @@
+#include "gilguard/baseline/key.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gilguard::baseline {
+namespace {
+
+RunResult result_on(std::string os, std::string arch, int cpus, std::string gil_version,
+                    std::string ft_version, std::int64_t range) {
+  RunResult result;
+  result.machine.os = std::move(os);
+  result.machine.arch = std::move(arch);
+  result.machine.usable_cpus = cpus;
+  result.gil.version = std::move(gil_version);
+  result.ft.version = std::move(ft_version);
+  result.parameters.workload = "primes";
+  result.parameters.range = range;
+  return result;
+}
+
+TEST(BaselineKey, NamesOsArchCpusPythonAndWorkload) {
+  EXPECT_EQ(derive_key(result_on("linux", "x86_64", 2, "3.13.5", "3.13.5", 1'000'000)),
+            "linux-x86_64-cpu2-py3.13-primes-r1000000");
+  EXPECT_EQ(derive_key(result_on("darwin", "arm64", 8, "3.14.0rc1", "3.14.0", 500)),
+            "darwin-arm64-cpu8-py3.14-primes-r500");
+}
+
+TEST(BaselineKey, DifferentPythonsAreBothNamed) {
+  EXPECT_EQ(derive_key(result_on("linux", "x86_64", 4, "3.13.5", "3.14.0", 1000)),
+            "linux-x86_64-cpu4-py3.13-3.14t-primes-r1000");
+}
+
+TEST(BaselineKey, UnsafeCharactersAreReplacedAndTheResultIsValid) {
+  auto result = result_on("Linux/GNU", "x86 64", 2, "3.13.5", "3.13.5", 1000);
+  result.parameters.workload = "my-load";
+  const std::string key = derive_key(result);
+  EXPECT_EQ(key, "linux_gnu-x86_64-cpu2-py3.13-my_load-r1000");
+  EXPECT_TRUE(validate_key(key).has_value());
+}
+
+TEST(BaselineKey, EmptyPartsBecomeUnknown) {
+  const std::string key = derive_key(result_on("", "", 1, "", "", 10));
+  EXPECT_EQ(key, "unknown-unknown-cpu1-pyunknown-primes-r10");
+  EXPECT_TRUE(validate_key(key).has_value());
+}
+
+TEST(BaselineKey, ValidKeysPass) {
+  EXPECT_TRUE(validate_key("ubuntu-24.04_4cpu").has_value());
+  EXPECT_TRUE(validate_key("a").has_value());
+  EXPECT_TRUE(validate_key(std::string(128, 'k')).has_value());
+}
+
+TEST(BaselineKey, InvalidKeysSayWhatIsAllowed) {
+  const std::string rules =
+      "a baseline key names the file <key>.json, so it must be 1 to 128 characters from A-Z a-z "
+      "0-9 '.' '_' '-' and start with a letter or digit";
+  auto slash = validate_key("runner/label");
+  ASSERT_FALSE(slash.has_value());
+  EXPECT_EQ(slash.error().message,
+            "'runner/label' has a character that is not allowed at position 7; " + rules);
+  auto dots = validate_key("..");
+  ASSERT_FALSE(dots.has_value());
+  EXPECT_EQ(dots.error().message, "'..' does not start with a letter or digit; " + rules);
+  auto empty = validate_key("");
+  ASSERT_FALSE(empty.has_value());
+  EXPECT_EQ(empty.error().message, "the key is empty; " + rules);
+  auto long_key = validate_key(std::string(129, 'k'));
+  ASSERT_FALSE(long_key.has_value());
+  EXPECT_EQ(long_key.error().message, "the key is 129 characters long; " + rules);
+  EXPECT_FALSE(validate_key("a b").has_value());
+  EXPECT_FALSE(validate_key("-dash").has_value());
+}
+
+}  // namespace
+}  // namespace gilguard::baseline

@@ -1,0 +1,213 @@
+#include "gilguard/baseline/store.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "gilguard/baseline/codec.hpp"
+#include "support/test_util.hpp"
+#include "unit/baseline/baseline_samples.hpp"
+
+namespace gilguard::baseline {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Names of the files in dir, hidden ones included.
+std::vector<std::string> file_names(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST(BaselineStore, SaveThenLoadRoundTrips) {
+  test::TempDir dir;
+  const Baseline baseline = testdata::sample_baseline(2);
+  auto path = save(dir.path() / "baselines", baseline);
+  ASSERT_TRUE(path.has_value()) << path.error().message;
+  EXPECT_EQ(*path, dir.path() / "baselines" / (std::string(testdata::k_key) + ".json"));
+  EXPECT_EQ(test::read_file(*path), to_json_text(baseline));
+
+  auto loaded = load(dir.path() / "baselines", testdata::k_key);
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  ASSERT_TRUE(loaded->has_value());
+  EXPECT_EQ(to_json_text(**loaded), to_json_text(baseline));
+  EXPECT_EQ(file_names(dir.path() / "baselines"),
+            std::vector<std::string>{std::string(testdata::k_key) + ".json"});
+}
+
+TEST(BaselineStore, MissingBaselineIsNotAnError) {
+  test::TempDir dir;
+  auto loaded = load(dir.path() / "nowhere", "some-key");
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  EXPECT_FALSE(loaded->has_value());
+}
+
+TEST(BaselineStore, CorruptFileNamesPathLineAndColumn) {
+  test::TempDir dir;
+  const fs::path file = dir.path() / "k.json";
+  const std::string text = "{\n  \"schema_version\": 1,\n  \"key\": \"k\"\n  \"runs\": []\n}\n";
+  test::write_file(file, text);
+  auto loaded = load(dir.path(), "k");
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().message,
+            "baseline file " + file.string() + ": line 4, column 3: syntax error");
+  EXPECT_EQ(test::read_file(file), text);
+}
+
+TEST(BaselineStore, MissingFieldNamesFileAndPath) {
+  test::TempDir dir;
+  Baseline baseline = testdata::sample_baseline(3);
+  auto path = save(dir.path(), baseline);
+  ASSERT_TRUE(path.has_value());
+  std::string text = test::read_file(*path);
+  // Drop runs[2]'s ft-speedup-2 "low" line.
+  std::size_t at = 0;
+  for (int i = 0; i < 3; ++i) at = text.find("\"ft-speedup-2\"", at + 1);
+  const auto low = text.find("\"low\"", at);
+  text.erase(low, text.find('\n', low) - low + 1);
+  test::write_file(*path, text);
+  auto loaded = load(dir.path(), testdata::k_key);
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().message,
+            "baseline file " + path->string() + ": runs[2].metrics.ft-speedup-2.low: missing");
+}
+
+TEST(BaselineStore, UnknownSchemaVersionNamesFile) {
+  test::TempDir dir;
+  const fs::path file = dir.path() / "k.json";
+  test::write_file(file, "{\"schema_version\": 7, \"key\": \"k\"}");
+  auto loaded = load(dir.path(), "k");
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().message,
+            "baseline file " + file.string() +
+                ": schema_version: unsupported version 7; this gilguard reads schema_version 1 "
+                "only. Use the gilguard release that wrote the file, or replace it with "
+                "'gilguard baseline update RESULTS --reset'");
+}
+
+TEST(BaselineStore, FileForAnotherKey) {
+  test::TempDir dir;
+  Baseline baseline = testdata::sample_baseline(1);
+  auto path = save(dir.path(), baseline);
+  ASSERT_TRUE(path.has_value());
+  fs::rename(*path, dir.path() / "runner-label.json");
+  auto loaded = load(dir.path(), "runner-label");
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().message,
+            "baseline file " + (dir.path() / "runner-label.json").string() +
+                ": its \"key\" is 'linux-x86_64-cpu2-py3.13-primes-r1000000', but the file name "
+                "says 'runner-label'. Rename the file to "
+                "linux-x86_64-cpu2-py3.13-primes-r1000000.json, or correct its \"key\" field");
+}
+
+TEST(BaselineStore, ListSortsByKeyAndSkipsHiddenFiles) {
+  test::TempDir dir;
+  Baseline b = testdata::sample_baseline(1);
+  b.key = "zeta";
+  ASSERT_TRUE(save(dir.path(), b).has_value());
+  b.key = "alpha";
+  ASSERT_TRUE(save(dir.path(), b).has_value());
+  test::write_file(dir.path() / ".alpha.json.tmp-abc123", "{half a fi");
+  test::write_file(dir.path() / "README.md", "not a baseline");
+  auto all = list(dir.path());
+  ASSERT_TRUE(all.has_value()) << all.error().message;
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].key, "alpha");
+  EXPECT_EQ((*all)[1].key, "zeta");
+
+  auto none = list(dir.path() / "missing");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+}
+
+TEST(BaselineStore, ListReportsABadFile) {
+  test::TempDir dir;
+  test::write_file(dir.path() / "bad.json", "[");
+  auto all = list(dir.path());
+  ASSERT_FALSE(all.has_value());
+  EXPECT_EQ(all.error().message, "baseline file " + (dir.path() / "bad.json").string() +
+                                     ": line 1, column 2: the text ends before the JSON "
+                                     "document does");
+}
+
+TEST(BaselineStore, InvalidKeyIsRefused) {
+  test::TempDir dir;
+  Baseline b = testdata::sample_baseline(1);
+  b.key = "../outside";
+  EXPECT_FALSE(save(dir.path(), b).has_value());
+  EXPECT_FALSE(load(dir.path(), "../outside").has_value());
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+// A baseline far bigger than the old one, so the write is cut off partway.
+Baseline big_baseline() {
+  Baseline b = testdata::sample_baseline(10);
+  for (auto& run : b.runs) run.summary.provenance.cpu_model = std::string(4096, 'x');
+  return b;
+}
+
+// In a death test's child: saves big_baseline() with files limited to 1000 bytes. With SIGXFSZ
+// at its default the process dies mid-write; ignored, the write fails with EFBIG and the child
+// prints the error and exits 3.
+void save_with_file_size_limit(const fs::path& dir, void (*on_sigxfsz)(int)) {
+  std::signal(SIGXFSZ, on_sigxfsz);
+  const rlimit limit{1000, 1000};
+  ::setrlimit(RLIMIT_FSIZE, &limit);
+  auto saved = save(dir, big_baseline());
+  if (saved) std::_Exit(1);
+  std::fprintf(stderr, "%s\n", saved.error().message.c_str());
+  std::_Exit(3);
+}
+
+// Simulated crash: the writer process is killed (SIGXFSZ from a file size limit) in the middle
+// of writing the new baseline. The old file must be intact; at worst a hidden temporary file is
+// left, which load and list ignore.
+TEST(BaselineStoreDeathTest, CrashMidWriteLeavesTheOldFileIntact) {
+  // "fast": the child is a fork sharing this test's temporary directory.
+  GTEST_FLAG_SET(death_test_style, "fast");
+  test::TempDir dir;
+  const Baseline old = testdata::sample_baseline(1);
+  auto path = save(dir.path(), old);
+  ASSERT_TRUE(path.has_value());
+  const std::string old_text = test::read_file(*path);
+
+  EXPECT_EXIT(save_with_file_size_limit(dir.path(), SIG_DFL), testing::KilledBySignal(SIGXFSZ), "");
+
+  EXPECT_EQ(test::read_file(*path), old_text);
+  auto loaded = load(dir.path(), testdata::k_key);
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  ASSERT_TRUE(loaded->has_value());
+  EXPECT_EQ((*loaded)->runs.size(), 1u);
+  auto all = list(dir.path());
+  ASSERT_TRUE(all.has_value()) << all.error().message;
+  EXPECT_EQ(all->size(), 1u);
+  // The crash left its partial temporary file (hidden, beside the target), nothing else.
+  const auto names = file_names(dir.path());
+  ASSERT_EQ(names.size(), 2u);
+  EXPECT_EQ(names[0].rfind("." + std::string(testdata::k_key) + ".json.tmp-", 0), 0u) << names[0];
+  EXPECT_EQ(fs::file_size(dir.path() / names[0]), 1000u);
+}
+
+// A write that fails (EFBIG) without killing the process: an error, the old file intact and no
+// temporary file left behind.
+TEST(BaselineStoreDeathTest, FailedWriteCleansUpAndKeepsTheOldFile) {
+  // "fast": the child is a fork sharing this test's temporary directory.
+  GTEST_FLAG_SET(death_test_style, "fast");
+  test::TempDir dir;
+  auto path = save(dir.path(), testdata::sample_baseline(1));
+  ASSERT_TRUE(path.has_value());
+  const std::string old_text = test::read_file(*path);
+
+  EXPECT_EXIT(save_with_file_size_limit(dir.path(), SIG_IGN), testing::ExitedWithCode(3),
+              "cannot write .*\\(write failed: File too large\\)");
+
+  EXPECT_EQ(test::read_file(*path), old_text);
+  EXPECT_EQ(file_names(dir.path()), std::vector<std::string>{fs::path(*path).filename()});
+}
+
+}  // namespace
+}  // namespace gilguard::baseline

@@ -1,14 +1,197 @@
-#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
+#include <memory>
+
+#include "gilguard/baseline/results_codec.hpp"
+#include "gilguard/bench/workload.hpp"
 #include "gilguard/cli/commands.hpp"
+#include "gilguard/cli/run_options.hpp"
+#include "gilguard/report/run_table.hpp"
+#include "gilguard/util/files.hpp"
 
 namespace gilguard::cli {
+namespace {
 
-// Placeholder until the command is implemented: it is listed, and says so when run.
+constexpr const char* k_default_output = "gilguard-results.json";
+constexpr int k_max_rounds = 10'000;
+constexpr double k_max_time_budget = 86'400;
+
+std::string trim(std::string_view text) {
+  const auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return {};
+  const auto end = text.find_last_not_of(" \t");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+// A whole number in [min, max], or nullopt.
+template <typename T>
+std::optional<T> parse_integer(std::string_view text, T min, T max) {
+  const auto trimmed = trim(text);
+  T value{};
+  const auto* end = trimmed.data() + trimmed.size();
+  const auto [ptr, ec] = std::from_chars(trimmed.data(), end, value);
+  if (trimmed.empty() || ec != std::errc{} || ptr != end || value < min || value > max)
+    return std::nullopt;
+  return value;
+}
+
+std::vector<int> parse_threads(const std::string& text) {
+  if (trim(text) == "auto") return {};
+  std::vector<int> counts;
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = text.find(',', start);
+    const auto item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto count = parse_integer<int>(item, 1, bench::k_max_threads);
+    if (!count)
+      throw usage_error(fmt::format(
+          "--threads {}: '{}' is not a thread count from 1 to {}; pass a comma-separated list "
+          "such as --threads 1,2,4, or --threads auto (1, the powers of two up to the usable "
+          "CPUs, and the usable CPU count)",
+          text, trim(item), bench::k_max_threads));
+    counts.push_back(*count);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return counts;
+}
+
+}  // namespace
+
+void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_required) {
+  auto* gil = command.add_option("--gil", options.gil,
+                                 "The standard CPython build (with the GIL): a path, or a name "
+                                 "looked up on PATH such as python3.13");
+  auto* ft = command.add_option("--ft", options.ft,
+                                "The free-threaded CPython build (--disable-gil): a path, or a "
+                                "name looked up on PATH such as python3.13t");
+  if (interpreters_required) {
+    gil->required();
+    ft->required();
+  }
+  command
+      .add_option("--threads", options.threads,
+                  "Thread counts to measure: a comma-separated list such as 1,2,4, or 'auto' for "
+                  "1, the powers of two up to the usable CPUs, and the usable CPU count. Counts "
+                  "above the usable CPUs are measured but never gated")
+      ->capture_default_str();
+  command.add_option("--range", options.range,
+                     fmt::format("Count the primes in [1, N) (default {}; {} to {})",
+                                 bench::k_default_range, bench::k_min_range, bench::k_max_range));
+  command.add_option("--rounds", options.rounds,
+                     fmt::format("Measured rounds after the warm-up round (default {}); each "
+                                 "round runs every cell once in a fresh random order",
+                                 bench::k_default_rounds));
+  command.add_option("--time-budget", options.time_budget,
+                     "Instead of --rounds: keep adding rounds while the next one is expected to "
+                     "end within this many seconds from the start (warm-up included; at least one "
+                     "measured round)");
+  command.add_option("--seed", options.seed,
+                     "Seed of the random round orders (default: random; always recorded in the "
+                     "results, so a run can be repeated in the same order)");
+}
+
+bench::RunRequest to_run_request(const RunOptions& options) {
+  bench::RunRequest request;
+  request.gil_python = options.gil;
+  request.ft_python = options.ft;
+  request.threads = parse_threads(options.threads);
+  if (!options.range.empty()) {
+    const auto range =
+        parse_integer<std::int64_t>(options.range, bench::k_min_range, bench::k_max_range);
+    if (!range)
+      throw usage_error(fmt::format(
+          "--range {}: pass a whole number from {} to {} (primes are counted in [1, N); the "
+          "default is {})",
+          options.range, bench::k_min_range, bench::k_max_range, bench::k_default_range));
+    request.range = *range;
+  }
+  if (!options.rounds.empty() && !options.time_budget.empty())
+    throw usage_error(
+        "--rounds and --time-budget were both given: pass one of them (a fixed number of "
+        "measured rounds, or seconds for the whole run)");
+  if (!options.rounds.empty()) {
+    const auto rounds = parse_integer<int>(options.rounds, 1, k_max_rounds);
+    if (!rounds)
+      throw usage_error(fmt::format(
+          "--rounds {}: pass a whole number of measured rounds from 1 to {} (the default is {})",
+          options.rounds, k_max_rounds, bench::k_default_rounds));
+    request.rounds = *rounds;
+  }
+  if (!options.time_budget.empty()) {
+    double seconds = 0;
+    const auto text = trim(options.time_budget);
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() ||
+        !std::isfinite(seconds) || seconds <= 0 || seconds > k_max_time_budget)
+      throw usage_error(fmt::format(
+          "--time-budget {}: pass a number of seconds greater than 0 and at most {:.0f}, such as "
+          "--time-budget 120",
+          options.time_budget, k_max_time_budget));
+    request.time_budget = seconds;
+  }
+  if (!options.seed.empty()) {
+    const auto seed = parse_integer<std::uint64_t>(options.seed, 0, UINT64_MAX);
+    if (!seed)
+      throw usage_error(fmt::format(
+          "--seed {}: pass a whole number from 0 to {} (or leave it out for a random seed)",
+          options.seed, UINT64_MAX));
+    request.seed = *seed;
+  }
+  return request;
+}
+
+void print_progress(const bench::RoundProgress& progress) {
+  std::string left;
+  if (progress.seconds_left) left = fmt::format(", ~{:.0f} s left", *progress.seconds_left);
+  if (progress.round == 0)
+    fmt::print(stderr, "gilguard: warm-up round (not measured){}\n", left);
+  else if (progress.planned_rounds > 0)
+    fmt::print(stderr, "gilguard: round {} of {}{}\n", progress.round, progress.planned_rounds,
+               left);
+  else
+    fmt::print(stderr, "gilguard: round {} (time budget {:.0f} s){}\n", progress.round,
+               progress.time_budget, left);
+}
+
 void add_run_command(CLI::App& app, Action& action) {
-  auto* sub = app.add_subcommand("run", "(not implemented yet)");
-  sub->callback([&action] {
-    action = []() -> ExitCode { throw usage_error("'gilguard run' is not implemented yet"); };
+  auto* sub = app.add_subcommand(
+      "run",
+      "Run the prime-counting benchmark on a GIL and a free-threaded interpreter: a warm-up\n"
+      "round, then rounds that run every (interpreter, thread count) cell once in a fresh\n"
+      "process, in a fresh random order. Writes the results JSON, prints a table on stdout and\n"
+      "progress on stderr. Exit 1 when a check fails (wrong prime count, crashed or hung child,\n"
+      "GIL enabled in the free-threaded run, interpreters of the wrong kind); the results are\n"
+      "written anyway. Exit 2 for bad options.");
+  auto options = std::make_shared<RunOptions>();
+  auto output = std::make_shared<std::string>(k_default_output);
+  add_run_options(*sub, *options, true);
+  sub->add_option("--output", *output, "Where to write the results JSON (replaced atomically)")
+      ->capture_default_str();
+  sub->callback([&action, options, output] {
+    action = [options, output]() -> ExitCode {
+      const auto request = to_run_request(*options);
+      bench::RunHooks hooks;
+      hooks.progress = print_progress;
+      const auto result = bench::run_benchmark(request, hooks);
+
+      value_or_throw(util::write_file_atomic(*output, baseline::results_to_json_text(result)),
+                     fmt::format("writing the results to {}", *output));
+      report::RunTableOptions table;
+      for (const int t : result.parameters.threads)
+        if (const auto bound = bench::split_speedup_bound(result.parameters.range, t))
+          table.split_bound[t] = *bound;
+      fmt::print("{}", report::render_run_table(result, table));
+      fmt::print(stderr, "gilguard: results written to {}\n", *output);
+      if (result.failures.empty()) return ExitCode::ok;
+      for (const auto& failure : result.failures)
+        fmt::print(stderr, "gilguard: check failed: {}\n", failure.message);
+      return ExitCode::regression;
+    };
   });
 }
 

@@ -1,0 +1,250 @@
+#include "gilguard/baseline/results_codec.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+#include <limits>
+
+#include "gilguard/baseline/facts_codec.hpp"
+#include "gilguard/baseline/json_node.hpp"
+#include "gilguard/baseline/json_text.hpp"
+
+namespace gilguard::baseline {
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::int64_t k_max_int = std::numeric_limits<std::int64_t>::max();
+
+json::array numbers(const auto& values) {
+  json::array out;
+  for (const double v : values) out.emplace_back(v);
+  return out;
+}
+
+json::array strings(const std::vector<std::string>& values) {
+  json::array out;
+  for (const auto& v : values) out.emplace_back(v);
+  return out;
+}
+
+void put_cell(json::object& out, const Cell& cell) {
+  out["flavor"] = to_string(cell.flavor);
+  out["threads"] = cell.threads;
+  out["gated"] = cell.gated;
+}
+
+json::object machine_json(const MachineFacts& m) {
+  return {{"cpu_model", m.cpu_model},
+          {"logical_cpus", m.logical_cpus},
+          {"usable_cpus", m.usable_cpus},
+          {"os", m.os},
+          {"arch", m.arch},
+          {"kernel", m.kernel},
+          {"load_start", numbers(m.load_start)},
+          {"load_end", numbers(m.load_end)}};
+}
+
+json::object parameters_json(const RunParameters& p) {
+  json::array threads;
+  for (const int t : p.threads) threads.emplace_back(t);
+  return {{"workload", p.workload},
+          {"range", p.range},
+          {"threads", threads},
+          {"rounds", p.rounds},
+          {"time_budget", p.time_budget},
+          {"seed", p.seed},
+          {"expected_count", p.expected_count}};
+}
+
+json::object sample_json(const Sample& s) {
+  json::object out;
+  out["round"] = s.round;
+  out["position"] = s.position;
+  put_cell(out, s.cell);
+  out["seq_first"] = s.seq_first;
+  out["ok"] = s.ok;
+  out["t_seq"] = s.t_seq;
+  out["t_par"] = s.t_par;
+  out["thread_times"] = numbers(s.thread_times);
+  out["count_seq"] = s.count_seq;
+  out["count_par"] = s.count_par;
+  out["gil_enabled"] = s.gil_enabled ? json::value(*s.gil_enabled) : json::value(nullptr);
+  out["warnings"] = strings(s.warnings);
+  out["failure"] = s.failure;
+  out["wall_seconds"] = s.wall_seconds;
+  return out;
+}
+
+json::object summary_json(const CellSummary& s) {
+  json::object out;
+  put_cell(out, s.cell);
+  out["rounds"] = s.rounds;
+  out["median_speedup"] = s.median_speedup;
+  out["efficiency"] = s.efficiency;
+  out["load_imbalance"] = s.load_imbalance;
+  out["median_t_seq"] = s.median_t_seq;
+  out["median_t_par"] = s.median_t_par;
+  return out;
+}
+
+Cell read_cell(const Node& node) {
+  Cell cell;
+  const auto flavor = node.field("flavor");
+  const auto parsed = parse_flavor(flavor.as_string());
+  if (!parsed) flavor.reject("expected \"gil\" or \"ft\"");
+  cell.flavor = *parsed;
+  cell.threads = static_cast<int>(node.field("threads").as_integer(1, 1 << 20));
+  cell.gated = node.field("gated").as_bool();
+  return cell;
+}
+
+std::vector<double> read_numbers(const Node& node) {
+  std::vector<double> out;
+  for (const auto& e : node.elements()) out.push_back(e.as_number());
+  return out;
+}
+
+std::array<double, 3> read_load(const Node& node) {
+  const auto values = read_numbers(node);
+  if (values.size() != 3) node.reject("expected 3 numbers (1, 5 and 15 minute load averages)");
+  return {values[0], values[1], values[2]};
+}
+
+MachineFacts read_machine(const Node& node) {
+  MachineFacts m;
+  m.cpu_model = node.field("cpu_model").as_string();
+  m.logical_cpus = static_cast<int>(node.field("logical_cpus").as_integer(0, 1 << 20));
+  m.usable_cpus = static_cast<int>(node.field("usable_cpus").as_integer(0, 1 << 20));
+  m.os = node.field("os").as_string();
+  m.arch = node.field("arch").as_string();
+  m.kernel = node.field("kernel").as_string();
+  m.load_start = read_load(node.field("load_start"));
+  m.load_end = read_load(node.field("load_end"));
+  return m;
+}
+
+InterpreterFacts read_facts(const Node& node) {
+  auto facts = facts_from_json(node.value());
+  if (!facts) throw FieldError(fmt::format("{}: {}", node.where(), facts.error().message));
+  return *facts;
+}
+
+std::uint64_t read_seed(const Node& node) {
+  if (node.value().is_uint64()) return node.value().get_uint64();
+  return static_cast<std::uint64_t>(node.as_integer(0, k_max_int));
+}
+
+RunParameters read_parameters(const Node& node) {
+  RunParameters p;
+  p.workload = node.field("workload").as_string();
+  p.range = node.field("range").as_integer(0, k_max_int);
+  for (const auto& t : node.field("threads").elements())
+    p.threads.push_back(static_cast<int>(t.as_integer(1, 1 << 20)));
+  p.rounds = static_cast<int>(node.field("rounds").as_integer(0, 1 << 30));
+  p.time_budget = node.field("time_budget").as_number();
+  p.seed = read_seed(node.field("seed"));
+  p.expected_count = node.field("expected_count").as_integer(0, k_max_int);
+  return p;
+}
+
+Sample read_sample(const Node& node) {
+  Sample s;
+  s.round = static_cast<int>(node.field("round").as_integer(0, 1 << 30));
+  s.position = static_cast<int>(node.field("position").as_integer(0, 1 << 30));
+  s.cell = read_cell(node);
+  s.seq_first = node.field("seq_first").as_bool();
+  s.ok = node.field("ok").as_bool();
+  s.t_seq = node.field("t_seq").as_number();
+  s.t_par = node.field("t_par").as_number();
+  s.thread_times = read_numbers(node.field("thread_times"));
+  s.count_seq = node.field("count_seq").as_integer(0, k_max_int);
+  s.count_par = node.field("count_par").as_integer(0, k_max_int);
+  const auto gil = node.field("gil_enabled");
+  if (!gil.value().is_null()) s.gil_enabled = gil.as_bool();
+  for (const auto& w : node.field("warnings").elements()) s.warnings.push_back(w.as_string());
+  s.failure = node.field("failure").as_string();
+  s.wall_seconds = node.field("wall_seconds").as_number();
+  return s;
+}
+
+CellSummary read_summary(const Node& node) {
+  CellSummary s;
+  s.cell = read_cell(node);
+  s.rounds = static_cast<int>(node.field("rounds").as_integer(0, 1 << 30));
+  s.median_speedup = node.field("median_speedup").as_number();
+  s.efficiency = node.field("efficiency").as_number();
+  s.load_imbalance = node.field("load_imbalance").as_number();
+  s.median_t_seq = node.field("median_t_seq").as_number();
+  s.median_t_par = node.field("median_t_par").as_number();
+  return s;
+}
+
+}  // namespace
+
+json::value to_json(const RunResult& result) {
+  json::array samples;
+  for (const auto& s : result.samples) samples.emplace_back(sample_json(s));
+  json::array summaries;
+  for (const auto& s : result.summaries) summaries.emplace_back(summary_json(s));
+  json::array failures;
+  for (const auto& f : result.failures)
+    failures.emplace_back(json::object{{"kind", f.kind}, {"message", f.message}});
+  json::object out;
+  out["schema_version"] = result.schema_version;
+  out["gilguard_version"] = result.gilguard_version;
+  out["started_at"] = result.started_at;
+  out["source_commit"] = result.source_commit;
+  out["machine"] = machine_json(result.machine);
+  out["interpreters"] =
+      json::object{{"gil", baseline::to_json(result.gil)}, {"ft", baseline::to_json(result.ft)}};
+  out["parameters"] = parameters_json(result.parameters);
+  out["ft_overhead"] = result.ft_overhead;
+  out["failures"] = std::move(failures);
+  out["summaries"] = std::move(summaries);
+  out["samples"] = std::move(samples);
+  return out;
+}
+
+std::string results_to_json_text(const RunResult& result) {
+  return to_pretty_json(to_json(result));
+}
+
+Expected<RunResult> results_from_json(const json::value& value) {
+  try {
+    const Node root(value, "");
+    RunResult result;
+    const auto version = root.field("schema_version");
+    result.schema_version = static_cast<int>(version.as_integer(0, 1 << 30));
+    if (result.schema_version != k_results_schema_version)
+      version.reject(fmt::format(
+          "this gilguard reads results with schema_version {}, not {}; rerun 'gilguard run' "
+          "with this version, or use the gilguard that wrote the file",
+          k_results_schema_version, result.schema_version));
+    result.gilguard_version = root.field("gilguard_version").as_string();
+    result.started_at = root.field("started_at").as_string();
+    result.source_commit = root.field("source_commit").as_string();
+    result.machine = read_machine(root.field("machine"));
+    const auto interpreters = root.field("interpreters");
+    result.gil = read_facts(interpreters.field("gil"));
+    result.ft = read_facts(interpreters.field("ft"));
+    result.parameters = read_parameters(root.field("parameters"));
+    result.ft_overhead = root.field("ft_overhead").as_number();
+    for (const auto& f : root.field("failures").elements())
+      result.failures.push_back({f.field("kind").as_string(), f.field("message").as_string()});
+    for (const auto& s : root.field("summaries").elements())
+      result.summaries.push_back(read_summary(s));
+    for (const auto& s : root.field("samples").elements()) result.samples.push_back(read_sample(s));
+    return result;
+  } catch (const FieldError& e) {
+    return fail(e.what());
+  }
+}
+
+Expected<RunResult> results_from_json_text(std::string_view text) {
+  auto parsed = parse_json(text);
+  if (!parsed) return std::unexpected(parsed.error());
+  return results_from_json(*parsed);
+}
+
+}  // namespace gilguard::baseline

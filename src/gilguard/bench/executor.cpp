@@ -1,0 +1,115 @@
+#include "gilguard/bench/executor.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "gilguard/baseline/child_codec.hpp"
+#include "gilguard/bench/workload.hpp"
+
+namespace gilguard::bench {
+namespace {
+
+constexpr std::size_t k_stderr_tail_lines = 20;
+constexpr std::size_t k_max_capture_bytes = 1024 * 1024;
+
+std::string stderr_suffix(const std::string& stderr_text) {
+  const auto tail = util::tail_lines(stderr_text, k_stderr_tail_lines);
+  if (tail.find_first_not_of(" \t\r\n") == std::string::npos) return "; stderr was empty";
+  return fmt::format("; last lines of stderr:\n{}", tail);
+}
+
+}  // namespace
+
+bool is_timeout(const Sample& sample) {
+  return !sample.ok && sample.failure.starts_with(k_timeout_prefix);
+}
+
+util::Environment child_environment(const util::Environment& parent) {
+  util::Environment env;
+  for (const auto name : k_child_environment_allow_list) {
+    const auto it = parent.find(std::string(name));
+    if (it != parent.end()) env.emplace(it->first, it->second);
+  }
+  return env;
+}
+
+std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor flavor,
+                                    const ChildRequest& request,
+                                    const std::optional<std::string>& gil_override) {
+  std::vector<std::string> argv{python.string(), "-I"};
+  if (gil_override && flavor == Flavor::ft) {
+    argv.emplace_back("-X");
+    argv.push_back("gil=" + *gil_override);
+  }
+  argv.emplace_back("-c");
+  argv.emplace_back(workload_script());
+  argv.push_back(std::to_string(request.range));
+  argv.push_back(std::to_string(request.threads));
+  argv.emplace_back(request.seq_first ? "1" : "0");
+  return argv;
+}
+
+ProcessExecutor::ProcessExecutor(std::filesystem::path gil_python, std::filesystem::path ft_python,
+                                 const util::Environment& parent_environment)
+    : m_gil_python(std::move(gil_python)),
+      m_ft_python(std::move(ft_python)),
+      m_environment(child_environment(parent_environment)) {
+  if (const auto it = m_environment.find("PYTHON_GIL"); it != m_environment.end())
+    m_gil_override = it->second;
+}
+
+Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
+  Sample sample;
+  sample.cell = cell;
+  sample.seq_first = request.seq_first;
+  const auto& python = cell.flavor == Flavor::gil ? m_gil_python : m_ft_python;
+
+  util::ProcessOptions options;
+  options.timeout = request.timeout;
+  options.max_capture_bytes = k_max_capture_bytes;
+  const auto result = util::run_process(child_argv(python, cell.flavor, request, m_gil_override),
+                                        m_environment, options);
+  if (!result) {
+    sample.failure = fmt::format("could not start {}: {}", python.string(), result.error().message);
+    return sample;
+  }
+  sample.wall_seconds = result->wall_seconds;
+  if (result->timed_out) {
+    sample.failure =
+        fmt::format("{} after {:.1f} s and was killed with its process group{}", k_timeout_prefix,
+                    result->wall_seconds, stderr_suffix(result->stderr_text));
+    return sample;
+  }
+  if (!result->success()) {
+    sample.failure = fmt::format("the interpreter ended with {}{}", result->describe(),
+                                 stderr_suffix(result->stderr_text));
+    return sample;
+  }
+  auto report = baseline::decode_child_report(result->stdout_text);
+  if (!report) {
+    sample.failure = fmt::format("the workload's output could not be read ({}){}",
+                                 report.error().message, stderr_suffix(result->stderr_text));
+    return sample;
+  }
+  if (report->range != request.range || report->threads != request.threads) {
+    sample.failure = fmt::format(
+        "the workload reported range {} with {} threads, but range {} with {} threads was asked "
+        "for",
+        report->range, report->threads, request.range, request.threads);
+    return sample;
+  }
+  sample.ok = true;
+  sample.seq_first = report->seq_first;
+  sample.t_seq = report->t_seq;
+  sample.t_par = report->t_par;
+  sample.thread_times = std::move(report->thread_times);
+  sample.count_seq = report->count_seq;
+  sample.count_par = report->count_par;
+  sample.gil_enabled = report->gil_enabled;
+  sample.warnings = std::move(report->warnings);
+  return sample;
+}
+
+}  // namespace gilguard::bench

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gilguard/core/run_result.hpp"
+#include "gilguard/util/process.hpp"
+
+namespace gilguard::bench {
+
+// What one child process is asked to do.
+struct ChildRequest {
+  std::int64_t range = 0;
+  int threads = 1;
+  bool seq_first = true;
+  std::chrono::milliseconds timeout{0};  // zero: no limit
+};
+
+// Failure texts of samples whose child ran out of time start with this (see is_timeout).
+inline constexpr std::string_view k_timeout_prefix = "timed out";
+
+// True when a failed sample's child was killed for running over its timeout.
+bool is_timeout(const Sample& sample);
+
+// Runs one cell once, in a fresh process or a fake. Implementations never throw for a child
+// that crashes, hangs or prints garbage: they return a Sample with ok = false and the reason.
+// The scheduler fills in round and position.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // One measurement of `cell` as `request` describes.
+  virtual Sample execute(const Cell& cell, const ChildRequest& request) = 0;
+};
+
+// The environment variables a child may inherit from gilguard; nothing else ever reaches it
+// (no GITHUB_TOKEN, ACTIONS_* or other secrets).
+inline constexpr std::string_view k_child_environment_allow_list[] = {
+    "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHON_GIL"};
+
+// The allow-listed subset of `parent`.
+util::Environment child_environment(const util::Environment& parent);
+
+// The argv of one workload child: PYTHON -I [-X gil=V] -c SCRIPT RANGE THREADS SEQ_FIRST.
+// `gil_override` is gilguard's own PYTHON_GIL: -I makes Python ignore PYTHON_* variables, so it
+// is passed on as -X gil=V (free-threaded flavour only; a GIL build rejects gil=0).
+std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor flavor,
+                                    const ChildRequest& request,
+                                    const std::optional<std::string>& gil_override);
+
+// Runs the embedded workload in real interpreter processes through util::run_process.
+class ProcessExecutor : public Executor {
+ public:
+  // `parent_environment` is normally util::current_environment(); only its allow-listed part
+  // is passed on.
+  ProcessExecutor(std::filesystem::path gil_python, std::filesystem::path ft_python,
+                  const util::Environment& parent_environment);
+
+  Sample execute(const Cell& cell, const ChildRequest& request) override;
+
+  // The exact environment every child gets.
+  const util::Environment& environment() const { return m_environment; }
+
+ private:
+  std::filesystem::path m_gil_python;
+  std::filesystem::path m_ft_python;
+  util::Environment m_environment;
+  std::optional<std::string> m_gil_override;
+};
+
+}  // namespace gilguard::bench

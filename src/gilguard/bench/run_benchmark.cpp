@@ -1,0 +1,154 @@
+#include "gilguard/bench/run_benchmark.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <random>
+
+#include "gilguard/bench/checks.hpp"
+#include "gilguard/bench/summary.hpp"
+#include "gilguard/python/probe.hpp"
+#include "gilguard/util/machine.hpp"
+#include "gilguard/version.hpp"
+
+namespace gilguard::bench {
+namespace {
+
+std::string utc_now_iso8601() {
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now);
+}
+
+// A fresh seed below 2^53, so that it survives JSON readers that hold numbers as doubles.
+std::uint64_t random_seed() {
+  std::random_device device;
+  const std::uint64_t high = device();
+  const std::uint64_t low = device();
+  return ((high << 32) | low) & ((std::uint64_t{1} << 53) - 1);
+}
+
+void validate(const RunRequest& request, const std::vector<int>& threads) {
+  if (request.range < k_min_range || request.range > k_max_range)
+    throw usage_error(fmt::format(
+        "range {} is out of bounds: pass --range with an integer from {} to {} (the default is {})",
+        request.range, k_min_range, k_max_range, k_default_range));
+  for (const int t : threads)
+    if (t < 1 || t > k_max_threads)
+      throw usage_error(
+          fmt::format("thread count {} is out of bounds: pass --threads with counts from 1 to {}, "
+                      "or 'auto'",
+                      t, k_max_threads));
+  if (request.rounds < 0)
+    throw usage_error(
+        fmt::format("{} rounds: pass --rounds with a positive integer", request.rounds));
+  if (request.time_budget < 0 || !std::isfinite(request.time_budget))
+    throw usage_error("pass --time-budget with a positive number of seconds");
+}
+
+}  // namespace
+
+std::vector<int> auto_thread_counts(int usable_cpus) {
+  std::vector<int> counts{1};
+  for (int t = 2; t <= usable_cpus; t *= 2) counts.push_back(t);
+  if (usable_cpus > 1) counts.push_back(usable_cpus);
+  std::sort(counts.begin(), counts.end());
+  counts.erase(std::unique(counts.begin(), counts.end()), counts.end());
+  return counts;
+}
+
+std::vector<Cell> plan_cells(const std::vector<int>& threads, int usable_cpus) {
+  auto sorted = threads;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::vector<Cell> cells;
+  for (const auto flavor : {Flavor::gil, Flavor::ft})
+    for (const int t : sorted) cells.push_back({flavor, t, t <= usable_cpus});
+  return cells;
+}
+
+std::chrono::milliseconds default_child_timeout(std::int64_t range) {
+  const double estimate = 10.0 * std::pow(static_cast<double>(range) / 1e6, 1.5);
+  const double seconds = std::max(60.0, 20.0 * estimate);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+}
+
+MachineFacts current_machine() {
+  MachineFacts machine;
+  machine.cpu_model = util::cpu_model();
+  machine.logical_cpus = util::logical_cpus();
+  machine.usable_cpus = util::usable_cpus();
+  const auto name = util::system_name();
+  machine.os = name.os;
+  machine.arch = name.arch;
+  machine.kernel = name.kernel;
+  machine.load_start = util::load_average();
+  return machine;
+}
+
+RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
+                        const InterpreterFacts& ft, Executor& executor, const RunHooks& hooks) {
+  RunResult result;
+  result.gilguard_version = k_version;
+  result.started_at = utc_now_iso8601();
+  result.machine = current_machine();
+  result.gil = gil;
+  result.ft = ft;
+  if (const char* sha = std::getenv("GITHUB_SHA"); sha != nullptr) result.source_commit = sha;
+
+  const auto threads =
+      request.threads.empty() ? auto_thread_counts(result.machine.usable_cpus) : request.threads;
+  validate(request, threads);
+  const auto cells = plan_cells(threads, result.machine.usable_cpus);
+
+  auto& parameters = result.parameters;
+  parameters.range = request.range;
+  for (const auto& cell : cells)
+    if (cell.flavor == Flavor::gil) parameters.threads.push_back(cell.threads);
+  parameters.seed = request.seed ? *request.seed : random_seed();
+  parameters.time_budget = request.rounds == 0 ? request.time_budget : 0;
+  const int rounds =
+      request.rounds > 0 ? request.rounds : (request.time_budget > 0 ? 0 : k_default_rounds);
+  parameters.expected_count = count_primes_below(request.range);
+
+  result.failures = check_interpreters(gil, ft);
+  if (result.failures.empty()) {
+    ScheduleOptions options;
+    options.cells = cells;
+    options.range = request.range;
+    options.seed = parameters.seed;
+    options.rounds = rounds;
+    options.time_budget = request.time_budget;
+    options.initial_timeout = request.child_timeout.value_or(default_child_timeout(request.range));
+    if (request.child_timeout) options.min_timeout = *request.child_timeout;
+    options.min_rounds_before_decided = hooks.min_rounds_before_decided;
+    options.decided = hooks.decided;
+    options.progress = hooks.progress;
+    options.clock = hooks.clock;
+    auto scheduled = run_rounds(options, executor);
+    result.samples = std::move(scheduled.samples);
+    parameters.rounds = scheduled.measured_rounds;
+
+    mark_wrong_counts(result.samples, parameters.expected_count, request.range);
+    std::optional<std::string> gil_override;
+    if (const char* value = std::getenv("PYTHON_GIL"); value != nullptr) gil_override = value;
+    result.failures = check_samples(result.samples, gil_override);
+    result.summaries = summarize_cells(cells, result.samples);
+    result.ft_overhead = ft_overhead(result.samples).value_or(0);
+  }
+  result.machine.load_end = util::load_average();
+  return result;
+}
+
+RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks) {
+  const auto gil = value_or_throw(python::probe(request.gil_python),
+                                  fmt::format("probing --gil {}", request.gil_python.string()));
+  const auto ft = value_or_throw(python::probe(request.ft_python),
+                                 fmt::format("probing --ft {}", request.ft_python.string()));
+  ProcessExecutor executor(request.gil_python, request.ft_python, util::current_environment());
+  return run_benchmark(request, gil, ft, executor, hooks);
+}
+
+}  // namespace gilguard::bench

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "gilguard/bench/executor.hpp"
+#include "gilguard/bench/scheduler.hpp"
+#include "gilguard/bench/workload.hpp"
+#include "gilguard/core/run_result.hpp"
+
+namespace gilguard::bench {
+
+// Measured rounds when neither --rounds nor --time-budget is given: with the warm-up, about
+// 105 s at the default range on a 2-CPU machine (4 cells of ~4 s each per round), so that
+// `gilguard check` reaches a verdict within two minutes there.
+inline constexpr int k_default_rounds = 6;
+
+// What `gilguard run` (or `gilguard check`) asks for.
+struct RunRequest {
+  std::filesystem::path gil_python;
+  std::filesystem::path ft_python;
+  std::vector<int> threads;  // empty: auto_thread_counts(usable CPUs)
+  std::int64_t range = k_default_range;
+  int rounds = 0;          // measured rounds; 0 with time_budget == 0 means k_default_rounds
+  double time_budget = 0;  // seconds for the whole run, when rounds == 0
+  std::optional<std::uint64_t> seed;                       // random when unset; always recorded
+  std::optional<std::chrono::milliseconds> child_timeout;  // override of the warm-up timeout
+};
+
+// Callbacks from the run; all optional.
+struct RunHooks {
+  std::function<void(const RoundProgress&)> progress;
+  DecidedFn decided;  // the stopping rule; may only end the run early
+  int min_rounds_before_decided = 5;
+  std::function<double()> clock;  // seconds on a monotonic clock (tests)
+};
+
+// 1, the powers of two up to usable_cpus, and usable_cpus itself; sorted, without repeats.
+std::vector<int> auto_thread_counts(int usable_cpus);
+
+// Both flavours at each thread count (sorted, deduplicated); counts above usable_cpus are
+// marked gated = false.
+std::vector<Cell> plan_cells(const std::vector<int>& threads, int usable_cpus);
+
+// The warm-up child timeout: max(60 s, 20 x a pessimistic estimate of one child at `range`),
+// the estimate being 10 s at 10^6 scaled by (range / 10^6)^1.5 (trial division work).
+std::chrono::milliseconds default_child_timeout(std::int64_t range);
+
+// The facts of this machine now (load average at start; the end is filled in later).
+MachineFacts current_machine();
+
+// Runs the benchmark on interpreters already probed (`gil`, `ft`) through `executor`, checks
+// every result and returns everything measured. Failed checks are in RunResult::failures; this
+// throws only for an invalid request. When the probe facts show swapped or wrong flavours, no
+// rounds are run and the failure says which interpreter to fix.
+RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
+                        const InterpreterFacts& ft, Executor& executor, const RunHooks& hooks);
+
+// Probes both interpreters (throws a usage Failure naming the one that fails) and runs the
+// benchmark in real child processes with the allow-listed environment.
+RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks);
+
+}  // namespace gilguard::bench

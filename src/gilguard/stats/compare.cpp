@@ -1,0 +1,327 @@
+#include "gilguard/stats/compare.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "gilguard/stats/estimators.hpp"
+#include "gilguard/stats/signed_rank.hpp"
+
+namespace gilguard::stats {
+
+namespace {
+
+BootstrapOptions bootstrap_options(const CompareOptions& options) {
+  BootstrapOptions out;
+  out.confidence = options.confidence;
+  out.resamples = options.resamples;
+  out.seed = options.seed;
+  return out;
+}
+
+PredictionOptions prediction_options(const CompareOptions& options) {
+  PredictionOptions out;
+  out.confidence = options.confidence;
+  out.run_interval_confidence = options.baseline_interval_confidence;
+  out.prior_df = options.prior_df;
+  out.min_spread = options.min_spread;
+  return out;
+}
+
+// Log of the metric's regression line (improvement line with sign = -1) around a log centre.
+double line_around(double log_centre, const MetricId& id, double threshold, int sign) {
+  const double factor = higher_is_better(id) ? 1 - sign * threshold : 1 + sign * threshold;
+  return log_centre + std::log(std::max(factor, 1e-12));
+}
+
+std::string ratio(double value) { return fmt::format("{:.3g}x", value); }
+
+std::string percent(double fraction) { return fmt::format("{:g}%", fraction * 100); }
+
+}  // namespace
+
+bool is_gating(const MetricId& id, const CompareOptions& options) {
+  if (id.flavor != Flavor::ft) return false;
+  if (id.kind == MetricKind::overhead) return options.gate_overhead;
+  return id.threads > 1 &&
+         (options.max_gated_threads <= 0 || id.threads <= options.max_gated_threads);
+}
+
+bool higher_is_better(const MetricId& id) { return id.kind == MetricKind::speedup; }
+
+std::string describe(const MetricId& id) {
+  const std::string flavour = id.flavor == Flavor::ft ? "free-threaded" : "GIL";
+  if (id.kind == MetricKind::overhead) return flavour + " single-thread overhead";
+  return fmt::format("{} speedup at {} thread{}", flavour, id.threads, id.threads == 1 ? "" : "s");
+}
+
+std::vector<MetricSamples> metric_samples(const std::vector<Sample>& samples) {
+  std::map<MetricId, std::map<int, double>> per_round;     // metric -> round -> value
+  std::map<int, std::map<Flavor, double>> one_thread_seq;  // round -> flavour -> t_seq
+  for (const Sample& sample : samples) {
+    if (sample.round < 1 || !sample.ok) continue;
+    const Cell& cell = sample.cell;
+    if (cell.threads > 1 && sample.t_seq > 0 && sample.t_par > 0) {
+      per_round[MetricId{MetricKind::speedup, cell.flavor, cell.threads}].try_emplace(
+          sample.round, sample.speedup());
+    }
+    if (cell.threads == 1 && sample.t_seq > 0) {
+      one_thread_seq[sample.round].try_emplace(cell.flavor, sample.t_seq);
+    }
+  }
+  for (const auto& [round, times] : one_thread_seq) {
+    const auto gil = times.find(Flavor::gil);
+    const auto ft = times.find(Flavor::ft);
+    if (gil == times.end() || ft == times.end()) continue;
+    per_round[MetricId{MetricKind::overhead, Flavor::ft, 1}][round] = ft->second / gil->second;
+  }
+  std::vector<MetricSamples> out;
+  for (const auto& [id, rounds] : per_round) {
+    MetricSamples metric{id, {}};
+    for (const auto& [round, value] : rounds) metric.values.push_back(value);
+    out.push_back(std::move(metric));
+  }
+  return out;
+}
+
+std::vector<double> log_values(const MetricSamples& samples) {
+  std::vector<double> out;
+  out.reserve(samples.values.size());
+  for (const double v : samples.values) {
+    if (std::isfinite(v) && v > 0) out.push_back(std::log(v));
+  }
+  return out;
+}
+
+Estimate summarize(const MetricSamples& samples, double confidence, int resamples,
+                   std::uint64_t seed) {
+  const std::vector<double> logs = log_values(samples);
+  Estimate out;
+  out.rounds = static_cast<int>(logs.size());
+  if (logs.empty()) return out;
+  BootstrapOptions options;
+  options.confidence = confidence;
+  options.resamples = resamples;
+  options.seed = seed;
+  const Interval interval = hodges_lehmann_interval(logs, options);
+  out.value = std::exp(hodges_lehmann(logs));
+  out.low = std::exp(interval.low);
+  out.high = std::exp(interval.high);
+  return out;
+}
+
+std::vector<RunEstimate> history_of(const MetricId& id, const std::vector<BaselineRun>& history) {
+  std::vector<RunEstimate> out;
+  for (const BaselineRun& run : history) {
+    const std::optional<Estimate> estimate = run.find(id);
+    if (!estimate || !(estimate->value > 0) || !(estimate->low > 0) || !(estimate->high > 0) ||
+        !std::isfinite(estimate->value) || !std::isfinite(estimate->low) ||
+        !std::isfinite(estimate->high)) {
+      continue;
+    }
+    out.push_back({std::log(estimate->value), std::log(estimate->low), std::log(estimate->high)});
+  }
+  return out;
+}
+
+std::optional<PredictionInterval> baseline_prediction(const MetricId& id,
+                                                      const std::vector<BaselineRun>& history,
+                                                      const CompareOptions& options) {
+  return predict_next_run(history_of(id, history), prediction_options(options));
+}
+
+StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun>& history,
+                               const CompareOptions& options) {
+  StoppingTarget target;
+  target.higher_is_better = higher_is_better(id);
+  if (const auto prediction = baseline_prediction(id, history, options)) {
+    target.regression_line = line_around(prediction->centre, id, options.threshold, +1);
+  }
+  return target;
+}
+
+bool may_stop(const std::vector<MetricSamples>& current, const std::vector<BaselineRun>& history,
+              const CompareOptions& options) {
+  StoppingOptions stopping;
+  stopping.min_rounds = options.min_rounds;
+  stopping.precision = options.stop_precision;
+  stopping.bootstrap = bootstrap_options(options);
+  bool any_gating = false;
+  for (const MetricSamples& metric : current) {
+    if (!is_gating(metric.id, options)) continue;
+    any_gating = true;
+    if (!decided(log_values(metric), stopping_target(metric.id, history, options), stopping)) {
+      return false;
+    }
+  }
+  if (any_gating) return true;
+  if (current.empty()) return false;
+  return std::all_of(current.begin(), current.end(), [&](const MetricSamples& metric) {
+    return static_cast<int>(log_values(metric).size()) >= options.min_rounds;
+  });
+}
+
+MetricComparison compare_metric(const MetricSamples& current,
+                                const std::vector<BaselineRun>& history,
+                                const CompareOptions& options) {
+  MetricComparison out;
+  out.id = current.id;
+  out.gating = is_gating(current.id, options);
+
+  const std::vector<double> logs = log_values(current);
+  const Interval interval = hodges_lehmann_interval(logs, bootstrap_options(options));
+  const double log_estimate = hodges_lehmann(logs);
+  out.current.rounds = static_cast<int>(logs.size());
+  if (!logs.empty()) {
+    out.current.value = std::exp(log_estimate);
+    out.current.low = std::exp(interval.low);
+    out.current.high = std::exp(interval.high);
+  }
+
+  const std::string name = describe(current.id);
+  const std::optional<PredictionInterval> prediction =
+      baseline_prediction(current.id, history, options);
+  if (!prediction) {
+    out.verdict = Verdict::no_baseline;
+    out.explanation = fmt::format(
+        "The {} has no baseline yet; `gilguard baseline update` records this run as one.", name);
+    return out;
+  }
+
+  const bool up_is_good = higher_is_better(current.id);
+  const double base = std::exp(prediction->centre);
+  out.baseline = base;
+  out.baseline_low = std::exp(prediction->low);
+  out.baseline_high = std::exp(prediction->high);
+  out.baseline_runs = prediction->runs;
+
+  const int rounds = out.current.rounds;
+  if (rounds < std::max(options.min_rounds, 1)) {
+    out.verdict = Verdict::inconclusive;
+    out.explanation = fmt::format(
+        "The {} rests on {} measured round{}, fewer than the {} needed to decide; run more rounds.",
+        name, rounds, rounds == 1 ? "" : "s", options.min_rounds);
+    return out;
+  }
+  out.change = out.current.value / base - 1;
+
+  // Work on the "goodness" scale g = sign * log(value), where higher is always better.
+  const double sign = up_is_good ? 1.0 : -1.0;
+  const double log_regression = line_around(prediction->centre, current.id, options.threshold, +1);
+  const double log_improvement = line_around(prediction->centre, current.id, options.threshold, -1);
+  const double g_estimate = sign * log_estimate;
+  const double g_low = up_is_good ? interval.low : -interval.high;
+  const double g_high = up_is_good ? interval.high : -interval.low;
+  const double g_regression = sign * log_regression;
+  const double g_improvement = sign * log_improvement;
+  const double g_pred_low = up_is_good ? prediction->low : -prediction->high;
+  const double g_pred_high = up_is_good ? prediction->high : -prediction->low;
+  const double one_sided = (1 - options.confidence) / 2;
+
+  std::vector<double> goodness;
+  goodness.reserve(logs.size());
+  for (const double v : logs) goodness.push_back(sign * v);
+
+  const std::string conf = percent(options.confidence);
+  const std::string thr = percent(options.threshold);
+  const double change_pct = std::fabs(*out.change) * 100;
+  const std::string moved = *out.change < 0 ? "fell" : "rose";
+  const std::string now =
+      fmt::format("{} ({} interval {}-{}, {} rounds)", ratio(out.current.value), conf,
+                  ratio(out.current.low), ratio(out.current.high), rounds);
+  const std::string spread =
+      fmt::format("the baseline's run-to-run range {}-{} ({} run{})", ratio(*out.baseline_low),
+                  ratio(*out.baseline_high), prediction->runs, prediction->runs == 1 ? "" : "s");
+  const double regression_line = std::exp(log_regression);
+  const double improvement_line = std::exp(log_improvement);
+
+  if (g_high < g_regression) {
+    const bool outside = g_estimate < g_pred_low;
+    const RankTestResult rank = signed_rank_test(goodness, g_regression, Alternative::less);
+    const bool rank_ok = !options.rank_test || rank.p_value <= one_sided;
+    if (outside && rank_ok) {
+      out.verdict = Verdict::regression;
+      out.explanation = fmt::format(
+          "The {} {} {:.1f}% to {}, wholly past the {} regression line {} and outside {}.", name,
+          moved, change_pct, now, thr, ratio(regression_line), spread);
+    } else if (!outside) {
+      out.verdict = Verdict::inconclusive;
+      out.explanation = fmt::format(
+          "The {} {} {:.1f}% to {}, past the {} regression line {} but within {}; more baseline "
+          "runs would tell a slower runner from a regression.",
+          name, moved, change_pct, now, thr, ratio(regression_line), spread);
+    } else {
+      out.verdict = Verdict::inconclusive;
+      out.explanation = fmt::format(
+          "The {} {} {:.1f}% to {}, past the {} regression line {}, but the signed-rank test of "
+          "its rounds against that line is not significant (p = {:.2g}); more rounds would "
+          "decide.",
+          name, moved, change_pct, now, thr, ratio(regression_line), rank.p_value);
+    }
+    return out;
+  }
+
+  if (g_low >= g_regression) {
+    const bool beyond_line = g_low > g_improvement;
+    const bool outside = g_estimate > g_pred_high;
+    const bool rank_ok =
+        !options.rank_test ||
+        signed_rank_test(goodness, g_improvement, Alternative::greater).p_value <= one_sided;
+    if (beyond_line && outside && rank_ok) {
+      out.verdict = Verdict::improvement;
+      out.explanation = fmt::format(
+          "The {} {} {:.1f}% to {}, wholly past the {} improvement line {} and outside {}; "
+          "consider updating the baseline.",
+          name, moved, change_pct, now, thr, ratio(improvement_line), spread);
+    } else {
+      out.verdict = Verdict::pass;
+      out.explanation = fmt::format(
+          "The {} is {} against the baseline {} ({:+.1f}%), clear of the {} regression line {}.",
+          name, now, ratio(base), *out.change * 100, thr, ratio(regression_line));
+    }
+    return out;
+  }
+
+  out.verdict = Verdict::inconclusive;
+  out.explanation = fmt::format(
+      "The {} is {} against the baseline {} ({:+.1f}%); the interval straddles the {} regression "
+      "line {}, so more rounds would decide.",
+      name, now, ratio(base), *out.change * 100, thr, ratio(regression_line));
+  return out;
+}
+
+Verdict overall_verdict(const std::vector<MetricComparison>& metrics) {
+  bool any_baseline = false;
+  bool any_gating_baseline = false;
+  bool inconclusive = false;
+  bool improvement = false;
+  for (const MetricComparison& metric : metrics) {
+    if (metric.verdict == Verdict::no_baseline) continue;
+    any_baseline = true;
+    if (!metric.gating) continue;
+    any_gating_baseline = true;
+    if (metric.verdict == Verdict::regression) return Verdict::regression;
+    if (metric.verdict == Verdict::inconclusive) inconclusive = true;
+    if (metric.verdict == Verdict::improvement) improvement = true;
+  }
+  if (!any_baseline) return Verdict::no_baseline;
+  if (!any_gating_baseline) return Verdict::pass;
+  if (inconclusive) return Verdict::inconclusive;
+  if (improvement) return Verdict::improvement;
+  return Verdict::pass;
+}
+
+Comparison compare(const std::vector<MetricSamples>& current,
+                   const std::vector<BaselineRun>& history, const CompareOptions& options) {
+  Comparison out;
+  out.threshold = options.threshold;
+  for (const MetricSamples& metric : current) {
+    out.metrics.push_back(compare_metric(metric, history, options));
+  }
+  out.overall = overall_verdict(out.metrics);
+  return out;
+}
+
+}  // namespace gilguard::stats

@@ -1,0 +1,57 @@
+#include "gilguard/stats/prediction.hpp"
+
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+
+#include "gilguard/stats/estimators.hpp"
+
+namespace gilguard::stats {
+
+double implied_standard_error(const RunEstimate& run, double confidence) {
+  const boost::math::normal standard_normal;
+  const double z = boost::math::quantile(standard_normal, (1 + confidence) / 2);
+  return std::max(run.high - run.low, 0.0) / (2 * z);
+}
+
+std::optional<PredictionInterval> predict_next_run(const std::vector<RunEstimate>& history,
+                                                   const PredictionOptions& options) {
+  if (history.empty()) return std::nullopt;
+  const auto n = static_cast<double>(history.size());
+  std::vector<double> values;
+  double floor_sq = 0;
+  for (const RunEstimate& run : history) {
+    values.push_back(run.value);
+    const double se = implied_standard_error(run, options.run_interval_confidence);
+    floor_sq += se * se;
+  }
+  floor_sq /= n;
+
+  PredictionInterval out;
+  out.runs = static_cast<int>(history.size());
+  out.centre = mean(values);
+  out.floor = std::sqrt(floor_sq);
+  const double sample_var = history.size() >= 2 ? std::pow(sample_sd(values), 2) : 0.0;
+  const double prior_df = std::max(options.prior_df, 0.0);
+  out.df = prior_df + (n - 1);
+  double pooled_var = floor_sq;
+  if (out.df > 0) pooled_var = (prior_df * floor_sq + (n - 1) * sample_var) / out.df;
+  out.spread = std::max(std::sqrt(std::max(pooled_var, floor_sq)), options.min_spread);
+
+  const double tail = (1 - options.confidence) / 2;
+  if (out.df > 0) {
+    const boost::math::students_t t_dist(out.df);
+    out.quantile = boost::math::quantile(boost::math::complement(t_dist, tail));
+  } else {
+    // One run and no prior weight: the floor is taken as the known spread.
+    const boost::math::normal standard_normal;
+    out.quantile = boost::math::quantile(boost::math::complement(standard_normal, tail));
+  }
+  const double half_width = out.quantile * out.spread * std::sqrt(1 + 1 / n);
+  out.low = out.centre - half_width;
+  out.high = out.centre + half_width;
+  return out;
+}
+
+}  // namespace gilguard::stats

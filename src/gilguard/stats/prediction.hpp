@@ -1,0 +1,58 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+// Run-to-run spread: where the next run's estimate should fall, from a baseline's history of run
+// estimates. All values on the log scale.
+namespace gilguard::stats {
+
+// One past run's estimate of a metric, log scale.
+struct RunEstimate {
+  double value = 0;  // log of the point estimate
+  double low = 0;    // log of the interval bounds
+  double high = 0;
+};
+
+// How to form the prediction interval.
+struct PredictionOptions {
+  double confidence = 0.99;               // two-sided coverage of the prediction interval
+  double run_interval_confidence = 0.99;  // the confidence the stored run intervals were made at
+  // Weight, in degrees of freedom, of the within-run floor as prior knowledge of the spread; see
+  // predict_next_run.
+  double prior_df = 4;
+  // Smallest spread ever used, log scale: guards against stored intervals of zero width (a run
+  // of one round, or identical rounds), which would make any change look significant.
+  double min_spread = 0.005;
+};
+
+// A prediction interval for the next run's estimate, log scale.
+struct PredictionInterval {
+  double centre = 0;  // mean of the history's estimates
+  double low = 0;
+  double high = 0;
+  double spread = 0;    // s: the standard deviation used for one run's estimate
+  double floor = 0;     // the within-run floor on s
+  double quantile = 0;  // the t quantile applied
+  double df = 0;        // its degrees of freedom
+  int runs = 0;
+};
+
+// The standard error of one run's estimate implied by its stored two-sided interval at
+// `confidence`: (high - low) / (2 z_{(1+confidence)/2}). The bootstrap interval is not exactly
+// normal, so this is an approximation, used only as a floor.
+double implied_standard_error(const RunEstimate& run, double confidence);
+
+// The prediction interval for one new observation from n past ones, mean +- t_{df, 1-alpha/2} s
+// sqrt(1 + 1/n) (Hahn & Meeker 1991, "Statistical Intervals", Wiley, sec. 4.7), with s and df
+// moderated by a floor (Smyth 2004, "Linear models and empirical Bayes methods for assessing
+// differential expression", Stat. Appl. Genet. Mol. Biol. 3(1), art. 3): the floor f is the
+// root mean square of the runs' implied within-run standard errors (a run's estimate cannot
+// vary less than its own sampling noise), taken as a prior variance with prior_df degrees of
+// freedom and pooled with the sample variance: s^2 = (d0 f^2 + (n-1) s_n^2) / (d0 + n - 1),
+// df = d0 + n - 1, and s >= max(f, min_spread). So n = 1 and 2 get a finite interval resting on the
+// floor, and a long history is governed by its own spread. nullopt for an empty history.
+std::optional<PredictionInterval> predict_next_run(const std::vector<RunEstimate>& history,
+                                                   const PredictionOptions& options = {});
+
+}  // namespace gilguard::stats

@@ -1,0 +1,305 @@
+#include "gilguard/stats/compare.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace gilguard::stats {
+namespace {
+
+using ::testing::HasSubstr;
+
+const MetricId k_ft2{MetricKind::speedup, Flavor::ft, 2};
+const MetricId k_ft4{MetricKind::speedup, Flavor::ft, 4};
+const MetricId k_gil2{MetricKind::speedup, Flavor::gil, 2};
+const MetricId k_overhead{MetricKind::overhead, Flavor::ft, 1};
+
+// 20 rounds spread like a normal sample: the deciles' normal scores, twice.
+MetricSamples rounds(const MetricId& id, double centre, double sigma, int n = 20) {
+  static const double k_scores[] = {-1.64, -1.04, -0.67, -0.39, -0.13,
+                                    0.13,  0.39,  0.67,  1.04,  1.64};
+  MetricSamples out{id, {}};
+  for (int i = 0; i < n; ++i) out.values.push_back(centre * std::exp(sigma * k_scores[i % 10]));
+  return out;
+}
+
+Estimate estimate(double value, double relative_half_width = 0.03) {
+  return {value, value * (1 - relative_half_width), value * (1 + relative_half_width), 20};
+}
+
+// Five past runs: ft speedup at 2 threads ~1.80, overhead ~1.10, GIL speedup ~0.99.
+std::vector<BaselineRun> history() {
+  std::vector<BaselineRun> out;
+  for (const double wobble : {1.0, 0.99, 1.01, 0.995, 1.005}) {
+    BaselineRun run;
+    run.metrics.emplace_back(k_ft2, estimate(1.80 * wobble));
+    run.metrics.emplace_back(k_overhead, estimate(1.10 * wobble));
+    run.metrics.emplace_back(k_gil2, estimate(0.99 * wobble));
+    out.push_back(run);
+  }
+  return out;
+}
+
+TEST(Compare, ClearRegression) {
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.50, 0.03), history());
+  EXPECT_EQ(m.verdict, Verdict::regression);
+  EXPECT_TRUE(m.gating);
+  ASSERT_TRUE(m.baseline && m.change && m.baseline_low && m.baseline_high);
+  EXPECT_NEAR(*m.baseline, 1.80, 0.01);
+  EXPECT_NEAR(*m.change, 1.50 / *m.baseline - 1, 1e-9);
+  EXPECT_LT(m.current.high, 0.95 * *m.baseline);
+  EXPECT_LT(m.current.value, *m.baseline_low);
+  EXPECT_EQ(m.baseline_runs, 5);
+  EXPECT_EQ(m.current.rounds, 20);
+  EXPECT_THAT(m.explanation, HasSubstr("free-threaded speedup at 2 threads fell 16."));
+  EXPECT_THAT(m.explanation, HasSubstr("regression line"));
+  const Comparison c = compare({rounds(k_ft2, 1.50, 0.03)}, history());
+  EXPECT_EQ(c.overall, Verdict::regression);
+  EXPECT_DOUBLE_EQ(c.threshold, 0.05);
+}
+
+TEST(Compare, ClearPass) {
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.80, 0.03), history());
+  EXPECT_EQ(m.verdict, Verdict::pass);
+  EXPECT_GT(m.current.low, 0.95 * *m.baseline);
+  EXPECT_THAT(m.explanation, HasSubstr("clear of the 5% regression line"));
+}
+
+TEST(Compare, SmallDropWithinThresholdPasses) {
+  // A 2% drop measured precisely: real, but smaller than the threshold.
+  EXPECT_EQ(compare_metric(rounds(k_ft2, 1.764, 0.01), history()).verdict, Verdict::pass);
+}
+
+TEST(Compare, WithinNoiseStraddlingTheLineIsInconclusive) {
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.72, 0.08), history());
+  EXPECT_EQ(m.verdict, Verdict::inconclusive);
+  EXPECT_LT(m.current.low, 0.95 * *m.baseline);
+  EXPECT_GT(m.current.high, 0.95 * *m.baseline);
+  EXPECT_THAT(m.explanation, HasSubstr("straddles"));
+}
+
+TEST(Compare, ImprovementSaysSo) {
+  const MetricComparison m = compare_metric(rounds(k_ft2, 2.2, 0.03), history());
+  EXPECT_EQ(m.verdict, Verdict::improvement);
+  EXPECT_THAT(m.explanation, HasSubstr("consider updating the baseline"));
+  EXPECT_EQ(compare({rounds(k_ft2, 2.2, 0.03)}, history()).overall, Verdict::improvement);
+}
+
+TEST(Compare, OverheadIncreaseIsARegression) {
+  const MetricComparison m = compare_metric(rounds(k_overhead, 1.35, 0.03), history());
+  EXPECT_TRUE(m.gating);
+  EXPECT_EQ(m.verdict, Verdict::regression);
+  EXPECT_GT(*m.change, 0.2);
+  EXPECT_THAT(m.explanation, HasSubstr("overhead rose"));
+}
+
+TEST(Compare, OverheadDecreaseIsAnImprovement) {
+  const MetricComparison m = compare_metric(rounds(k_overhead, 0.95, 0.03), history());
+  EXPECT_EQ(m.verdict, Verdict::improvement);
+  EXPECT_LT(*m.change, 0);
+}
+
+TEST(Compare, NoBaseline) {
+  const Comparison c = compare({rounds(k_ft2, 1.8, 0.03), rounds(k_overhead, 1.1, 0.03)}, {});
+  EXPECT_EQ(c.overall, Verdict::no_baseline);
+  ASSERT_EQ(c.metrics.size(), 2u);
+  for (const MetricComparison& m : c.metrics) {
+    EXPECT_EQ(m.verdict, Verdict::no_baseline);
+    EXPECT_FALSE(m.baseline.has_value());
+    EXPECT_EQ(m.current.rounds, 20);
+    EXPECT_NEAR(m.current.value, m.id == k_ft2 ? 1.8 : 1.1, 0.01);
+    EXPECT_THAT(m.explanation, HasSubstr("gilguard baseline update"));
+  }
+}
+
+TEST(Compare, UngatedMetricNeverFailsTheRun) {
+  const Comparison c = compare({rounds(k_ft2, 1.80, 0.03), rounds(k_gil2, 0.70, 0.03)}, history());
+  ASSERT_EQ(c.metrics.size(), 2u);
+  const MetricComparison& gil = c.metrics[1];
+  EXPECT_EQ(gil.id, k_gil2);
+  EXPECT_FALSE(gil.gating);
+  EXPECT_EQ(gil.verdict, Verdict::regression);
+  EXPECT_EQ(c.overall, Verdict::pass);
+}
+
+TEST(Compare, ThreadCountsAboveTheUsableCpusAreInformation) {
+  CompareOptions options;
+  options.max_gated_threads = 2;
+  EXPECT_TRUE(is_gating(k_ft2, options));
+  EXPECT_FALSE(is_gating(k_ft4, options));
+  EXPECT_FALSE(is_gating(k_gil2, options));
+  EXPECT_TRUE(is_gating(k_overhead, options));
+  EXPECT_FALSE(is_gating(MetricId{MetricKind::speedup, Flavor::ft, 1}, options));
+  options.max_gated_threads = 0;
+  EXPECT_TRUE(is_gating(k_ft4, options));
+  options.gate_overhead = false;
+  EXPECT_FALSE(is_gating(k_overhead, options));
+}
+
+TEST(Compare, DropWithinTheBaselinesOwnSpreadIsNotARegression) {
+  // Past runs at 1.5, 1.8 and 2.1: a run at 1.55 is past the 5% line but within their spread.
+  std::vector<BaselineRun> wide;
+  for (const double v : {1.5, 1.8, 2.1}) {
+    BaselineRun run;
+    run.metrics.emplace_back(k_ft2, estimate(v));
+    wide.push_back(run);
+  }
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.55, 0.01), wide);
+  EXPECT_EQ(m.verdict, Verdict::inconclusive);
+  EXPECT_LT(m.current.high, 0.95 * *m.baseline);
+  EXPECT_GT(m.current.value, *m.baseline_low);
+  EXPECT_THAT(m.explanation, HasSubstr("within the baseline's run-to-run range"));
+}
+
+TEST(Compare, TooFewRoundsForTheRankTestIsInconclusive) {
+  // Six rounds all far below: the exact signed-rank p-value is at least 2^-6 = 0.016 > 0.005.
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.5, 0.01, 6), history());
+  EXPECT_EQ(m.verdict, Verdict::inconclusive);
+  EXPECT_THAT(m.explanation, HasSubstr("signed-rank test"));
+  CompareOptions no_rank;
+  no_rank.rank_test = false;
+  EXPECT_EQ(compare_metric(rounds(k_ft2, 1.5, 0.01, 6), history(), no_rank).verdict,
+            Verdict::regression);
+}
+
+TEST(Compare, FewerThanMinimumRoundsIsInconclusive) {
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.0, 0.01, 3), history());
+  EXPECT_EQ(m.verdict, Verdict::inconclusive);
+  EXPECT_THAT(m.explanation, HasSubstr("3 measured rounds, fewer than the 5"));
+  const MetricComparison none = compare_metric(MetricSamples{k_ft2, {}}, history());
+  EXPECT_EQ(none.verdict, Verdict::inconclusive);
+  EXPECT_EQ(none.current.rounds, 0);
+}
+
+TEST(Compare, SameDataSameAnswer) {
+  const std::vector<MetricSamples> current = {rounds(k_ft2, 1.72, 0.08),
+                                              rounds(k_overhead, 1.12, 0.05)};
+  const Comparison a = compare(current, history());
+  const Comparison b = compare(current, history());
+  ASSERT_EQ(a.metrics.size(), b.metrics.size());
+  for (std::size_t i = 0; i < a.metrics.size(); ++i) {
+    EXPECT_EQ(a.metrics[i].current.low, b.metrics[i].current.low);
+    EXPECT_EQ(a.metrics[i].current.high, b.metrics[i].current.high);
+    EXPECT_EQ(a.metrics[i].verdict, b.metrics[i].verdict);
+    EXPECT_EQ(a.metrics[i].explanation, b.metrics[i].explanation);
+  }
+}
+
+TEST(Compare, ThresholdMoves) {
+  // A 7% drop, measured precisely: a regression at 5%, a pass at 10%.
+  const MetricSamples current = rounds(k_ft2, 1.80 * 0.93, 0.01);
+  EXPECT_EQ(compare_metric(current, history()).verdict, Verdict::regression);
+  CompareOptions loose;
+  loose.threshold = 0.10;
+  EXPECT_EQ(compare_metric(current, history(), loose).verdict, Verdict::pass);
+}
+
+MetricComparison with(const MetricId& id, bool gating, Verdict verdict) {
+  MetricComparison m;
+  m.id = id;
+  m.gating = gating;
+  m.verdict = verdict;
+  return m;
+}
+
+TEST(OverallVerdict, Rules) {
+  using V = Verdict;
+  EXPECT_EQ(overall_verdict({}), V::no_baseline);
+  EXPECT_EQ(overall_verdict({with(k_ft2, true, V::no_baseline)}), V::no_baseline);
+  EXPECT_EQ(overall_verdict({with(k_ft2, true, V::pass), with(k_overhead, true, V::regression)}),
+            V::regression);
+  EXPECT_EQ(
+      overall_verdict({with(k_ft2, true, V::improvement), with(k_overhead, true, V::inconclusive)}),
+      V::inconclusive);
+  EXPECT_EQ(overall_verdict({with(k_ft2, true, V::improvement), with(k_overhead, true, V::pass)}),
+            V::improvement);
+  EXPECT_EQ(overall_verdict({with(k_ft2, true, V::pass), with(k_gil2, false, V::regression)}),
+            V::pass);
+  EXPECT_EQ(overall_verdict({with(k_ft2, true, V::pass), with(k_gil2, false, V::improvement)}),
+            V::pass);
+  // Only information metrics have a baseline: nothing gating failed.
+  EXPECT_EQ(overall_verdict({with(k_ft2, true, V::no_baseline), with(k_gil2, false, V::pass)}),
+            V::pass);
+  // A regression beats anything, in any order.
+  EXPECT_EQ(overall_verdict({with(k_ft2, true, V::inconclusive), with(k_ft4, true, V::regression)}),
+            V::regression);
+}
+
+Sample sample(int round, Flavor flavor, int threads, double t_seq, double t_par, bool ok = true) {
+  Sample s;
+  s.round = round;
+  s.cell = Cell{flavor, threads, true};
+  s.ok = ok;
+  s.t_seq = t_seq;
+  s.t_par = t_par;
+  return s;
+}
+
+TEST(MetricSamples, SpeedupsAndPairedOverheadPerRound) {
+  const std::vector<Sample> samples = {
+      sample(0, Flavor::ft, 2, 9, 1),  // warm-up: ignored
+      sample(0, Flavor::gil, 1, 9, 9),
+      sample(1, Flavor::ft, 2, 2.0, 1.0),
+      sample(1, Flavor::gil, 2, 1.0, 1.0),
+      sample(1, Flavor::ft, 1, 1.2, 1.2),
+      sample(1, Flavor::gil, 1, 1.0, 1.0),
+      sample(2, Flavor::ft, 2, 2.2, 1.1, /*ok=*/false),  // failed: ignored
+      sample(2, Flavor::ft, 1, 1.3, 1.3),
+      sample(2, Flavor::gil, 1, 1.0, 1.0),
+      sample(3, Flavor::ft, 2, 3.0, 2.0),
+      sample(3, Flavor::ft, 1, 1.1, 1.1),  // no gil one-thread sample in round 3: no overhead
+  };
+  const std::vector<MetricSamples> metrics = metric_samples(samples);
+  ASSERT_EQ(metrics.size(), 3u);  // sorted: gil-speedup-2, ft-speedup-2, ft-overhead
+  EXPECT_EQ(metrics[0].id, k_gil2);
+  EXPECT_EQ(metrics[0].values, std::vector<double>({1.0}));
+  EXPECT_EQ(metrics[1].id, k_ft2);
+  EXPECT_EQ(metrics[1].values, std::vector<double>({2.0, 1.5}));
+  EXPECT_EQ(metrics[2].id, k_overhead);
+  ASSERT_EQ(metrics[2].values.size(), 2u);
+  EXPECT_DOUBLE_EQ(metrics[2].values[0], 1.2);
+  EXPECT_DOUBLE_EQ(metrics[2].values[1], 1.3);
+}
+
+TEST(Summarize, HodgesLehmannOnTheLogScale) {
+  // Logs 0, ln2, ln4; Walsh averages in units of ln 2: 0 .5 1 1 1.5 2 -> median ln 2 -> 2x.
+  const Estimate e = summarize(MetricSamples{k_ft2, {1, 2, 4}});
+  EXPECT_NEAR(e.value, 2, 1e-12);
+  EXPECT_EQ(e.rounds, 3);
+  EXPECT_LE(e.low, e.value);
+  EXPECT_GE(e.high, e.value);
+  // Non-positive and non-finite values are skipped.
+  EXPECT_EQ(summarize(MetricSamples{k_ft2, {1, 2, 4, 0, -1, NAN}}).rounds, 3);
+  const Estimate empty = summarize(MetricSamples{k_ft2, {}});
+  EXPECT_EQ(empty.rounds, 0);
+}
+
+TEST(MayStop, StopsEarlyOnlyForAClearPass) {
+  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_overhead, 1.10, 0.03)}, history()));
+  // A clear regression goes on to the budget.
+  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.10, 0.03)}, history()));
+  // So does a metric still straddling the line.
+  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.72, 0.08)}, history()));
+  // Too few rounds, even if clear.
+  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.80, 0.01, 4)}, history()));
+  // Ungated metrics do not hold a run back.
+  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_gil2, 0.5, 0.3)}, history()));
+}
+
+TEST(MayStop, WithoutBaselineStopsWhenPrecise) {
+  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.01)}, {}));
+  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.80, 0.15)}, {}));
+  EXPECT_FALSE(may_stop({}, {}));
+}
+
+TEST(Describe, MetricsInWords) {
+  EXPECT_EQ(describe(k_ft4), "free-threaded speedup at 4 threads");
+  EXPECT_EQ(describe(k_gil2), "GIL speedup at 2 threads");
+  EXPECT_EQ(describe(k_overhead), "free-threaded single-thread overhead");
+  EXPECT_TRUE(higher_is_better(k_ft2));
+  EXPECT_FALSE(higher_is_better(k_overhead));
+}
+
+}  // namespace
+}  // namespace gilguard::stats

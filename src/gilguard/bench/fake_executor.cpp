@@ -1,0 +1,27 @@
+#include "gilguard/bench/fake_executor.hpp"
+
+namespace gilguard::bench {
+
+Sample FakeExecutor::execute(const Cell& cell, const ChildRequest& request) {
+  const int call = static_cast<int>(m_calls.size());
+  m_calls.push_back({cell, request});
+  Sample sample;
+  sample.cell = cell;
+  sample.seq_first = request.seq_first;
+  sample.ok = true;
+  const double slowdown = cell.flavor == Flavor::ft ? m_options.ft_slowdown : 1.0;
+  sample.t_seq = m_options.t_seq * slowdown;
+  const int parallel = cell.flavor == Flavor::ft ? request.threads : 1;
+  sample.t_par = sample.t_seq / parallel;
+  sample.thread_times.assign(static_cast<std::size_t>(request.threads),
+                             sample.t_seq / request.threads);
+  sample.count_seq = m_options.count;
+  sample.count_par = m_options.count;
+  sample.gil_enabled = cell.flavor == Flavor::gil;
+  sample.wall_seconds = sample.t_seq + sample.t_par + m_options.overhead;
+  if (m_options.tweak) m_options.tweak(sample, request, call);
+  m_now += sample.wall_seconds;
+  return sample;
+}
+
+}  // namespace gilguard::bench

@@ -1,0 +1,176 @@
+// `gilguard run` end to end: option validation, the real interpreters, the GIL check and the
+// environment allow-list.
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "gilguard/baseline/results_codec.hpp"
+#include "gilguard/bench/workload.hpp"
+#include "gilguard/util/process.hpp"
+#include "support/test_util.hpp"
+
+namespace gilguard {
+namespace {
+
+util::ProcessResult run_gilguard(const std::vector<std::string>& args,
+                                 util::Environment env = util::current_environment()) {
+  std::vector<std::string> argv{test::gilguard_binary().string(), "run"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  util::ProcessOptions options;
+  options.timeout = std::chrono::minutes(10);
+  auto result = util::run_process(argv, env, options);
+  EXPECT_TRUE(result) << result.error().message;
+  return result ? *result : util::ProcessResult{};
+}
+
+RunResult read_results(const std::filesystem::path& path) {
+  auto decoded = baseline::results_from_json_text(test::read_file(path));
+  EXPECT_TRUE(decoded) << decoded.error().message;
+  return decoded ? *decoded : RunResult{};
+}
+
+struct BadOption {
+  std::vector<std::string> args;
+  std::string message;
+};
+
+class RunBadOptions : public testing::TestWithParam<BadOption> {};
+
+TEST_P(RunBadOptions, ExitTwoNamingTheOptionAndTheFix) {
+  test::TempDir dir;
+  auto args = GetParam().args;
+  args.insert(args.end(), {"--gil", "python3", "--ft", "python3", "--output",
+                           (dir.path() / "r.json").string()});
+  const auto result = run_gilguard(args);
+  EXPECT_EQ(result.exit_code, 2) << result.stderr_text;
+  EXPECT_NE(result.stderr_text.find(GetParam().message), std::string::npos) << result.stderr_text;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "r.json"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Messages, RunBadOptions,
+    testing::Values(
+        BadOption{{"--threads", "0"},
+                  "--threads 0: '0' is not a thread count from 1 to 256; pass a comma-separated "
+                  "list such as --threads 1,2,4, or --threads auto"},
+        BadOption{{"--threads", "1,,4"}, "--threads 1,,4: '' is not a thread count"},
+        BadOption{{"--range", "1"},
+                  "--range 1: pass a whole number from 100 to 100000000 (primes are counted in "
+                  "[1, N); the default is 1000000)"},
+        BadOption{{"--range", "lots"}, "--range lots: pass a whole number from 100 to"},
+        BadOption{{"--rounds", "-3"},
+                  "--rounds -3: pass a whole number of measured rounds from 1 to 10000 (the "
+                  "default is 6)"},
+        BadOption{{"--rounds", "three"}, "--rounds three: pass a whole number of measured"},
+        BadOption{{"--time-budget", "soon"},
+                  "--time-budget soon: pass a number of seconds greater than 0"},
+        BadOption{{"--rounds", "3", "--time-budget", "60"},
+                  "--rounds and --time-budget were both given: pass one of them"},
+        BadOption{{"--seed", "-1"}, "--seed -1: pass a whole number from 0 to"}));
+
+TEST(RunCommand, MeasuresBothInterpretersAndChecksEveryCount) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  const auto output = dir.path() / "results.json";
+  const auto result = run_gilguard({"--gil", py.gil.string(), "--ft", py.ft.string(), "--range",
+                                    "200000", "--threads", "1,2", "--rounds", "3", "--seed", "11",
+                                    "--output", output.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.stderr_text << result.stdout_text;
+  EXPECT_NE(result.stderr_text.find("round 3 of 3"), std::string::npos) << result.stderr_text;
+  EXPECT_NE(result.stdout_text.find("free-threaded"), std::string::npos) << result.stdout_text;
+
+  const auto run = read_results(output);
+  EXPECT_EQ(run.parameters.seed, 11u);
+  EXPECT_EQ(run.parameters.expected_count, bench::count_primes_below(200'000));
+  EXPECT_TRUE(run.ft.gil_disabled_build);
+  EXPECT_FALSE(run.gil.gil_disabled_build);
+  ASSERT_EQ(run.samples.size(), 4u * 4u);
+  double best_ft_speedup = 0;
+  for (const auto& s : run.samples) {
+    ASSERT_TRUE(s.ok) << s.failure;
+    EXPECT_EQ(s.count_seq, run.parameters.expected_count);
+    EXPECT_EQ(s.count_par, run.parameters.expected_count);
+    EXPECT_EQ(s.thread_times.size(), static_cast<std::size_t>(s.cell.threads));
+    ASSERT_TRUE(s.gil_enabled.has_value());
+    EXPECT_EQ(*s.gil_enabled, s.cell.flavor == Flavor::gil);
+    if (s.cell.flavor == Flavor::ft && s.cell.threads == 2 && s.round > 0)
+      best_ft_speedup = std::max(best_ft_speedup, s.speedup());
+  }
+  // On a shared 2-CPU machine single rounds can be disturbed; the best of three must still
+  // show two threads running at once.
+  EXPECT_GT(best_ft_speedup, 1.0);
+  ASSERT_EQ(run.summaries.size(), 4u);
+  EXPECT_GT(run.ft_overhead, 0);
+}
+
+TEST(RunCommand, GilForcedOnInTheFreeThreadedBuildFailsTheCheck) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  const auto output = dir.path() / "results.json";
+  auto env = util::current_environment();
+  env["PYTHON_GIL"] = "1";
+  const auto result =
+      run_gilguard({"--gil", py.gil.string(), "--ft", py.ft.string(), "--range", "20000",
+                    "--threads", "2", "--rounds", "1", "--output", output.string()},
+                   env);
+  EXPECT_EQ(result.exit_code, 1) << result.stderr_text;
+  EXPECT_NE(result.stderr_text.find("ft interpreter, 2 threads: the GIL was enabled at run time "
+                                    "in 2 of 2 runs (round 0 is the warm-up): PYTHON_GIL=1 is "
+                                    "set in gilguard's environment"),
+            std::string::npos)
+      << result.stderr_text;
+  const auto run = read_results(output);
+  ASSERT_EQ(run.failures.size(), 1u);
+  EXPECT_EQ(run.failures[0].kind, "gil-enabled");
+}
+
+TEST(RunCommand, SwappedInterpretersFailWithoutMeasuring) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  const auto output = dir.path() / "results.json";
+  const auto result =
+      run_gilguard({"--gil", py.ft.string(), "--ft", py.gil.string(), "--output", output.string()});
+  EXPECT_EQ(result.exit_code, 1) << result.stderr_text;
+  EXPECT_NE(result.stderr_text.find("is a free-threaded build (Py_GIL_DISABLED=1); pass a "
+                                    "standard build with the GIL"),
+            std::string::npos)
+      << result.stderr_text;
+  EXPECT_NE(result.stderr_text.find("is a build with the GIL (Py_GIL_DISABLED=0)"),
+            std::string::npos);
+  EXPECT_TRUE(read_results(output).samples.empty());
+}
+
+TEST(RunCommand, ChildrenNeverSeeGilguardsSecrets) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  // Wrappers record the environment each child starts with, then become the real interpreter.
+  auto wrap = [&](const std::filesystem::path& real, const std::string& name) {
+    const auto path = dir.path() / name;
+    test::write_file(path, "#!/bin/sh\nenv >> '" + (dir.path() / "env.txt").string() +
+                               "'\necho ---- >> '" + (dir.path() / "env.txt").string() +
+                               "'\nexec '" + real.string() + "' \"$@\"\n");
+    ::chmod(path.c_str(), 0755);
+    return path;
+  };
+  const auto gil = wrap(py.gil, "gil-python");
+  const auto ft = wrap(py.ft, "ft-python");
+  auto env = util::current_environment();
+  env["GITHUB_TOKEN"] = "ghp_integration_fake_secret";
+  env["ACTIONS_RUNTIME_TOKEN"] = "actions_fake_secret";
+  env["PYTHONPATH"] = "/nonexistent/injected";
+  const auto result =
+      run_gilguard({"--gil", gil.string(), "--ft", ft.string(), "--range", "1000", "--threads", "1",
+                    "--rounds", "1", "--output", (dir.path() / "r.json").string()},
+                   env);
+  EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
+  const auto seen = test::read_file(dir.path() / "env.txt");
+  EXPECT_NE(seen.find("----"), std::string::npos);
+  EXPECT_EQ(seen.find("ghp_integration_fake_secret"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("actions_fake_secret"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("PYTHONPATH"), std::string::npos) << seen;
+}
+
+}  // namespace
+}  // namespace gilguard

@@ -1,0 +1,174 @@
+#include "gilguard/baseline/results_codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include "gilguard/baseline/child_codec.hpp"
+
+namespace gilguard::baseline {
+namespace {
+
+RunResult example() {
+  RunResult r;
+  r.gilguard_version = "0.1.0";
+  r.started_at = "2025-12-08T18:38:00Z";
+  r.source_commit = "0123456789abcdef0123456789abcdef01234567";
+  r.machine = {"AMD EPYC 7763 64-Core Processor",
+               4,
+               2,
+               "linux",
+               "x86_64",
+               "6.8.0",
+               {0.5, 0.25, 0.125},
+               {1.75, 0.5, 0.3}};
+  r.gil.path = "/usr/bin/python3.13";
+  r.gil.executable = "/usr/bin/python3.13";
+  r.gil.version = "3.13.5";
+  r.gil.implementation = "cpython";
+  r.gil.gil_enabled_at_start = true;
+  r.gil.platform = "linux-x86_64";
+  r.gil.logical_cpus = 4;
+  r.gil.usable_cpus = 2;
+  r.ft = r.gil;
+  r.ft.path = "/usr/bin/python3.13t";
+  r.ft.gil_disabled_build = true;
+  r.ft.gil_enabled_at_start = false;
+  r.ft.config_args = "'--disable-gil'";
+  r.parameters.range = 200'000;
+  r.parameters.threads = {1, 2, 4};
+  r.parameters.rounds = 2;
+  r.parameters.seed = 18'000'000'000'000'000'000ULL;  // above INT64_MAX
+  r.parameters.expected_count = 17'984;
+  Sample s;
+  s.round = 1;
+  s.position = 3;
+  s.cell = {Flavor::ft, 4, false};
+  s.seq_first = false;
+  s.ok = true;
+  s.t_seq = 0.20058061399959115;
+  s.t_par = 0.1243077330000233;
+  s.thread_times = {0.08240701800013994, 0.1192969799999446, 0.1, 0.1};
+  s.count_seq = s.count_par = 17'984;
+  s.gil_enabled = false;
+  s.warnings = {"The global interpreter lock (GIL) has been enabled to load module 'x'"};
+  s.wall_seconds = 0.35;
+  r.samples.push_back(s);
+  s.ok = false;
+  s.gil_enabled.reset();
+  s.failure = "timed out after 60.0 s";
+  s.warnings.clear();
+  r.samples.push_back(s);
+  r.summaries.push_back({{Flavor::ft, 4, false}, 2, 1.61, 0.4025, 1.2, 0.2, 0.124});
+  r.ft_overhead = 1.0912;
+  r.failures.push_back({"timeout", "ft interpreter, 4 threads: child timed out"});
+  return r;
+}
+
+void expect_same(const RunResult& a, const RunResult& b) {
+  EXPECT_EQ(a.schema_version, b.schema_version);
+  EXPECT_EQ(a.gilguard_version, b.gilguard_version);
+  EXPECT_EQ(a.started_at, b.started_at);
+  EXPECT_EQ(a.source_commit, b.source_commit);
+  EXPECT_EQ(a.machine.cpu_model, b.machine.cpu_model);
+  EXPECT_EQ(a.machine.usable_cpus, b.machine.usable_cpus);
+  EXPECT_EQ(a.machine.load_start, b.machine.load_start);
+  EXPECT_EQ(a.machine.load_end, b.machine.load_end);
+  EXPECT_EQ(a.gil.path, b.gil.path);
+  EXPECT_EQ(a.ft.gil_disabled_build, b.ft.gil_disabled_build);
+  EXPECT_EQ(a.ft.gil_enabled_at_start, b.ft.gil_enabled_at_start);
+  EXPECT_EQ(a.ft.config_args, b.ft.config_args);
+  EXPECT_EQ(a.parameters.threads, b.parameters.threads);
+  EXPECT_EQ(a.parameters.seed, b.parameters.seed);
+  EXPECT_EQ(a.parameters.range, b.parameters.range);
+  EXPECT_EQ(a.parameters.expected_count, b.parameters.expected_count);
+  EXPECT_EQ(a.parameters.rounds, b.parameters.rounds);
+  ASSERT_EQ(a.samples.size(), b.samples.size());
+  for (std::size_t i = 0; i < a.samples.size(); ++i) {
+    const auto& x = a.samples[i];
+    const auto& y = b.samples[i];
+    EXPECT_EQ(x.round, y.round);
+    EXPECT_EQ(x.position, y.position);
+    EXPECT_EQ(x.cell, y.cell);
+    EXPECT_EQ(x.seq_first, y.seq_first);
+    EXPECT_EQ(x.ok, y.ok);
+    EXPECT_EQ(x.t_seq, y.t_seq);  // exact: doubles round-trip
+    EXPECT_EQ(x.t_par, y.t_par);
+    EXPECT_EQ(x.thread_times, y.thread_times);
+    EXPECT_EQ(x.count_seq, y.count_seq);
+    EXPECT_EQ(x.gil_enabled, y.gil_enabled);
+    EXPECT_EQ(x.warnings, y.warnings);
+    EXPECT_EQ(x.failure, y.failure);
+    EXPECT_EQ(x.wall_seconds, y.wall_seconds);
+  }
+  ASSERT_EQ(a.summaries.size(), b.summaries.size());
+  EXPECT_EQ(a.summaries[0].cell, b.summaries[0].cell);
+  EXPECT_EQ(a.summaries[0].median_speedup, b.summaries[0].median_speedup);
+  EXPECT_EQ(a.summaries[0].load_imbalance, b.summaries[0].load_imbalance);
+  EXPECT_EQ(a.ft_overhead, b.ft_overhead);
+  ASSERT_EQ(a.failures.size(), b.failures.size());
+  EXPECT_EQ(a.failures[0].kind, b.failures[0].kind);
+  EXPECT_EQ(a.failures[0].message, b.failures[0].message);
+}
+
+TEST(ResultsCodec, RoundTrips) {
+  const auto original = example();
+  const auto text = results_to_json_text(original);
+  const auto decoded = results_from_json_text(text);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  expect_same(original, *decoded);
+  EXPECT_EQ(results_to_json_text(*decoded), text);
+  EXPECT_NE(text.find("\"schema_version\": 1"), std::string::npos);
+}
+
+TEST(ResultsCodec, ErrorsNameTheField) {
+  auto text = results_to_json_text(example());
+  const auto at = text.find("\"t_par\": 0.1243077330000233");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 27, "\"t_par\": \"fast\"");
+  const auto decoded = results_from_json_text(text);
+  ASSERT_FALSE(decoded);
+  EXPECT_EQ(decoded.error().message, "samples[0].t_par: expected a number, found a string");
+}
+
+TEST(ResultsCodec, OtherSchemaVersionsAreRefused) {
+  auto text = results_to_json_text(example());
+  text.replace(text.find("\"schema_version\": 1"), 19, "\"schema_version\": 2");
+  const auto decoded = results_from_json_text(text);
+  ASSERT_FALSE(decoded);
+  EXPECT_NE(decoded.error().message.find(
+                "schema_version: this gilguard reads results with schema_version 1, not 2"),
+            std::string::npos)
+      << decoded.error().message;
+}
+
+TEST(ResultsCodec, SyntaxErrorsHaveLineAndColumn) {
+  const auto decoded = results_from_json_text("{\n  \"schema_version\": 1,\n  oops\n}");
+  ASSERT_FALSE(decoded);
+  EXPECT_NE(decoded.error().message.find("line 3, column 3"), std::string::npos)
+      << decoded.error().message;
+}
+
+TEST(ChildCodec, ReadsTheLastLine) {
+  const auto report = decode_child_report(
+      "warming up\n{\"range\": 100, \"threads\": 2, \"seq_first\": false, \"count_seq\": 25, "
+      "\"count_par\": 25, \"t_seq\": 0.5, \"t_par\": 0.25, \"thread_times\": [0.1, 0.2], "
+      "\"gil_enabled\": null, \"warnings\": [\"careful\"]}\n\n");
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->range, 100);
+  EXPECT_EQ(report->threads, 2);
+  EXPECT_FALSE(report->seq_first);
+  EXPECT_FALSE(report->gil_enabled.has_value());
+  EXPECT_EQ(report->thread_times, (std::vector<double>{0.1, 0.2}));
+  EXPECT_EQ(report->warnings, std::vector<std::string>{"careful"});
+}
+
+TEST(ChildCodec, NamesWhatIsWrong) {
+  EXPECT_EQ(decode_child_report("").error().message, "the child printed nothing on stdout");
+  EXPECT_EQ(decode_child_report("{\"range\": 100}").error().message, "threads: missing");
+  EXPECT_NE(decode_child_report("Traceback (most recent call last):")
+                .error()
+                .message.find("its last line is not JSON"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace gilguard::baseline

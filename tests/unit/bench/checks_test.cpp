@@ -1,0 +1,122 @@
+#include "gilguard/bench/checks.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gilguard::bench {
+namespace {
+
+Sample good(Flavor flavor, int threads, int round) {
+  Sample s;
+  s.cell = {flavor, threads, true};
+  s.round = round;
+  s.ok = true;
+  s.count_seq = s.count_par = 25;
+  s.gil_enabled = flavor == Flavor::gil;
+  return s;
+}
+
+constexpr const char* k_gil_warning =
+    "The global interpreter lock (GIL) has been enabled to load module 'fastcodec._speedups', "
+    "which has not declared that it can run safely without the GIL. To override this behavior "
+    "and keep the GIL disabled (at your own risk), run with PYTHON_GIL=0 or -Xgil=0.";
+
+TEST(Checks, CleanSamplesPass) {
+  std::vector<Sample> samples{good(Flavor::gil, 1, 0), good(Flavor::ft, 2, 1)};
+  mark_wrong_counts(samples, 25, 100);
+  EXPECT_TRUE(check_samples(samples, std::nullopt).empty());
+}
+
+TEST(Checks, WrongCountFailsTheSampleAndTheRun) {
+  std::vector<Sample> samples{good(Flavor::ft, 2, 1), good(Flavor::ft, 2, 2),
+                              good(Flavor::ft, 2, 3)};
+  samples[1].count_par = 24;
+  samples[2].count_seq = 26;
+  mark_wrong_counts(samples, 25, 100);
+  EXPECT_TRUE(samples[0].ok);
+  EXPECT_FALSE(samples[1].ok);
+  EXPECT_EQ(samples[1].failure,
+            "wrong prime count: sequential 25, threaded 24, but there are 25 primes below 100");
+  const auto failures = check_samples(samples, std::nullopt);
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].kind, "wrong-count");
+  EXPECT_NE(failures[0].message.find("ft interpreter, 2 threads: wrong result in 2 of 3 runs"),
+            std::string::npos)
+      << failures[0].message;
+  EXPECT_NE(failures[0].message.find("threaded 24"), std::string::npos);
+}
+
+TEST(Checks, CrashAndTimeoutAreTheirOwnKindsPerCell) {
+  std::vector<Sample> samples{good(Flavor::gil, 1, 1), good(Flavor::gil, 2, 1),
+                              good(Flavor::ft, 1, 1)};
+  samples[0].ok = false;
+  samples[0].failure = "the interpreter ended with killed by signal 11 (SIGSEGV); stderr was empty";
+  samples[1].ok = false;
+  samples[1].failure = "timed out after 60.0 s and was killed with its process group";
+  const auto failures = check_samples(samples, std::nullopt);
+  ASSERT_EQ(failures.size(), 2u);
+  EXPECT_EQ(failures[0].kind, "crash");
+  EXPECT_NE(failures[0].message.find("SIGSEGV"), std::string::npos);
+  EXPECT_NE(failures[0].message.find("gil interpreter, 1 thread: child failed"), std::string::npos);
+  EXPECT_EQ(failures[1].kind, "timeout");
+  EXPECT_NE(failures[1].message.find("try a smaller --range"), std::string::npos);
+}
+
+TEST(Checks, GilEnabledInFreeThreadedNamesTheModule) {
+  std::vector<Sample> samples{good(Flavor::ft, 1, 1), good(Flavor::ft, 1, 2)};
+  for (auto& s : samples) {
+    s.gil_enabled = true;
+    s.warnings = {k_gil_warning};
+  }
+  EXPECT_EQ(module_reenabling_gil(samples[0].warnings), "fastcodec._speedups");
+  const auto failures = check_samples(samples, std::nullopt);
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].kind, "gil-enabled");
+  EXPECT_NE(failures[0].message.find("the GIL was enabled at run time in 2 of 2 runs"),
+            std::string::npos)
+      << failures[0].message;
+  EXPECT_NE(failures[0].message.find("module 'fastcodec._speedups' re-enabled it"),
+            std::string::npos);
+}
+
+TEST(Checks, GilEnabledBlamesPythonGilWhenNoModuleIsNamed) {
+  std::vector<Sample> samples{good(Flavor::ft, 2, 1)};
+  samples[0].gil_enabled = true;
+  const auto failures = check_samples(samples, std::string("1"));
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_NE(failures[0].message.find("PYTHON_GIL=1 is set in gilguard's environment"),
+            std::string::npos);
+  EXPECT_FALSE(module_reenabling_gil({"DeprecationWarning: something else"}).has_value());
+}
+
+TEST(Checks, GilInterpreterWithoutGilIsTheWrongFlavour) {
+  std::vector<Sample> samples{good(Flavor::gil, 1, 1)};
+  samples[0].gil_enabled = false;
+  const auto failures = check_samples(samples, std::nullopt);
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].kind, "wrong-flavor");
+}
+
+TEST(Checks, ProbeFactsOfSwappedInterpretersFail) {
+  InterpreterFacts gil;
+  gil.path = "/opt/py/bin/python3.13t";
+  gil.version = "3.13.5";
+  gil.gil_disabled_build = true;
+  InterpreterFacts ft;
+  ft.path = "/opt/py/bin/python3.13";
+  ft.version = "3.13.5";
+  const auto failures = check_interpreters(gil, ft);
+  ASSERT_EQ(failures.size(), 2u);
+  EXPECT_EQ(failures[0].message,
+            "--gil /opt/py/bin/python3.13t (Python 3.13.5) is a free-threaded build "
+            "(Py_GIL_DISABLED=1); pass a standard build with the GIL, such as python3.13");
+  EXPECT_EQ(failures[1].message,
+            "--ft /opt/py/bin/python3.13 (Python 3.13.5) is a build with the GIL "
+            "(Py_GIL_DISABLED=0); pass a free-threaded build, such as python3.13t or one "
+            "configured with --disable-gil");
+  ft.gil_disabled_build = true;
+  gil.gil_disabled_build = false;
+  EXPECT_TRUE(check_interpreters(gil, ft).empty());
+}
+
+}  // namespace
+}  // namespace gilguard::bench

@@ -1,0 +1,160 @@
+#include "gilguard/bench/executor.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+
+#include "gilguard/bench/workload.hpp"
+#include "support/test_util.hpp"
+
+namespace gilguard::bench {
+namespace {
+
+// Writes an executable /bin/sh script standing in for a Python interpreter. The workload's
+// arguments arrive as $1=-I $2=-c $3=SCRIPT $4=RANGE $5=THREADS $6=SEQ_FIRST.
+std::filesystem::path fake_python(const std::filesystem::path& dir, const std::string& name,
+                                  const std::string& body) {
+  const auto path = dir / name;
+  test::write_file(path, "#!/bin/sh\n" + body + "\n");
+  ::chmod(path.c_str(), 0755);
+  return path;
+}
+
+constexpr const char* k_report =
+    R"(printf '{"range": %s, "threads": %s, "seq_first": true, "count_seq": 25, )"
+    R"("count_par": 25, "t_seq": 0.5, "t_par": 0.25, "thread_times": [0.25, 0.2], )"
+    R"("gil_enabled": false, "warnings": ["w"]}\n' "$4" "$5")";
+
+ChildRequest request(std::int64_t range = 100, int threads = 2) {
+  return {range, threads, true, std::chrono::milliseconds(20'000)};
+}
+
+TEST(ChildEnvironment, KeepsOnlyTheAllowList) {
+  const util::Environment parent{{"PATH", "/usr/bin"},
+                                 {"HOME", "/home/u"},
+                                 {"LANG", "C.UTF-8"},
+                                 {"GITHUB_TOKEN", "ghp_secret"},
+                                 {"ACTIONS_RUNTIME_TOKEN", "x"},
+                                 {"AWS_SECRET_ACCESS_KEY", "y"},
+                                 {"PYTHONPATH", "/evil"},
+                                 {"PYTHON_GIL", "0"}};
+  const auto env = child_environment(parent);
+  EXPECT_EQ(
+      env,
+      (util::Environment{
+          {"HOME", "/home/u"}, {"LANG", "C.UTF-8"}, {"PATH", "/usr/bin"}, {"PYTHON_GIL", "0"}}));
+}
+
+TEST(ChildArgv, IsolatedModeAndGilOverrideForFreeThreadedOnly) {
+  ChildRequest r{1000, 4, false, {}};
+  const auto ft = child_argv("/py/ft", Flavor::ft, r, std::string("1"));
+  ASSERT_EQ(ft.size(), 9u);
+  EXPECT_EQ(ft[0], "/py/ft");
+  EXPECT_EQ(ft[1], "-I");
+  EXPECT_EQ(ft[2], "-X");
+  EXPECT_EQ(ft[3], "gil=1");
+  EXPECT_EQ(ft[4], "-c");
+  EXPECT_EQ(ft[5], workload_script());
+  EXPECT_EQ(ft[6], "1000");
+  EXPECT_EQ(ft[7], "4");
+  EXPECT_EQ(ft[8], "0");
+  const auto gil = child_argv("/py/gil", Flavor::gil, r, std::string("1"));
+  EXPECT_EQ(gil.size(), 7u);
+  EXPECT_EQ(gil[2], "-c");
+}
+
+TEST(ProcessExecutor, SecretsInGilguardsEnvironmentNeverReachTheChild) {
+  test::TempDir dir;
+  const auto dump = dir.path() / "env.txt";
+  const auto python =
+      fake_python(dir.path(), "python", "env > '" + dump.string() + "'\n" + k_report);
+  ::setenv("GITHUB_TOKEN", "ghp_fake_secret_for_the_test", 1);
+  ::setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "another_fake_secret", 1);
+  ProcessExecutor executor(python, python, util::current_environment());
+  const auto sample = executor.execute({Flavor::ft, 2, true}, request());
+  ::unsetenv("GITHUB_TOKEN");
+  ::unsetenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
+  ASSERT_TRUE(sample.ok) << sample.failure;
+  const auto env = test::read_file(dump);
+  EXPECT_EQ(env.find("ghp_fake_secret_for_the_test"), std::string::npos) << env;
+  EXPECT_EQ(env.find("GITHUB_TOKEN"), std::string::npos) << env;
+  EXPECT_EQ(env.find("another_fake_secret"), std::string::npos) << env;
+  EXPECT_NE(env.find("PATH="), std::string::npos) << env;
+  EXPECT_EQ(executor.environment().count("GITHUB_TOKEN"), 0u);
+}
+
+TEST(ProcessExecutor, ReadsTheReportLine) {
+  test::TempDir dir;
+  const auto python = fake_python(dir.path(), "python", std::string("echo noise\n") + k_report);
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  const auto sample = executor.execute({Flavor::gil, 2, true}, request(100, 2));
+  ASSERT_TRUE(sample.ok) << sample.failure;
+  EXPECT_EQ(sample.count_seq, 25);
+  EXPECT_DOUBLE_EQ(sample.speedup(), 2.0);
+  EXPECT_EQ(sample.thread_times, (std::vector<double>{0.25, 0.2}));
+  EXPECT_EQ(sample.gil_enabled, false);
+  EXPECT_EQ(sample.warnings, std::vector<std::string>{"w"});
+  EXPECT_GT(sample.wall_seconds, 0);
+}
+
+TEST(ProcessExecutor, ACrashIsAFailedSampleWithSignalAndStderr) {
+  test::TempDir dir;
+  const auto python = fake_python(dir.path(), "python",
+                                  "echo 'Fatal Python error: Segmentation fault' >&2\n"
+                                  "kill -SEGV $$");
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  const auto sample = executor.execute({Flavor::ft, 2, true}, request());
+  EXPECT_FALSE(sample.ok);
+  EXPECT_FALSE(is_timeout(sample));
+  EXPECT_NE(sample.failure.find("SIGSEGV"), std::string::npos) << sample.failure;
+  EXPECT_NE(sample.failure.find("Fatal Python error: Segmentation fault"), std::string::npos)
+      << sample.failure;
+}
+
+TEST(ProcessExecutor, AHungChildIsKilledAtItsTimeout) {
+  test::TempDir dir;
+  const auto python = fake_python(dir.path(), "python", "sleep 30");
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  auto r = request();
+  r.timeout = std::chrono::milliseconds(300);
+  const auto sample = executor.execute({Flavor::gil, 1, true}, r);
+  EXPECT_FALSE(sample.ok);
+  EXPECT_TRUE(is_timeout(sample)) << sample.failure;
+  EXPECT_LT(sample.wall_seconds, 10);
+}
+
+TEST(ProcessExecutor, GarbageOutputIsAFailedSample) {
+  test::TempDir dir;
+  const auto python = fake_python(dir.path(), "python", "echo 'not json'");
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  const auto sample = executor.execute({Flavor::gil, 1, true}, request());
+  EXPECT_FALSE(sample.ok);
+  EXPECT_NE(sample.failure.find("the workload's output could not be read"), std::string::npos)
+      << sample.failure;
+}
+
+TEST(ProcessExecutor, AReportForOtherParametersIsRejected) {
+  test::TempDir dir;
+  const auto python = fake_python(
+      dir.path(), "python",
+      R"(echo '{"range": 999, "threads": 1, "seq_first": true, "count_seq": 1, "count_par": 1, )"
+      R"("t_seq": 1, "t_par": 1, "thread_times": [1], "gil_enabled": null, "warnings": []}')");
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  const auto sample = executor.execute({Flavor::gil, 2, true}, request(100, 2));
+  EXPECT_FALSE(sample.ok);
+  EXPECT_EQ(sample.failure,
+            "the workload reported range 999 with 1 threads, but range 100 with 2 threads was "
+            "asked for");
+}
+
+TEST(ProcessExecutor, AMissingInterpreterIsAFailedSample) {
+  test::TempDir dir;
+  ProcessExecutor missing(dir.path() / "nope", dir.path() / "nope", {{"PATH", "/usr/bin"}});
+  const auto sample = missing.execute({Flavor::gil, 1, true}, request());
+  EXPECT_FALSE(sample.ok);
+  EXPECT_FALSE(sample.failure.empty());
+}
+
+}  // namespace
+}  // namespace gilguard::bench

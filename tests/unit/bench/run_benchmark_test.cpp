@@ -1,0 +1,118 @@
+#include "gilguard/bench/run_benchmark.hpp"
+
+#include <gtest/gtest.h>
+
+#include "gilguard/bench/fake_executor.hpp"
+
+namespace gilguard::bench {
+namespace {
+
+InterpreterFacts facts(bool free_threaded) {
+  InterpreterFacts f;
+  f.path = free_threaded ? "/py/python3.13t" : "/py/python3.13";
+  f.version = "3.13.5";
+  f.gil_disabled_build = free_threaded;
+  return f;
+}
+
+RunRequest small_request() {
+  RunRequest request;
+  request.range = 1000;
+  request.threads = {2, 1, 2, 4};
+  request.rounds = 3;
+  request.seed = 7;
+  return request;
+}
+
+TEST(RunBenchmark, AutoThreadCounts) {
+  EXPECT_EQ(auto_thread_counts(1), (std::vector<int>{1}));
+  EXPECT_EQ(auto_thread_counts(2), (std::vector<int>{1, 2}));
+  EXPECT_EQ(auto_thread_counts(4), (std::vector<int>{1, 2, 4}));
+  EXPECT_EQ(auto_thread_counts(6), (std::vector<int>{1, 2, 4, 6}));
+  EXPECT_EQ(auto_thread_counts(16), (std::vector<int>{1, 2, 4, 8, 16}));
+}
+
+TEST(RunBenchmark, CellsAboveTheUsableCpusAreNotGated) {
+  const auto cells = plan_cells({4, 1, 2, 2}, 2);
+  ASSERT_EQ(cells.size(), 6u);
+  EXPECT_EQ(cells[0], (Cell{Flavor::gil, 1, true}));
+  EXPECT_EQ(cells[2], (Cell{Flavor::gil, 4, false}));
+  EXPECT_EQ(cells[5], (Cell{Flavor::ft, 4, false}));
+}
+
+TEST(RunBenchmark, ChildTimeoutIsGenerous) {
+  EXPECT_EQ(default_child_timeout(1000).count(), 60'000);
+  EXPECT_EQ(default_child_timeout(1'000'000).count(), 200'000);
+  EXPECT_GT(default_child_timeout(4'000'000).count(), 1'500'000);
+}
+
+TEST(RunBenchmark, RecordsEverythingAndSummarizes) {
+  FakeExecutor fake({.count = count_primes_below(1000)});
+  RunHooks hooks;
+  hooks.clock = fake.clock();
+  const auto result = run_benchmark(small_request(), facts(false), facts(true), fake, hooks);
+  EXPECT_TRUE(result.failures.empty());
+  EXPECT_EQ(result.schema_version, k_results_schema_version);
+  EXPECT_EQ(result.parameters.seed, 7u);
+  EXPECT_EQ(result.parameters.rounds, 3);
+  EXPECT_EQ(result.parameters.expected_count, 168);
+  EXPECT_EQ(result.parameters.threads, (std::vector<int>{1, 2, 4}));
+  EXPECT_EQ(result.samples.size(), 4u * 6u);
+  ASSERT_EQ(result.summaries.size(), 6u);
+  // The fake's free-threaded flavour scales perfectly and is 10% slower single-threaded.
+  EXPECT_DOUBLE_EQ(result.summaries[4].median_speedup, 2.0);
+  EXPECT_EQ(result.summaries[4].rounds, 3);
+  EXPECT_NEAR(result.ft_overhead, 1.1, 1e-12);
+  EXPECT_GE(result.machine.usable_cpus, 1);
+  EXPECT_FALSE(result.started_at.empty());
+}
+
+TEST(RunBenchmark, DefaultRoundsWithoutRoundsOrBudget) {
+  FakeExecutor fake({.count = 168});
+  auto request = small_request();
+  request.rounds = 0;
+  request.threads = {1};
+  const auto result = run_benchmark(request, facts(false), facts(true), fake, {});
+  EXPECT_EQ(result.parameters.rounds, k_default_rounds);
+  EXPECT_EQ(result.parameters.time_budget, 0);
+}
+
+TEST(RunBenchmark, WrongCountFailsButTheRunGoesOn) {
+  FakeExecutor fake({.count = 168, .tweak = [](Sample& s, const ChildRequest&, int call) {
+                       if (call == 5) s.count_par = 167;
+                     }});
+  const auto result = run_benchmark(small_request(), facts(false), facts(true), fake, {});
+  ASSERT_EQ(result.failures.size(), 1u);
+  EXPECT_EQ(result.failures[0].kind, "wrong-count");
+  EXPECT_EQ(result.samples.size(), 24u);
+  EXPECT_EQ(std::count_if(result.samples.begin(), result.samples.end(),
+                          [](const Sample& s) { return !s.ok; }),
+            1);
+}
+
+TEST(RunBenchmark, SwappedInterpretersAreNotMeasured) {
+  FakeExecutor fake({.count = 168});
+  const auto result = run_benchmark(small_request(), facts(true), facts(false), fake, {});
+  EXPECT_TRUE(fake.calls().empty());
+  ASSERT_EQ(result.failures.size(), 2u);
+  EXPECT_EQ(result.failures[0].kind, "wrong-flavor");
+  EXPECT_TRUE(result.samples.empty());
+}
+
+TEST(RunBenchmark, InvalidRequestsAreUsageErrors) {
+  FakeExecutor fake({});
+  auto request = small_request();
+  request.range = 1;
+  try {
+    run_benchmark(request, facts(false), facts(true), fake, {});
+    FAIL() << "no exception";
+  } catch (const Failure& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    EXPECT_EQ(std::string(e.what()),
+              "range 1 is out of bounds: pass --range with an integer from 100 to 100000000 (the "
+              "default is 1000000)");
+  }
+}
+
+}  // namespace
+}  // namespace gilguard::bench

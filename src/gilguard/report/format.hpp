@@ -1,0 +1,42 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gilguard/core/comparison.hpp"
+
+namespace gilguard::report {
+
+// "free-threaded" or "GIL": how a reader names a flavour.
+std::string_view flavor_label(Flavor flavor);
+
+// "free-threaded speedup at 4 threads", "GIL speedup at 1 thread",
+// "free-threaded single-thread overhead": a metric in words.
+std::string metric_label(const MetricId& id);
+
+// "1.87x": a speedup or overhead ratio, two decimals.
+std::string format_ratio(double value);
+
+// "[1.80x, 1.95x]": an interval of ratios.
+std::string format_interval(double low, double high);
+
+// "+3.2%", "-12.3%", "0.0%"; "n/a" when absent.
+std::string format_change(std::optional<double> change);
+
+// "5%", "2.5%": a threshold given as a fraction.
+std::string format_percent(double fraction);
+
+// The verdict in words for tables: "pass", "regression", ..., "no baseline".
+std::string_view verdict_label(Verdict verdict);
+
+// A one-character-wide icon for Markdown: a check mark, a cross, ...
+std::string_view verdict_icon(Verdict verdict);
+
+// True when the change of this metric is a loss (lower speedup, higher overhead).
+bool is_worse(const MetricId& id, double change);
+
+// True when the run had a failed check (wrong count, crash, GIL enabled): it outranks any verdict.
+bool has_failed_checks(const Comparison& comparison);
+
+}  // namespace gilguard::report

@@ -1,0 +1,256 @@
+#include "gilguard/report/sections.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+#include "gilguard/report/format.hpp"
+#include "gilguard/report/markdown.hpp"
+
+namespace gilguard::report {
+namespace {
+
+// The first line of `text`, at most `max_bytes` long.
+std::string first_line(const std::string& text, std::size_t max_bytes) {
+  const std::string line = text.substr(0, text.find('\n'));
+  return truncate_utf8(line, max_bytes);
+}
+
+std::vector<const MetricComparison*> gated_with(const Comparison& comparison, Verdict verdict) {
+  std::vector<const MetricComparison*> out;
+  for (const auto* metric : ordered_metrics(comparison)) {
+    if (metric->gating && metric->verdict == verdict) out.push_back(metric);
+  }
+  // The largest change first: it is the one the reader should look at.
+  std::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
+    return std::fabs(a->change.value_or(0)) > std::fabs(b->change.value_or(0));
+  });
+  return out;
+}
+
+// The metric a reader looks at first: the free-threaded speedup at the most gated threads.
+const MetricComparison* headline_metric(const Comparison& comparison) {
+  const MetricComparison* best = nullptr;
+  for (const auto& metric : comparison.metrics) {
+    if (metric.id.kind != MetricKind::speedup || metric.id.flavor != Flavor::ft) continue;
+    const bool better = best == nullptr || (metric.gating && !best->gating) ||
+                        (metric.gating == best->gating && metric.id.threads > best->id.threads);
+    if (better) best = &metric;
+  }
+  if (best == nullptr && !comparison.metrics.empty()) best = &comparison.metrics.front();
+  return best;
+}
+
+const MetricComparison* find_metric(const Comparison& comparison, const MetricId& id) {
+  for (const auto& metric : comparison.metrics) {
+    if (metric.id == id) return &metric;
+  }
+  return nullptr;
+}
+
+std::string baseline_value(const MetricComparison& metric) {
+  return metric.baseline ? format_ratio(*metric.baseline) : std::string("no baseline");
+}
+
+// "12.1% below its baseline (1.89x against 2.15x)".
+std::string change_phrase(const MetricComparison& metric) {
+  const double change = metric.change.value_or(0);
+  return fmt::format("{:.1f}% {} its baseline ({} against {})", std::fabs(change) * 100,
+                     change < 0 ? "below" : "above", format_ratio(metric.current.value),
+                     baseline_value(metric));
+}
+
+std::string more_metrics(std::size_t count, std::string_view what) {
+  if (count <= 1) return "";
+  return fmt::format("; {} more metric{} {} too", count - 1, count == 2 ? "" : "s", what);
+}
+
+std::string_view severity_icon(Severity severity) {
+  switch (severity) {
+    case Severity::error:
+      return "❌";
+    case Severity::warning:
+      return "⚠️";
+    case Severity::notice:
+      return "ℹ️";
+  }
+  return "ℹ️";
+}
+
+std::string threads_cell(const MetricId& id) {
+  if (id.kind == MetricKind::overhead) return "1 (overhead vs GIL)";
+  return std::to_string(id.threads);
+}
+
+std::string flavor_cell(const MetricId& id) { return std::string(flavor_label(id.flavor)); }
+
+}  // namespace
+
+Headline headline(const Comparison& comparison) {
+  const std::string threshold = format_percent(comparison.threshold);
+  const std::string key =
+      comparison.baseline_key.empty() ? std::string("this runner") : comparison.baseline_key;
+  if (!comparison.failed_checks.empty()) {
+    const auto count = comparison.failed_checks.size();
+    return {"Failed check", "❌",
+            fmt::format("{} check{} failed, so this run's speedups cannot be trusted: {}", count,
+                        count == 1 ? "" : "s", first_line(comparison.failed_checks.front(), 300)),
+            true};
+  }
+  const MetricComparison* main = headline_metric(comparison);
+  if (main == nullptr) {
+    return {"Nothing compared", "⚠️", "No metrics were measured, so nothing was compared.",
+            comparison.overall == Verdict::regression};
+  }
+  switch (comparison.overall) {
+    case Verdict::regression: {
+      const auto metrics = gated_with(comparison, Verdict::regression);
+      if (metrics.empty()) {
+        return {"Regression", "❌", fmt::format("The comparison with {} found a regression.", key),
+                true};
+      }
+      return {"Regression", "❌",
+              fmt::format("The {} is {}, more than the {} threshold and outside the baseline's "
+                          "run-to-run spread{}.",
+                          metric_label(metrics.front()->id), change_phrase(*metrics.front()),
+                          threshold, more_metrics(metrics.size(), "regressed")),
+              true};
+    }
+    case Verdict::improvement: {
+      const auto metrics = gated_with(comparison, Verdict::improvement);
+      const MetricComparison* metric = metrics.empty() ? main : metrics.front();
+      return {"Improvement", "🚀",
+              fmt::format("The {} is {}{}; update the baseline to keep this level.",
+                          metric_label(metric->id), change_phrase(*metric),
+                          more_metrics(metrics.size(), "improved")),
+              false};
+    }
+    case Verdict::inconclusive: {
+      const auto metrics = gated_with(comparison, Verdict::inconclusive);
+      const MetricComparison* metric = metrics.empty() ? main : metrics.front();
+      return {"Inconclusive", "⚠️",
+              fmt::format("The {} could not be told apart from its baseline ({} {} against {}); "
+                          "rerun with more rounds or a larger --time-budget to decide.",
+                          metric_label(metric->id), format_ratio(metric->current.value),
+                          format_interval(metric->current.low, metric->current.high),
+                          baseline_value(*metric)),
+              false};
+    }
+    case Verdict::no_baseline: {
+      std::string gil;
+      if (main->id.kind == MetricKind::speedup) {
+        const auto* other =
+            find_metric(comparison, {MetricKind::speedup, Flavor::gil, main->id.threads});
+        if (other != nullptr)
+          gil = fmt::format(", against {} with the GIL", format_ratio(other->current.value));
+      }
+      return {"No baseline yet", "🆕",
+              fmt::format("There is no baseline for {} yet; this run measured a {} of {} {}{}. "
+                          "Commit it as the baseline with the command below.",
+                          key, metric_label(main->id), format_ratio(main->current.value),
+                          format_interval(main->current.low, main->current.high), gil),
+              false};
+    }
+    case Verdict::pass:
+      break;
+  }
+  std::size_t gated = 0;
+  for (const auto& metric : comparison.metrics) gated += metric.gating ? 1 : 0;
+  return {"No regression", "✅",
+          fmt::format("All {} gated metric{} are within the {} threshold of the baseline for {}; "
+                      "the {} is {} against {} ({}).",
+                      gated, gated == 1 ? "" : "s", threshold, key, metric_label(main->id),
+                      format_ratio(main->current.value), baseline_value(*main),
+                      format_change(main->change)),
+          false};
+}
+
+std::vector<const MetricComparison*> ordered_metrics(const Comparison& comparison) {
+  std::vector<const MetricComparison*> out;
+  for (const auto& metric : comparison.metrics) out.push_back(&metric);
+  const auto order = [](const MetricComparison* m) {
+    const int kind = m->id.kind == MetricKind::speedup ? 0 : 1;
+    const int flavor = m->id.flavor == Flavor::ft ? 0 : 1;
+    return std::tuple(kind, flavor, m->id.threads);
+  };
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const auto* a, const auto* b) { return order(a) < order(b); });
+  return out;
+}
+
+std::string markdown_metric_table(const Comparison& comparison) {
+  std::string out =
+      "| Flavour | Threads | Baseline | This run [interval] | Change | Verdict |\n"
+      "| --- | ---: | ---: | ---: | ---: | --- |\n";
+  bool any_info = false;
+  for (const auto* metric : ordered_metrics(comparison)) {
+    std::string verdict =
+        fmt::format("{} {}", verdict_icon(metric->verdict), verdict_label(metric->verdict));
+    if (!metric->gating) {
+      verdict += " (info)";
+      any_info = true;
+    }
+    out += fmt::format("| {} | {} | {} | {} {} | {} | {} |\n", flavor_cell(metric->id),
+                       threads_cell(metric->id),
+                       metric->baseline ? format_ratio(*metric->baseline) : std::string("—"),
+                       format_ratio(metric->current.value),
+                       format_interval(metric->current.low, metric->current.high),
+                       format_change(metric->change), verdict);
+  }
+  out += "\n";
+  std::string line;
+  if (!comparison.baseline_key.empty()) {
+    line += fmt::format("Baseline {}", table_cell(code_span(comparison.baseline_key)));
+    int runs = 0;
+    for (const auto& metric : comparison.metrics) runs = std::max(runs, metric.baseline_runs);
+    if (runs > 0) line += fmt::format(" ({} run{})", runs, runs == 1 ? "" : "s");
+    line += ", threshold ";
+  } else {
+    line += "Threshold ";
+  }
+  line += format_percent(comparison.threshold) + ".";
+  if (any_info) line += " Rows marked (info) are reported but never fail the check.";
+  return out + line + "\n";
+}
+
+std::string markdown_findings(const std::vector<Finding>& findings, std::size_t max_items) {
+  std::string out;
+  std::size_t shown = 0;
+  for (const auto& finding : findings) {
+    if (shown == max_items) break;
+    ++shown;
+    const std::string prefix =
+        fmt::format("- {} **{}**", severity_icon(finding.severity), markdown_text(finding.title));
+    if (finding.message.find('\n') == std::string::npos) {
+      out += fmt::format("{}: {}\n", prefix, markdown_text(finding.message));
+    } else {
+      out += prefix + "\n\n" + indent(code_block(finding.message, "text"), 2) + "\n";
+    }
+  }
+  if (shown < findings.size()) {
+    out += fmt::format("- ... and {} more, in the job summary.\n", findings.size() - shown);
+  }
+  return out;
+}
+
+std::string update_command(const ReportLinks& links) {
+  const std::string results = links.results_path.empty() ? "RESULTS.json" : links.results_path;
+  const std::string baselines = links.baselines_dir.empty() ? "baselines" : links.baselines_dir;
+  return fmt::format("gilguard baseline update {} --baselines {} --commit", shell_quote(results),
+                     shell_quote(baselines));
+}
+
+std::string markdown_update_section(const ReportLinks& links, const std::string& heading) {
+  std::string out = heading + "\n\n";
+  out += "If the change is intended, record this run as the new baseline and push the commit:\n\n";
+  out += code_block(update_command(links), "sh");
+  if (!links.update_workflow.empty()) {
+    out += fmt::format("\nOr run the {} workflow (Actions tab, \"Run workflow\") on this branch.\n",
+                       code_span(links.update_workflow));
+  }
+  return out;
+}
+
+}  // namespace gilguard::report

@@ -1,0 +1,157 @@
+#include "gilguard/report/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "gilguard/report/findings.hpp"
+#include "gilguard/report/format.hpp"
+
+namespace gilguard::report {
+namespace {
+
+constexpr std::string_view k_reset = "\x1b[0m";
+constexpr std::string_view k_bold = "\x1b[1m";
+constexpr std::string_view k_red = "\x1b[31m";
+constexpr std::string_view k_green = "\x1b[32m";
+constexpr std::string_view k_yellow = "\x1b[33m";
+constexpr std::string_view k_cyan = "\x1b[36m";
+
+std::string_view verdict_colour(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::pass:
+      return k_green;
+    case Verdict::regression:
+      return k_red;
+    case Verdict::improvement:
+      return k_cyan;
+    case Verdict::inconclusive:
+      return k_yellow;
+    case Verdict::no_baseline:
+      return k_cyan;
+  }
+  return k_yellow;
+}
+
+std::string_view severity_colour(Severity severity) {
+  switch (severity) {
+    case Severity::error:
+      return k_red;
+    case Severity::warning:
+      return k_yellow;
+    case Severity::notice:
+      return k_cyan;
+  }
+  return k_cyan;
+}
+
+// `text` wrapped in `code` ... reset when colour is on.
+std::string paint(bool colour, std::string_view code, std::string_view text) {
+  if (!colour) return std::string(text);
+  return fmt::format("{}{}{}", code, text, k_reset);
+}
+
+// Control characters from outside text (interpreter output) could move the cursor or recolour
+// the terminal: show them as '?'; keep tabs and line breaks.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f) c = '?';
+  }
+  return out;
+}
+
+// Display columns of `text`, counting code points (our cells are ASCII except the em dash).
+std::size_t columns(const std::string& text) {
+  std::size_t count = 0;
+  for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return count;
+}
+
+// Pads `text` with spaces to `width` display columns.
+std::string pad(const std::string& text, std::size_t width) {
+  const std::size_t used = columns(text);
+  return text + std::string(width > used ? width - used : 0, ' ');
+}
+
+// Continuation lines of a multi-line message, indented under the first.
+std::string indented(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    out += c;
+    if (c == '\n') out += "      ";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_text(const Comparison& comparison, const RunResult* run,
+                        const ReportLinks& links, bool colour) {
+  const Headline head = headline(comparison);
+  const Verdict shown = head.bad && comparison.overall != Verdict::regression ? Verdict::regression
+                                                                              : comparison.overall;
+  std::string out = fmt::format("{} {}\n",
+                                paint(colour, fmt::format("{}{}", k_bold, verdict_colour(shown)),
+                                      fmt::format("gilguard: {}.", head.status)),
+                                printable(head.sentence));
+
+  std::vector<std::vector<std::string>> rows = {
+      {"flavour", "threads", "baseline", "this run [interval]", "change", "verdict"}};
+  std::vector<Verdict> verdicts = {Verdict::pass};
+  for (const auto* metric : ordered_metrics(comparison)) {
+    rows.push_back(
+        {std::string(flavor_label(metric->id.flavor)),
+         metric->id.kind == MetricKind::overhead ? "overhead" : std::to_string(metric->id.threads),
+         metric->baseline ? format_ratio(*metric->baseline) : "—",
+         fmt::format("{} {}", format_ratio(metric->current.value),
+                     format_interval(metric->current.low, metric->current.high)),
+         format_change(metric->change),
+         std::string(verdict_label(metric->verdict)) + (metric->gating ? "" : " (info)")});
+    verdicts.push_back(metric->verdict);
+  }
+  std::vector<std::size_t> widths(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], columns(row[i]));
+    }
+  }
+  out += "\n";
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string line = " ";
+    for (std::size_t i = 0; i < rows[r].size(); ++i) {
+      const bool last = i + 1 == rows[r].size();
+      std::string cell = last ? rows[r][i] : pad(rows[r][i], widths[i]);
+      if (r == 0) {
+        cell = paint(colour, k_bold, cell);
+      } else if (last) {
+        cell = paint(colour, verdict_colour(verdicts[r]), cell);
+      }
+      line += " " + cell;
+    }
+    out += line + "\n";
+  }
+  out +=
+      fmt::format("\n  baseline {}, threshold {}\n",
+                  comparison.baseline_key.empty() ? "(none)" : printable(comparison.baseline_key),
+                  format_percent(comparison.threshold));
+
+  const auto findings = collect_findings(comparison, run);
+  if (!findings.empty()) {
+    out += "\n";
+    for (const auto& finding : findings) {
+      out += fmt::format("  {} {}: {}\n",
+                         paint(colour, severity_colour(finding.severity),
+                               fmt::format("{:<7}", to_string(finding.severity))),
+                         printable(finding.title), indented(printable(finding.message)));
+    }
+  }
+  if (head.bad || comparison.overall == Verdict::improvement ||
+      comparison.overall == Verdict::no_baseline) {
+    out += fmt::format("\n  To record this run as the baseline: {}\n", update_command(links));
+  }
+  return out;
+}
+
+}  // namespace gilguard::report

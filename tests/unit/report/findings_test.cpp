@@ -1,0 +1,86 @@
+#include "gilguard/report/findings.hpp"
+
+#include <gtest/gtest.h>
+
+#include "unit/report/sample_comparison.hpp"
+
+namespace gilguard::report {
+namespace {
+
+std::vector<std::string> titles(const std::vector<Finding>& findings, Severity severity) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) {
+    if (f.severity == severity) out.push_back(f.title);
+  }
+  return out;
+}
+
+TEST(Findings, RegressionIsAnErrorAndInfoOnlyChangesAreNotices) {
+  const auto findings = collect_findings(test::regression_comparison(), nullptr);
+  EXPECT_EQ(titles(findings, Severity::error),
+            std::vector<std::string>{"Regression: free-threaded speedup at 4 threads"});
+  EXPECT_EQ(titles(findings, Severity::notice),
+            std::vector<std::string>{"Information: free-threaded speedup at 8 threads fell"});
+  const auto& error = findings.front();
+  EXPECT_EQ(error.message,
+            "3.18x [3.12x, 3.24x] against a baseline of 3.62x "
+            "(-12.2%), beyond the 5% threshold. The interval lies wholly below the baseline by "
+            "more than 5% and outside its run-to-run spread.");
+}
+
+TEST(Findings, FailedChecksComeBeforeRegressionsLargestDropFirst) {
+  auto comparison = test::regression_comparison();
+  comparison.metrics[1] =
+      test::make_metric(test::ft_speedup(2), Verdict::regression, 1.50, 1.45, 1.55, 1.95);
+  comparison.failed_checks = {"wrong count"};
+  const auto findings = collect_findings(comparison, nullptr);
+  EXPECT_EQ(
+      titles(findings, Severity::error),
+      (std::vector<std::string>{"Failed check", "Regression: free-threaded speedup at 2 threads",
+                                "Regression: free-threaded speedup at 4 threads"}));
+}
+
+TEST(Findings, SuspiciousMeasurementsAreWarnings) {
+  auto run = test::sample_run();
+  run.machine.usable_cpus = 1;
+  run.machine.load_start = {3.0, 1.0, 0.5};
+  Sample sample;
+  sample.cell = {Flavor::ft, 2, true};
+  sample.warnings = {"RuntimeWarning: The global interpreter lock (GIL) has been enabled"};
+  run.samples = {sample, sample};
+  auto comparison = test::pass_comparison();
+  comparison.metrics[1] =
+      test::make_metric(test::ft_speedup(2), Verdict::pass, 1.90, 1.40, 2.40, 1.95);
+  comparison.metrics[2] =
+      test::make_metric(test::ft_speedup(4), Verdict::inconclusive, 3.40, 2.60, 4.20, 3.62);
+  const auto findings = collect_findings(comparison, &run);
+  EXPECT_EQ(
+      titles(findings, Severity::warning),
+      (std::vector<std::string>{"Too few CPUs", "Inconclusive: free-threaded speedup at 4 threads",
+                                "Noisy measurement: free-threaded speedup at 2 threads",
+                                "Busy machine", "RuntimeWarning (free-threaded)"}));
+}
+
+TEST(Findings, MissingBaselineIsOneNotice) {
+  const auto findings = collect_findings(test::no_baseline_comparison(), nullptr);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].severity, Severity::notice);
+  EXPECT_EQ(findings[0].title, "No baseline");
+  EXPECT_NE(findings[0].message.find("4 metrics (ft-speedup-1, ft-speedup-2, ft-speedup-4, "
+                                     "ft-overhead)"),
+            std::string::npos)
+      << findings[0].message;
+}
+
+TEST(Findings, RunFailuresAreNotRepeated) {
+  auto run = test::sample_run();
+  run.failures = {{"crash", "boom"}, {"wrong-count", "78497 primes, expected 78498"}};
+  auto comparison = test::pass_comparison();
+  comparison.failed_checks = {"boom"};
+  const auto findings = collect_findings(comparison, &run);
+  EXPECT_EQ(titles(findings, Severity::error),
+            (std::vector<std::string>{"Failed check", "Failed check: wrong-count"}));
+}
+
+}  // namespace
+}  // namespace gilguard::report

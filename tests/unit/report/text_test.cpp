@@ -1,0 +1,36 @@
+#include "gilguard/report/text.hpp"
+
+#include <gtest/gtest.h>
+
+#include "unit/report/golden.hpp"
+#include "unit/report/sample_comparison.hpp"
+
+namespace gilguard::report {
+namespace {
+
+TEST(Text, PlainMatchesGoldenAndHasNoEscapes) {
+  const auto run = test::sample_run();
+  ReportLinks links;
+  links.results_path = "gilguard-results.json";
+  const std::string text = render_text(test::regression_comparison(), &run, links, false);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  test::expect_golden("text-regression.txt", text);
+}
+
+TEST(Text, ColourOnlyWhenAskedFor) {
+  const std::string text = render_text(test::regression_comparison(), nullptr, {}, true);
+  EXPECT_NE(text.find("\x1b[1m\x1b[31mgilguard: Regression.\x1b[0m"), std::string::npos) << text;
+  EXPECT_NE(text.find("\x1b[32mpass\x1b[0m"), std::string::npos);
+}
+
+TEST(Text, ControlCharactersFromRunOutputAreDefused) {
+  auto comparison = test::failed_check_comparison();
+  comparison.failed_checks = {"bad\x1b[2Jclear\rreturn"};
+  const std::string text = render_text(comparison, nullptr, {}, false);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_EQ(text.find('\r'), std::string::npos);
+  EXPECT_NE(text.find("bad?[2Jclear?return"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gilguard::report

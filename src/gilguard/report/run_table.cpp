@@ -10,7 +10,7 @@
 namespace gilguard::report {
 namespace {
 
-// Left-aligned first column, right-aligned others, two spaces between columns.
+// First and last columns (names, notes) left-aligned, numbers right-aligned, two spaces apart.
 std::string layout(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {
@@ -22,8 +22,9 @@ std::string layout(const std::vector<std::vector<std::string>>& rows) {
     std::string line;
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i > 0) line += "  ";
-      line += i == 0 ? fmt::format("{:<{}}", row[i], widths[i])
-                     : fmt::format("{:>{}}", row[i], widths[i]);
+      const bool left = i == 0 || i + 1 == row.size();
+      line += left ? fmt::format("{:<{}}", row[i], widths[i])
+                   : fmt::format("{:>{}}", row[i], widths[i]);
     }
     line.erase(line.find_last_not_of(' ') + 1);
     out += line + "\n";
@@ -81,7 +82,7 @@ std::string render_run_table(const RunResult& result, const RunTableOptions& opt
       notes.push_back(fmt::format("more threads than the {} usable CPUs: not gated",
                                   result.machine.usable_cpus));
     if (const int failed = failed_samples(result, s.cell); failed > 0)
-      notes.push_back(fmt::format("{} failed", failed));
+      notes.push_back(fmt::format("{} failed round{}", failed, failed == 1 ? "" : "s"));
     row.push_back(fmt::format("{}", fmt::join(notes, "; ")));
     rows.push_back(std::move(row));
   }

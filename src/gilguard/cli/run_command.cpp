@@ -69,6 +69,8 @@ void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_r
   auto* ft = command.add_option("--ft", options.ft,
                                 "The free-threaded CPython build (--disable-gil): a path, or a "
                                 "name looked up on PATH such as python3.13t");
+  gil->type_name("PY");
+  ft->type_name("PY");
   if (interpreters_required) {
     gil->required();
     ft->required();
@@ -78,21 +80,30 @@ void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_r
                   "Thread counts to measure: a comma-separated list such as 1,2,4, or 'auto' for "
                   "1, the powers of two up to the usable CPUs, and the usable CPU count. Counts "
                   "above the usable CPUs are measured but never gated")
+      ->type_name("LIST|auto")
       ->capture_default_str();
-  command.add_option("--range", options.range,
-                     fmt::format("Count the primes in [1, N) (default {}; {} to {})",
-                                 bench::k_default_range, bench::k_min_range, bench::k_max_range));
-  command.add_option("--rounds", options.rounds,
-                     fmt::format("Measured rounds after the warm-up round (default {}); each "
-                                 "round runs every cell once in a fresh random order",
-                                 bench::k_default_rounds));
-  command.add_option("--time-budget", options.time_budget,
-                     "Instead of --rounds: keep adding rounds while the next one is expected to "
-                     "end within this many seconds from the start (warm-up included; at least one "
-                     "measured round)");
-  command.add_option("--seed", options.seed,
-                     "Seed of the random round orders (default: random; always recorded in the "
-                     "results, so a run can be repeated in the same order)");
+  command
+      .add_option("--range", options.range,
+                  fmt::format("Count the primes in [1, N) (default {}; {} to {})",
+                              bench::k_default_range, bench::k_min_range, bench::k_max_range))
+      ->type_name("N");
+  command
+      .add_option("--rounds", options.rounds,
+                  fmt::format("Measured rounds after the warm-up round (default {}); each "
+                              "round runs every cell once in a fresh random order",
+                              bench::k_default_rounds))
+      ->type_name("N");
+  command
+      .add_option("--time-budget", options.time_budget,
+                  "Instead of --rounds: keep adding rounds while the next one is expected to "
+                  "end within this many seconds from the start (warm-up included; at least one "
+                  "measured round)")
+      ->type_name("SEC");
+  command
+      .add_option("--seed", options.seed,
+                  "Seed of the random round orders (default: random; always recorded in the "
+                  "results, so a run can be repeated in the same order)")
+      ->type_name("S");
 }
 
 bench::RunRequest to_run_request(const RunOptions& options) {
@@ -171,6 +182,7 @@ void add_run_command(CLI::App& app, Action& action) {
   auto output = std::make_shared<std::string>(k_default_output);
   add_run_options(*sub, *options, true);
   sub->add_option("--output", *output, "Where to write the results JSON (replaced atomically)")
+      ->type_name("FILE")
       ->capture_default_str();
   sub->callback([&action, options, output] {
     action = [options, output]() -> ExitCode {

@@ -1,0 +1,147 @@
+#include "gilguard/baseline/comparison_codec.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "gilguard/baseline/json_node.hpp"
+#include "gilguard/baseline/json_text.hpp"
+
+namespace gilguard::baseline {
+namespace {
+
+namespace json = boost::json;
+
+json::value optional_number(const std::optional<double>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
+
+// A finite number, or nullopt for JSON null.
+std::optional<double> read_optional_number(const Node& node) {
+  if (node.value().is_null()) return std::nullopt;
+  return node.as_number();
+}
+
+Verdict read_verdict(const Node& node) {
+  const std::string text = node.as_string();
+  const auto verdict = parse_verdict(text);
+  if (!verdict) {
+    node.reject(
+        fmt::format("'{}' is not a verdict (pass, regression, improvement, inconclusive, "
+                    "no-baseline)",
+                    text));
+  }
+  return *verdict;
+}
+
+MetricComparison read_metric(const Node& node) {
+  node.allow_only({"metric", "gating", "verdict", "current", "baseline", "baseline_low",
+                   "baseline_high", "change", "baseline_runs", "explanation"});
+  MetricComparison m;
+  const auto name = node.field("metric");
+  const auto id = parse_metric_name(name.as_string());
+  if (!id) {
+    name.reject(fmt::format("'{}' is not a metric name (like ft-speedup-4 or ft-overhead)",
+                            name.as_string()));
+  }
+  m.id = *id;
+  m.gating = node.field("gating").as_bool();
+  m.verdict = read_verdict(node.field("verdict"));
+  const auto current = node.field("current");
+  current.allow_only({"value", "low", "high", "rounds"});
+  m.current.value = current.field("value").as_number();
+  m.current.low = current.field("low").as_number();
+  m.current.high = current.field("high").as_number();
+  m.current.rounds = static_cast<int>(current.field("rounds").as_integer(0, 1'000'000));
+  if (m.current.low > m.current.high) current.reject("low is above high");
+  m.baseline = read_optional_number(node.field("baseline"));
+  m.baseline_low = read_optional_number(node.field("baseline_low"));
+  m.baseline_high = read_optional_number(node.field("baseline_high"));
+  m.change = read_optional_number(node.field("change"));
+  m.baseline_runs = static_cast<int>(node.field("baseline_runs").as_integer(0, 1'000'000));
+  m.explanation = node.field("explanation").as_string();
+  return m;
+}
+
+}  // namespace
+
+json::value to_json(const Comparison& comparison) {
+  json::array metrics;
+  for (const auto& m : comparison.metrics) {
+    json::object current;
+    current["value"] = m.current.value;
+    current["low"] = m.current.low;
+    current["high"] = m.current.high;
+    current["rounds"] = m.current.rounds;
+    json::object metric;
+    metric["metric"] = metric_name(m.id);
+    metric["gating"] = m.gating;
+    metric["verdict"] = to_string(m.verdict);
+    metric["current"] = std::move(current);
+    metric["baseline"] = optional_number(m.baseline);
+    metric["baseline_low"] = optional_number(m.baseline_low);
+    metric["baseline_high"] = optional_number(m.baseline_high);
+    metric["change"] = optional_number(m.change);
+    metric["baseline_runs"] = m.baseline_runs;
+    metric["explanation"] = m.explanation;
+    metrics.emplace_back(std::move(metric));
+  }
+  json::array failed;
+  for (const auto& check : comparison.failed_checks) failed.emplace_back(check);
+  json::object out;
+  out["schema_version"] = k_comparison_schema_version;
+  out["overall"] = to_string(comparison.overall);
+  out["baseline_key"] = comparison.baseline_key;
+  out["baseline_path"] = comparison.baseline_path;
+  out["threshold"] = comparison.threshold;
+  out["failed_checks"] = std::move(failed);
+  out["metrics"] = std::move(metrics);
+  return out;
+}
+
+std::string comparison_to_json_text(const Comparison& comparison) {
+  return to_pretty_json(to_json(comparison));
+}
+
+Expected<Comparison> comparison_from_json(const json::value& value) {
+  try {
+    const Node root(value, "");
+    root.allow_only({"schema_version", "overall", "baseline_key", "baseline_path", "threshold",
+                     "failed_checks", "metrics"});
+    const auto version = root.field("schema_version");
+    const auto schema = version.as_integer(0, 1 << 30);
+    if (schema != k_comparison_schema_version) {
+      version.reject(
+          fmt::format("this gilguard reads comparisons with schema_version {}, not {}; "
+                      "rerun 'gilguard compare' with this version",
+                      k_comparison_schema_version, schema));
+    }
+    Comparison comparison;
+    comparison.overall = read_verdict(root.field("overall"));
+    comparison.baseline_key = root.field("baseline_key").as_string();
+    comparison.baseline_path = root.field("baseline_path").as_string();
+    const auto threshold = root.field("threshold");
+    comparison.threshold = threshold.as_number();
+    if (comparison.threshold < 0 || comparison.threshold >= 1) {
+      threshold.reject("must be a fraction in [0, 1), like 0.05 for 5%");
+    }
+    for (const auto& check : root.field("failed_checks").elements()) {
+      comparison.failed_checks.push_back(check.as_string());
+    }
+    for (const auto& metric : root.field("metrics").elements()) {
+      comparison.metrics.push_back(read_metric(metric));
+    }
+    return comparison;
+  } catch (const FieldError& e) {
+    return fail(e.what());
+  }
+}
+
+Expected<Comparison> comparison_from_json_text(std::string_view text) {
+  auto parsed = parse_json(text);
+  if (!parsed) return std::unexpected(parsed.error());
+  return comparison_from_json(*parsed);
+}
+
+}  // namespace gilguard::baseline

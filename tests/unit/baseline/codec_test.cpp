@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "gilguard/baseline/json_text.hpp"
+#include "support/test_util.hpp"
 #include "unit/baseline/baseline_samples.hpp"
 
 namespace gilguard::baseline {
@@ -217,6 +218,29 @@ TEST(BaselineCodec, SyntaxErrorFromText) {
                                         std::to_string(position.column) + ": syntax error");
   EXPECT_EQ(position.line, 24);
   EXPECT_EQ(position.column, 22);
+}
+
+}  // namespace
+}  // namespace gilguard::baseline
+
+namespace gilguard::baseline {
+namespace {
+
+// The example in docs/baseline-format.md is a valid file, in the exact layout gilguard writes.
+TEST(BaselineCodec, DocumentedExampleIsValidAndCanonical) {
+  const auto doc =
+      test::read_file(test::data_dir().parent_path().parent_path() / "docs" / "baseline-format.md");
+  const std::string fence = "```json\n";
+  const auto begin = doc.find(fence);
+  ASSERT_NE(begin, std::string::npos);
+  const auto end = doc.find("```\n", begin + fence.size());
+  ASSERT_NE(end, std::string::npos);
+  const std::string example = doc.substr(begin + fence.size(), end - begin - fence.size());
+  auto parsed = baseline_from_json_text(example);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  EXPECT_EQ(parsed->runs.size(), 1u);
+  EXPECT_EQ(parsed->runs[0].summary.metrics.size(), 3u);
+  EXPECT_EQ(to_json_text(*parsed), example);
 }
 
 }  // namespace

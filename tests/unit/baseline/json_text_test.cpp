@@ -67,11 +67,27 @@ TEST(JsonText, PrettyPrintIsStableAndReadable) {
 }
 
 TEST(JsonText, DoublesRoundTripExactly) {
-  const double tricky = 1.0 / 3.0;
-  auto back = parse_json(to_pretty_json(boost::json::value(tricky)));
+  for (const double value :
+       {1.0 / 3.0, 1.0143161375279939, 0.20058061399959115, 2.0, 1e-20, -7.25e300}) {
+    const std::string text = to_pretty_json(boost::json::value(value));
+    auto back = parse_json(text);
+    ASSERT_TRUE(back.has_value()) << text;
+    ASSERT_TRUE(back->is_double()) << text;
+    EXPECT_EQ(back->get_double(), value) << text;
+    EXPECT_EQ(to_pretty_json(*back), text);
+  }
+  EXPECT_EQ(to_pretty_json(boost::json::value(2.0)), "2.0\n");
+  EXPECT_EQ(to_pretty_json(boost::json::value(1.0143161375279939)), "1.0143161375279939\n");
+}
+
+// Boost.JSON 1.81's own parser reads these shortest forms one ulp off; parse_json must not.
+TEST(JsonText, ParsesDoublesWithCorrectRounding) {
+  const std::string text = "[1.0143161375279939, 2.0114900694801934, 1.1170574332549479]";
+  auto back = parse_json(text);
   ASSERT_TRUE(back.has_value());
-  ASSERT_TRUE(back->is_double());
-  EXPECT_EQ(back->get_double(), tricky);
+  EXPECT_EQ(back->at(0).get_double(), 1.0143161375279939);
+  EXPECT_EQ(back->at(1).get_double(), 2.0114900694801934);
+  EXPECT_EQ(back->at(2).get_double(), 1.1170574332549479);
 }
 
 }  // namespace

@@ -1,0 +1,242 @@
+// `gilguard baseline update` and `gilguard baseline show`, run as the real binary.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "gilguard/baseline/results_codec.hpp"
+#include "gilguard/baseline/store.hpp"
+#include "gilguard/util/process.hpp"
+#include "support/test_util.hpp"
+#include "unit/baseline/baseline_samples.hpp"
+
+namespace gilguard::baseline {
+namespace {
+
+namespace fs = std::filesystem;
+
+class BaselineCommandTest : public testing::Test {
+ protected:
+  BaselineCommandTest() {
+    fs::create_directories(m_tmp.path() / "home");
+    m_env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
+             {"HOME", (m_tmp.path() / "home").string()},
+             {"GIT_CONFIG_NOSYSTEM", "1"},
+             {"GIT_AUTHOR_NAME", "Ada Author"},
+             {"GIT_AUTHOR_EMAIL", "ada@example.com"},
+             {"GIT_COMMITTER_NAME", "Carl Committer"},
+             {"GIT_COMMITTER_EMAIL", "carl@example.com"}};
+  }
+
+  // Runs `gilguard args...` in the temporary directory.
+  util::ProcessResult gilguard(std::vector<std::string> args) {
+    args.insert(args.begin(), test::gilguard_binary().string());
+    return run(std::move(args));
+  }
+
+  util::ProcessResult run(const std::vector<std::string>& args) {
+    util::ProcessOptions options;
+    options.working_directory = m_tmp.path();
+    options.timeout = std::chrono::seconds(60);
+    auto result = util::run_process(args, m_env, options);
+    EXPECT_TRUE(result.has_value());
+    return result ? *result : util::ProcessResult{};
+  }
+
+  // Writes a results file for `commit` and returns its path.
+  std::string results_file(const std::string& name, const RunResult& results) {
+    const fs::path path = m_tmp.path() / name;
+    test::write_file(path, results_to_json_text(results));
+    return path.string();
+  }
+
+  fs::path baseline_file() const {
+    return m_tmp.path() / "baselines" / (std::string(testdata::k_key) + ".json");
+  }
+
+  test::TempDir m_tmp;
+  util::Environment m_env;
+};
+
+TEST_F(BaselineCommandTest, UpdateAddsRunsAndShowListsThem) {
+  const auto first = results_file("r1.json", testdata::sample_results(4, "1111111111111111aa"));
+  const auto second = results_file("r2.json", testdata::sample_results(4, "2222222222222222bb"));
+  auto r = gilguard({"baseline", "update", first});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.stderr_text, "gilguard: updated baselines/" + std::string(testdata::k_key) +
+                               ".json: key " + testdata::k_key + ", 1 run kept (at most 10)\n");
+  r = gilguard({"baseline", "update", second, "--baselines", "baselines"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+
+  auto loaded = load(m_tmp.path() / "baselines", testdata::k_key);
+  ASSERT_TRUE(loaded && *loaded) << (loaded ? "no file" : loaded.error().message);
+  ASSERT_EQ((*loaded)->runs.size(), 2u);
+  EXPECT_EQ((*loaded)->runs[0].summary.provenance.commit, "1111111111111111aa");
+  EXPECT_EQ((*loaded)->runs[1].summary.provenance.commit, "2222222222222222bb");
+
+  r = gilguard({"baseline", "show"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_NE(r.stdout_text.find(std::string(testdata::k_key) + "  (baselines/"), std::string::npos)
+      << r.stdout_text;
+  EXPECT_NE(r.stdout_text.find("2 runs, oldest first"), std::string::npos) << r.stdout_text;
+  EXPECT_NE(r.stdout_text.find("  2026-11-25T08:00:00Z  222222222222  0.1.0     1.8"),
+            std::string::npos)
+      << r.stdout_text;
+
+  // --max-runs 1 keeps only the newest; --reset starts over.
+  r = gilguard({"baseline", "update", first, "--max-runs", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  loaded = load(m_tmp.path() / "baselines", testdata::k_key);
+  ASSERT_EQ((*loaded)->runs.size(), 1u);
+  EXPECT_EQ((*loaded)->runs[0].summary.provenance.commit, "1111111111111111aa");
+}
+
+TEST_F(BaselineCommandTest, BaselineKeyOverridesAndIsValidated) {
+  const auto results = results_file("r.json", testdata::sample_results(3));
+  auto r = gilguard({"baseline", "update", results, "--baseline-key", "ubuntu-latest.4cpu"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_TRUE(fs::exists(m_tmp.path() / "baselines" / "ubuntu-latest.4cpu.json"));
+
+  r = gilguard({"baseline", "update", results, "--baseline-key", "../escape"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text,
+            "gilguard: error: --baseline-key: '../escape' has a character that is not allowed at "
+            "position 3; a baseline key names the file <key>.json, so it must be 1 to 128 "
+            "characters from A-Z a-z 0-9 '.' '_' '-' and start with a letter or digit\n");
+
+  r = gilguard({"baseline", "update", results, "--max-runs", "0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text,
+            "gilguard: error: --max-runs 0: pass a whole number from 1 to 1000 (how many runs the "
+            "baseline keeps, newest last; the default is 10)\n");
+}
+
+TEST_F(BaselineCommandTest, CorruptBaselineIsNotRewritten) {
+  const auto results = results_file("r.json", testdata::sample_results(3));
+  const std::string corrupt = "{\n  \"schema_version\": 1,\n  \"key\": \n}\n";
+  test::write_file(baseline_file(), corrupt);
+  auto r = gilguard({"baseline", "update", results});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text, "gilguard: error: baseline file baselines/" +
+                               std::string(testdata::k_key) +
+                               ".json: line 4, column 1: syntax error (nothing was written)\n");
+  EXPECT_EQ(test::read_file(baseline_file()), corrupt);
+
+  r = gilguard({"baseline", "show"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text, "gilguard: error: baseline file baselines/" +
+                               std::string(testdata::k_key) +
+                               ".json: line 4, column 1: syntax error\n");
+
+  // --reset is the way out: it replaces the file without reading it.
+  r = gilguard({"baseline", "update", results, "--reset"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  auto loaded = load(m_tmp.path() / "baselines", testdata::k_key);
+  ASSERT_TRUE(loaded && *loaded);
+  EXPECT_EQ((*loaded)->runs.size(), 1u);
+}
+
+TEST_F(BaselineCommandTest, NewerSchemaIsNotRewritten) {
+  const auto results = results_file("r.json", testdata::sample_results(3));
+  const std::string newer = "{\"schema_version\": 2, \"key\": \"whatever\"}\n";
+  test::write_file(baseline_file(), newer);
+  auto r = gilguard({"baseline", "update", results});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text,
+            "gilguard: error: baseline file baselines/" + std::string(testdata::k_key) +
+                ".json: schema_version: unsupported version 2; this gilguard reads "
+                "schema_version 1 only. Use the gilguard release that wrote the file, or replace "
+                "it with 'gilguard baseline update RESULTS --reset' (nothing was written)\n");
+  EXPECT_EQ(test::read_file(baseline_file()), newer);
+}
+
+TEST_F(BaselineCommandTest, ResultsForAnotherKeyAreRefused) {
+  // A baseline recorded under a runner label for range 1000000; results for range 500000.
+  const auto recorded = results_file("r1.json", testdata::sample_results(3));
+  ASSERT_EQ(gilguard({"baseline", "update", recorded, "--baseline-key", "runner"}).exit_code, 0);
+  const std::string before = test::read_file(m_tmp.path() / "baselines" / "runner.json");
+  RunResult other = testdata::sample_results(3);
+  other.parameters.range = 500'000;
+  const auto other_file = results_file("r2.json", other);
+  auto r = gilguard({"baseline", "update", other_file, "--baseline-key", "runner"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text,
+            "gilguard: error: baseline file baselines/runner.json: the results are for key "
+            "'linux-x86_64-cpu2-py3.13-primes-r500000' (workload primes, range 500000), but the "
+            "baseline holds key 'runner' (workload primes, range 1000000). Pass --baseline-key "
+            "with a key recorded for this workload, or point --baselines at the directory that "
+            "holds its baselines (nothing was written)\n");
+  EXPECT_EQ(test::read_file(m_tmp.path() / "baselines" / "runner.json"), before);
+
+  // A file whose key field disagrees with its name.
+  fs::copy_file(m_tmp.path() / "baselines" / "runner.json", baseline_file());
+  r = gilguard({"baseline", "update", recorded});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text,
+            "gilguard: error: baseline file baselines/" + std::string(testdata::k_key) +
+                ".json: its \"key\" is 'runner', but the file name says '" + testdata::k_key +
+                "'. Rename the file to runner.json, or correct its \"key\" field (nothing was "
+                "written)\n");
+}
+
+TEST_F(BaselineCommandTest, ResultsWithFailedChecksAreRefused) {
+  RunResult results = testdata::sample_results(3);
+  results.failures.push_back({"gil-enabled", "the GIL was enabled at the end of round 2"});
+  const auto file = results_file("r.json", results);
+  auto r = gilguard({"baseline", "update", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text,
+            "gilguard: error: results file " + file +
+                " records 1 failed check; a baseline must come from a run without failures, so "
+                "nothing was written. Fix the cause and record a new run:\n"
+                "  gil-enabled: the GIL was enabled at the end of round 2\n");
+  EXPECT_FALSE(fs::exists(m_tmp.path() / "baselines"));
+}
+
+TEST_F(BaselineCommandTest, MissingResultsFile) {
+  auto r = gilguard({"baseline", "update", "nope.json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text,
+            "gilguard: error: cannot read nope.json: No such file or directory; pass the results "
+            "file that 'gilguard run --output FILE' or 'gilguard check' wrote\n");
+}
+
+TEST_F(BaselineCommandTest, CommitRecordsOnlyTheBaseline) {
+  const fs::path repo = m_tmp.path();
+  ASSERT_TRUE(run({"git", "init", "-q", "-b", "main"}).success());
+  test::write_file(repo / "README.md", "x\n");
+  ASSERT_TRUE(run({"git", "add", "README.md"}).success());
+  ASSERT_TRUE(run({"git", "commit", "-q", "-m", "init"}).success());
+  test::write_file(repo / "staged.txt", "mine\n");
+  ASSERT_TRUE(run({"git", "add", "staged.txt"}).success());
+
+  const auto results = results_file("r.json", testdata::sample_results(3, "feedface00112233"));
+  auto r = gilguard({"baseline", "update", results, "--commit"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_NE(r.stderr_text.find("gilguard: committed "), std::string::npos) << r.stderr_text;
+  EXPECT_NE(r.stderr_text.find(" as Carl Committer <carl@example.com>; push it with 'git push'\n"),
+            std::string::npos)
+      << r.stderr_text;
+
+  const std::string path = "baselines/" + std::string(testdata::k_key) + ".json";
+  EXPECT_EQ(run({"git", "show", "--name-only", "--format=", "HEAD"}).stdout_text, path + "\n");
+  EXPECT_EQ(run({"git", "status", "--porcelain"}).stdout_text, "A  staged.txt\n?? r.json\n");
+  EXPECT_EQ(run({"git", "log", "-1", "--format=%B"}).stdout_text,
+            "baselines: update " + std::string(testdata::k_key) +
+                " from feedface0011\n\n"
+                "Measured on source commit feedface00112233 at 2026-11-25T08:00:00Z by gilguard "
+                "0.1.0.\n"
+                "The baseline now keeps 1 run.\n\n"
+                "Files:\n  " +
+                path + "\n\n");
+}
+
+TEST_F(BaselineCommandTest, ShowWithoutBaselines) {
+  auto r = gilguard({"baseline", "show", "--baselines", "none"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.stdout_text,
+            "No baselines in none. Record one with 'gilguard baseline update RESULTS --baselines "
+            "none'.\n");
+}
+
+}  // namespace
+}  // namespace gilguard::baseline

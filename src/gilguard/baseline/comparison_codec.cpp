@@ -7,6 +7,7 @@
 
 #include "gilguard/baseline/json_node.hpp"
 #include "gilguard/baseline/json_text.hpp"
+#include "gilguard/util/files.hpp"
 
 namespace gilguard::baseline {
 namespace {
@@ -142,6 +143,14 @@ Expected<Comparison> comparison_from_json_text(std::string_view text) {
   auto parsed = parse_json(text);
   if (!parsed) return std::unexpected(parsed.error());
   return comparison_from_json(*parsed);
+}
+
+Expected<Comparison> read_comparison_file(const std::filesystem::path& path) {
+  auto text = util::read_file(path);
+  if (!text) return std::unexpected(text.error());
+  auto comparison = comparison_from_json_text(*text);
+  if (!comparison) return fail(fmt::format("{}: {}", path.string(), comparison.error().message));
+  return comparison;
 }
 
 }  // namespace gilguard::baseline

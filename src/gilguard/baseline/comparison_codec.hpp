@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -26,5 +27,8 @@ Expected<Comparison> comparison_from_json(const boost::json::value& json);
 
 // Parses and validates comparison file text; syntax errors give "line L, column C".
 Expected<Comparison> comparison_from_json_text(std::string_view text);
+
+// Reads and validates a comparison file; errors start with the path.
+Expected<Comparison> read_comparison_file(const std::filesystem::path& path);
 
 }  // namespace gilguard::baseline

@@ -30,6 +30,7 @@ int run_main(int argc, char** argv) {
   add_run_command(app, action);
   add_compare_command(app, action);
   add_report_command(app, action);
+  add_comment_command(app, action);
   add_check_command(app, action);
   add_baseline_command(app, action);
 

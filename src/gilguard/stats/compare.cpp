@@ -23,7 +23,7 @@ BootstrapOptions bootstrap_options(const CompareOptions& options) {
 
 PredictionOptions prediction_options(const CompareOptions& options) {
   PredictionOptions out;
-  out.confidence = options.confidence;
+  out.confidence = options.prediction_confidence;
   out.run_interval_confidence = options.baseline_interval_confidence;
   out.prior_df = options.prior_df;
   out.min_spread = options.min_spread;
@@ -58,24 +58,30 @@ std::string describe(const MetricId& id) {
 }
 
 std::vector<MetricSamples> metric_samples(const std::vector<Sample>& samples) {
-  std::map<MetricId, std::map<int, double>> per_round;     // metric -> round -> value
-  std::map<int, std::map<Flavor, double>> one_thread_seq;  // round -> flavour -> t_seq
+  std::map<MetricId, std::map<int, double>> per_round;  // metric -> round -> value
+  // threads -> round -> flavour -> t_seq, for the overhead.
+  std::map<int, std::map<int, std::map<Flavor, double>>> seq_times;
   for (const Sample& sample : samples) {
-    if (sample.round < 1 || !sample.ok) continue;
+    if (sample.round < 1 || !sample.ok || !(sample.t_seq > 0)) continue;
     const Cell& cell = sample.cell;
-    if (cell.threads > 1 && sample.t_seq > 0 && sample.t_par > 0) {
+    if (cell.threads > 1 && sample.t_par > 0) {
       per_round[MetricId{MetricKind::speedup, cell.flavor, cell.threads}].try_emplace(
           sample.round, sample.speedup());
     }
-    if (cell.threads == 1 && sample.t_seq > 0) {
-      one_thread_seq[sample.round].try_emplace(cell.flavor, sample.t_seq);
-    }
+    seq_times[cell.threads][sample.round].try_emplace(cell.flavor, sample.t_seq);
   }
-  for (const auto& [round, times] : one_thread_seq) {
-    const auto gil = times.find(Flavor::gil);
-    const auto ft = times.find(Flavor::ft);
-    if (gil == times.end() || ft == times.end()) continue;
-    per_round[MetricId{MetricKind::overhead, Flavor::ft, 1}][round] = ft->second / gil->second;
+  // The overhead pairs the two flavours' t_seq within a round, at the smallest thread count
+  // where some round has both (1 whenever it was measured), like bench::ft_overhead.
+  for (const auto& [threads, by_round] : seq_times) {
+    bool paired = false;
+    for (const auto& [round, times] : by_round) {
+      const auto gil = times.find(Flavor::gil);
+      const auto ft = times.find(Flavor::ft);
+      if (gil == times.end() || ft == times.end()) continue;
+      per_round[MetricId{MetricKind::overhead, Flavor::ft, 1}][round] = ft->second / gil->second;
+      paired = true;
+    }
+    if (paired) break;
   }
   std::vector<MetricSamples> out;
   for (const auto& [id, rounds] : per_round) {
@@ -137,7 +143,11 @@ StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun
   StoppingTarget target;
   target.higher_is_better = higher_is_better(id);
   if (const auto prediction = baseline_prediction(id, history, options)) {
-    target.regression_line = line_around(prediction->centre, id, options.threshold, +1);
+    // The pass rule of compare_metric on the log scale: clear of the regression line or of the
+    // prediction bound, whichever is further from the baseline.
+    const double regression = line_around(prediction->centre, id, options.threshold, +1);
+    target.pass_line = target.higher_is_better ? std::min(regression, prediction->low)
+                                               : std::max(regression, prediction->high);
   }
   return target;
 }
@@ -161,6 +171,11 @@ bool may_stop(const std::vector<MetricSamples>& current, const std::vector<Basel
   return std::all_of(current.begin(), current.end(), [&](const MetricSamples& metric) {
     return static_cast<int>(log_values(metric).size()) >= options.min_rounds;
   });
+}
+
+bool may_stop(const std::vector<Sample>& samples, const std::vector<BaselineRun>& history,
+              const CompareOptions& options) {
+  return may_stop(metric_samples(samples), history, options);
 }
 
 MetricComparison compare_metric(const MetricSamples& current,
@@ -232,26 +247,21 @@ MetricComparison compare_metric(const MetricSamples& current,
       fmt::format("{} ({} interval {}-{}, {} rounds)", ratio(out.current.value), conf,
                   ratio(out.current.low), ratio(out.current.high), rounds);
   const std::string spread =
-      fmt::format("the baseline's run-to-run range {}-{} ({} run{})", ratio(*out.baseline_low),
+      fmt::format("the baseline's {} run-to-run range {}-{} ({} run{})",
+                  percent(options.prediction_confidence), ratio(*out.baseline_low),
                   ratio(*out.baseline_high), prediction->runs, prediction->runs == 1 ? "" : "s");
   const double regression_line = std::exp(log_regression);
   const double improvement_line = std::exp(log_improvement);
 
-  if (g_high < g_regression) {
-    const bool outside = g_estimate < g_pred_low;
+  // Regression: the whole interval below the regression line, the estimate below the
+  // baseline's prediction bound, and (optionally) the exact rank test against the line.
+  if (g_high < g_regression && g_estimate < g_pred_low) {
     const RankTestResult rank = signed_rank_test(goodness, g_regression, Alternative::less);
-    const bool rank_ok = !options.rank_test || rank.p_value <= one_sided;
-    if (outside && rank_ok) {
+    if (!options.rank_test || rank.p_value <= one_sided) {
       out.verdict = Verdict::regression;
       out.explanation = fmt::format(
           "The {} {} {:.1f}% to {}, wholly past the {} regression line {} and outside {}.", name,
           moved, change_pct, now, thr, ratio(regression_line), spread);
-    } else if (!outside) {
-      out.verdict = Verdict::inconclusive;
-      out.explanation = fmt::format(
-          "The {} {} {:.1f}% to {}, past the {} regression line {} but within {}; more baseline "
-          "runs would tell a slower runner from a regression.",
-          name, moved, change_pct, now, thr, ratio(regression_line), spread);
     } else {
       out.verdict = Verdict::inconclusive;
       out.explanation = fmt::format(
@@ -263,32 +273,46 @@ MetricComparison compare_metric(const MetricSamples& current,
     return out;
   }
 
-  if (g_low >= g_regression) {
-    const bool beyond_line = g_low > g_improvement;
-    const bool outside = g_estimate > g_pred_high;
-    const bool rank_ok =
-        !options.rank_test ||
-        signed_rank_test(goodness, g_improvement, Alternative::greater).p_value <= one_sided;
-    if (beyond_line && outside && rank_ok) {
+  // Pass: the whole interval clear of the regression line, or wholly within the baseline's
+  // run-to-run range (then no regression can be shown, whatever more rounds say).
+  if (g_low >= std::min(g_regression, g_pred_low)) {
+    const bool improved =
+        g_low > g_improvement && g_estimate > g_pred_high &&
+        (!options.rank_test ||
+         signed_rank_test(goodness, g_improvement, Alternative::greater).p_value <= one_sided);
+    if (improved) {
       out.verdict = Verdict::improvement;
       out.explanation = fmt::format(
           "The {} {} {:.1f}% to {}, wholly past the {} improvement line {} and outside {}; "
           "consider updating the baseline.",
           name, moved, change_pct, now, thr, ratio(improvement_line), spread);
-    } else {
+    } else if (g_low >= g_regression) {
       out.verdict = Verdict::pass;
       out.explanation = fmt::format(
           "The {} is {} against the baseline {} ({:+.1f}%), clear of the {} regression line {}.",
           name, now, ratio(base), *out.change * 100, thr, ratio(regression_line));
+    } else {
+      out.verdict = Verdict::pass;
+      out.explanation = fmt::format(
+          "The {} is {} against the baseline {} ({:+.1f}%); its interval reaches past the {} "
+          "regression line {} but stays within {}, so it is no regression.",
+          name, now, ratio(base), *out.change * 100, thr, ratio(regression_line), spread);
     }
     return out;
   }
 
   out.verdict = Verdict::inconclusive;
-  out.explanation = fmt::format(
-      "The {} is {} against the baseline {} ({:+.1f}%); the interval straddles the {} regression "
-      "line {}, so more rounds would decide.",
-      name, now, ratio(base), *out.change * 100, thr, ratio(regression_line));
+  if (g_high < g_regression) {
+    out.explanation = fmt::format(
+        "The {} {} {:.1f}% to {}, past the {} regression line {} but not clearly outside {}; "
+        "more rounds, or more baseline runs, would tell a slower runner from a regression.",
+        name, moved, change_pct, now, thr, ratio(regression_line), spread);
+  } else {
+    out.explanation = fmt::format(
+        "The {} is {} against the baseline {} ({:+.1f}%); the interval straddles the {} "
+        "regression line {}, so more rounds would decide.",
+        name, now, ratio(base), *out.change * 100, thr, ratio(regression_line));
+  }
   return out;
 }
 

@@ -15,13 +15,17 @@ namespace gilguard::stats {
 
 // The threshold `--threshold` defaults to: 5%.
 inline constexpr double k_default_threshold = 0.05;
-// The default two-sided confidence of every interval in a verdict.
+// The default two-sided confidence of a run's interval (what a baseline stores, too).
 inline constexpr double k_default_confidence = 0.99;
+// The default two-sided confidence of the baseline's run-to-run prediction interval.
+inline constexpr double k_default_prediction_confidence = 0.99;
 
 // How to judge.
 struct CompareOptions {
   double threshold = k_default_threshold;    // smallest change that matters, as a fraction
-  double confidence = k_default_confidence;  // run interval and baseline prediction interval
+  double confidence = k_default_confidence;  // this run's interval (and the rank test's level)
+  // The baseline's run-to-run prediction interval.
+  double prediction_confidence = k_default_prediction_confidence;
   // Confidence at which the baseline's stored run intervals were made (summarize's default).
   double baseline_interval_confidence = k_default_confidence;
   double prior_df = 4;        // PredictionOptions::prior_df
@@ -50,10 +54,11 @@ bool higher_is_better(const MetricId& id);
 std::string describe(const MetricId& id);
 
 // The per-round values of every metric in a run's samples: for each flavour and thread count
-// T > 1, the speedup t_seq / t_par of each measured round's ok sample of that cell; and for
-// each flavour other than gil that has both one-thread cells ok in a round, the overhead
-// t_seq(f, 1) / t_seq(gil, 1) of that round. Warm-up round 0 and failed samples are left out.
-// Sorted by MetricId; a metric with no usable round is omitted.
+// T > 1, the speedup t_seq / t_par of each measured round's ok sample of that cell; and the
+// free-threaded overhead t_seq(ft) / t_seq(gil) of each round that has both flavours' ok samples
+// at one thread (at the smallest thread count with such a pair when 1 was not measured, as
+// bench::ft_overhead does). Warm-up round 0 and failed samples are left out. Sorted by MetricId;
+// a metric with no usable round is omitted.
 std::vector<MetricSamples> metric_samples(const std::vector<Sample>& samples);
 
 // The log values of the positive finite entries of samples.values (others are skipped).
@@ -80,6 +85,11 @@ StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun
 // the run may stop before its budget. With no gating metric, true once every metric has
 // min_rounds rounds.
 bool may_stop(const std::vector<MetricSamples>& current, const std::vector<BaselineRun>& history,
+              const CompareOptions& options = {});
+
+// may_stop on the samples measured so far: the shape of bench::DecidedFn, so the runner can call
+// it after each round.
+bool may_stop(const std::vector<Sample>& samples, const std::vector<BaselineRun>& history,
               const CompareOptions& options = {});
 
 // One metric against its baseline history: verdict, numbers and a one-sentence explanation.

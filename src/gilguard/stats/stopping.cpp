@@ -11,9 +11,9 @@ bool decided(const std::vector<double>& log_values, const StoppingTarget& target
   }
   const Interval interval = hodges_lehmann_interval(log_values, options.bootstrap);
   if (!std::isfinite(interval.low) || !std::isfinite(interval.high)) return false;
-  if (!target.regression_line) return (interval.high - interval.low) / 2 <= options.precision;
-  return target.higher_is_better ? interval.low >= *target.regression_line
-                                 : interval.high <= *target.regression_line;
+  if (!target.pass_line) return (interval.high - interval.low) / 2 <= options.precision;
+  return target.higher_is_better ? interval.low >= *target.pass_line
+                                 : interval.high <= *target.pass_line;
 }
 
 }  // namespace gilguard::stats

@@ -20,9 +20,10 @@ namespace gilguard::stats {
 
 // What one gating metric must show, log scale.
 struct StoppingTarget {
-  // log of the regression line (baseline x (1 - threshold) for a speedup, x (1 + threshold) for
-  // an overhead); nullopt when there is no baseline.
-  std::optional<double> regression_line;
+  // The log value the whole interval must clear for a pass: the regression line (baseline x
+  // (1 - threshold) for a speedup, x (1 + threshold) for an overhead), or the baseline's
+  // prediction bound when that is further out; nullopt when there is no baseline.
+  std::optional<double> pass_line;
   bool higher_is_better = true;  // speedup: true; overhead: false
 };
 
@@ -36,9 +37,10 @@ struct StoppingOptions {
 };
 
 // True when these rounds already decide the question for one metric: at least min_rounds values
-// and the Hodges-Lehmann bootstrap interval lies wholly on the good side of the regression line
-// (a clear pass); without a baseline, when the interval is narrower than the precision target.
-// Never true for a run that looks like a regression: that one runs to the budget.
+// and the Hodges-Lehmann bootstrap interval lies wholly on the good side of the pass line (a
+// clear pass, as compare_metric would call it); without a baseline, when the interval is narrower
+// than the precision target. Never true for a run that looks like a regression: that one runs to
+// the budget.
 bool decided(const std::vector<double>& log_values, const StoppingTarget& target,
              const StoppingOptions& options = {});
 

@@ -98,6 +98,23 @@ TEST(HodgesLehmannInterval, DifferentSeedMayDiffer) {
   EXPECT_NEAR(a.high, b.high, 0.02);
 }
 
+TEST(HodgesLehmannInterval, EachReplicateIsTheEstimateOfAnExplicitResample) {
+  // With one replicate the interval is that replicate's estimate; it must equal the
+  // Hodges-Lehmann estimate of the resample drawn with the same engine and index mapping.
+  const std::vector<double> x = {0.61, 0.58, 0.66, 0.55, 0.63, 0.60, 0.71, 0.52, 0.59, 0.64, 0.6};
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    BootstrapOptions options;
+    options.resamples = 1;
+    options.seed = seed;
+    std::mt19937_64 engine(seed);
+    std::vector<double> resample;
+    for (std::size_t i = 0; i < x.size(); ++i) resample.push_back(x[uniform_index(engine, 11)]);
+    const Interval interval = hodges_lehmann_interval(x, options);
+    EXPECT_EQ(interval.low, hodges_lehmann(resample)) << "seed " << seed;
+    EXPECT_EQ(interval.high, interval.low);
+  }
+}
+
 TEST(HodgesLehmannInterval, DegenerateSamples) {
   const Interval one = hodges_lehmann_interval({0.4});
   EXPECT_EQ(one.low, 0.4);

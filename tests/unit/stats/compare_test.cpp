@@ -137,19 +137,40 @@ TEST(Compare, ThreadCountsAboveTheUsableCpusAreInformation) {
   EXPECT_FALSE(is_gating(k_overhead, options));
 }
 
-TEST(Compare, DropWithinTheBaselinesOwnSpreadIsNotARegression) {
-  // Past runs at 1.5, 1.8 and 2.1: a run at 1.55 is past the 5% line but within their spread.
+std::vector<BaselineRun> wide_history() {
+  // Past runs at 1.5, 1.8 and 2.1: a wide run-to-run spread.
   std::vector<BaselineRun> wide;
   for (const double v : {1.5, 1.8, 2.1}) {
     BaselineRun run;
     run.metrics.emplace_back(k_ft2, estimate(v));
     wide.push_back(run);
   }
-  const MetricComparison m = compare_metric(rounds(k_ft2, 1.55, 0.01), wide);
-  EXPECT_EQ(m.verdict, Verdict::inconclusive);
+  return wide;
+}
+
+TEST(Compare, DropWithinTheBaselinesOwnSpreadIsNotARegression) {
+  // A run at 1.55 is past the 5% line, but its whole interval is within the history's spread.
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.55, 0.01), wide_history());
+  EXPECT_EQ(m.verdict, Verdict::pass);
+  EXPECT_LT(m.current.high, 0.95 * *m.baseline);
+  EXPECT_GT(m.current.low, *m.baseline_low);
+  EXPECT_THAT(m.explanation, HasSubstr("stays within the baseline's 99% run-to-run range"));
+  EXPECT_THAT(m.explanation, HasSubstr("(3 runs), so it is no regression"));
+}
+
+TEST(Compare, PastTheLineButNotClearlyOutsideTheSpreadIsInconclusive) {
+  const std::vector<BaselineRun> wide = wide_history();
+  const auto prediction = baseline_prediction(k_ft2, wide, {});
+  ASSERT_TRUE(prediction);
+  const double lower_bound = std::exp(prediction->low);
+  // A noisy run centred just above the lower prediction bound: wholly past the 5% line, its
+  // estimate inside the range, its interval reaching outside it.
+  const MetricComparison m = compare_metric(rounds(k_ft2, lower_bound * 1.02, 0.1), wide);
   EXPECT_LT(m.current.high, 0.95 * *m.baseline);
   EXPECT_GT(m.current.value, *m.baseline_low);
-  EXPECT_THAT(m.explanation, HasSubstr("within the baseline's run-to-run range"));
+  EXPECT_LT(m.current.low, *m.baseline_low);
+  EXPECT_EQ(m.verdict, Verdict::inconclusive);
+  EXPECT_THAT(m.explanation, HasSubstr("not clearly outside"));
 }
 
 TEST(Compare, TooFewRoundsForTheRankTestIsInconclusive) {
@@ -262,6 +283,30 @@ TEST(MetricSamples, SpeedupsAndPairedOverheadPerRound) {
   EXPECT_DOUBLE_EQ(metrics[2].values[1], 1.3);
 }
 
+TEST(MetricSamples, OverheadAtTheSmallestThreadCountWithoutOneThread) {
+  const std::vector<Sample> samples = {
+      sample(1, Flavor::ft, 2, 3.0, 1.5), sample(1, Flavor::gil, 2, 2.0, 2.0),
+      sample(1, Flavor::ft, 4, 3.3, 1.0), sample(1, Flavor::gil, 4, 2.2, 2.2)};
+  const std::vector<MetricSamples> metrics = metric_samples(samples);
+  ASSERT_EQ(metrics.back().id, k_overhead);
+  EXPECT_EQ(metrics.back().values, std::vector<double>({1.5}));  // 3.0 / 2.0, from T = 2
+}
+
+TEST(MayStop, OnRawSamplesAsTheRunnerCallsIt) {
+  std::vector<Sample> samples;
+  for (int round = 1; round <= 12; ++round) {
+    const double wobble = 1 + 0.01 * ((round % 5) - 2);
+    samples.push_back(sample(round, Flavor::ft, 2, 1.8 * wobble, 1.0));
+    samples.push_back(sample(round, Flavor::ft, 1, 1.1 * wobble, 1.1));
+    samples.push_back(sample(round, Flavor::gil, 1, 1.0, 1.0));
+  }
+  EXPECT_TRUE(may_stop(samples, history()));
+  for (Sample& s : samples) {
+    if (s.cell.threads == 2) s.t_par *= 1.25;  // speedup 1.44: a regression, no early stop
+  }
+  EXPECT_FALSE(may_stop(samples, history()));
+}
+
 TEST(Summarize, HodgesLehmannOnTheLogScale) {
   // Logs 0, ln2, ln4; Walsh averages in units of ln 2: 0 .5 1 1 1.5 2 -> median ln 2 -> 2x.
   const Estimate e = summarize(MetricSamples{k_ft2, {1, 2, 4}});
@@ -290,7 +335,7 @@ TEST(MayStop, StopsEarlyOnlyForAClearPass) {
 TEST(MayStop, WithoutBaselineStopsWhenPrecise) {
   EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.01)}, {}));
   EXPECT_FALSE(may_stop({rounds(k_ft2, 1.80, 0.15)}, {}));
-  EXPECT_FALSE(may_stop({}, {}));
+  EXPECT_FALSE(may_stop(std::vector<MetricSamples>{}, {}));
 }
 
 TEST(Describe, MetricsInWords) {

@@ -1,0 +1,357 @@
+// verdict_evaluation: how often the verdict raises a false alarm, and how often it catches a
+// drop, on rounds recorded by `gilguard run` (or on synthetic rounds of a given noise).
+//
+// Each trial draws disjoint sets of rounds: K "baseline" runs of n rounds each (summarized as a
+// baseline stores them) and one "this run" of n rounds. The run is compared with the baseline as
+// it is (A/A: the same interpreters on both sides) and with its free-threaded speedups at the
+// gated thread counts scaled by 1 - d for each injected drop d. The overall verdict is counted:
+// a regression in A/A is a false alarm; in a drop trial it is a detection.
+//
+//   verdict_evaluation --results results.json [--results more.json] [--trials 1000] ...
+//   verdict_evaluation --synthetic-sigma 0.07 [--drift 0.02] ...
+//
+// See docs/statistics.md ("Evaluation") for the commands and the numbers.
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <numbers>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gilguard/baseline/results_codec.hpp"
+#include "gilguard/stats/bootstrap.hpp"
+#include "gilguard/stats/compare.hpp"
+
+namespace {
+
+using gilguard::BaselineRun;
+using gilguard::Flavor;
+using gilguard::MetricId;
+using gilguard::MetricKind;
+using gilguard::MetricSamples;
+using gilguard::Verdict;
+namespace stats = gilguard::stats;
+
+// One measured round: the value of each metric in it.
+using Round = std::map<MetricId, double>;
+
+struct Options {
+  std::vector<std::string> results;
+  double synthetic_sigma = 0;
+  double synthetic_overhead_sigma = -1;  // < 0: same as synthetic_sigma
+  double drift = 0;                      // synthetic: sd of a run's offset, log scale
+  int trials = 1000;
+  int rounds = 10;        // n: rounds per run
+  int baseline_runs = 5;  // K
+  std::vector<double> drops = {0.025, 0.05, 0.10, 0.20};
+  bool contiguous = false;  // blocks of consecutive rounds instead of random rounds
+  int sequential_max = 0;   // > 0: grow "this run" from min_rounds until may_stop or this many
+  std::uint64_t seed = 1;
+  int usable_cpus = 0;  // 0: from the results file (synthetic: 2)
+  stats::CompareOptions compare;
+};
+
+// Rounds of a results file: stats::metric_samples on each round's samples.
+std::vector<Round> rounds_of(const gilguard::RunResult& result) {
+  std::map<int, std::vector<gilguard::Sample>> by_round;
+  for (const gilguard::Sample& sample : result.samples) by_round[sample.round].push_back(sample);
+  std::vector<Round> out;
+  for (const auto& [round, samples] : by_round) {
+    if (round < 1) continue;
+    Round values;
+    for (const MetricSamples& metric : stats::metric_samples(samples)) {
+      if (metric.values.size() == 1) values[metric.id] = metric.values.front();
+    }
+    if (!values.empty()) out.push_back(std::move(values));
+  }
+  return out;
+}
+
+double standard_normal(std::mt19937_64& engine) {
+  constexpr std::uint64_t k_grid = 1ULL << 53;
+  const double u1 = (static_cast<double>(stats::uniform_index(engine, k_grid)) + 0.5) / k_grid;
+  const double u2 = (static_cast<double>(stats::uniform_index(engine, k_grid)) + 0.5) / k_grid;
+  return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
+}
+
+// A synthetic run of n rounds: ft speedup at 2 threads ~1.8x, overhead ~1.1x, GIL speedup ~1x,
+// each round's log value off by sigma * N(0,1), the whole run by drift * N(0,1).
+std::vector<Round> synthetic_run(std::mt19937_64& engine, int n, const Options& options) {
+  const double overhead_sigma = options.synthetic_overhead_sigma < 0
+                                    ? options.synthetic_sigma
+                                    : options.synthetic_overhead_sigma;
+  const double offset_ft = options.drift * standard_normal(engine);
+  const double offset_overhead = options.drift * standard_normal(engine);
+  const double offset_gil = options.drift * standard_normal(engine);
+  std::vector<Round> out;
+  for (int i = 0; i < n; ++i) {
+    Round round;
+    round[MetricId{MetricKind::speedup, Flavor::ft, 2}] =
+        1.8 * std::exp(offset_ft + options.synthetic_sigma * standard_normal(engine));
+    round[MetricId{MetricKind::overhead, Flavor::ft, 1}] =
+        1.1 * std::exp(offset_overhead + overhead_sigma * standard_normal(engine));
+    round[MetricId{MetricKind::speedup, Flavor::gil, 2}] =
+        std::exp(offset_gil + options.synthetic_sigma * standard_normal(engine));
+    out.push_back(std::move(round));
+  }
+  return out;
+}
+
+std::vector<MetricSamples> to_samples(const std::vector<Round>& rounds) {
+  std::map<MetricId, std::vector<double>> values;
+  for (const Round& round : rounds) {
+    for (const auto& [id, value] : round) values[id].push_back(value);
+  }
+  std::vector<MetricSamples> out;
+  for (auto& [id, v] : values) out.push_back({id, std::move(v)});
+  return out;
+}
+
+BaselineRun summarize_run(const std::vector<Round>& rounds, const Options& options) {
+  BaselineRun run;
+  for (const MetricSamples& metric : to_samples(rounds)) {
+    run.metrics.emplace_back(metric.id,
+                             stats::summarize(metric, options.compare.baseline_interval_confidence,
+                                              options.compare.resamples, options.compare.seed));
+  }
+  return run;
+}
+
+// The current run with its gated free-threaded speedups scaled by (1 - drop).
+std::vector<Round> with_drop(std::vector<Round> rounds, double drop,
+                             const stats::CompareOptions& compare) {
+  for (Round& round : rounds) {
+    for (auto& [id, value] : round) {
+      if (id.kind == MetricKind::speedup && stats::is_gating(id, compare)) value *= 1 - drop;
+    }
+  }
+  return rounds;
+}
+
+struct Tally {
+  std::map<Verdict, int> verdicts;
+  long rounds_used = 0;
+  int trials = 0;
+
+  void add(Verdict verdict, int rounds) {
+    ++verdicts[verdict];
+    rounds_used += rounds;
+    ++trials;
+  }
+  double rate(Verdict verdict) const {
+    const auto it = verdicts.find(verdict);
+    return trials == 0 || it == verdicts.end() ? 0.0 : static_cast<double>(it->second) / trials;
+  }
+};
+
+// Compares `current` (or its growing prefixes, in sequential mode) and returns the overall
+// verdict and the rounds it used.
+std::pair<Verdict, int> judge(const std::vector<Round>& current,
+                              const std::vector<BaselineRun>& history, const Options& options) {
+  int used = static_cast<int>(current.size());
+  if (options.sequential_max > 0) {
+    for (int n = options.compare.min_rounds; n < static_cast<int>(current.size()); ++n) {
+      const std::vector<Round> prefix(current.begin(), current.begin() + n);
+      if (stats::may_stop(to_samples(prefix), history, options.compare)) {
+        used = n;
+        break;
+      }
+    }
+  }
+  const std::vector<Round> taken(current.begin(), current.begin() + used);
+  return {stats::compare(to_samples(taken), history, options.compare).overall, used};
+}
+
+int run(const Options& options) {
+  std::vector<Round> pool;
+  int usable_cpus = options.usable_cpus;
+  for (const std::string& path : options.results) {
+    std::ifstream in(path);
+    if (!in) {
+      fmt::print(stderr, "verdict_evaluation: cannot read {}\n", path);
+      return 2;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto result = gilguard::baseline::results_from_json_text(text.str());
+    if (!result) {
+      fmt::print(stderr, "verdict_evaluation: {}: {}\n", path, result.error().message);
+      return 2;
+    }
+    if (usable_cpus == 0) usable_cpus = result->machine.usable_cpus;
+    const std::vector<Round> rounds = rounds_of(*result);
+    pool.insert(pool.end(), rounds.begin(), rounds.end());
+  }
+  const bool synthetic = options.results.empty();
+  if (synthetic && options.synthetic_sigma <= 0) {
+    fmt::print(stderr, "verdict_evaluation: give --results FILE or --synthetic-sigma S\n");
+    return 2;
+  }
+  Options opts = options;
+  opts.compare.max_gated_threads = usable_cpus > 0 ? usable_cpus : 2;
+
+  const int current_rounds = opts.sequential_max > 0 ? opts.sequential_max : opts.rounds;
+  const std::size_t needed =
+      static_cast<std::size_t>(opts.baseline_runs) * opts.rounds + current_rounds;
+  if (!synthetic && pool.size() < needed) {
+    fmt::print(stderr,
+               "verdict_evaluation: {} rounds recorded, {} needed per trial ({} baseline runs of "
+               "{} and one run of {}); record more or lower --rounds/--baseline-runs\n",
+               pool.size(), needed, opts.baseline_runs, opts.rounds, current_rounds);
+    return 2;
+  }
+
+  std::mt19937_64 engine(opts.seed);
+  Tally aa;
+  std::vector<Tally> dropped(opts.drops.size());
+  const auto start = std::chrono::steady_clock::now();
+  for (int trial = 0; trial < opts.trials; ++trial) {
+    std::vector<std::vector<Round>> runs;
+    if (synthetic) {
+      for (int k = 0; k < opts.baseline_runs; ++k) {
+        runs.push_back(synthetic_run(engine, opts.rounds, opts));
+      }
+      runs.push_back(synthetic_run(engine, current_rounds, opts));
+    } else {
+      std::vector<Round> chosen;
+      if (opts.contiguous) {
+        const std::size_t first = stats::uniform_index(engine, pool.size() - needed + 1);
+        chosen.assign(pool.begin() + static_cast<std::ptrdiff_t>(first),
+                      pool.begin() + static_cast<std::ptrdiff_t>(first + needed));
+        // Blocks in a random order, so "this run" is not always the latest.
+        std::vector<std::vector<Round>> blocks;
+        for (int k = 0; k <= opts.baseline_runs; ++k) {
+          const int size = k == opts.baseline_runs ? current_rounds : opts.rounds;
+          const auto begin = chosen.begin() + static_cast<std::ptrdiff_t>(k * opts.rounds);
+          blocks.emplace_back(begin, begin + size);
+        }
+        for (std::size_t i = blocks.size(); i > 1; --i) {
+          std::swap(blocks[i - 1], blocks[stats::uniform_index(engine, i)]);
+        }
+        // The current block must have current_rounds rounds: keep it last if sizes differ.
+        if (current_rounds != opts.rounds) {
+          std::stable_partition(blocks.begin(), blocks.end(), [&](const auto& block) {
+            return static_cast<int>(block.size()) == opts.rounds;
+          });
+        }
+        runs = std::move(blocks);
+      } else {
+        std::vector<std::size_t> index(pool.size());
+        for (std::size_t i = 0; i < index.size(); ++i) index[i] = i;
+        for (std::size_t i = 0; i < needed; ++i) {  // partial Fisher-Yates
+          std::swap(index[i], index[i + stats::uniform_index(engine, index.size() - i)]);
+        }
+        std::size_t next = 0;
+        for (int k = 0; k <= opts.baseline_runs; ++k) {
+          const int size = k == opts.baseline_runs ? current_rounds : opts.rounds;
+          std::vector<Round> block;
+          for (int i = 0; i < size; ++i) block.push_back(pool[index[next++]]);
+          runs.push_back(std::move(block));
+        }
+      }
+    }
+    std::vector<BaselineRun> history;
+    for (int k = 0; k < opts.baseline_runs; ++k) history.push_back(summarize_run(runs[k], opts));
+    const std::vector<Round>& current = runs.back();
+    const auto [verdict, used] = judge(current, history, opts);
+    aa.add(verdict, used);
+    for (std::size_t d = 0; d < opts.drops.size(); ++d) {
+      const auto [v, u] = judge(with_drop(current, opts.drops[d], opts.compare), history, opts);
+      dropped[d].add(v, u);
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  fmt::print("data: {}\n",
+             synthetic
+                 ? fmt::format("synthetic, sigma {}, drift {}", opts.synthetic_sigma, opts.drift)
+                 : fmt::format("{} recorded rounds from {} file(s), {} split", pool.size(),
+                               opts.results.size(), opts.contiguous ? "contiguous" : "random"));
+  fmt::print(
+      "trials: {}; baseline: {} runs of {} rounds; this run: {} rounds{}; threshold {:g}%, "
+      "confidence {:g}%, gated threads <= {}\n",
+      opts.trials, opts.baseline_runs, opts.rounds, current_rounds,
+      opts.sequential_max > 0 ? " at most, stopping rule on" : "", opts.compare.threshold * 100,
+      opts.compare.confidence * 100, opts.compare.max_gated_threads);
+  fmt::print("{:<10} {:>11} {:>11} {:>12} {:>13} {:>12} {:>12}\n", "case", "regression", "pass",
+             "improvement", "inconclusive", "no-baseline", "mean rounds");
+  const auto row = [](const std::string& name, const Tally& t) {
+    fmt::print("{:<10} {:>10.1f}% {:>10.1f}% {:>11.1f}% {:>12.1f}% {:>11.1f}% {:>12.1f}\n", name,
+               100 * t.rate(Verdict::regression), 100 * t.rate(Verdict::pass),
+               100 * t.rate(Verdict::improvement), 100 * t.rate(Verdict::inconclusive),
+               100 * t.rate(Verdict::no_baseline),
+               t.trials ? static_cast<double>(t.rounds_used) / t.trials : 0.0);
+  };
+  row("A/A", aa);
+  for (std::size_t d = 0; d < opts.drops.size(); ++d) {
+    row(fmt::format("drop {:g}%", opts.drops[d] * 100), dropped[d]);
+  }
+  fmt::print("false alarms (A/A regression): {:.2f}% (goal <= 1%); A/A decided: {:.1f}%\n",
+             100 * aa.rate(Verdict::regression), 100 * (1 - aa.rate(Verdict::inconclusive)));
+  std::optional<double> smallest;
+  for (std::size_t d = 0; d < opts.drops.size(); ++d) {
+    if (dropped[d].rate(Verdict::regression) >= 0.95 && (!smallest || opts.drops[d] < *smallest)) {
+      smallest = opts.drops[d];
+    }
+  }
+  fmt::print("smallest drop detected >= 95% of the time: {}\n",
+             smallest ? fmt::format("{:g}%", *smallest * 100) : std::string("none of those tried"));
+  fmt::print(stderr, "({:.1f} s)\n", seconds);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  CLI::App app{
+      "Offline evaluation of gilguard's verdict: A/A false alarms and detection of injected\n"
+      "drops in the free-threaded speedup, on recorded rounds or synthetic ones."};
+  app.add_option("--results", options.results,
+                 "A results JSON written by `gilguard run` (repeatable); its measured rounds "
+                 "form the pool that trials draw from");
+  app.add_option("--synthetic-sigma", options.synthetic_sigma,
+                 "Without --results: per-round noise of the log speedup (0.07 ~ 7%)");
+  app.add_option("--synthetic-overhead-sigma", options.synthetic_overhead_sigma,
+                 "Synthetic per-round noise of the log overhead (default: --synthetic-sigma)");
+  app.add_option("--drift", options.drift,
+                 "Synthetic run-to-run drift: sd of each run's log offset (0.02 ~ 2%)");
+  app.add_option("--trials", options.trials, "Trials (verdicts per case)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--rounds", options.rounds, "Rounds per run (baseline runs and this run)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--baseline-runs", options.baseline_runs, "Runs in the baseline history")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--drops", options.drops, "Injected drops as fractions")->delimiter(',');
+  app.add_flag("--contiguous", options.contiguous,
+               "Draw runs as blocks of consecutive recorded rounds (keeps drift over time)");
+  app.add_option("--sequential", options.sequential_max,
+                 "Grow this run round by round under the --time-budget stopping rule, up to "
+                 "this many rounds");
+  app.add_option("--seed", options.seed, "Seed of the trial draws");
+  app.add_option("--usable-cpus", options.usable_cpus,
+                 "Gate ft speedups up to this thread count (default: from the results)");
+  app.add_option("--threshold", options.compare.threshold, "Regression threshold (fraction)");
+  app.add_option("--confidence", options.compare.confidence, "Two-sided confidence");
+  app.add_option("--prediction-confidence", options.compare.prediction_confidence,
+                 "Two-sided confidence of the baseline's prediction interval");
+  app.add_option("--prior-df", options.compare.prior_df,
+                 "Prior degrees of freedom of the within-run floor");
+  app.add_option("--resamples", options.compare.resamples, "Bootstrap resamples");
+  app.add_option("--min-rounds", options.compare.min_rounds, "Fewest rounds that may decide");
+  app.add_flag("!--no-rank-test", options.compare.rank_test,
+               "Do not require the signed-rank test for a regression");
+  CLI11_PARSE(app, argc, argv);
+  options.compare.baseline_interval_confidence = options.compare.confidence;
+  return run(options);
+}

@@ -23,9 +23,12 @@ std::string measured_text(const MetricComparison& metric) {
                      baseline_text(metric), format_change(metric.change));
 }
 
-// Appends " <explanation>" when there is one.
-std::string with_explanation(std::string text, const MetricComparison& metric) {
-  if (!metric.explanation.empty()) text += " " + metric.explanation;
+// The comparison's own explanation (a sentence with the numbers and the rule applied) when it
+// has one, else `fallback`; then `advice`.
+std::string explained(const MetricComparison& metric, const std::string& fallback,
+                      std::string_view advice = {}) {
+  std::string text = metric.explanation.empty() ? fallback : metric.explanation;
+  if (!advice.empty()) text += " " + std::string(advice);
   return text;
 }
 
@@ -37,44 +40,37 @@ void add_metric_findings(const Comparison& comparison, std::vector<Finding>& out
   std::vector<std::string> missing;
   for (const auto& metric : comparison.metrics) {
     const std::string label = metric_label(metric.id);
+    const std::string measured = measured_text(metric);
     if (metric.verdict == Verdict::no_baseline) {
       if (metric.gating) missing.push_back(metric_name(metric.id));
       continue;
     }
     if (!metric.gating) {
       if (metric.verdict == Verdict::regression || metric.verdict == Verdict::improvement) {
-        out.push_back(
-            {Severity::notice, 2, change_size(metric),
-             fmt::format("Information: {} {}", label,
-                         metric.verdict == Verdict::regression ? "fell" : "rose"),
-             with_explanation(
-                 fmt::format("{}. Information only, not gated.", measured_text(metric)), metric)});
+        out.push_back({Severity::notice, 2, change_size(metric),
+                       fmt::format("Information: {} {}", label,
+                                   metric.verdict == Verdict::regression ? "fell" : "rose"),
+                       explained(metric, measured + ".", "Information only, not gated.")});
       }
       continue;
     }
     switch (metric.verdict) {
       case Verdict::regression:
-        out.push_back(
-            {Severity::error, 1, change_size(metric), fmt::format("Regression: {}", label),
-             with_explanation(fmt::format("{}, beyond the {} threshold.", measured_text(metric),
-                                          format_percent(comparison.threshold)),
-                              metric)});
+        out.push_back({Severity::error, 1, change_size(metric),
+                       fmt::format("Regression: {}", label),
+                       explained(metric, fmt::format("{}, beyond the {} threshold.", measured,
+                                                     format_percent(comparison.threshold)))});
         break;
       case Verdict::improvement:
         out.push_back(
             {Severity::notice, 1, change_size(metric), fmt::format("Improvement: {}", label),
-             with_explanation(
-                 fmt::format("{}. Update the baseline to keep this level.", measured_text(metric)),
-                 metric)});
+             explained(metric, measured + ".", "Update the baseline to keep this level.")});
         break;
       case Verdict::inconclusive:
-        out.push_back(
-            {Severity::warning, 1, change_size(metric), fmt::format("Inconclusive: {}", label),
-             with_explanation(fmt::format("{}; the measurements are too spread to decide. "
-                                          "Rerun with more rounds or a larger "
-                                          "--time-budget.",
-                                          measured_text(metric)),
-                              metric)});
+        out.push_back({Severity::warning, 1, change_size(metric),
+                       fmt::format("Inconclusive: {}", label),
+                       explained(metric, measured + "; the measurements are too spread to decide.",
+                                 "Rerun with more rounds or a larger --time-budget.")});
         break;
       case Verdict::pass:
       case Verdict::no_baseline:

@@ -158,13 +158,16 @@ Headline headline(const Comparison& comparison) {
   }
   std::size_t gated = 0;
   for (const auto& metric : comparison.metrics) gated += metric.gating ? 1 : 0;
-  return {"No regression", "✅",
-          fmt::format("All {} gated metric{} are within the {} threshold of the baseline for {}; "
-                      "the {} is {} against {} ({}).",
-                      gated, gated == 1 ? "" : "s", threshold, key, metric_label(main->id),
-                      format_ratio(main->current.value), baseline_value(*main),
-                      format_change(main->change)),
-          false};
+  const std::string all = gated == 1   ? std::string("The one gated metric is")
+                          : gated == 2 ? std::string("Both gated metrics are")
+                                       : fmt::format("All {} gated metrics are", gated);
+  return {
+      "No regression", "✅",
+      fmt::format("{} within the {} threshold of the baseline for {}; the {} is {} against "
+                  "{} ({}).",
+                  all, threshold, key, metric_label(main->id), format_ratio(main->current.value),
+                  baseline_value(*main), format_change(main->change)),
+      false};
 }
 
 std::vector<const MetricComparison*> ordered_metrics(const Comparison& comparison) {

@@ -46,8 +46,10 @@ inline Comparison regression_comparison() {
       make_metric(ft_speedup(1), Verdict::pass, 1.00, 0.99, 1.01, 1.00),
       make_metric(ft_speedup(2), Verdict::pass, 1.93, 1.90, 1.96, 1.95),
       make_metric(ft_speedup(4), Verdict::regression, 3.18, 3.12, 3.24, 3.62, true,
-                  "The interval lies wholly below the baseline by more than 5% and outside its "
-                  "run-to-run spread."),
+                  "The free-threaded speedup at 4 threads is 3.18x (99% interval 3.12x-3.24x, "
+                  "20 rounds) against the baseline 3.62x (-12.2%): wholly below the 5% regression "
+                  "line 3.44x and outside the baseline's 99% run-to-run range 3.51x-3.73x (3 "
+                  "runs)."),
       make_metric(ft_speedup(8), Verdict::regression, 3.05, 2.90, 3.20, 3.60, false),
       make_metric(gil_speedup(1), Verdict::pass, 1.00, 0.99, 1.01, 1.00, false),
       make_metric(gil_speedup(2), Verdict::pass, 0.99, 0.98, 1.00, 1.00, false),

@@ -345,6 +345,8 @@ int main(int argc, char** argv) {
   app.add_option("--confidence", options.compare.confidence, "Two-sided confidence");
   app.add_option("--prediction-confidence", options.compare.prediction_confidence,
                  "Two-sided confidence of the baseline's prediction interval");
+  app.add_option("--short-history", options.compare.short_history,
+                 "Histories of at most this many runs use the within-run floor and z");
   app.add_option("--prior-df", options.compare.prior_df,
                  "Prior degrees of freedom of the within-run floor");
   app.add_option("--resamples", options.compare.resamples, "Bootstrap resamples");

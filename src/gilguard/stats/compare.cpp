@@ -25,6 +25,7 @@ PredictionOptions prediction_options(const CompareOptions& options) {
   PredictionOptions out;
   out.confidence = options.prediction_confidence;
   out.run_interval_confidence = options.baseline_interval_confidence;
+  out.short_history = options.short_history;
   out.prior_df = options.prior_df;
   out.min_spread = options.min_spread;
   return out;
@@ -143,8 +144,8 @@ StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun
   StoppingTarget target;
   target.higher_is_better = higher_is_better(id);
   if (const auto prediction = baseline_prediction(id, history, options)) {
-    // The pass rule of compare_metric on the log scale: clear of the regression line or of the
-    // prediction bound, whichever is further from the baseline.
+    // The pass rule of compare_metric: clear of the regression line or wholly within the
+    // prediction interval, whichever bound is further from the baseline.
     const double regression = line_around(prediction->centre, id, options.threshold, +1);
     target.pass_line = target.higher_is_better ? std::min(regression, prediction->low)
                                                : std::max(regression, prediction->high);
@@ -274,7 +275,8 @@ MetricComparison compare_metric(const MetricSamples& current,
   }
 
   // Pass: the whole interval clear of the regression line, or wholly within the baseline's
-  // run-to-run range (then no regression can be shown, whatever more rounds say).
+  // run-to-run range (then the run is the baseline's usual variation, and a regression, which
+  // needs an estimate outside that range, is not in sight).
   if (g_low >= std::min(g_regression, g_pred_low)) {
     const bool improved =
         g_low > g_improvement && g_estimate > g_pred_high &&
@@ -295,7 +297,8 @@ MetricComparison compare_metric(const MetricSamples& current,
       out.verdict = Verdict::pass;
       out.explanation = fmt::format(
           "The {} is {} against the baseline {} ({:+.1f}%); its interval reaches past the {} "
-          "regression line {} but stays within {}, so it is no regression.",
+          "regression line {} but stays within {}: the baseline's usual variation, no "
+          "regression.",
           name, now, ratio(base), *out.change * 100, thr, ratio(regression_line), spread);
     }
     return out;
@@ -304,8 +307,8 @@ MetricComparison compare_metric(const MetricSamples& current,
   out.verdict = Verdict::inconclusive;
   if (g_high < g_regression) {
     out.explanation = fmt::format(
-        "The {} {} {:.1f}% to {}, past the {} regression line {} but not clearly outside {}; "
-        "more rounds, or more baseline runs, would tell a slower runner from a regression.",
+        "The {} {} {:.1f}% to {}, past the {} regression line {} but within {}; more baseline "
+        "runs would tell a slower runner from a regression.",
         name, moved, change_pct, now, thr, ratio(regression_line), spread);
   } else {
     out.explanation = fmt::format(

@@ -16,7 +16,7 @@ namespace gilguard::stats {
 // The threshold `--threshold` defaults to: 5%.
 inline constexpr double k_default_threshold = 0.05;
 // The default two-sided confidence of a run's interval (what a baseline stores, too).
-inline constexpr double k_default_confidence = 0.99;
+inline constexpr double k_default_confidence = 0.90;
 // The default two-sided confidence of the baseline's run-to-run prediction interval.
 inline constexpr double k_default_prediction_confidence = 0.99;
 
@@ -28,7 +28,8 @@ struct CompareOptions {
   double prediction_confidence = k_default_prediction_confidence;
   // Confidence at which the baseline's stored run intervals were made (summarize's default).
   double baseline_interval_confidence = k_default_confidence;
-  double prior_df = 4;        // PredictionOptions::prior_df
+  int short_history = 2;      // PredictionOptions::short_history
+  double prior_df = 2;        // PredictionOptions::prior_df
   double min_spread = 0.005;  // PredictionOptions::min_spread
   int min_rounds = 5;         // fewer measured rounds: inconclusive
   // A regression (improvement) also needs the exact one-sided signed-rank test of the rounds

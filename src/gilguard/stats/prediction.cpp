@@ -4,6 +4,7 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <limits>
 
 #include "gilguard/stats/estimators.hpp"
 
@@ -33,21 +34,21 @@ std::optional<PredictionInterval> predict_next_run(const std::vector<RunEstimate
   out.centre = mean(values);
   out.floor = std::sqrt(floor_sq);
   const double sample_var = history.size() >= 2 ? std::pow(sample_sd(values), 2) : 0.0;
-  const double prior_df = std::max(options.prior_df, 0.0);
-  out.df = prior_df + (n - 1);
-  double pooled_var = floor_sq;
-  if (out.df > 0) pooled_var = (prior_df * floor_sq + (n - 1) * sample_var) / out.df;
-  out.spread = std::max(std::sqrt(std::max(pooled_var, floor_sq)), options.min_spread);
-
   const double tail = (1 - options.confidence) / 2;
-  if (out.df > 0) {
-    const boost::math::students_t t_dist(out.df);
-    out.quantile = boost::math::quantile(boost::math::complement(t_dist, tail));
-  } else {
-    // One run and no prior weight: the floor is taken as the known spread.
+  const double prior_df = std::max(options.prior_df, 0.0);
+  if (out.runs <= options.short_history || prior_df + (n - 1) <= 0) {
+    out.df = std::numeric_limits<double>::infinity();
+    out.spread = std::sqrt(std::max(sample_var, floor_sq));
     const boost::math::normal standard_normal;
     out.quantile = boost::math::quantile(boost::math::complement(standard_normal, tail));
+  } else {
+    out.df = prior_df + (n - 1);
+    const double pooled_var = (prior_df * floor_sq + (n - 1) * sample_var) / out.df;
+    out.spread = std::sqrt(std::max(pooled_var, floor_sq));
+    const boost::math::students_t t_dist(out.df);
+    out.quantile = boost::math::quantile(boost::math::complement(t_dist, tail));
   }
+  out.spread = std::max(out.spread, options.min_spread);
   const double half_width = out.quantile * out.spread * std::sqrt(1 + 1 / n);
   out.low = out.centre - half_width;
   out.high = out.centre + half_width;

@@ -18,9 +18,12 @@ struct RunEstimate {
 struct PredictionOptions {
   double confidence = 0.99;               // two-sided coverage of the prediction interval
   double run_interval_confidence = 0.99;  // the confidence the stored run intervals were made at
-  // Weight, in degrees of freedom, of the within-run floor as prior knowledge of the spread; see
-  // predict_next_run.
-  double prior_df = 4;
+  // Histories of at most this many runs are "short": their spread is the larger of the sample
+  // spread and the within-run floor, with the normal quantile (the floor taken as known).
+  int short_history = 2;
+  // Longer histories: weight, in degrees of freedom, of the floor as prior knowledge of the
+  // spread when it is pooled with the sample variance; see predict_next_run.
+  double prior_df = 2;
   // Smallest spread ever used, log scale: guards against stored intervals of zero width (a run
   // of one round, or identical rounds), which would make any change look significant.
   double min_spread = 0.005;
@@ -43,15 +46,18 @@ struct PredictionInterval {
 // normal, so this is an approximation, used only as a floor.
 double implied_standard_error(const RunEstimate& run, double confidence);
 
-// The prediction interval for one new observation from n past ones, mean +- t_{df, 1-alpha/2} s
-// sqrt(1 + 1/n) (Hahn & Meeker 1991, "Statistical Intervals", Wiley, sec. 4.7), with s and df
-// moderated by a floor (Smyth 2004, "Linear models and empirical Bayes methods for assessing
-// differential expression", Stat. Appl. Genet. Mol. Biol. 3(1), art. 3): the floor f is the
-// root mean square of the runs' implied within-run standard errors (a run's estimate cannot
-// vary less than its own sampling noise), taken as a prior variance with prior_df degrees of
-// freedom and pooled with the sample variance: s^2 = (d0 f^2 + (n-1) s_n^2) / (d0 + n - 1),
-// df = d0 + n - 1, and s >= max(f, min_spread). So n = 1 and 2 get a finite interval resting on the
-// floor, and a long history is governed by its own spread. nullopt for an empty history.
+// The prediction interval for one new run's estimate from n past ones: mean +- q s sqrt(1 + 1/n)
+// (Hahn & Meeker 1991, "Statistical Intervals", Wiley, sec. 4.7; the t quantile q = t_{n-1,
+// 1-alpha/2} when s is estimated). The floor f is the root mean square of the runs' implied
+// within-run standard errors: a run's estimate cannot vary less than its own sampling noise.
+// - n <= short_history (1 or 2 runs): s = max(s_n, f) and q = z_{1-alpha/2}: with so few runs
+//   the drift between runs cannot be estimated, the floor is taken as the known spread, and the
+//   threshold is what guards against drift.
+// - longer histories: s^2 = (d0 f^2 + (n-1) s_n^2) / (d0 + n - 1) with q = t_{d0 + n - 1}, the
+//   floor acting as a prior variance worth d0 = prior_df degrees of freedom (Smyth 2004, "Linear
+//   models and empirical Bayes methods for assessing differential expression", Stat. Appl.
+//   Genet. Mol. Biol. 3(1), art. 3), and never s < f.
+// Always s >= min_spread. nullopt for an empty history.
 std::optional<PredictionInterval> predict_next_run(const std::vector<RunEstimate>& history,
                                                    const PredictionOptions& options = {});
 

@@ -7,9 +7,8 @@
 namespace gilguard::stats {
 namespace {
 
-// Quantiles from published tables: t_{4, 0.995}, t_{6, 0.995}, t_{2, 0.995}, z_{0.995}.
+// Quantiles from published tables: t_{4, 0.995}, t_{2, 0.995}, z_{0.995}.
 constexpr double k_t4 = 4.604095;
-constexpr double k_t6 = 3.707428;
 constexpr double k_t2 = 9.924843;
 constexpr double k_z = 2.575829;
 
@@ -26,41 +25,46 @@ TEST(ImpliedStandardError, FromTheIntervalWidth) {
 TEST(PredictNextRun, EmptyHistoryHasNoBaseline) { EXPECT_FALSE(predict_next_run({}).has_value()); }
 
 TEST(PredictNextRun, OneRunRestsOnTheWithinRunFloor) {
-  // n = 1, d0 = 4: s = floor = 0.019427 with 4 df; half-width t_4 s sqrt(2) = 0.126495.
+  // n = 1 (short history): s = floor = 0.019427, normal quantile;
+  // half-width z s sqrt(2) = 2.575829 * 0.019427 * 1.414214 = 0.070770.
   const auto p = predict_next_run({run(2, 1.9, 2.1)});
   ASSERT_TRUE(p);
   EXPECT_EQ(p->runs, 1);
   EXPECT_NEAR(p->centre, std::log(2), 1e-12);
   EXPECT_NEAR(p->floor, 0.019427, 1e-6);
   EXPECT_NEAR(p->spread, 0.019427, 1e-6);
-  EXPECT_DOUBLE_EQ(p->df, 4);
-  EXPECT_NEAR(p->quantile, k_t4, 1e-5);
-  EXPECT_NEAR(p->centre - p->low, k_t4 * 0.0194274 * std::sqrt(2.0), 1e-5);
+  EXPECT_TRUE(std::isinf(p->df));
+  EXPECT_NEAR(p->quantile, k_z, 1e-5);
+  EXPECT_NEAR(p->centre - p->low, 0.070770, 1e-5);
   EXPECT_NEAR(p->high - p->centre, p->centre - p->low, 1e-12);
 }
 
-TEST(PredictNextRun, OneRunWithoutPriorWeightUsesTheNormalQuantile) {
-  PredictionOptions options;
-  options.prior_df = 0;
-  const auto p = predict_next_run({run(2, 1.9, 2.1)}, options);
+TEST(PredictNextRun, TwoRunsUseTheLargerOfSampleSpreadAndFloor) {
+  // Log values 0 and 0.1 with zero-width intervals: s_2 = 0.070711 > floor 0;
+  // half-width z s sqrt(1 + 1/2) = 2.575829 * 0.070711 * 1.224745 = 0.223073.
+  const auto p = predict_next_run({{0, 0, 0}, {0.1, 0.1, 0.1}});
   ASSERT_TRUE(p);
-  // z s sqrt(2) = 2.575829 * 0.019427 * 1.414214 = 0.070770
-  EXPECT_NEAR(p->centre - p->low, 0.070770, 1e-5);
-  EXPECT_NEAR(p->quantile, k_z, 1e-5);
+  EXPECT_NEAR(p->centre, 0.05, 1e-12);
+  EXPECT_NEAR(p->spread, 0.070711, 1e-6);
+  EXPECT_NEAR(p->high - p->centre, 0.223073, 1e-5);
+  // Two identical runs: the floor of their own intervals is the spread.
+  const auto same = predict_next_run({run(2, 1.9, 2.1), run(2, 1.9, 2.1)});
+  ASSERT_TRUE(same);
+  EXPECT_NEAR(same->spread, 0.019427, 1e-6);
 }
 
-TEST(PredictNextRun, PoolsSampleSpreadWithTheFloor) {
-  // Log values 0, 0.1, 0.2 with zero-width intervals (floor 0, min_spread 0.005):
-  // s_n = 0.1; pooled s^2 = (4 * 0 + 2 * 0.01) / 6, s = 0.057735; df = 6;
-  // half-width t_6 s sqrt(4/3) = 3.707428 * 0.057735 * 1.154701 = 0.247162.
+TEST(PredictNextRun, LongerHistoryPoolsSampleSpreadWithTheFloor) {
+  // Log values 0, 0.1, 0.2 with zero-width intervals (floor 0): s_n = 0.1; d0 = 2:
+  // s^2 = (2 * 0 + 2 * 0.01) / 4, s = 0.070711; df = 4;
+  // half-width t_4 s sqrt(4/3) = 4.604095 * 0.070711 * 1.154701 = 0.375923.
   const std::vector<RunEstimate> history = {{0, 0, 0}, {0.1, 0.1, 0.1}, {0.2, 0.2, 0.2}};
   const auto p = predict_next_run(history);
   ASSERT_TRUE(p);
   EXPECT_NEAR(p->centre, 0.1, 1e-12);
-  EXPECT_NEAR(p->spread, 0.057735, 1e-6);
-  EXPECT_DOUBLE_EQ(p->df, 6);
-  EXPECT_NEAR(p->quantile, k_t6, 1e-5);
-  EXPECT_NEAR(p->high - p->centre, 0.247162, 1e-5);
+  EXPECT_NEAR(p->spread, 0.070711, 1e-6);
+  EXPECT_DOUBLE_EQ(p->df, 4);
+  EXPECT_NEAR(p->quantile, k_t4, 1e-5);
+  EXPECT_NEAR(p->high - p->centre, 0.375923, 1e-5);
 }
 
 TEST(PredictNextRun, ClassicalIntervalWithoutPrior) {
@@ -88,14 +92,15 @@ TEST(PredictNextRun, SpreadNeverBelowTheFloorOrMinimum) {
 }
 
 TEST(PredictNextRun, WiderAtHigherConfidenceAndNarrowerWithMoreRuns) {
-  std::vector<RunEstimate> history = {run(1.8, 1.75, 1.85), run(1.82, 1.77, 1.87)};
+  std::vector<RunEstimate> history = {run(1.8, 1.75, 1.85), run(1.82, 1.77, 1.87),
+                                      run(1.81, 1.76, 1.86)};
   PredictionOptions lower;
   lower.confidence = 0.9;
   const auto narrow = predict_next_run(history, lower);
   const auto wide = predict_next_run(history);
   ASSERT_TRUE(narrow && wide);
   EXPECT_LT(wide->low, narrow->low);
-  for (int i = 0; i < 8; ++i) history.push_back(run(1.81, 1.76, 1.86));
+  for (int i = 0; i < 7; ++i) history.push_back(run(1.81, 1.76, 1.86));
   const auto longer = predict_next_run(history);
   ASSERT_TRUE(longer);
   EXPECT_LT(longer->high - longer->low, wide->high - wide->low);

@@ -24,9 +24,14 @@ struct Series {
 // The values of `flavor`'s speedups (this run or baseline) at each of `threads`, or nothing
 // when one is missing (a Mermaid line needs a value at every x).
 std::optional<std::vector<double>> series_values(const Comparison& comparison, Flavor flavor,
-                                                 const std::vector<int>& threads, bool baseline) {
+                                                 const std::vector<int>& threads, bool baseline,
+                                                 bool anchored) {
   std::vector<double> values;
   for (const int t : threads) {
+    if (anchored && t == 1) {
+      values.push_back(1.0);
+      continue;
+    }
     const MetricComparison* found = nullptr;
     for (const auto& metric : comparison.metrics) {
       if (metric.id == MetricId{MetricKind::speedup, flavor, t}) found = &metric;
@@ -160,6 +165,9 @@ std::string render_speedup_chart(const Comparison& comparison) {
     if (metric.id.kind == MetricKind::speedup) thread_set.insert(metric.id.threads);
   }
   if (thread_set.empty()) return "";
+  // Lines need a start: without a measured 1-thread speedup, the chart starts at 1.00x, which
+  // is what the speedup at one thread is by definition.
+  const bool anchored = thread_set.insert(1).second;
   const std::vector<int> threads(thread_set.begin(), thread_set.end());
 
   std::vector<Series> series;
@@ -178,7 +186,7 @@ std::string render_speedup_chart(const Comparison& comparison) {
       {Flavor::gil, true, "light orange: GIL, baseline", "#ffb77c"},
   };
   for (const auto& line : k_lines) {
-    if (auto values = series_values(comparison, line.flavor, threads, line.baseline)) {
+    if (auto values = series_values(comparison, line.flavor, threads, line.baseline, anchored)) {
       series.push_back({line.name, line.colour, std::move(*values)});
     }
   }
@@ -208,11 +216,14 @@ std::string render_speedup_chart(const Comparison& comparison) {
   for (const auto& s : series) chart += fmt::format("  line [{}]\n", number_list(s.values));
 
   std::string out = code_block(chart, "mermaid");
-  out += fmt::format("\nLines: {}.\n\n", caption);
+  out += fmt::format(
+      "\nLines: {}.{}\n\n", caption,
+      anchored ? " At 1 thread every line starts at 1.00x, the speedup by definition." : "");
   out += "<details>\n<summary>The chart as a table</summary>\n\n";
   out += "| Threads | Ideal | Free-threaded | Free-threaded baseline | GIL | GIL baseline |\n";
   out += "| ---: | ---: | ---: | ---: | ---: | ---: |\n";
   for (const int t : threads) {
+    if (anchored && t == 1) continue;
     std::string cells[4] = {"—", "—", "—", "—"};
     for (const auto& metric : comparison.metrics) {
       if (metric.id.kind != MetricKind::speedup || metric.id.threads != t) continue;

@@ -66,6 +66,20 @@ TEST(Summary, ChartLeavesOutABaselineLineWithGaps) {
   EXPECT_EQ(render_speedup_chart(Comparison{}), "");
 }
 
+TEST(Summary, ChartStartsAtOneThreadWhenThatWasNotCompared) {
+  auto comparison = test::regression_comparison();
+  std::erase_if(comparison.metrics, [](const MetricComparison& m) {
+    return m.id.kind == MetricKind::speedup && m.id.threads == 1;
+  });
+  const std::string chart = render_speedup_chart(comparison);
+  EXPECT_NE(chart.find("  x-axis \"threads\" [\"1\", \"2\", \"4\", \"8\"]\n"), std::string::npos);
+  EXPECT_NE(chart.find("  line [1.00, 1.93, 3.18, 3.05]\n"), std::string::npos) << chart;
+  EXPECT_NE(chart.find("starts at 1.00x, the speedup by definition"), std::string::npos);
+  // The table keeps to measured numbers.
+  EXPECT_EQ(chart.find("| 1 | 1.00x |"), std::string::npos);
+  EXPECT_NE(chart.find("| 2 | 2.00x | 1.93x |"), std::string::npos);
+}
+
 TEST(Summary, StaysUnderTheLimitWithHugeRunOutput) {
   auto comparison = test::failed_check_comparison();
   comparison.failed_checks.push_back(std::string(3'000'000, 'x') + "\n```\n</details>\n");

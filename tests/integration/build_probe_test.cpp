@@ -53,7 +53,9 @@ TEST(ProbeRealInterpreters, TellsTheFlavoursApart) {
   // The free-threaded build starts without the GIL; the standard one (3.13+) reports it on.
   ASSERT_TRUE(ft->gil_enabled_at_start.has_value());
   EXPECT_FALSE(*ft->gil_enabled_at_start);
-  if (gil->gil_enabled_at_start) EXPECT_TRUE(*gil->gil_enabled_at_start);
+  if (gil->gil_enabled_at_start) {
+    EXPECT_TRUE(*gil->gil_enabled_at_start);
+  }
   EXPECT_NE(ft->config_args.find("--disable-gil"), std::string::npos) << ft->config_args;
   EXPECT_EQ(gil->config_args.find("--disable-gil"), std::string::npos) << gil->config_args;
   EXPECT_EQ(gil->major_minor(), ft->major_minor());

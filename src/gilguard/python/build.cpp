@@ -7,7 +7,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <regex>
 
@@ -115,7 +117,6 @@ struct Phase {
           "[{}] {} could not start: {}; install the build tools (scripts/install-deps.sh) and "
           "run the same command again",
           flavor, name, result.error().message));
-    std::string log_text;
     if (!result->stderr_text.empty()) {
       std::FILE* out = std::fopen(log.c_str(), "a");
       if (out != nullptr) {
@@ -326,6 +327,17 @@ std::vector<baseline::BuildRecord> list_complete_builds(const fs::path& prefix) 
 
 std::vector<baseline::BuiltInterpreter> build(const BuildRequest& request, std::FILE* progress) {
   const Source source = value_or_throw(classify_source(request.source), "");
+  std::error_code ec;
+  const fs::path prefix = fs::absolute(request.prefix, ec).lexically_normal();
+  if (source.kind != SourceKind::tarball) {
+    const auto inside = prefix.lexically_relative(source.path);
+    if (!inside.empty() && *inside.begin() != "..")
+      throw usage_error(fmt::format(
+          "--prefix {} is inside --source {}: the builds would change the source's identity "
+          "on every call; pass a --prefix outside the source tree (the default is {})",
+          prefix.string(), source.path.string(),
+          default_build_prefix(request.environment).string()));
+  }
   const auto hash_started = Clock::now();
   const std::string identity =
       value_or_throw(source_identity(source), "reading --source " + source.path.string());
@@ -333,8 +345,6 @@ std::vector<baseline::BuiltInterpreter> build(const BuildRequest& request, std::
     fmt::print(progress, "source: {} ({}, identified in {:.2f} s)\n", source.path.string(),
                to_string(source.kind), seconds_since(hash_started));
 
-  std::error_code ec;
-  const fs::path prefix = fs::absolute(request.prefix, ec).lexically_normal();
   fs::create_directories(prefix, ec);
   if (ec)
     throw usage_error(fmt::format("cannot create --prefix {}: {}; pass a writable directory",

@@ -227,3 +227,28 @@ TEST_F(FakeBuild, DamagedRecordOrMissingInterpreterMeansNotBuilt) {
 
 }  // namespace
 }  // namespace gilguard::python
+
+namespace gilguard::python {
+namespace {
+
+TEST(Build, PrefixInsideASourceTreeIsRefused) {
+  test::TempDir dir;
+  make_fake_cpython(dir.path());
+  BuildRequest r;
+  r.source = dir.path();
+  r.prefix = dir.path() / "cache";
+  r.flavors = {Flavor::gil};
+  r.environment = {{"PATH", "/usr/bin:/bin"}, {"HOME", "/home/u"}};
+  try {
+    build(r, nullptr);
+    ADD_FAILURE() << "expected a usage error";
+  } catch (const Failure& failure) {
+    const std::string message = failure.what();
+    EXPECT_NE(message.find("is inside --source"), std::string::npos) << message;
+    EXPECT_NE(message.find("/home/u/.cache/gilguard/cpython"), std::string::npos) << message;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "cache"));
+}
+
+}  // namespace
+}  // namespace gilguard::python

@@ -1,15 +1,158 @@
-#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+
+#include "gilguard/baseline/comparison_codec.hpp"
+#include "gilguard/baseline/results_codec.hpp"
+#include "gilguard/bench/run_benchmark.hpp"
 #include "gilguard/cli/commands.hpp"
+#include "gilguard/cli/compare_flow.hpp"
+#include "gilguard/cli/run_options.hpp"
+#include "gilguard/github/publish.hpp"
+#include "gilguard/python/discover.hpp"
+#include "gilguard/python/probe.hpp"
+#include "gilguard/util/files.hpp"
+#include "gilguard/util/process.hpp"
 
 namespace gilguard::cli {
+namespace {
 
-// Placeholder until the command is implemented: it is listed, and says so when run.
+// Seconds `gilguard check` measures for when neither --rounds nor --time-budget is given: with
+// the stopping rule this reaches a verdict within two minutes on a 2-CPU runner (docs/).
+constexpr double k_default_check_budget = 100;
+
+struct CheckOptions {
+  RunOptions run;
+  CompareSettings compare;
+  std::string results = "gilguard-results.json";
+  std::string comparison = "gilguard-comparison.json";
+  std::string comment = "auto";
+  std::string github_token;
+  bool fail_on_regression = true;
+};
+
+std::optional<std::filesystem::path> optional_path(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return std::filesystem::path(text);
+}
+
+ExitCode run_check(const CheckOptions& options) {
+  const auto env = util::current_environment();
+  const bool in_actions = env.contains("GITHUB_ACTIONS") && env.at("GITHUB_ACTIONS") == "true";
+  const auto comment_mode = github::parse_comment_mode(options.comment);
+  if (!comment_mode) {
+    throw usage_error(fmt::format("--comment {}: pass auto, always or never", options.comment));
+  }
+  // Validate every option before minutes of measuring.
+  auto request = to_run_request(options.run);
+  (void)to_compare_options(options.compare, 1);
+
+  const auto pair = value_or_throw(
+      python::find_interpreters(optional_path(options.run.gil), optional_path(options.run.ft), env),
+      "finding the interpreters");
+  fmt::print(stderr,
+             "gilguard: GIL interpreter {}\ngilguard: free-threaded interpreter {}\n"
+             "gilguard: (found in {})\n",
+             pair.gil.string(), pair.ft.string(), pair.origin);
+  request.gil_python = pair.gil;
+  request.ft_python = pair.ft;
+  if (request.rounds == 0 && request.time_budget == 0) request.time_budget = k_default_check_budget;
+
+  const auto gil = value_or_throw(python::probe(pair.gil),
+                                  fmt::format("probing the GIL interpreter {}", pair.gil.string()));
+  const auto ft =
+      value_or_throw(python::probe(pair.ft),
+                     fmt::format("probing the free-threaded interpreter {}", pair.ft.string()));
+
+  // The stopping rule compares with the baseline after each round, so load it first; its key
+  // needs only the machine, the interpreters and the workload.
+  RunResult plan;
+  plan.machine = bench::current_machine();
+  plan.gil = gil;
+  plan.ft = ft;
+  plan.parameters.range = request.range;
+  const auto key = baseline_key_for(plan, options.compare);
+  const auto history = load_history(plan, key, options.compare);
+  const auto compare_options = to_compare_options(options.compare, plan.machine.usable_cpus);
+  fmt::print(stderr, "gilguard: baseline {} ({} runs)\n", key, history.size());
+
+  bench::RunHooks hooks;
+  hooks.progress = print_progress;
+  if (request.time_budget > 0) {
+    hooks.decided = [&history, &compare_options](const std::vector<Sample>& samples) {
+      return stats::may_stop(samples, history, compare_options);
+    };
+  }
+  bench::ProcessExecutor executor(pair.gil, pair.ft, env);
+  auto result = bench::run_benchmark(request, gil, ft, executor, hooks);
+  if (env.contains("GITHUB_SHA") && result.source_commit.empty()) {
+    result.source_commit = env.at("GITHUB_SHA");
+  }
+  value_or_throw(util::write_file_atomic(options.results, baseline::results_to_json_text(result)),
+                 fmt::format("writing the results to {}", options.results));
+
+  const auto comparison = compare_run(result, options.compare);
+  value_or_throw(
+      util::write_file_atomic(options.comparison, baseline::comparison_to_json_text(comparison)),
+      fmt::format("writing the comparison to {}", options.comparison));
+
+  if (in_actions) {
+    github::PublishOptions publish;
+    publish.links.results_path = options.results;
+    publish.links.comparison_path = options.comparison;
+    publish.links.baselines_dir = options.compare.baselines_dir;
+    publish.comment = *comment_mode;
+    if (!options.github_token.empty()) publish.token = options.github_token;
+    github::publish(comparison, &result, publish, env, std::cout, std::cerr);
+  } else {
+    fmt::print("{}", terminal_report(comparison, &result, options.results, options.comparison,
+                                     options.compare.baselines_dir));
+  }
+  const auto code = exit_code_for(comparison);
+  if (code == ExitCode::regression && comparison.failed_checks.empty() &&
+      !options.fail_on_regression) {
+    fmt::print(stderr, "gilguard: regression reported, not failing (--fail-on-regression false)\n");
+    return ExitCode::ok;
+  }
+  return code;
+}
+
+}  // namespace
+
 void add_check_command(CLI::App& app, Action& action) {
-  auto* sub = app.add_subcommand("check", "(not implemented yet)");
-  sub->callback([&action] {
-    action = []() -> ExitCode { throw usage_error("'gilguard check' is not implemented yet"); };
-  });
+  auto* sub = app.add_subcommand(
+      "check",
+      "Run the benchmark, compare with the baseline and report: the action's step. With no\n"
+      "options it finds both interpreters (--gil/--ft, then GILGUARD_PYTHON_GIL/_FT, then\n"
+      "python3.X/python3.Xt pairs on PATH, then builds in gilguard's cache), runs the prime\n"
+      "workload until the verdict is decided or the time budget is spent, and compares with\n"
+      "./baselines. Inside GitHub Actions (GITHUB_ACTIONS=true) it also writes annotations,\n"
+      "the job summary, step outputs and a sticky PR comment. Exit 0 no regression, 1\n"
+      "regression or failed check, 2 usage or tool error.");
+  auto options = std::make_shared<CheckOptions>();
+  add_run_options(*sub, options->run, false);
+  add_compare_options(*sub, options->compare);
+  sub->add_option("--results", options->results, "Where to write the results JSON")
+      ->type_name("FILE")
+      ->capture_default_str();
+  sub->add_option("--comparison", options->comparison, "Where to write the comparison JSON")
+      ->type_name("FILE")
+      ->capture_default_str();
+  sub->add_option("--comment", options->comment,
+                  "Sticky PR comment inside GitHub Actions: auto (edit ours if it exists, create "
+                  "one only when there is something to say), always or never")
+      ->type_name("auto|always|never")
+      ->capture_default_str();
+  sub->add_option("--github-token", options->github_token,
+                  "Token for the PR comment (default: GITHUB_TOKEN); never printed or passed on")
+      ->type_name("TOKEN");
+  sub->add_option("--fail-on-regression", options->fail_on_regression,
+                  "Exit 1 on a regression (failed checks always exit 1)")
+      ->type_name("BOOL")
+      ->capture_default_str();
+  sub->callback([&action, options] { action = [options] { return run_check(*options); }; });
 }
 
 }  // namespace gilguard::cli

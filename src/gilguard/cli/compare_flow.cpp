@@ -1,0 +1,101 @@
+#include "gilguard/cli/compare_flow.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "gilguard/baseline/key.hpp"
+#include "gilguard/baseline/store.hpp"
+#include "gilguard/baseline/update.hpp"
+#include "gilguard/report/text.hpp"
+
+namespace gilguard::cli {
+
+void add_compare_options(CLI::App& command, CompareSettings& settings) {
+  command
+      .add_option("--baselines", settings.baselines_dir,
+                  "Directory of baseline files, one <key>.json per runner class")
+      ->type_name("DIR")
+      ->capture_default_str();
+  command
+      .add_option("--baseline-key", settings.baseline_key,
+                  "Baseline key to compare with (default: derived from OS, architecture, usable "
+                  "CPUs, Python version and workload), e.g. a runner label")
+      ->type_name("KEY");
+  command
+      .add_option("--threshold", settings.threshold,
+                  fmt::format("Smallest change that counts, in percent (default {:g}); a "
+                              "regression must exceed it and the baseline's run-to-run spread",
+                              stats::k_default_threshold * 100))
+      ->type_name("PCT");
+}
+
+stats::CompareOptions to_compare_options(const CompareSettings& settings, int usable_cpus) {
+  stats::CompareOptions options;
+  options.max_gated_threads = usable_cpus;
+  if (!settings.threshold.empty()) {
+    std::string text = settings.threshold;
+    if (!text.empty() && text.back() == '%') text.pop_back();
+    double percent = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), percent);
+    if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() ||
+        !std::isfinite(percent) || percent <= 0 || percent >= 100) {
+      throw usage_error(
+          fmt::format("--threshold {}: pass a percentage greater than 0 and less than 100, such as "
+                      "--threshold 5 (the default)",
+                      settings.threshold));
+    }
+    options.threshold = percent / 100;
+  }
+  return options;
+}
+
+std::string baseline_key_for(const RunResult& run, const CompareSettings& settings) {
+  if (settings.baseline_key.empty()) return baseline::derive_key(run);
+  value_or_throw(baseline::validate_key(settings.baseline_key),
+                 fmt::format("--baseline-key {}", settings.baseline_key));
+  return settings.baseline_key;
+}
+
+std::vector<BaselineRun> load_history(const RunResult& run, const std::string& key,
+                                      const CompareSettings& settings) {
+  const auto loaded = value_or_throw(baseline::load(settings.baselines_dir, key), "");
+  if (!loaded) return {};
+  value_or_throw(baseline::check_results_match(*loaded, run), "");
+  return loaded->summaries();
+}
+
+Comparison compare_run(const RunResult& run, const CompareSettings& settings) {
+  const auto options = to_compare_options(settings, run.machine.usable_cpus);
+  const auto key = baseline_key_for(run, settings);
+  const auto history = load_history(run, key, settings);
+  Comparison comparison = stats::compare(stats::metric_samples(run.samples), history, options);
+  comparison.baseline_key = key;
+  comparison.baseline_path = baseline::baseline_path(settings.baselines_dir, key).string();
+  for (const auto& failure : run.failures) comparison.failed_checks.push_back(failure.message);
+  return comparison;
+}
+
+ExitCode exit_code_for(const Comparison& comparison) {
+  if (!comparison.failed_checks.empty() || comparison.overall == Verdict::regression) {
+    return ExitCode::regression;
+  }
+  return ExitCode::ok;
+}
+
+std::string terminal_report(const Comparison& comparison, const RunResult* run,
+                            const std::string& results_path, const std::string& comparison_path,
+                            const std::string& baselines_dir) {
+  report::ReportLinks links;
+  links.results_path = results_path;
+  links.comparison_path = comparison_path;
+  links.baselines_dir = baselines_dir;
+  const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+  return report::render_text(comparison, run, links, colour);
+}
+
+}  // namespace gilguard::cli

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "gilguard/core/comparison.hpp"
+#include "gilguard/core/error.hpp"
+#include "gilguard/core/run_result.hpp"
+#include "gilguard/stats/compare.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace gilguard::cli {
+
+// The comparison options as typed; shared by `gilguard compare` and `gilguard check`.
+struct CompareSettings {
+  std::string baselines_dir = "baselines";
+  std::string baseline_key;  // empty: derived from the results
+  std::string threshold;     // percent, as typed; empty: the default
+};
+
+// Adds --baselines, --baseline-key and --threshold to `command`.
+void add_compare_options(CLI::App& command, CompareSettings& settings);
+
+// The stats options the settings describe, for a run on `usable_cpus`; throws a usage Failure
+// naming --threshold when it is not a percentage.
+stats::CompareOptions to_compare_options(const CompareSettings& settings, int usable_cpus);
+
+// The baseline key for `run`: --baseline-key when given (validated), else derived from the run.
+std::string baseline_key_for(const RunResult& run, const CompareSettings& settings);
+
+// The baseline history for `key` under the settings' directory (empty when there is none);
+// throws a usage Failure naming the file when it is invalid or holds another workload.
+std::vector<BaselineRun> load_history(const RunResult& run, const std::string& key,
+                                      const CompareSettings& settings);
+
+// Compares `run` with its baseline: the per-metric verdicts, the overall verdict, the key, the
+// baseline path and the run's failed checks.
+Comparison compare_run(const RunResult& run, const CompareSettings& settings);
+
+// Exit code for a comparison: 1 for a regression or a failed check, else 0.
+ExitCode exit_code_for(const Comparison& comparison);
+
+// The terminal report, coloured when stdout is a terminal and NO_COLOR is unset.
+std::string terminal_report(const Comparison& comparison, const RunResult* run,
+                            const std::string& results_path, const std::string& comparison_path,
+                            const std::string& baselines_dir);
+
+}  // namespace gilguard::cli

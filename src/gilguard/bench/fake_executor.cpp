@@ -9,17 +9,17 @@ Sample FakeExecutor::execute(const Cell& cell, const ChildRequest& request) {
   sample.cell = cell;
   sample.seq_first = request.seq_first;
   sample.ok = true;
-  const double slowdown = cell.flavor == Flavor::ft ? m_options.ft_slowdown : 1.0;
-  sample.t_seq = m_options.t_seq * slowdown;
+  const double slowdown = cell.flavor == Flavor::ft ? k_ft_slowdown : 1.0;
+  sample.t_seq = m_t_seq * slowdown;
   const int parallel = cell.flavor == Flavor::ft ? request.threads : 1;
   sample.t_par = sample.t_seq / parallel;
   sample.thread_times.assign(static_cast<std::size_t>(request.threads),
                              sample.t_seq / request.threads);
-  sample.count_seq = m_options.count;
-  sample.count_par = m_options.count;
+  sample.count_seq = m_count;
+  sample.count_par = m_count;
   sample.gil_enabled = cell.flavor == Flavor::gil;
-  sample.wall_seconds = sample.t_seq + sample.t_par + m_options.overhead;
-  if (m_options.tweak) m_options.tweak(sample, request, call);
+  sample.wall_seconds = sample.t_seq + sample.t_par + k_overhead;
+  if (m_tweak) m_tweak(sample, request, call);
   m_now += sample.wall_seconds;
   return sample;
 }

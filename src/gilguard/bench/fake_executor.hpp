@@ -13,23 +13,20 @@ namespace gilguard::bench {
 // the right count; the free-threaded flavour scales perfectly, the GIL one not at all.
 class FakeExecutor : public Executor {
  public:
-  struct Options {
-    std::int64_t count = 0;  // reported for both runs
-    double t_seq = 1.0;      // seconds of each sequential run
-    double ft_slowdown = 1.1;
-    double overhead = 0.05;  // simulated seconds outside the timed regions per child
-    // Called on each sample before it is returned, with the number of the call (from 0), to
-    // inject failures, wrong counts, GIL states or delays.
-    std::function<void(Sample&, const ChildRequest&, int call)> tweak;
-  };
+  // Called on each sample before it is returned, with the number of the call (from 0), to
+  // inject failures, wrong counts, GIL states or delays.
+  using Tweak = std::function<void(Sample&, const ChildRequest&, int call)>;
+
+  // Children report `count` for both runs; each sequential run takes `t_seq` simulated seconds
+  // (10% more in the free-threaded flavour), plus 0.05 s outside the timed regions per child.
+  explicit FakeExecutor(std::int64_t count = 0, Tweak tweak = {}, double t_seq = 1.0)
+      : m_count(count), m_tweak(std::move(tweak)), m_t_seq(t_seq) {}
 
   // What execute was asked, in order.
   struct Call {
     Cell cell;
     ChildRequest request;
   };
-
-  explicit FakeExecutor(Options options) : m_options(std::move(options)) {}
 
   Sample execute(const Cell& cell, const ChildRequest& request) override;
 
@@ -42,7 +39,11 @@ class FakeExecutor : public Executor {
   const std::vector<Call>& calls() const { return m_calls; }
 
  private:
-  Options m_options;
+  static constexpr double k_ft_slowdown = 1.1;
+  static constexpr double k_overhead = 0.05;
+  std::int64_t m_count;
+  Tweak m_tweak;
+  double m_t_seq;
   double m_now = 0;
   std::vector<Call> m_calls;
 };

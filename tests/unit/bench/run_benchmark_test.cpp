@@ -47,7 +47,7 @@ TEST(RunBenchmark, ChildTimeoutIsGenerous) {
 }
 
 TEST(RunBenchmark, RecordsEverythingAndSummarizes) {
-  FakeExecutor fake({.count = count_primes_below(1000)});
+  FakeExecutor fake(count_primes_below(1000));
   RunHooks hooks;
   hooks.clock = fake.clock();
   const auto result = run_benchmark(small_request(), facts(false), facts(true), fake, hooks);
@@ -68,7 +68,7 @@ TEST(RunBenchmark, RecordsEverythingAndSummarizes) {
 }
 
 TEST(RunBenchmark, DefaultRoundsWithoutRoundsOrBudget) {
-  FakeExecutor fake({.count = 168});
+  FakeExecutor fake(168);
   auto request = small_request();
   request.rounds = 0;
   request.threads = {1};
@@ -78,9 +78,9 @@ TEST(RunBenchmark, DefaultRoundsWithoutRoundsOrBudget) {
 }
 
 TEST(RunBenchmark, WrongCountFailsButTheRunGoesOn) {
-  FakeExecutor fake({.count = 168, .tweak = [](Sample& s, const ChildRequest&, int call) {
-                       if (call == 5) s.count_par = 167;
-                     }});
+  FakeExecutor fake(168, [](Sample& s, const ChildRequest&, int call) {
+    if (call == 5) s.count_par = 167;
+  });
   const auto result = run_benchmark(small_request(), facts(false), facts(true), fake, {});
   ASSERT_EQ(result.failures.size(), 1u);
   EXPECT_EQ(result.failures[0].kind, "wrong-count");
@@ -91,7 +91,7 @@ TEST(RunBenchmark, WrongCountFailsButTheRunGoesOn) {
 }
 
 TEST(RunBenchmark, SwappedInterpretersAreNotMeasured) {
-  FakeExecutor fake({.count = 168});
+  FakeExecutor fake(168);
   const auto result = run_benchmark(small_request(), facts(true), facts(false), fake, {});
   EXPECT_TRUE(fake.calls().empty());
   ASSERT_EQ(result.failures.size(), 2u);
@@ -100,7 +100,7 @@ TEST(RunBenchmark, SwappedInterpretersAreNotMeasured) {
 }
 
 TEST(RunBenchmark, InvalidRequestsAreUsageErrors) {
-  FakeExecutor fake({});
+  FakeExecutor fake;
   auto request = small_request();
   request.range = 1;
   try {

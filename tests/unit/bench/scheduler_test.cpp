@@ -37,7 +37,7 @@ std::vector<std::size_t> order_of_round(const std::vector<Sample>& samples, int 
 }
 
 TEST(Scheduler, EveryRoundRunsEveryCellOnceAfterAWarmUp) {
-  FakeExecutor fake({.count = 168});
+  FakeExecutor fake(168);
   const auto result = run_rounds(options_for(fake, 5), fake);
   EXPECT_EQ(result.measured_rounds, 5);
   ASSERT_EQ(result.samples.size(), 6u * 4u);
@@ -54,7 +54,7 @@ TEST(Scheduler, EveryRoundRunsEveryCellOnceAfterAWarmUp) {
 }
 
 TEST(Scheduler, OrderIsFreshEachRoundAndBalancedOverPositions) {
-  FakeExecutor fake({.count = 0, .t_seq = 0.001});
+  FakeExecutor fake(0, {}, 0.001);
   const int rounds = 400;
   const auto result = run_rounds(options_for(fake, rounds), fake);
   const auto cells = four_cells();
@@ -82,7 +82,7 @@ TEST(Scheduler, OrderIsFreshEachRoundAndBalancedOverPositions) {
 }
 
 TEST(Scheduler, SameSeedReplaysTheSameOrderAndAnotherSeedDoesNot) {
-  FakeExecutor a({}), b({}), c({});
+  FakeExecutor a, b, c;
   auto oa = options_for(a, 10);
   auto ob = options_for(b, 10);
   auto oc = options_for(c, 10);
@@ -111,7 +111,7 @@ TEST(Scheduler, RandomOrderIsAPermutation) {
 
 TEST(Scheduler, TimeBudgetIsRespectedOnAFakeClock) {
   // Each child takes t_seq + t_par + 0.05 s: gil 2.05, ft 1 thread 2.25, ft 2 threads 1.7.
-  FakeExecutor fake({.count = 0});
+  FakeExecutor fake;
   auto options = options_for(fake, 0);
   options.time_budget = 60;
   std::vector<RoundProgress> progress;
@@ -130,7 +130,7 @@ TEST(Scheduler, TimeBudgetIsRespectedOnAFakeClock) {
 }
 
 TEST(Scheduler, TinyBudgetStillRunsOneMeasuredRound) {
-  FakeExecutor fake({});
+  FakeExecutor fake;
   auto options = options_for(fake, 0);
   options.time_budget = 1;
   const auto result = run_rounds(options, fake);
@@ -139,12 +139,12 @@ TEST(Scheduler, TinyBudgetStillRunsOneMeasuredRound) {
 }
 
 TEST(Scheduler, AFailedCellDoesNotStopTheOthers) {
-  FakeExecutor fake({.count = 5, .tweak = [](Sample& s, const ChildRequest&, int) {
-                       if (s.cell.flavor == Flavor::ft && s.cell.threads == 2) {
-                         s.ok = false;
-                         s.failure = "the interpreter ended with killed by signal 11 (SIGSEGV)";
-                       }
-                     }});
+  FakeExecutor fake(5, [](Sample& s, const ChildRequest&, int) {
+    if (s.cell.flavor == Flavor::ft && s.cell.threads == 2) {
+      s.ok = false;
+      s.failure = "the interpreter ended with killed by signal 11 (SIGSEGV)";
+    }
+  });
   const auto result = run_rounds(options_for(fake, 4), fake);
   ASSERT_EQ(result.samples.size(), 5u * 4u);
   int failed = 0;
@@ -157,7 +157,7 @@ TEST(Scheduler, AFailedCellDoesNotStopTheOthers) {
 }
 
 TEST(Scheduler, DecidedStopsEarlyOnlyAfterTheMinimumAndSeesMeasuredSamplesOnly) {
-  FakeExecutor fake({});
+  FakeExecutor fake;
   auto options = options_for(fake, 20);
   options.min_rounds_before_decided = 5;
   std::vector<std::size_t> seen;
@@ -173,7 +173,7 @@ TEST(Scheduler, DecidedStopsEarlyOnlyAfterTheMinimumAndSeesMeasuredSamplesOnly) 
 }
 
 TEST(Scheduler, DecidedNeverExtendsTheRun) {
-  FakeExecutor fake({});
+  FakeExecutor fake;
   auto options = options_for(fake, 3);
   options.min_rounds_before_decided = 1;
   options.decided = [](const std::vector<Sample>&) { return false; };
@@ -183,9 +183,9 @@ TEST(Scheduler, DecidedNeverExtendsTheRun) {
 TEST(Scheduler, TimeoutsFollowTheWarmUp) {
   // Warm-up children take 2.05-2.25 s: 20x is ~41-45 s, so the 60 s floor applies; make the
   // ft 1-thread cell slow (10 s) to see the factor.
-  FakeExecutor fake({.tweak = [](Sample& s, const ChildRequest&, int) {
+  FakeExecutor fake(0, [](Sample& s, const ChildRequest&, int) {
     if (s.cell.flavor == Flavor::ft && s.cell.threads == 1) s.wall_seconds = 10;
-  }});
+  });
   auto options = options_for(fake, 1);
   options.initial_timeout = std::chrono::milliseconds(300'000);
   run_rounds(options, fake);

@@ -58,7 +58,7 @@ void add_build_command(CLI::App& app, Action& action) {
                 "build)");
   sub->add_option("--jobs,-j", options->jobs,
                   "Parallel make jobs (default: the CPUs this process may use)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 4096));
   sub->add_option("--configure-arg", options->configure_args,
                   "An extra argument for configure, repeatable; write values that start with a "
                   "dash as --configure-arg=--with-pydebug")

@@ -26,7 +26,7 @@ void add_probe_command(CLI::App& app, Action& action) {
       ->required();
   sub->add_option("--timeout", *timeout,
                   "Seconds each interpreter gets to answer before it is killed")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
   sub->callback([&action, paths, timeout] {
     action = [paths, timeout]() -> ExitCode {

@@ -171,6 +171,45 @@ std::pair<Verdict, int> judge(const std::vector<Round>& current,
   return {stats::compare(to_samples(taken), history, options.compare).overall, used};
 }
 
+// How much consecutive blocks of --rounds rounds differ beyond their own sampling noise: the
+// run-to-run drift the prediction interval has to absorb. For each metric: the sd of the
+// blocks' Hodges-Lehmann estimates (log scale), the root mean square of their bootstrap
+// standard errors, and the drift sqrt(max(0, sd^2 - se^2)).
+void print_drift(const std::vector<Round>& pool, const Options& options) {
+  const std::size_t blocks = pool.size() / static_cast<std::size_t>(options.rounds);
+  if (blocks < 3) return;
+  std::map<MetricId, std::vector<double>> estimates;
+  std::map<MetricId, double> se_sq;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const auto begin = pool.begin() + static_cast<std::ptrdiff_t>(b * options.rounds);
+    const std::vector<Round> block(begin, begin + options.rounds);
+    for (const MetricSamples& metric : to_samples(block)) {
+      const gilguard::Estimate e =
+          stats::summarize(metric, options.compare.baseline_interval_confidence,
+                           options.compare.resamples, options.compare.seed);
+      estimates[metric.id].push_back(std::log(e.value));
+      const double se =
+          stats::implied_standard_error({std::log(e.value), std::log(e.low), std::log(e.high)},
+                                        options.compare.baseline_interval_confidence);
+      se_sq[metric.id] += se * se;
+    }
+  }
+  fmt::print("run-to-run drift in {} consecutive blocks of {} rounds (log scale):\n", blocks,
+             options.rounds);
+  for (const auto& [id, values] : estimates) {
+    double mean = 0;
+    for (const double v : values) mean += v;
+    mean /= static_cast<double>(values.size());
+    double var = 0;
+    for (const double v : values) var += (v - mean) * (v - mean);
+    var /= static_cast<double>(values.size() - 1);
+    const double se2 = se_sq[id] / static_cast<double>(values.size());
+    fmt::print("  {:<16} sd of block estimates {:.4f}, within-block se {:.4f}, drift {:.4f}\n",
+               gilguard::metric_name(id), std::sqrt(var), std::sqrt(se2),
+               std::sqrt(std::max(0.0, var - se2)));
+  }
+}
+
 int run(const Options& options) {
   std::vector<Round> pool;
   int usable_cpus = options.usable_cpus;
@@ -209,6 +248,8 @@ int run(const Options& options) {
                pool.size(), needed, opts.baseline_runs, opts.rounds, current_rounds);
     return 2;
   }
+
+  if (!synthetic) print_drift(pool, opts);
 
   std::mt19937_64 engine(opts.seed);
   Tally aa;
@@ -347,6 +388,8 @@ int main(int argc, char** argv) {
                  "Two-sided confidence of the baseline's prediction interval");
   app.add_option("--short-history", options.compare.short_history,
                  "Histories of at most this many runs use the within-run floor and z");
+  app.add_option("--prior-drift", options.compare.prior_drift,
+                 "Run-to-run drift assumed a priori, log scale");
   app.add_option("--prior-df", options.compare.prior_df,
                  "Prior degrees of freedom of the within-run floor");
   app.add_option("--resamples", options.compare.resamples, "Bootstrap resamples");

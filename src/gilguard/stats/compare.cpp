@@ -27,6 +27,7 @@ PredictionOptions prediction_options(const CompareOptions& options) {
   out.run_interval_confidence = options.baseline_interval_confidence;
   out.short_history = options.short_history;
   out.prior_df = options.prior_df;
+  out.prior_drift = options.prior_drift;
   out.min_spread = options.min_spread;
   return out;
 }
@@ -128,7 +129,8 @@ std::vector<RunEstimate> history_of(const MetricId& id, const std::vector<Baseli
         !std::isfinite(estimate->high)) {
       continue;
     }
-    out.push_back({std::log(estimate->value), std::log(estimate->low), std::log(estimate->high)});
+    out.push_back({std::log(estimate->value), std::log(estimate->low), std::log(estimate->high),
+                   estimate->rounds});
   }
   return out;
 }

@@ -30,6 +30,7 @@ struct CompareOptions {
   double baseline_interval_confidence = k_default_confidence;
   int short_history = 2;      // PredictionOptions::short_history
   double prior_df = 2;        // PredictionOptions::prior_df
+  double prior_drift = 0;     // PredictionOptions::prior_drift
   double min_spread = 0.005;  // PredictionOptions::min_spread
   int min_rounds = 5;         // fewer measured rounds: inconclusive
   // A regression (improvement) also needs the exact one-sided signed-rank test of the rounds

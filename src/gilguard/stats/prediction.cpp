@@ -11,9 +11,16 @@
 namespace gilguard::stats {
 
 double implied_standard_error(const RunEstimate& run, double confidence) {
-  const boost::math::normal standard_normal;
-  const double z = boost::math::quantile(standard_normal, (1 + confidence) / 2);
-  return std::max(run.high - run.low, 0.0) / (2 * z);
+  const double upper = (1 + confidence) / 2;
+  double q = 0;
+  if (run.rounds >= 2) {
+    const auto n = static_cast<double>(run.rounds);
+    const boost::math::students_t t_dist(n - 1);
+    q = std::sqrt(n / (n - 1)) * boost::math::quantile(t_dist, upper);
+  } else {
+    q = boost::math::quantile(boost::math::normal(), upper);
+  }
+  return std::max(run.high - run.low, 0.0) / (2 * q);
 }
 
 std::optional<PredictionInterval> predict_next_run(const std::vector<RunEstimate>& history,
@@ -27,7 +34,7 @@ std::optional<PredictionInterval> predict_next_run(const std::vector<RunEstimate
     const double se = implied_standard_error(run, options.run_interval_confidence);
     floor_sq += se * se;
   }
-  floor_sq /= n;
+  floor_sq = floor_sq / n + options.prior_drift * options.prior_drift;
 
   PredictionInterval out;
   out.runs = static_cast<int>(history.size());

@@ -12,6 +12,7 @@ struct RunEstimate {
   double value = 0;  // log of the point estimate
   double low = 0;    // log of the interval bounds
   double high = 0;
+  int rounds = 0;  // rounds the estimate rests on; 0 when unknown
 };
 
 // How to form the prediction interval.
@@ -24,6 +25,10 @@ struct PredictionOptions {
   // Longer histories: weight, in degrees of freedom, of the floor as prior knowledge of the
   // spread when it is pooled with the sample variance; see predict_next_run.
   double prior_df = 2;
+  // Drift between runs assumed before any is seen, log scale (0.02 ~ 2%): added in quadrature to
+  // the within-run floor, f^2 = mean(se_i^2) + prior_drift^2. 0 trusts the floor alone, which
+  // is exact when runs differ only by their sampling noise.
+  double prior_drift = 0;
   // Smallest spread ever used, log scale: guards against stored intervals of zero width (a run
   // of one round, or identical rounds), which would make any change look significant.
   double min_spread = 0.005;
@@ -42,14 +47,17 @@ struct PredictionInterval {
 };
 
 // The standard error of one run's estimate implied by its stored two-sided interval at
-// `confidence`: (high - low) / (2 z_{(1+confidence)/2}). The bootstrap interval is not exactly
-// normal, so this is an approximation, used only as a floor.
+// `confidence`: (high - low) / (2 q), with q the quantile that interval was built with: the
+// expanded percentile's sqrt(n/(n-1)) t_{n-1, (1+confidence)/2} for a run of n >= 2 rounds
+// (BootstrapOptions::expanded), z_{(1+confidence)/2} when n is unknown. The bootstrap interval
+// is not exactly normal, so this is an approximation, used only as a floor.
 double implied_standard_error(const RunEstimate& run, double confidence);
 
 // The prediction interval for one new run's estimate from n past ones: mean +- q s sqrt(1 + 1/n)
 // (Hahn & Meeker 1991, "Statistical Intervals", Wiley, sec. 4.7; the t quantile q = t_{n-1,
 // 1-alpha/2} when s is estimated). The floor f is the root mean square of the runs' implied
-// within-run standard errors: a run's estimate cannot vary less than its own sampling noise.
+// within-run standard errors (plus prior_drift in quadrature): a run's estimate cannot vary less
+// than its own sampling noise.
 // - n <= short_history (1 or 2 runs): s = max(s_n, f) and q = z_{1-alpha/2}: with so few runs
 //   the drift between runs cannot be estimated, the floor is taken as the known spread, and the
 //   threshold is what guards against drift.

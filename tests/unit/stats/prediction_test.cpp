@@ -22,6 +22,14 @@ TEST(ImpliedStandardError, FromTheIntervalWidth) {
   EXPECT_DOUBLE_EQ(implied_standard_error(run(2, 2, 2), 0.99), 0);
 }
 
+TEST(ImpliedStandardError, UsesTheExpandedQuantileWhenRoundsAreKnown) {
+  // 10 rounds: q = sqrt(10/9) t_{9, 0.995} = 1.054093 * 3.249836 = 3.425626;
+  // se = 0.100083 / (2 * 3.425626) = 0.014608.
+  RunEstimate ten = run(2, 1.9, 2.1);
+  ten.rounds = 10;
+  EXPECT_NEAR(implied_standard_error(ten, 0.99), 0.014608, 1e-6);
+}
+
 TEST(PredictNextRun, EmptyHistoryHasNoBaseline) { EXPECT_FALSE(predict_next_run({}).has_value()); }
 
 TEST(PredictNextRun, OneRunRestsOnTheWithinRunFloor) {
@@ -37,6 +45,16 @@ TEST(PredictNextRun, OneRunRestsOnTheWithinRunFloor) {
   EXPECT_NEAR(p->quantile, k_z, 1e-5);
   EXPECT_NEAR(p->centre - p->low, 0.070770, 1e-5);
   EXPECT_NEAR(p->high - p->centre, p->centre - p->low, 1e-12);
+}
+
+TEST(PredictNextRun, PriorDriftWidensTheFloor) {
+  // floor^2 = 0.019427^2 + 0.02^2 -> 0.027882; half-width z s sqrt(2) = 0.101570.
+  PredictionOptions options;
+  options.prior_drift = 0.02;
+  const auto p = predict_next_run({run(2, 1.9, 2.1)}, options);
+  ASSERT_TRUE(p);
+  EXPECT_NEAR(p->floor, 0.027882, 1e-6);
+  EXPECT_NEAR(p->centre - p->low, 0.101570, 1e-5);
 }
 
 TEST(PredictNextRun, TwoRunsUseTheLargerOfSampleSpreadAndFloor) {

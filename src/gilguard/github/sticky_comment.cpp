@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "gilguard/report/annotations.hpp"
+
 namespace gilguard::github {
 namespace {
 
@@ -23,7 +25,8 @@ std::string api_message(const HttpResponse& response) {
   for (auto& c : text) {
     if (c == '\n' || c == '\r') c = ' ';
   }
-  return text;
+  // It ends up in log lines and annotations: it must not read as a workflow command.
+  return report::defuse_commands(text);
 }
 
 std::string http_error(const HttpResponse& response, std::string_view what) {

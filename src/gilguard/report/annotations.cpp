@@ -111,6 +111,34 @@ std::string render_annotations(const std::vector<Finding>& findings, std::size_t
   return out;
 }
 
+std::string defuse_commands(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool line_start = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (line_start && c == ':' && i + 1 < text.size() && text[i + 1] == ':') {
+      out += ": :";
+      ++i;
+      line_start = false;
+      continue;
+    }
+    if (c == '#' && text.substr(i, 3) == "##[") {
+      out += "## [";
+      i += 2;
+      line_start = false;
+      continue;
+    }
+    out += c;
+    if (c == '\n' || c == '\r') {
+      line_start = true;
+    } else if (c != ' ' && c != '\t') {
+      line_start = false;
+    }
+  }
+  return out;
+}
+
 std::string guard_commands(std::string_view text, std::string_view token) {
   std::string chosen(token);
   // A token found in the text could end the pause early; lengthen it until it is not there.

@@ -35,6 +35,11 @@ std::vector<Finding> select_annotations(const std::vector<Finding>& findings,
 std::string render_annotations(const std::vector<Finding>& findings,
                                std::size_t limit = k_annotations_per_type);
 
+// Outside text (interpreter output, API messages) made safe to print as log lines: a line whose
+// first non-blank characters are "::" gets ": :" instead, and "##[" (the runner's older command
+// syntax, honoured anywhere in a line) becomes "## [". Nothing else changes.
+std::string defuse_commands(std::string_view text);
+
 // Text that is printed to the log as it is (interpreter output, file contents) inside
 // ::stop-commands::<token> ... ::<token>::, so that no line of it is taken as a workflow
 // command. `token` must be unguessable (random) and is replaced when the text contains it.

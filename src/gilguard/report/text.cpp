@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "gilguard/report/annotations.hpp"
 #include "gilguard/report/findings.hpp"
 #include "gilguard/report/format.hpp"
 
@@ -51,10 +52,11 @@ std::string paint(bool colour, std::string_view code, std::string_view text) {
   return fmt::format("{}{}{}", code, text, k_reset);
 }
 
-// Control characters from outside text (interpreter output) could move the cursor or recolour
-// the terminal: show them as '?'; keep tabs and line breaks.
+// Outside text (interpreter output) made safe for a terminal and for the Actions log: control
+// characters that could move the cursor or recolour become '?' (tabs and line breaks stay), and
+// nothing in it can be read by the runner as a workflow command.
 std::string printable(std::string_view text) {
-  std::string out(text);
+  std::string out = defuse_commands(text);
   for (auto& c : out) {
     const auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f) c = '?';

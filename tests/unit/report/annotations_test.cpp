@@ -167,6 +167,26 @@ TEST(RenderAnnotations, OneLinePerAnnotationEachParsedByTheRunner) {
             "::notice title=No baseline::key a,b: none\n");
 }
 
+TEST(DefuseCommands, NoLineOfOutsideTextIsACommand) {
+  const std::string text =
+      "::error::x\n   ::add-mask::y\r\n\t::warning title=a::b\nok :: not at start\n"
+      "text ##[error]v1 anywhere\n::";
+  const std::string out = defuse_commands(text);
+  EXPECT_EQ(out,
+            ": :error::x\n   : :add-mask::y\r\n\t: :warning title=a::b\nok :: not at start\n"
+            "text ## [error]v1 anywhere\n: :");
+  std::size_t start = 0;
+  while (start <= out.size()) {
+    auto end = out.find('\n', start);
+    if (end == std::string::npos) end = out.size();
+    const std::string line = out.substr(start, end - start);
+    EXPECT_FALSE(runner_parse(line)) << line;
+    EXPECT_EQ(line.find("##["), std::string::npos) << line;
+    start = end + 1;
+  }
+  EXPECT_EQ(defuse_commands("plain text: a, b"), "plain text: a, b");
+}
+
 TEST(GuardCommands, WrapsTextInStopCommands) {
   EXPECT_EQ(guard_commands("::error::x\nplain", "tok123"),
             "::stop-commands::tok123\n::error::x\nplain\n::tok123::\n");

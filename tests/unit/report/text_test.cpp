@@ -32,5 +32,23 @@ TEST(Text, ControlCharactersFromRunOutputAreDefused) {
   EXPECT_NE(text.find("bad?[2Jclear?return"), std::string::npos);
 }
 
+TEST(Text, RunOutputCannotIssueWorkflowCommands) {
+  auto comparison = test::failed_check_comparison();
+  comparison.failed_checks = {
+      "crash; stderr tail:\n::add-mask::x\n  ::error title=t::fake\n##[warning]old"};
+  const std::string text = render_text(comparison, nullptr, {}, false);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    line.erase(0, line.find_first_not_of(" \t"));
+    EXPECT_FALSE(line.starts_with("::")) << line;
+    EXPECT_EQ(line.find("##["), std::string::npos) << line;
+    start = end + 1;
+  }
+  EXPECT_NE(text.find(": :add-mask::x"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace gilguard::report

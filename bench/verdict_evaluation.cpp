@@ -188,9 +188,9 @@ void print_drift(const std::vector<Round>& pool, const Options& options) {
           stats::summarize(metric, options.compare.baseline_interval_confidence,
                            options.compare.resamples, options.compare.seed);
       estimates[metric.id].push_back(std::log(e.value));
-      const double se =
-          stats::implied_standard_error({std::log(e.value), std::log(e.low), std::log(e.high)},
-                                        options.compare.baseline_interval_confidence);
+      const double se = stats::implied_standard_error(
+          {std::log(e.value), std::log(e.low), std::log(e.high), e.rounds},
+          options.compare.baseline_interval_confidence);
       se_sq[metric.id] += se * se;
     }
   }

@@ -10,7 +10,9 @@
 //   verdict_evaluation --results results.json [--results more.json] [--trials 1000] ...
 //   verdict_evaluation --synthetic-sigma 0.07 [--drift 0.02] ...
 //
-// See docs/statistics.md ("Evaluation") for the commands and the numbers.
+// See docs/statistics.md ("Evaluation") for the commands and the numbers. Built by CMake with:
+//   add_executable(verdict_evaluation bench/verdict_evaluation.cpp)
+//   target_link_libraries(verdict_evaluation PRIVATE gilguard_lib gilguard_warnings CLI11::CLI11)
 
 #include <fmt/format.h>
 

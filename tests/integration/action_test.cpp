@@ -154,7 +154,10 @@ TEST(ActionValidation, ValidatorsRejectFlawedWorkflows) {
                    "      - run: echo hi\n");
   const auto validated = action_validator(tools, schema);
   EXPECT_FALSE(validated.success()) << output_of(validated);
-  EXPECT_NE(validated.stdout_text.find("stepz"), std::string::npos) << output_of(validated);
+  // The findings go to stderr, as JSON naming the offending property.
+  EXPECT_NE(validated.stderr_text.find("Additional property 'stepz' is not allowed"),
+            std::string::npos)
+      << output_of(validated);
 }
 
 // ---- the metadata's promises --------------------------------------------------------------------

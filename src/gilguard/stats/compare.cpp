@@ -157,22 +157,27 @@ StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun
 
 bool may_stop(const std::vector<MetricSamples>& current, const std::vector<BaselineRun>& history,
               const CompareOptions& options) {
-  StoppingOptions stopping;
-  stopping.min_rounds = options.min_rounds;
-  stopping.precision = options.stop_precision;
-  stopping.bootstrap = bootstrap_options(options);
+  // Against a baseline an early pass needs the stricter stop_confidence interval; without one
+  // the precision target uses the verdict's own interval.
+  StoppingOptions against_baseline;
+  against_baseline.min_rounds = std::max(options.min_rounds, options.stop_min_rounds);
+  against_baseline.precision = options.stop_precision;
+  against_baseline.bootstrap = bootstrap_options(options);
+  against_baseline.bootstrap.confidence = options.stop_confidence;
+  StoppingOptions without_baseline = against_baseline;
+  without_baseline.bootstrap.confidence = options.confidence;
   bool any_gating = false;
   for (const MetricSamples& metric : current) {
     if (!is_gating(metric.id, options)) continue;
     any_gating = true;
-    if (!decided(log_values(metric), stopping_target(metric.id, history, options), stopping)) {
-      return false;
-    }
+    const StoppingTarget target = stopping_target(metric.id, history, options);
+    const StoppingOptions& stopping = target.pass_line ? against_baseline : without_baseline;
+    if (!decided(log_values(metric), target, stopping)) return false;
   }
   if (any_gating) return true;
   if (current.empty()) return false;
   return std::all_of(current.begin(), current.end(), [&](const MetricSamples& metric) {
-    return static_cast<int>(log_values(metric).size()) >= options.min_rounds;
+    return static_cast<int>(log_values(metric).size()) >= against_baseline.min_rounds;
   });
 }
 

@@ -43,6 +43,10 @@ struct CompareOptions {
   int max_gated_threads = 0;
   bool gate_overhead = true;      // the free-threaded single-thread overhead gates
   double stop_precision = 0.025;  // StoppingOptions::precision, for runs without a baseline
+  // The interval an early stop must show clear of the line: stricter than `confidence`, as
+  // early looks of a group-sequential design need stronger evidence than the final one.
+  double stop_confidence = 0.99;
+  int stop_min_rounds = 8;  // StoppingOptions::min_rounds
 };
 
 // Whether the metric decides the overall verdict under these options.
@@ -84,8 +88,9 @@ StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun
                                const CompareOptions& options);
 
 // The `--time-budget` callback: true when every gating metric is decided (stats::decided), so
-// the run may stop before its budget. With no gating metric, true once every metric has
-// min_rounds rounds.
+// the run may stop before its budget: at least stop_min_rounds rounds, and the stop_confidence
+// interval wholly clear of the pass line (without a baseline: the `confidence` interval within
+// +-stop_precision). With no gating metric, true once every metric has stop_min_rounds rounds.
 bool may_stop(const std::vector<MetricSamples>& current, const std::vector<BaselineRun>& history,
               const CompareOptions& options = {});
 

@@ -333,10 +333,22 @@ TEST(MayStop, StopsEarlyOnlyForAClearPass) {
   EXPECT_FALSE(may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.10, 0.03)}, history()));
   // So does a metric still straddling the line.
   EXPECT_FALSE(may_stop({rounds(k_ft2, 1.72, 0.08)}, history()));
-  // Too few rounds, even if clear.
-  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.80, 0.01, 4)}, history()));
+  // Too few rounds, even if clear: an early stop needs stop_min_rounds (8).
+  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.80, 0.01, 7)}, history()));
+  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.01, 8)}, history()));
   // Ungated metrics do not hold a run back.
   EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_gil2, 0.5, 0.3)}, history()));
+}
+
+TEST(MayStop, EarlyLooksNeedTheStricterInterval) {
+  // 1.76x +- 3% per round over 10 rounds: the 90% interval clears the 5% line (1.71x), so the
+  // final verdict would pass, but the 99% interval an early stop needs does not.
+  const MetricSamples current = rounds(k_ft2, 1.76, 0.03, 10);
+  EXPECT_EQ(compare_metric(current, history()).verdict, Verdict::pass);
+  EXPECT_FALSE(may_stop({current}, history()));
+  CompareOptions lenient;
+  lenient.stop_confidence = 0.9;
+  EXPECT_TRUE(may_stop({current}, history(), lenient));
 }
 
 TEST(MayStop, WithoutBaselineStopsWhenPrecise) {

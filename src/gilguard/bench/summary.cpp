@@ -4,14 +4,19 @@
 #include <map>
 #include <numeric>
 
+#include "gilguard/stats/estimators.hpp"
+
 namespace gilguard::bench {
 
+namespace {
+
+// stats::median, with 0 for a cell without ok samples (summaries are written to JSON, which has
+// no NaN).
 double median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const auto mid = values.size() / 2;
-  return values.size() % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  return values.empty() ? 0 : stats::median(std::move(values));
 }
+
+}  // namespace
 
 double load_imbalance(const std::vector<double>& thread_times) {
   if (thread_times.empty()) return 0;

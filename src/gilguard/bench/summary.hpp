@@ -7,9 +7,6 @@
 
 namespace gilguard::bench {
 
-// Median of the values (mean of the middle two for an even count); 0 for none.
-double median(std::vector<double> values);
-
 // max / mean of one child's per-thread times; 1 for a perfectly balanced run, 0 without data.
 double load_imbalance(const std::vector<double>& thread_times);
 

@@ -17,12 +17,6 @@ Sample sample(Flavor flavor, int threads, int round, double t_seq, double t_par,
   return s;
 }
 
-TEST(Summary, MedianOfOddAndEvenCounts) {
-  EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2);
-  EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);
-  EXPECT_DOUBLE_EQ(median({}), 0);
-}
-
 TEST(Summary, LoadImbalanceIsMaxOverMean) {
   EXPECT_DOUBLE_EQ(load_imbalance({1, 1}), 1);
   EXPECT_DOUBLE_EQ(load_imbalance({1, 3}), 1.5);

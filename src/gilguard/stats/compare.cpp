@@ -149,8 +149,8 @@ StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun
     // The pass rule of compare_metric: clear of the regression line or wholly within the
     // prediction interval, whichever bound is further from the baseline.
     const double regression = line_around(prediction->centre, id, options.threshold, +1);
-    target.pass_line = target.higher_is_better ? std::min(regression, prediction->low)
-                                               : std::max(regression, prediction->high);
+    target.pass_line = target.higher_is_better ? std::min(regression, prediction->plain_low)
+                                               : std::max(regression, prediction->plain_high);
   }
   return target;
 }
@@ -241,6 +241,7 @@ MetricComparison compare_metric(const MetricSamples& current,
   const double g_improvement = sign * log_improvement;
   const double g_pred_low = up_is_good ? prediction->low : -prediction->high;
   const double g_pred_high = up_is_good ? prediction->high : -prediction->low;
+  const double g_plain_low = up_is_good ? prediction->plain_low : -prediction->plain_high;
   const double one_sided = (1 - options.confidence) / 2;
 
   std::vector<double> goodness;
@@ -281,10 +282,10 @@ MetricComparison compare_metric(const MetricSamples& current,
     return out;
   }
 
-  // Pass: the whole interval clear of the regression line, or wholly within the baseline's
-  // run-to-run range (then the run is the baseline's usual variation, and a regression, which
-  // needs an estimate outside that range, is not in sight).
-  if (g_low >= std::min(g_regression, g_pred_low)) {
+  // Pass: the whole interval clear of the regression line, or wholly within the spread the
+  // baseline's runs have shown (the plug-in range, narrower than the prediction interval for
+  // short histories): the baseline's usual variation.
+  if (g_low >= std::min(g_regression, g_plain_low)) {
     const bool improved =
         g_low > g_improvement && g_estimate > g_pred_high &&
         (!options.rank_test ||
@@ -304,9 +305,11 @@ MetricComparison compare_metric(const MetricSamples& current,
       out.verdict = Verdict::pass;
       out.explanation = fmt::format(
           "The {} is {} against the baseline {} ({:+.1f}%); its interval reaches past the {} "
-          "regression line {} but stays within {}: the baseline's usual variation, no "
-          "regression.",
-          name, now, ratio(base), *out.change * 100, thr, ratio(regression_line), spread);
+          "regression line {} but stays within the spread of the baseline's {} run{} ({}-{}): "
+          "the baseline's usual variation, no regression.",
+          name, now, ratio(base), *out.change * 100, thr, ratio(regression_line), prediction->runs,
+          prediction->runs == 1 ? "" : "s", ratio(std::exp(prediction->plain_low)),
+          ratio(std::exp(prediction->plain_high)));
     }
     return out;
   }

@@ -59,6 +59,10 @@ std::optional<PredictionInterval> predict_next_run(const std::vector<RunEstimate
   const double half_width = out.quantile * out.spread * std::sqrt(1 + 1 / n);
   out.low = out.centre - half_width;
   out.high = out.centre + half_width;
+  const double z = boost::math::quantile(boost::math::complement(boost::math::normal(), tail));
+  const double plain_half_width = std::min(z, out.quantile) * out.spread * std::sqrt(1 + 1 / n);
+  out.plain_low = out.centre - plain_half_width;
+  out.plain_high = out.centre + plain_half_width;
   return out;
 }
 

@@ -44,6 +44,12 @@ struct PredictionInterval {
   double quantile = 0;  // the t quantile applied
   double df = 0;        // its degrees of freedom
   int runs = 0;
+  // The plug-in range centre +- z s sqrt(1 + 1/n), without the t widening for a short history:
+  // the spread the runs have actually shown. Equal to [low, high] for short histories. A pass
+  // "within the run-to-run spread" must lie inside this narrower range, so that the t
+  // widening, which guards against false alarms, never lets a drop pass.
+  double plain_low = 0;
+  double plain_high = 0;
 };
 
 // The standard error of one run's estimate implied by its stored two-sided interval at

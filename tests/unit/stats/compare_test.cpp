@@ -155,8 +155,25 @@ TEST(Compare, DropWithinTheBaselinesOwnSpreadPasses) {
   EXPECT_EQ(m.verdict, Verdict::pass);
   EXPECT_LT(m.current.high, 0.95 * *m.baseline);
   EXPECT_GT(m.current.low, *m.baseline_low);
-  EXPECT_THAT(m.explanation, HasSubstr("stays within the baseline's 99% run-to-run range"));
-  EXPECT_THAT(m.explanation, HasSubstr("(3 runs): the baseline's usual variation"));
+  const auto prediction = baseline_prediction(k_ft2, wide_history(), {});
+  ASSERT_TRUE(prediction);
+  EXPECT_GT(m.current.low, std::exp(prediction->plain_low));
+  EXPECT_THAT(m.explanation, HasSubstr("stays within the spread of the baseline's 3 runs"));
+  EXPECT_THAT(m.explanation, HasSubstr("the baseline's usual variation, no regression"));
+}
+
+TEST(Compare, WithinTheWidenedIntervalButOutsideTheShownSpreadIsInconclusive) {
+  // Between the plug-in range (z) and the t-widened prediction interval: no regression can be
+  // claimed (the estimate is inside the prediction interval), and no pass either (the spread
+  // the runs have shown does not cover it).
+  const std::vector<BaselineRun> wide = wide_history();
+  const auto prediction = baseline_prediction(k_ft2, wide, {});
+  ASSERT_TRUE(prediction);
+  ASSERT_LT(prediction->low, prediction->plain_low);
+  const double between = std::exp((prediction->low + prediction->plain_low) / 2);
+  const MetricComparison m = compare_metric(rounds(k_ft2, between, 0.005), wide);
+  EXPECT_EQ(m.verdict, Verdict::inconclusive);
+  EXPECT_THAT(m.explanation, HasSubstr("more baseline runs would tell"));
 }
 
 TEST(Compare, PastTheLineButNotClearlyOutsideTheSpreadIsInconclusive) {

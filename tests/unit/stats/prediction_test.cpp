@@ -45,6 +45,7 @@ TEST(PredictNextRun, OneRunRestsOnTheWithinRunFloor) {
   EXPECT_NEAR(p->quantile, k_z, 1e-5);
   EXPECT_NEAR(p->centre - p->low, 0.070770, 1e-5);
   EXPECT_NEAR(p->high - p->centre, p->centre - p->low, 1e-12);
+  EXPECT_DOUBLE_EQ(p->plain_low, p->low);  // short history: already the z range
 }
 
 TEST(PredictNextRun, PriorDriftWidensTheFloor) {
@@ -83,6 +84,9 @@ TEST(PredictNextRun, LongerHistoryPoolsSampleSpreadWithTheFloor) {
   EXPECT_DOUBLE_EQ(p->df, 4);
   EXPECT_NEAR(p->quantile, k_t4, 1e-5);
   EXPECT_NEAR(p->high - p->centre, 0.375923, 1e-5);
+  // The plug-in range uses z instead: 2.575829 * 0.070711 * 1.154701 = 0.210316.
+  EXPECT_NEAR(p->plain_high - p->centre, 0.210316, 1e-5);
+  EXPECT_NEAR(p->centre - p->plain_low, 0.210316, 1e-5);
 }
 
 TEST(PredictNextRun, ClassicalIntervalWithoutPrior) {

@@ -15,14 +15,16 @@
 // Turnbull 2000, "Group Sequential Methods with Applications to Clinical Trials", ch. 10),
 // with the roles of success and failure as a regression check needs them; it spends no alpha on
 // the early looks, unlike O'Brien-Fleming (1979) or Lan-DeMets (1983) boundaries, which would be
-// needed to stop early FOR a regression.
+// needed to stop early FOR a regression. Like O'Brien-Fleming's early boundaries, though, an
+// early pass asks for more than the final verdict (compare.hpp: a 99% interval, 8 rounds), which
+// keeps the loss of power from stopping a real drop as a pass small.
 namespace gilguard::stats {
 
 // What one gating metric must show, log scale.
 struct StoppingTarget {
   // The log value the whole interval must clear for a pass: the regression line (baseline x
-  // (1 - threshold) for a speedup, x (1 + threshold) for an overhead), or the baseline's
-  // prediction bound when that is further out; nullopt when there is no baseline.
+  // (1 - threshold) for a speedup, x (1 + threshold) for an overhead), or the edge of the
+  // baseline's plug-in run-to-run range when that is further out; nullopt without a baseline.
   std::optional<double> pass_line;
   bool higher_is_better = true;  // speedup: true; overhead: false
 };
@@ -33,7 +35,7 @@ struct StoppingOptions {
   // Without a baseline: stop when the interval's half-width on the log scale is at most this
   // (0.025 ~ +-2.5%), so that the run makes a useful first baseline entry.
   double precision = 0.025;
-  BootstrapOptions bootstrap;  // the same interval the verdict uses
+  BootstrapOptions bootstrap;  // the interval to judge by
 };
 
 // True when these rounds already decide the question for one metric: at least min_rounds values

@@ -33,10 +33,13 @@ std::string layout(const std::vector<std::vector<std::string>>& rows) {
 }
 
 std::string with_thousands(std::int64_t value) {
-  auto digits = std::to_string(value < 0 ? -value : value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
-    digits.insert(static_cast<std::size_t>(i), ",");
-  return value < 0 ? "-" + digits : digits;
+  const auto digits = std::to_string(value < 0 ? -value : value);
+  std::string out = value < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 int failed_samples(const RunResult& result, const Cell& cell) {

@@ -73,10 +73,10 @@ ExitCode run_check(const CheckOptions& options) {
   plan.gil = gil;
   plan.ft = ft;
   plan.parameters.range = request.range;
-  const auto key = baseline_key_for(plan, options.compare);
-  const auto history = load_history(plan, key, options.compare);
+  const auto loaded = load_baseline(plan, options.compare);
+  const auto& history = loaded.history;
   const auto compare_options = to_compare_options(options.compare, plan.machine.usable_cpus);
-  fmt::print(stderr, "gilguard: baseline {} ({} runs)\n", key, history.size());
+  fmt::print(stderr, "gilguard: baseline {} ({} runs)\n", loaded.key, history.size());
 
   bench::RunHooks hooks;
   hooks.progress = print_progress;
@@ -93,7 +93,8 @@ ExitCode run_check(const CheckOptions& options) {
   value_or_throw(util::write_file_atomic(options.results, baseline::results_to_json_text(result)),
                  fmt::format("writing the results to {}", options.results));
 
-  const auto comparison = compare_run(result, options.compare);
+  // The baseline was loaded before the run (for the stopping rule); compare with that one.
+  const auto comparison = compare_run(result, options.compare, loaded);
   value_or_throw(
       util::write_file_atomic(options.comparison, baseline::comparison_to_json_text(comparison)),
       fmt::format("writing the comparison to {}", options.comparison));

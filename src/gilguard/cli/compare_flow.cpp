@@ -54,30 +54,36 @@ stats::CompareOptions to_compare_options(const CompareSettings& settings, int us
   return options;
 }
 
-std::string baseline_key_for(const RunResult& run, const CompareSettings& settings) {
-  if (settings.baseline_key.empty()) return baseline::derive_key(run);
-  value_or_throw(baseline::validate_key(settings.baseline_key),
-                 fmt::format("--baseline-key {}", settings.baseline_key));
-  return settings.baseline_key;
+LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settings) {
+  LoadedBaseline loaded;
+  if (settings.baseline_key.empty()) {
+    loaded.key = baseline::derive_key(run);
+  } else {
+    value_or_throw(baseline::validate_key(settings.baseline_key),
+                   fmt::format("--baseline-key {}", settings.baseline_key));
+    loaded.key = settings.baseline_key;
+  }
+  const auto file = value_or_throw(baseline::load(settings.baselines_dir, loaded.key), "");
+  if (file) {
+    value_or_throw(baseline::check_results_match(*file, run), "");
+    loaded.history = file->summaries();
+  }
+  return loaded;
 }
 
-std::vector<BaselineRun> load_history(const RunResult& run, const std::string& key,
-                                      const CompareSettings& settings) {
-  const auto loaded = value_or_throw(baseline::load(settings.baselines_dir, key), "");
-  if (!loaded) return {};
-  value_or_throw(baseline::check_results_match(*loaded, run), "");
-  return loaded->summaries();
+Comparison compare_run(const RunResult& run, const CompareSettings& settings,
+                       const LoadedBaseline& baseline) {
+  const auto options = to_compare_options(settings, run.machine.usable_cpus);
+  Comparison comparison =
+      stats::compare(stats::metric_samples(run.samples), baseline.history, options);
+  comparison.baseline_key = baseline.key;
+  comparison.baseline_path = baseline::baseline_path(settings.baselines_dir, baseline.key).string();
+  for (const auto& failure : run.failures) comparison.failed_checks.push_back(failure.message);
+  return comparison;
 }
 
 Comparison compare_run(const RunResult& run, const CompareSettings& settings) {
-  const auto options = to_compare_options(settings, run.machine.usable_cpus);
-  const auto key = baseline_key_for(run, settings);
-  const auto history = load_history(run, key, settings);
-  Comparison comparison = stats::compare(stats::metric_samples(run.samples), history, options);
-  comparison.baseline_key = key;
-  comparison.baseline_path = baseline::baseline_path(settings.baselines_dir, key).string();
-  for (const auto& failure : run.failures) comparison.failed_checks.push_back(failure.message);
-  return comparison;
+  return compare_run(run, settings, load_baseline(run, settings));
 }
 
 ExitCode exit_code_for(const Comparison& comparison) {

@@ -29,16 +29,23 @@ void add_compare_options(CLI::App& command, CompareSettings& settings);
 // naming --threshold when it is not a percentage.
 stats::CompareOptions to_compare_options(const CompareSettings& settings, int usable_cpus);
 
-// The baseline key for `run`: --baseline-key when given (validated), else derived from the run.
-std::string baseline_key_for(const RunResult& run, const CompareSettings& settings);
+// The baseline a run is compared with: its key and its history of runs (empty when none).
+struct LoadedBaseline {
+  std::string key;
+  std::vector<BaselineRun> history;
+};
 
-// The baseline history for `key` under the settings' directory (empty when there is none);
-// throws a usage Failure naming the file when it is invalid or holds another workload.
-std::vector<BaselineRun> load_history(const RunResult& run, const std::string& key,
-                                      const CompareSettings& settings);
+// Loads the baseline for `run`: the key is --baseline-key when given (validated), else derived
+// from the run's machine, interpreters and workload. Throws a usage Failure naming the file when
+// it is invalid or holds another workload.
+LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settings);
 
-// Compares `run` with its baseline: the per-metric verdicts, the overall verdict, the key, the
+// Compares `run` with `baseline`: the per-metric verdicts, the overall verdict, the key, the
 // baseline path and the run's failed checks.
+Comparison compare_run(const RunResult& run, const CompareSettings& settings,
+                       const LoadedBaseline& baseline);
+
+// load_baseline, then compare_run.
 Comparison compare_run(const RunResult& run, const CompareSettings& settings);
 
 // Exit code for a comparison: 1 for a regression or a failed check, else 0.

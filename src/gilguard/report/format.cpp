@@ -39,19 +39,8 @@ std::string format_percent(double fraction) {
 }
 
 std::string_view verdict_label(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::pass:
-      return "pass";
-    case Verdict::regression:
-      return "regression";
-    case Verdict::improvement:
-      return "improvement";
-    case Verdict::inconclusive:
-      return "inconclusive";
-    case Verdict::no_baseline:
-      return "no baseline";
-  }
-  return "inconclusive";
+  // The JSON names (core to_string), but "no baseline" reads better than "no-baseline".
+  return verdict == Verdict::no_baseline ? "no baseline" : to_string(verdict);
 }
 
 std::string_view verdict_icon(Verdict verdict) {

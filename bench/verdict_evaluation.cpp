@@ -18,6 +18,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -27,6 +28,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gilguard/baseline/results_codec.hpp"
@@ -56,9 +58,11 @@ struct Options {
   int baseline_runs = 5;  // K
   std::vector<double> drops = {0.025, 0.05, 0.10, 0.20};
   bool contiguous = false;  // blocks of consecutive rounds instead of random rounds
+  bool by_file = false;     // each results file is one run, as recorded
   int sequential_max = 0;   // > 0: grow "this run" from min_rounds until may_stop or this many
   std::uint64_t seed = 1;
   int usable_cpus = 0;  // 0: from the results file (synthetic: 2)
+  int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   stats::CompareOptions compare;
 };
 
@@ -139,6 +143,12 @@ std::vector<Round> with_drop(std::vector<Round> rounds, double drop,
   return rounds;
 }
 
+// The verdicts of one trial and the rounds each used: A/A, then one per injected drop.
+struct TrialOutcome {
+  std::pair<Verdict, int> aa{Verdict::no_baseline, 0};
+  std::vector<std::pair<Verdict, int>> dropped;
+};
+
 struct Tally {
   std::map<Verdict, int> verdicts;
   long rounds_used = 0;
@@ -214,6 +224,7 @@ void print_drift(const std::vector<Round>& pool, const Options& options) {
 
 int run(const Options& options) {
   std::vector<Round> pool;
+  std::vector<std::vector<Round>> files;  // the rounds of each results file
   int usable_cpus = options.usable_cpus;
   for (const std::string& path : options.results) {
     std::ifstream in(path);
@@ -231,6 +242,7 @@ int run(const Options& options) {
     if (usable_cpus == 0) usable_cpus = result->machine.usable_cpus;
     const std::vector<Round> rounds = rounds_of(*result);
     pool.insert(pool.end(), rounds.begin(), rounds.end());
+    files.push_back(rounds);
   }
   const bool synthetic = options.results.empty();
   if (synthetic && options.synthetic_sigma <= 0) {
@@ -243,6 +255,19 @@ int run(const Options& options) {
   const int current_rounds = opts.sequential_max > 0 ? opts.sequential_max : opts.rounds;
   const std::size_t needed =
       static_cast<std::size_t>(opts.baseline_runs) * opts.rounds + current_rounds;
+  if (opts.by_file) {
+    const auto short_file = std::find_if(files.begin(), files.end(), [&](const auto& rounds) {
+      return static_cast<int>(rounds.size()) < std::max(opts.rounds, current_rounds);
+    });
+    if (files.size() < static_cast<std::size_t>(opts.baseline_runs) + 1 ||
+        short_file != files.end()) {
+      fmt::print(stderr,
+                 "verdict_evaluation: --by-file needs {} results files of at least {} rounds "
+                 "each ({} baseline runs and this run)\n",
+                 opts.baseline_runs + 1, std::max(opts.rounds, current_rounds), opts.baseline_runs);
+      return 2;
+    }
+  }
   if (!synthetic && pool.size() < needed) {
     fmt::print(stderr,
                "verdict_evaluation: {} rounds recorded, {} needed per trial ({} baseline runs of "
@@ -253,17 +278,31 @@ int run(const Options& options) {
 
   if (!synthetic) print_drift(pool, opts);
 
-  std::mt19937_64 engine(opts.seed);
-  Tally aa;
-  std::vector<Tally> dropped(opts.drops.size());
-  const auto start = std::chrono::steady_clock::now();
-  for (int trial = 0; trial < opts.trials; ++trial) {
+  // Each trial draws from its own engine, seeded by (--seed, trial number), so the numbers do
+  // not depend on --jobs.
+  const auto run_trial = [&](int trial) {
+    std::seed_seq seeds{static_cast<std::uint64_t>(opts.seed), static_cast<std::uint64_t>(trial)};
+    std::mt19937_64 engine(seeds);
+    TrialOutcome outcome;
     std::vector<std::vector<Round>> runs;
     if (synthetic) {
       for (int k = 0; k < opts.baseline_runs; ++k) {
         runs.push_back(synthetic_run(engine, opts.rounds, opts));
       }
       runs.push_back(synthetic_run(engine, current_rounds, opts));
+    } else if (opts.by_file) {
+      // K + 1 distinct files in a random order: the first K are the baseline, the last this
+      // run; each contributes its first rounds, as a run cut short would.
+      std::vector<std::size_t> order(files.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      for (std::size_t i = 0; i <= static_cast<std::size_t>(opts.baseline_runs); ++i) {
+        std::swap(order[i], order[i + stats::uniform_index(engine, order.size() - i)]);
+      }
+      for (int k = 0; k <= opts.baseline_runs; ++k) {
+        const std::vector<Round>& file = files[order[static_cast<std::size_t>(k)]];
+        const int size = k == opts.baseline_runs ? current_rounds : opts.rounds;
+        runs.emplace_back(file.begin(), file.begin() + size);
+      }
     } else {
       std::vector<Round> chosen;
       if (opts.contiguous) {
@@ -305,21 +344,43 @@ int run(const Options& options) {
     std::vector<BaselineRun> history;
     for (int k = 0; k < opts.baseline_runs; ++k) history.push_back(summarize_run(runs[k], opts));
     const std::vector<Round>& current = runs.back();
-    const auto [verdict, used] = judge(current, history, opts);
-    aa.add(verdict, used);
+    outcome.aa = judge(current, history, opts);
+    for (const double drop : opts.drops) {
+      outcome.dropped.push_back(judge(with_drop(current, drop, opts.compare), history, opts));
+    }
+    return outcome;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<TrialOutcome> outcomes(static_cast<std::size_t>(opts.trials));
+  std::atomic<int> next_trial{0};
+  const auto worker = [&] {
+    for (int trial = next_trial++; trial < opts.trials; trial = next_trial++) {
+      outcomes[static_cast<std::size_t>(trial)] = run_trial(trial);
+    }
+  };
+  {
+    std::vector<std::jthread> workers;
+    for (int j = 1; j < std::max(opts.jobs, 1); ++j) workers.emplace_back(worker);
+    worker();
+  }
+  Tally aa;
+  std::vector<Tally> dropped(opts.drops.size());
+  for (const TrialOutcome& outcome : outcomes) {
+    aa.add(outcome.aa.first, outcome.aa.second);
     for (std::size_t d = 0; d < opts.drops.size(); ++d) {
-      const auto [v, u] = judge(with_drop(current, opts.drops[d], opts.compare), history, opts);
-      dropped[d].add(v, u);
+      dropped[d].add(outcome.dropped[d].first, outcome.dropped[d].second);
     }
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  fmt::print("data: {}\n",
-             synthetic
-                 ? fmt::format("synthetic, sigma {}, drift {}", opts.synthetic_sigma, opts.drift)
-                 : fmt::format("{} recorded rounds from {} file(s), {} split", pool.size(),
-                               opts.results.size(), opts.contiguous ? "contiguous" : "random"));
+  fmt::print("data: {}\n", synthetic ? fmt::format("synthetic, sigma {}, drift {}",
+                                                   opts.synthetic_sigma, opts.drift)
+                                     : fmt::format("{} recorded rounds from {} file(s), {}",
+                                                   pool.size(), opts.results.size(),
+                                                   opts.by_file      ? "one file per run"
+                                                   : opts.contiguous ? "contiguous split"
+                                                                     : "random split"));
   fmt::print(
       "trials: {}; baseline: {} runs of {} rounds; this run: {} rounds{}; threshold {:g}%, "
       "confidence {:g}%, gated threads <= {}\n",
@@ -378,10 +439,16 @@ int main(int argc, char** argv) {
   app.add_option("--drops", options.drops, "Injected drops as fractions")->delimiter(',');
   app.add_flag("--contiguous", options.contiguous,
                "Draw runs as blocks of consecutive recorded rounds (keeps drift over time)");
+  app.add_flag("--by-file", options.by_file,
+               "Each results file is one run, as recorded (its first --rounds rounds); each "
+               "trial picks --baseline-runs + 1 distinct files");
   app.add_option("--sequential", options.sequential_max,
                  "Grow this run round by round under the --time-budget stopping rule, up to "
                  "this many rounds");
   app.add_option("--seed", options.seed, "Seed of the trial draws");
+  app.add_option("--jobs", options.jobs,
+                 "Threads running trials (default: all CPUs); the numbers do not depend on it")
+      ->check(CLI::PositiveNumber);
   app.add_option("--usable-cpus", options.usable_cpus,
                  "Gate ft speedups up to this thread count (default: from the results)");
   app.add_option("--threshold", options.compare.threshold, "Regression threshold (fraction)");

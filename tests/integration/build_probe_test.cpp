@@ -1,13 +1,17 @@
 // The real binary against real CPython builds: probe tells the flavours apart, bad inputs to
 // `gilguard build` and `gilguard probe` fail with exit 2 and advice, a cached build is reused.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <boost/json/parse.hpp>
 #include <cstdlib>
+#include <fstream>
+#include <thread>
 
 #include "gilguard/baseline/facts_codec.hpp"
 #include "gilguard/python/probe.hpp"
 #include "gilguard/util/process.hpp"
+#include "support/background_process.hpp"
 #include "support/test_util.hpp"
 
 namespace gilguard {
@@ -145,6 +149,58 @@ TEST(BuildCommand, CachedBuildReturnsTheSamePaths) {
   const auto again =
       run_gilguard({"build", "--source", source, "--prefix", prefix, "--flavor", "both"});
   EXPECT_EQ(again.stdout_text, result.stdout_text);
+}
+
+// True once `pid` has ended: gone, or a zombie its new parent has not reaped yet.
+bool has_ended(pid_t pid) {
+  if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');
+  return close != std::string::npos && close + 2 < text.size() && text[close + 2] == 'Z';
+}
+
+// A terminal's Ctrl-C reaches gilguard's process group only; the build runs in a group of its
+// own, so gilguard has to end it before dying of the same signal.
+TEST(BuildCommand, InterruptEndsTheRunningBuildStep) {
+  test::TempDir dir;
+  const fs::path source = dir.path() / "src";
+  const fs::path pid_file = dir.path() / "configure.pid";
+  test::write_file(source / "Include" / "Python.h", "/* fake */\n");
+  test::write_file(source / "configure", "#!/bin/sh\necho $$ > " + pid_file.string() + ".tmp\nmv " +
+                                             pid_file.string() + ".tmp " + pid_file.string() +
+                                             "\nexec sleep 300\n");
+  fs::permissions(source / "configure", fs::perms::owner_all, fs::perm_options::add);
+
+  test::BackgroundProcess gilguard(
+      {test::gilguard_binary().string(), "build", "--source", source.string(), "--prefix",
+       (dir.path() / "prefix").string(), "--flavor", "gil"},
+      dir.path() / "gilguard.stderr");
+  pid_t configure = 0;
+  for (int i = 0; i < 600 && configure == 0; ++i) {
+    std::ifstream in(pid_file);
+    if (!(in >> configure)) configure = 0;
+    if (configure == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_GT(configure, 0) << "configure never started: "
+                          << test::read_file(dir.path() / "gilguard.stderr");
+
+  ASSERT_EQ(::kill(gilguard.pid(), SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(gilguard.pid(), &status, 0), gilguard.pid());
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "status " << status;
+
+  bool ended = false;
+  for (int i = 0; i < 100 && !ended; ++i) {
+    ended = has_ended(configure);
+    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(ended) << "configure (pid " << configure << ") outlived gilguard";
+  if (!ended) ::kill(configure, SIGKILL);
+  // Nothing looks finished: the next build starts again.
+  for (const auto& entry : fs::directory_iterator(dir.path() / "prefix")) {
+    EXPECT_FALSE(fs::exists(entry.path() / "complete.json")) << entry.path();
+  }
 }
 
 }  // namespace

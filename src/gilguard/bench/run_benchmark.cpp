@@ -96,7 +96,7 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   result.machine = current_machine();
   result.gil = gil;
   result.ft = ft;
-  if (const char* sha = std::getenv("GITHUB_SHA"); sha != nullptr) result.source_commit = sha;
+  result.source_commit = request.source_commit;
 
   const auto threads =
       request.threads.empty() ? auto_thread_counts(result.machine.usable_cpus) : request.threads;

@@ -29,6 +29,7 @@ struct RunRequest {
   double time_budget = 0;  // seconds for the whole run, when rounds == 0
   std::optional<std::uint64_t> seed;                       // random when unset; always recorded
   std::optional<std::chrono::milliseconds> child_timeout;  // override of the warm-up timeout
+  std::string source_commit;  // the commit being measured, recorded in the results (may be empty)
 };
 
 // Callbacks from the run; all optional.

@@ -22,9 +22,21 @@ namespace {
 // Seconds `gilguard check` measures for when neither --rounds nor --time-budget is given: with
 // the stopping rule this reaches a verdict within two minutes on a 2-CPU runner (docs/).
 constexpr double k_default_check_budget = 100;
+// `gilguard check`'s default range, smaller than `gilguard run`'s (the blog's 1,000,000): a
+// round takes about 1.5 s instead of 15 s on 2 CPUs, and short rounds give the tightest
+// interval per second measured, so the budget holds about 60 rounds instead of 6
+// (docs/benchmark-results.md, "The range gilguard check uses").
+constexpr std::int64_t k_default_check_range = 200'000;
+
+RunOptions check_run_options() {
+  RunOptions options;
+  options.default_range = k_default_check_range;
+  options.default_time_budget = k_default_check_budget;
+  return options;
+}
 
 struct CheckOptions {
-  RunOptions run;
+  RunOptions run = check_run_options();
   CompareSettings compare;
   std::string results = "gilguard-results.json";
   std::string comparison = "gilguard-comparison.json";
@@ -56,9 +68,9 @@ ExitCode run_check(const CheckOptions& options) {
              "gilguard: GIL interpreter {}\ngilguard: free-threaded interpreter {}\n"
              "gilguard: (found in {})\n",
              pair.gil.string(), pair.ft.string(), pair.origin);
+  request.source_commit = source_commit_of(env);
   request.gil_python = pair.gil;
   request.ft_python = pair.ft;
-  if (request.rounds == 0 && request.time_budget == 0) request.time_budget = k_default_check_budget;
 
   const auto gil = value_or_throw(python::probe(pair.gil),
                                   fmt::format("probing the GIL interpreter {}", pair.gil.string()));
@@ -87,9 +99,6 @@ ExitCode run_check(const CheckOptions& options) {
   }
   bench::ProcessExecutor executor(pair.gil, pair.ft, env);
   auto result = bench::run_benchmark(request, gil, ft, executor, hooks);
-  if (env.contains("GITHUB_SHA") && result.source_commit.empty()) {
-    result.source_commit = env.at("GITHUB_SHA");
-  }
   value_or_throw(util::write_file_atomic(options.results, baseline::results_to_json_text(result)),
                  fmt::format("writing the results to {}", options.results));
 

@@ -9,6 +9,7 @@
 #include "gilguard/bench/workload.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/run_options.hpp"
+#include "gilguard/git/repository.hpp"
 #include "gilguard/report/run_table.hpp"
 #include "gilguard/util/files.hpp"
 
@@ -85,19 +86,26 @@ void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_r
   command
       .add_option("--range", options.range,
                   fmt::format("Count the primes in [1, N) (default {}; {} to {})",
-                              bench::k_default_range, bench::k_min_range, bench::k_max_range))
+                              options.default_range, bench::k_min_range, bench::k_max_range))
       ->type_name("N");
   command
       .add_option("--rounds", options.rounds,
-                  fmt::format("Measured rounds after the warm-up round (default {}); each "
-                              "round runs every cell once in a fresh random order",
-                              bench::k_default_rounds))
+                  options.default_time_budget > 0
+                      ? std::string("Measured rounds after the warm-up round (default: as many "
+                                    "as --time-budget allows); each round runs every cell once "
+                                    "in a fresh random order")
+                      : fmt::format("Measured rounds after the warm-up round (default {}); each "
+                                    "round runs every cell once in a fresh random order",
+                                    bench::k_default_rounds))
       ->type_name("N");
   command
       .add_option("--time-budget", options.time_budget,
-                  "Instead of --rounds: keep adding rounds while the next one is expected to "
-                  "end within this many seconds from the start (warm-up included; at least one "
-                  "measured round)")
+                  fmt::format("Instead of --rounds: keep adding rounds while the next one is "
+                              "expected to end within this many seconds from the start (warm-up "
+                              "included; at least one measured round){}",
+                              options.default_time_budget > 0
+                                  ? fmt::format(" (default {:g})", options.default_time_budget)
+                                  : std::string()))
       ->type_name("SEC");
   command
       .add_option("--seed", options.seed,
@@ -111,6 +119,7 @@ bench::RunRequest to_run_request(const RunOptions& options) {
   request.gil_python = options.gil;
   request.ft_python = options.ft;
   request.threads = parse_threads(options.threads);
+  request.range = options.default_range;
   if (!options.range.empty()) {
     const auto range =
         parse_integer<std::int64_t>(options.range, bench::k_min_range, bench::k_max_range);
@@ -118,7 +127,7 @@ bench::RunRequest to_run_request(const RunOptions& options) {
       throw usage_error(fmt::format(
           "--range {}: pass a whole number from {} to {} (primes are counted in [1, N); the "
           "default is {})",
-          options.range, bench::k_min_range, bench::k_max_range, bench::k_default_range));
+          options.range, bench::k_min_range, bench::k_max_range, options.default_range));
     request.range = *range;
   }
   if (!options.rounds.empty() && !options.time_budget.empty())
@@ -153,7 +162,18 @@ bench::RunRequest to_run_request(const RunOptions& options) {
           options.seed, UINT64_MAX));
     request.seed = *seed;
   }
+  if (request.rounds == 0 && request.time_budget == 0)
+    request.time_budget = options.default_time_budget;
   return request;
+}
+
+std::string source_commit_of(const util::Environment& env) {
+  if (const auto sha = env.find("GITHUB_SHA"); sha != env.end() && !sha->second.empty())
+    return sha->second;
+  std::error_code ec;
+  const auto here = std::filesystem::current_path(ec);
+  if (ec) return {};
+  return git::head_commit_containing(here).value_or("");
 }
 
 void print_progress(const bench::RoundProgress& progress) {
@@ -186,7 +206,8 @@ void add_run_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   sub->callback([&action, options, output] {
     action = [options, output]() -> ExitCode {
-      const auto request = to_run_request(*options);
+      auto request = to_run_request(*options);
+      request.source_commit = source_commit_of(util::current_environment());
       bench::RunHooks hooks;
       hooks.progress = print_progress;
       const auto result = bench::run_benchmark(request, hooks);

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "gilguard/cli/commands.hpp"
+#include "gilguard/util/process.hpp"
 #include "gilguard/version.hpp"
 
 namespace gilguard::cli {
@@ -14,6 +15,8 @@ namespace gilguard::cli {
 int run_main(int argc, char** argv) {
   // A child that closes its stdin early must not kill gilguard.
   std::signal(SIGPIPE, SIG_IGN);
+  // Ctrl-C ends a CPython build or a benchmark child too, not only gilguard.
+  util::end_children_on_termination_signals();
 
   CLI::App app{
       "gilguard: measures how CPython scales with threads, with and without the GIL, and\n"

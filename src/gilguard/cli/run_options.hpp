@@ -1,8 +1,11 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "gilguard/bench/run_benchmark.hpp"
+#include "gilguard/bench/workload.hpp"
+#include "gilguard/util/process.hpp"
 
 namespace CLI {
 class App;
@@ -20,14 +23,22 @@ struct RunOptions {
   std::string rounds;
   std::string time_budget;
   std::string seed;
+  // What the options default to when not given; `gilguard check` has its own.
+  std::int64_t default_range = bench::k_default_range;
+  double default_time_budget = 0;  // > 0: a time budget instead of bench::k_default_rounds
 };
 
-// Adds --gil, --ft, --threads, --range, --rounds, --time-budget and --seed to `command`.
+// Adds --gil, --ft, --threads, --range, --rounds, --time-budget and --seed to `command`, their
+// help naming the defaults set in `options`.
 // --gil/--ft are marked required when `interpreters_required`.
 void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_required);
 
 // The request the options describe; throws a usage Failure (exit 2) naming the bad option.
 bench::RunRequest to_run_request(const RunOptions& options);
+
+// The commit a run measures: GITHUB_SHA inside Actions, else the HEAD of the git work tree
+// containing the current directory, else empty (not in a repository).
+std::string source_commit_of(const util::Environment& env);
 
 // "gilguard: round 2 of 6, ~45 s left" on stderr.
 void print_progress(const bench::RoundProgress& progress);

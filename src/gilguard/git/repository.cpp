@@ -136,4 +136,15 @@ Expected<WorkTreeState> read_work_tree_state(const std::filesystem::path& work_t
   return state;
 }
 
+std::optional<std::string> head_commit_containing(const std::filesystem::path& path) {
+  Library library;
+  git_repository* raw_repo = nullptr;
+  if (git_repository_open_ext(&raw_repo, path.c_str(), 0, nullptr) != 0) return std::nullopt;
+  const RepositoryPtr repo(raw_repo);
+  if (git_repository_is_bare(repo.get()) != 0) return std::nullopt;
+  git_oid head_id;
+  if (git_reference_name_to_id(&head_id, repo.get(), "HEAD") != 0) return std::nullopt;
+  return hex(&head_id);
+}
+
 }  // namespace gilguard::git

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,5 +28,10 @@ bool is_work_tree_root(const std::filesystem::path& path);
 // Reads HEAD and the status of the work tree at `work_tree` (its top, not searched upwards)
 // with libgit2. Fails, naming the path, when it is not a repository or HEAD has no commit.
 Expected<WorkTreeState> read_work_tree_state(const std::filesystem::path& work_tree);
+
+// The HEAD commit (hex id) of the git work tree that contains `path`, searching upwards from
+// it like git does. nullopt when `path` is in no repository, the repository is bare or HEAD
+// has no commit yet: the caller records no commit rather than failing.
+std::optional<std::string> head_commit_containing(const std::filesystem::path& path);
 
 }  // namespace gilguard::git

@@ -1,5 +1,6 @@
 #include "gilguard/github/rest_client.hpp"
 
+#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <charconv>
@@ -16,6 +17,23 @@ std::optional<long long> parse_integer(std::string_view text) {
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (ec != std::errc() || ptr != end) return std::nullopt;
   return value;
+}
+
+// Retry-After holds delay-seconds or an HTTP-date (RFC 9110, section 10.2.3); the date is
+// turned into seconds from `now`, never negative. nullopt when it is neither.
+std::optional<std::chrono::seconds> retry_after_seconds(const std::string& value,
+                                                        std::chrono::system_clock::time_point now) {
+  using std::chrono::seconds;
+  if (value.empty()) return std::nullopt;
+  if (const auto after = parse_integer(value)) {
+    if (*after < 0) return std::nullopt;
+    return seconds(*after);
+  }
+  // curl_getdate reads all three HTTP-date forms (IMF-fixdate, RFC 850, asctime).
+  const time_t when = curl_getdate(value.c_str(), nullptr);
+  if (when == -1) return std::nullopt;
+  const auto now_seconds = std::chrono::duration_cast<seconds>(now.time_since_epoch());
+  return std::max(seconds(when) - now_seconds, seconds(0));
 }
 
 std::chrono::milliseconds exponential(std::chrono::milliseconds base, int attempt) {
@@ -77,8 +95,8 @@ std::optional<std::chrono::milliseconds> RestClient::retry_delay(const HttpRespo
   if (!rate_limited && !(status >= 500 && idempotent)) return std::nullopt;
 
   milliseconds delay = exponential(m_policy.backoff, attempt);
-  if (const auto after = parse_integer(retry_after); after && *after >= 0) {
-    delay = std::max(delay, milliseconds(seconds(*after)));
+  if (const auto after = retry_after_seconds(retry_after, m_clock())) {
+    delay = std::max(delay, milliseconds(*after));
   } else if (remaining == "0") {
     if (const auto reset = parse_integer(response.header("x-ratelimit-reset"))) {
       const auto now = std::chrono::duration_cast<seconds>(m_clock().time_since_epoch());

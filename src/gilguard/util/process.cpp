@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -20,6 +22,69 @@ namespace gilguard::util {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The process groups of the children running now, for the termination handler. Lock-free
+// atomics are async-signal-safe; a slot holds 0 when free.
+constexpr std::size_t k_group_slots = 16;
+std::array<std::atomic<pid_t>, k_group_slots> g_running_groups{};
+static_assert(std::atomic<pid_t>::is_always_lock_free);
+
+extern "C" void end_children_then_die(int signal_number) {
+  for (auto& slot : g_running_groups) {
+    const pid_t group = slot.load();
+    if (group > 0) {
+      ::kill(-group, SIGTERM);
+      ::kill(-group, SIGCONT);  // a stopped child must wake to see the SIGTERM
+    }
+  }
+  // Die of the same signal, so whoever started gilguard sees what happened.
+  ::signal(signal_number, SIG_DFL);
+  ::raise(signal_number);
+}
+
+// Records a running child's process group (the child's pid) for end_children_then_die while
+// in scope. With every slot taken the group is not recorded; only a Ctrl-C would miss it.
+class RunningGroup {
+ public:
+  explicit RunningGroup(pid_t group) {
+    if (group <= 0) return;
+    for (auto& slot : g_running_groups) {
+      pid_t free = 0;
+      if (slot.compare_exchange_strong(free, group)) {
+        m_slot = &slot;
+        return;
+      }
+    }
+  }
+  RunningGroup(const RunningGroup&) = delete;
+  RunningGroup& operator=(const RunningGroup&) = delete;
+  ~RunningGroup() {
+    if (m_slot != nullptr) m_slot->store(0);
+  }
+
+ private:
+  std::atomic<pid_t>* m_slot = nullptr;
+};
+
+// SIGINT, SIGTERM and SIGHUP blocked while in scope: between posix_spawn and RunningGroup a
+// Ctrl-C must wait, or the new child would outlive gilguard.
+class TerminationSignalsBlocked {
+ public:
+  TerminationSignalsBlocked() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (const int s : k_termination_signals) sigaddset(&set, s);
+    ::pthread_sigmask(SIG_BLOCK, &set, &m_old);
+  }
+  TerminationSignalsBlocked(const TerminationSignalsBlocked&) = delete;
+  TerminationSignalsBlocked& operator=(const TerminationSignalsBlocked&) = delete;
+  ~TerminationSignalsBlocked() { ::pthread_sigmask(SIG_SETMASK, &m_old, nullptr); }
+
+  static constexpr std::array<int, 3> k_termination_signals = {SIGINT, SIGTERM, SIGHUP};
+
+ private:
+  sigset_t m_old{};
+};
 
 // A file descriptor closed on scope exit.
 class Fd {
@@ -210,8 +275,11 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
 
   const auto started = Clock::now();
   pid_t pid = 0;
+  std::optional<TerminationSignalsBlocked> blocked(std::in_place);
   const int rc =
       ::posix_spawn(&pid, program->c_str(), &actions, &attr, c_argv.data(), c_env.data());
+  const RunningGroup running(rc == 0 ? pid : 0);
+  blocked.reset();
   if (rc != 0)
     return fail(fmt::format("cannot start {}: {}", program->string(), std::strerror(rc)));
 
@@ -307,6 +375,18 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
   }
   if (result.timed_out) result.signal = SIGKILL;
   return result;
+}
+
+void end_children_on_termination_signals() {
+  struct sigaction action {};
+  action.sa_handler = end_children_then_die;
+  sigemptyset(&action.sa_mask);
+  for (const int s : TerminationSignalsBlocked::k_termination_signals) {
+    struct sigaction previous {};
+    // A signal ignored when gilguard started (nohup) stays ignored.
+    if (::sigaction(s, nullptr, &previous) == 0 && previous.sa_handler == SIG_IGN) continue;
+    ::sigaction(s, &action, nullptr);
+  }
 }
 
 }  // namespace gilguard::util

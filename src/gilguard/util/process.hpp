@@ -47,6 +47,11 @@ struct ProcessResult {
 Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const Environment& env,
                                     const ProcessOptions& options = {});
 
+// Makes SIGINT, SIGTERM and SIGHUP end the children run_process is running (SIGTERM to each
+// child's process group, which a terminal's Ctrl-C does not reach) before gilguard dies of the
+// same signal. Call once at start-up; signals ignored at start-up stay ignored.
+void end_children_on_termination_signals();
+
 // The current process's environment as a map (for callers that pass it on deliberately).
 Environment current_environment();
 

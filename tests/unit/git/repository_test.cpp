@@ -92,6 +92,24 @@ TEST_F(RepositoryTest, CommittingChangesTheTreeAndCleansTheState) {
   EXPECT_FALSE(after.dirty());
 }
 
+TEST_F(RepositoryTest, HeadCommitIsFoundFromASubdirectory) {
+  const auto expected = run_git(m_dir.path(), {"rev-parse", "HEAD"});
+  EXPECT_EQ(head_commit_containing(m_dir.path()), expected);
+  EXPECT_EQ(head_commit_containing(m_dir.path() / "sub"), expected);
+  test::write_file(m_dir.path() / "a.txt", "edited\n");
+  run_git(m_dir.path(), {"commit", "-q", "-am", "second"});
+  EXPECT_NE(head_commit_containing(m_dir.path() / "sub"), expected);
+  EXPECT_EQ(head_commit_containing(m_dir.path() / "sub"),
+            run_git(m_dir.path(), {"rev-parse", "HEAD"}));
+}
+
+TEST(Repository, NoHeadCommitOutsideARepositoryOrBeforeTheFirstCommit) {
+  test::TempDir dir;
+  EXPECT_EQ(head_commit_containing(dir.path()), std::nullopt);
+  run_git(dir.path(), {"init", "-q"});
+  EXPECT_EQ(head_commit_containing(dir.path()), std::nullopt);
+}
+
 TEST(Repository, NotARepositoryIsAnErrorNamingThePath) {
   test::TempDir dir;
   const auto result = read_work_tree_state(dir.path());

@@ -75,6 +75,37 @@ TEST(RestClient, HonoursRetryAfterAndRateLimitReset) {
   EXPECT_EQ(recorder.waits, (std::vector<milliseconds>{milliseconds(3000), milliseconds(6000)}));
 }
 
+TEST(RestClient, RetryAfterMayBeAnHttpDate) {
+  test::FakeGitHub fake;
+  // RFC 9110's date forms: IMF-fixdate, then RFC 850; a date already past waits only the backoff.
+  fake.scripted = {status(429, {{"retry-after", "Sun, 06 Nov 1994 08:49:41 GMT"}}),
+                   status(429, {{"retry-after", "Sunday, 06-Nov-94 08:49:57 GMT"}}),
+                   status(429, {{"retry-after", "Sat, 05 Nov 1994 00:00:00 GMT"}})};
+  Recorder recorder;
+  // 784111777 is Sun, 06 Nov 1994 08:49:37 GMT, RFC 9110's example date.
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(784111777));
+  RestClient client(fake, "https://api.github.com", "t",
+                    {4, milliseconds(100), milliseconds(60000)}, recorder.sleep(),
+                    [now] { return now; });
+  auto response = client.call("GET", "/repos/o/r/issues/2/comments");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(recorder.waits, (std::vector<milliseconds>{milliseconds(4000), milliseconds(20000),
+                                                       milliseconds(400)}));
+}
+
+TEST(RestClient, UnreadableRetryAfterFallsBackToBackoff) {
+  test::FakeGitHub fake;
+  fake.scripted = {status(429, {{"retry-after", "soon"}}), status(429, {{"retry-after", "-5"}})};
+  Recorder recorder;
+  RestClient client(fake, "https://api.github.com", "t",
+                    {4, milliseconds(100), milliseconds(60000)}, recorder.sleep());
+  auto response = client.call("GET", "/repos/o/r/issues/2/comments");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(recorder.waits, (std::vector<milliseconds>{milliseconds(100), milliseconds(200)}));
+}
+
 TEST(RestClient, DoesNotWaitLongerThanTheCap) {
   test::FakeGitHub fake;
   fake.scripted = {status(429, {{"retry-after", "3600"}})};

@@ -10,7 +10,9 @@ and that standard error per 100 s of wall time (smaller is better).
 
 Usage:
   python3 bench/range_precision.py --gilguard build/default/gilguard --gil PY --ft PY \\
-      [--ranges 100000,150000,200000,300000,400000,1000000] [--seconds 60]
+      [--ranges 100000,150000,200000,300000,400000,1000000] [--seconds 60] [--write-docs]
+
+With --write-docs the table replaces the range-precision section of docs/benchmark-results.md.
 
 Run it on a quiet machine (nothing else busy): its numbers are noise measurements.
 """
@@ -24,6 +26,11 @@ import subprocess
 import sys
 import tempfile
 import time
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+DOC = REPO / "docs" / "benchmark-results.md"
+BEGIN = "<!-- range-precision:begin -->"
+END = "<!-- range-precision:end -->"
 
 
 def per_round_logs(result):
@@ -52,6 +59,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=60.0,
                         help="time budget of each run (the warm-up included)")
     parser.add_argument("--seed", type=int, default=5000)
+    parser.add_argument("--write-docs", action="store_true")
     options = parser.parse_args()
 
     rows = []
@@ -82,17 +90,34 @@ def main():
             rows.append(row)
             print(f"range {limit}: {n} rounds in {wall:.1f} s", file=sys.stderr)
 
-    print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-          f"load average at the end {open('/proc/loadavg').read().split()[0]}; "
-          f"{options.seconds:g} s per range.\n")
-    print("| range | rounds | s per round | median ft speedup at 2 | median ft overhead "
-          "| sd per round: speedup | sd per round: overhead | se per 100 s: speedup "
-          "| se per 100 s: overhead |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average at the end "
+        f"{open('/proc/loadavg').read().split()[0]}; about {options.seconds:g} s per range, "
+        "threads 1,2, the warm-up round counted in the seconds per round:",
+        "",
+        "```",
+        f"python3 bench/range_precision.py --gilguard {options.gilguard} --gil {options.gil} "
+        f"--ft {options.ft} --ranges {options.ranges} --seconds {options.seconds:g}",
+        "```",
+        "",
+        "| range | rounds | s per round | median ft speedup at 2 | median ft overhead "
+        "| sd per round: speedup | sd per round: overhead | se per 100 s: speedup "
+        "| se per 100 s: overhead |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in rows:
-        print(f"| {r['range']:,} | {r['rounds']} | {r['per_round']:.2f} | {r['median_speedup']:.2f}x "
-              f"| {r['median_overhead']:.3f}x | {r['sd_speedup']:.3f} | {r['sd_overhead']:.3f} "
-              f"| {r['se100_speedup']:.4f} | {r['se100_overhead']:.4f} |")
+        lines.append(
+            f"| {r['range']:,} | {r['rounds']} | {r['per_round']:.2f} | {r['median_speedup']:.2f}x "
+            f"| {r['median_overhead']:.3f}x | {r['sd_speedup']:.3f} | {r['sd_overhead']:.3f} "
+            f"| {r['se100_speedup']:.4f} | {r['se100_overhead']:.4f} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if options.write_docs:
+        doc = DOC.read_text()
+        if BEGIN not in doc or END not in doc:
+            sys.exit(f"{DOC} has no {BEGIN} ... {END} section to replace")
+        doc = doc[: doc.index(BEGIN)] + f"{BEGIN}\n{text}{END}" + doc[doc.index(END) + len(END):]
+        DOC.write_text(doc)
 
 
 if __name__ == "__main__":

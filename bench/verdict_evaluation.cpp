@@ -146,6 +146,7 @@ std::vector<Round> with_drop(std::vector<Round> rounds, double drop,
 // The verdicts of one trial and the rounds each used: A/A, then one per injected drop.
 struct TrialOutcome {
   std::pair<Verdict, int> aa{Verdict::no_baseline, 0};
+  std::vector<MetricId> aa_inconclusive;  // the gating metrics A/A left inconclusive
   std::vector<std::pair<Verdict, int>> dropped;
 };
 
@@ -168,7 +169,8 @@ struct Tally {
 // Compares `current` (or its growing prefixes, in sequential mode) and returns the overall
 // verdict and the rounds it used.
 std::pair<Verdict, int> judge(const std::vector<Round>& current,
-                              const std::vector<BaselineRun>& history, const Options& options) {
+                              const std::vector<BaselineRun>& history, const Options& options,
+                              std::vector<MetricId>* inconclusive = nullptr) {
   int used = static_cast<int>(current.size());
   if (options.sequential_max > 0) {
     for (int n = options.compare.min_rounds; n < static_cast<int>(current.size()); ++n) {
@@ -180,7 +182,13 @@ std::pair<Verdict, int> judge(const std::vector<Round>& current,
     }
   }
   const std::vector<Round> taken(current.begin(), current.begin() + used);
-  return {stats::compare(to_samples(taken), history, options.compare).overall, used};
+  const gilguard::Comparison comparison = stats::compare(to_samples(taken), history, options.compare);
+  if (inconclusive != nullptr) {
+    for (const auto& metric : comparison.metrics) {
+      if (metric.gating && metric.verdict == Verdict::inconclusive) inconclusive->push_back(metric.id);
+    }
+  }
+  return {comparison.overall, used};
 }
 
 // How much consecutive blocks of --rounds rounds differ beyond their own sampling noise: the
@@ -344,7 +352,7 @@ int run(const Options& options) {
     std::vector<BaselineRun> history;
     for (int k = 0; k < opts.baseline_runs; ++k) history.push_back(summarize_run(runs[k], opts));
     const std::vector<Round>& current = runs.back();
-    outcome.aa = judge(current, history, opts);
+    outcome.aa = judge(current, history, opts, &outcome.aa_inconclusive);
     for (const double drop : opts.drops) {
       outcome.dropped.push_back(judge(with_drop(current, drop, opts.compare), history, opts));
     }
@@ -365,8 +373,10 @@ int run(const Options& options) {
   }
   Tally aa;
   std::vector<Tally> dropped(opts.drops.size());
+  std::map<MetricId, int> aa_inconclusive;
   for (const TrialOutcome& outcome : outcomes) {
     aa.add(outcome.aa.first, outcome.aa.second);
+    for (const MetricId& id : outcome.aa_inconclusive) ++aa_inconclusive[id];
     for (std::size_t d = 0; d < opts.drops.size(); ++d) {
       dropped[d].add(outcome.dropped[d].first, outcome.dropped[d].second);
     }
@@ -402,6 +412,13 @@ int run(const Options& options) {
   }
   fmt::print("false alarms (A/A regression): {:.2f}% (goal <= 1%); A/A decided: {:.1f}%\n",
              100 * aa.rate(Verdict::regression), 100 * (1 - aa.rate(Verdict::inconclusive)));
+  if (!aa_inconclusive.empty()) {
+    fmt::print("A/A inconclusive, by gating metric:");
+    for (const auto& [id, count] : aa_inconclusive) {
+      fmt::print(" {} {:.1f}%", gilguard::metric_name(id), 100.0 * count / opts.trials);
+    }
+    fmt::print("\n");
+  }
   std::optional<double> smallest;
   for (std::size_t d = 0; d < opts.drops.size(); ++d) {
     if (dropped[d].rate(Verdict::regression) >= 0.95 && (!smallest || opts.drops[d] < *smallest)) {

@@ -494,6 +494,12 @@ TEST_F(ActionJourney, UpdateCommitsTheBaselineFile) {
 
   EXPECT_TRUE(fs::exists(workspace() / "baselines/e2e-runner.json"));
   EXPECT_EQ(git({"rev-list", "--count", "HEAD"}).stdout_text, "2\n");
+  // Without GITHUB_SHA the run names the commit it measured from the workspace's git HEAD.
+  std::string measured = git({"rev-parse", "HEAD~1"}).stdout_text;
+  while (!measured.empty() && measured.back() == '\n') measured.pop_back();
+  EXPECT_NE(test::read_file(workspace() / "baselines/e2e-runner.json")
+                .find("\"commit\": \"" + measured + "\""),
+            std::string::npos);
   EXPECT_EQ(git({"show", "--name-only", "--format=", "HEAD"}).stdout_text,
             "baselines/e2e-runner.json\n");
   EXPECT_NE(git({"log", "-1", "--format=%B"}).stdout_text.find("e2e-runner"), std::string::npos);
@@ -506,7 +512,10 @@ TEST_F(ActionJourney, UpdateCommitsTheBaselineFile) {
   check["baseline-key"] = "e2e-runner";
   check["comment"] = "never";
   const auto second = run_check_step(check);
+  // The same interpreters again: no regression (pass, or inconclusive after a 3 s budget).
+  EXPECT_TRUE(second.success()) << output_of(second);
   EXPECT_NE(outputs()["verdict"], "no-baseline") << output_of(second);
+  EXPECT_NE(outputs()["verdict"], "regression") << output_of(second);
   EXPECT_NE(outputs()["verdict"], "");
 }
 

@@ -77,7 +77,11 @@ ScheduleResult run_rounds(const ScheduleOptions& options, Executor& executor) {
       ChildRequest request;
       request.range = options.range;
       request.threads = options.cells[cell_index].threads;
-      request.seq_first = (rng() >> 63) != 0;
+      // Always the sequential region first, as the blog times them. A random order per child
+      // turns an order effect of the free-threaded build (the first timed region runs about 10%
+      // slower) into noise: it nearly doubled the per-round spread of the free-threaded speedup
+      // at range 200,000 (docs/benchmark-results.md, "Timed regions in a fixed order").
+      request.seq_first = true;
       request.timeout = timeouts[cell_index];
       Sample sample = executor.execute(options.cells[cell_index], request);
       sample.round = round;

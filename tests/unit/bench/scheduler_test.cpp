@@ -76,9 +76,9 @@ TEST(Scheduler, OrderIsFreshEachRoundAndBalancedOverPositions) {
       EXPECT_GT((at[{cell, position}]), 56) << cell << "@" << position;
       EXPECT_LT((at[{cell, position}]), 144) << cell << "@" << position;
     }
-  // The sequential run goes first in about half of the 1604 children.
-  EXPECT_GT(seq_first, 1604 / 2 - 160);
-  EXPECT_LT(seq_first, 1604 / 2 + 160);
+  // Every child times its sequential region first (a random order adds the free-threaded
+  // build's order effect to the noise).
+  EXPECT_EQ(seq_first, 1604);
 }
 
 TEST(Scheduler, SameSeedReplaysTheSameOrderAndAnotherSeedDoesNot) {

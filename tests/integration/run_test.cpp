@@ -126,6 +126,49 @@ TEST(RunCommand, GilForcedOnInTheFreeThreadedBuildFailsTheCheck) {
   EXPECT_EQ(run.failures[0].kind, "gil-enabled");
 }
 
+// `gilguard check` stops measuring once a check has failed: the verdict is already exit 1.
+TEST(CheckCommand, AFailedCheckEndsTheTimeBudgetEarly) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  auto env = util::current_environment();
+  env["PYTHON_GIL"] = "1";
+  std::vector<std::string> argv{test::gilguard_binary().string(),
+                                "check",
+                                "--gil",
+                                py.gil.string(),
+                                "--ft",
+                                py.ft.string(),
+                                "--range",
+                                "20000",
+                                "--threads",
+                                "2",
+                                "--time-budget",
+                                "120",
+                                "--baselines",
+                                (dir.path() / "baselines").string(),
+                                "--results",
+                                (dir.path() / "r.json").string(),
+                                "--comparison",
+                                (dir.path() / "c.json").string()};
+  util::ProcessOptions options;
+  options.timeout = std::chrono::minutes(5);
+  options.working_directory = dir.path();
+  const auto result = util::run_process(argv, env, options);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->exit_code, 1) << result->stderr_text;
+  const auto run = read_results(dir.path() / "r.json");
+  ASSERT_EQ(run.failures.size(), 1u);
+  EXPECT_EQ(run.failures[0].kind, "gil-enabled");
+  // Rounds of about 0.05 s: a 120 s budget would hold hundreds; the run ends at the first look.
+  int measured = 0;
+  for (const auto& sample : run.samples) measured = std::max(measured, sample.round);
+  EXPECT_LE(measured, 6) << result->stderr_text;
+  EXPECT_LT(result->wall_seconds, 60);
+  // No advice to record a run whose checks failed as the baseline.
+  EXPECT_EQ(result->stdout_text.find("To record this run as the baseline"), std::string::npos)
+      << result->stdout_text;
+}
+
 TEST(RunCommand, SwappedInterpretersFailWithoutMeasuring) {
   REQUIRE_INTERPRETERS(py);
   test::TempDir dir;

@@ -6,6 +6,7 @@
 
 #include "gilguard/baseline/comparison_codec.hpp"
 #include "gilguard/baseline/results_codec.hpp"
+#include "gilguard/bench/checks.hpp"
 #include "gilguard/bench/run_benchmark.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/compare_flow.hpp"
@@ -94,6 +95,9 @@ ExitCode run_check(const CheckOptions& options) {
   hooks.progress = print_progress;
   if (request.time_budget > 0) {
     hooks.decided = [&history, &compare_options](const std::vector<Sample>& samples) {
+      // A failed check (a crash, a timeout, the GIL on in the free-threaded build) decides the
+      // verdict by itself; more rounds would only spend the budget.
+      if (!bench::check_samples(samples, std::nullopt).empty()) return true;
       return stats::may_stop(samples, history, compare_options);
     };
   }

@@ -48,8 +48,7 @@ std::string render_comment(const Comparison& comparison, const RunResult* run,
   if (!findings.empty()) {
     out += "\n#### Findings\n\n" + markdown_findings(findings, k_comment_findings);
   }
-  if (head.bad || comparison.overall == Verdict::improvement ||
-      comparison.overall == Verdict::no_baseline) {
+  if (offers_baseline_update(comparison, head)) {
     out += "\n" + markdown_update_section(links, "#### Update the baseline");
   }
   std::string footer = "\n";

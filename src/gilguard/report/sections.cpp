@@ -238,6 +238,12 @@ std::string markdown_findings(const std::vector<Finding>& findings, std::size_t 
   return out;
 }
 
+bool offers_baseline_update(const Comparison& comparison, const Headline& head) {
+  if (!comparison.failed_checks.empty()) return false;
+  return head.bad || comparison.overall == Verdict::improvement ||
+         comparison.overall == Verdict::no_baseline;
+}
+
 std::string update_command(const ReportLinks& links) {
   const std::string results = links.results_path.empty() ? "RESULTS.json" : links.results_path;
   const std::string baselines = links.baselines_dir.empty() ? "baselines" : links.baselines_dir;

@@ -42,6 +42,11 @@ std::string markdown_metric_table(const Comparison& comparison);
 // as code blocks. At most `max_items` items, then a line saying how many were left out.
 std::string markdown_findings(const std::vector<Finding>& findings, std::size_t max_items);
 
+// Whether a report should offer to record this run as the baseline: after a regression, an
+// improvement or without a baseline, never after a failed check (`baseline update` refuses
+// such results: their speedups cannot be trusted).
+bool offers_baseline_update(const Comparison& comparison, const Headline& head);
+
 // The shell command that records this run as the baseline.
 std::string update_command(const ReportLinks& links);
 

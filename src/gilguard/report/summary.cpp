@@ -252,7 +252,9 @@ std::string render_summary(const Comparison& comparison, const RunResult* run,
     out += "\n### Findings\n\n" + markdown_findings(findings, findings.size());
   }
   if (run != nullptr) out += "\n" + environment_section(*run);
-  out += "\n" + markdown_update_section(links, "### Update the baseline");
+  if (comparison.failed_checks.empty()) {
+    out += "\n" + markdown_update_section(links, "### Update the baseline");
+  }
   out += "\n" + details_section(comparison, run, links);
 
   const std::string footer =

@@ -149,8 +149,7 @@ std::string render_text(const Comparison& comparison, const RunResult* run,
                          printable(finding.title), indented(printable(finding.message)));
     }
   }
-  if (head.bad || comparison.overall == Verdict::improvement ||
-      comparison.overall == Verdict::no_baseline) {
+  if (offers_baseline_update(comparison, head)) {
     out += fmt::format("\n  To record this run as the baseline: {}\n", update_command(links));
   }
   return out;

@@ -23,6 +23,21 @@ TEST(Text, ColourOnlyWhenAskedFor) {
   EXPECT_NE(text.find("\x1b[32mpass\x1b[0m"), std::string::npos);
 }
 
+TEST(Text, OffersTheBaselineUpdateExceptAfterAFailedCheck) {
+  ReportLinks links;
+  links.results_path = "r.json";
+  const std::string offer = "To record this run as the baseline: gilguard baseline update r.json";
+  EXPECT_NE(render_text(test::regression_comparison(), nullptr, links, false).find(offer),
+            std::string::npos);
+  EXPECT_NE(render_text(test::no_baseline_comparison(), nullptr, links, false).find(offer),
+            std::string::npos);
+  EXPECT_EQ(render_text(test::pass_comparison(), nullptr, links, false).find(offer),
+            std::string::npos);
+  // `baseline update` refuses results with failed checks, so the report does not offer it.
+  EXPECT_EQ(render_text(test::failed_check_comparison(), nullptr, links, false).find(offer),
+            std::string::npos);
+}
+
 TEST(Text, ControlCharactersFromRunOutputAreDefused) {
   auto comparison = test::failed_check_comparison();
   comparison.failed_checks = {"bad\x1b[2Jclear\rreturn"};

@@ -182,10 +182,12 @@ std::pair<Verdict, int> judge(const std::vector<Round>& current,
     }
   }
   const std::vector<Round> taken(current.begin(), current.begin() + used);
-  const gilguard::Comparison comparison = stats::compare(to_samples(taken), history, options.compare);
+  const gilguard::Comparison comparison =
+      stats::compare(to_samples(taken), history, options.compare);
   if (inconclusive != nullptr) {
     for (const auto& metric : comparison.metrics) {
-      if (metric.gating && metric.verdict == Verdict::inconclusive) inconclusive->push_back(metric.id);
+      if (metric.gating && metric.verdict == Verdict::inconclusive)
+        inconclusive->push_back(metric.id);
     }
   }
   return {comparison.overall, used};

@@ -24,9 +24,10 @@ namespace {
 // the stopping rule this reaches a verdict within two minutes on a 2-CPU runner (docs/).
 constexpr double k_default_check_budget = 100;
 // `gilguard check`'s default range, smaller than `gilguard run`'s (the blog's 1,000,000): a
-// round takes about 1.5 s instead of 15 s on 2 CPUs, and short rounds give the tightest
-// interval per second measured, so the budget holds about 60 rounds instead of 6
-// (docs/benchmark-results.md, "The range gilguard check uses").
+// round takes about 1.5 s instead of 15 s on 2 CPUs, so the budget holds about 60 rounds
+// instead of 6 (too few for the rank test and the stopping rule), and rounds this short were
+// as precise per second as any range measured (docs/benchmark-results.md, "The range
+// `gilguard check` uses").
 constexpr std::int64_t k_default_check_range = 200'000;
 
 RunOptions check_run_options() {

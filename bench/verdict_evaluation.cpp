@@ -82,6 +82,18 @@ std::vector<Round> rounds_of(const gilguard::RunResult& result) {
   return out;
 }
 
+// The first `count` of the indices 0..size-1 in a random order (a partial Fisher-Yates shuffle).
+std::vector<std::size_t> first_of_a_shuffle(std::size_t size, std::size_t count,
+                                            std::mt19937_64& engine) {
+  std::vector<std::size_t> index(size);
+  for (std::size_t i = 0; i < size; ++i) index[i] = i;
+  for (std::size_t i = 0; i < count && i < size; ++i) {
+    std::swap(index[i], index[i + stats::uniform_index(engine, size - i)]);
+  }
+  index.resize(std::min(count, size));
+  return index;
+}
+
 double standard_normal(std::mt19937_64& engine) {
   constexpr std::uint64_t k_grid = 1ULL << 53;
   const double u1 = (static_cast<double>(stats::uniform_index(engine, k_grid)) + 0.5) / k_grid;
@@ -303,11 +315,8 @@ int run(const Options& options) {
     } else if (opts.by_file) {
       // K + 1 distinct files in a random order: the first K are the baseline, the last this
       // run; each contributes its first rounds, as a run cut short would.
-      std::vector<std::size_t> order(files.size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-      for (std::size_t i = 0; i <= static_cast<std::size_t>(opts.baseline_runs); ++i) {
-        std::swap(order[i], order[i + stats::uniform_index(engine, order.size() - i)]);
-      }
+      const std::vector<std::size_t> order = first_of_a_shuffle(
+          files.size(), static_cast<std::size_t>(opts.baseline_runs) + 1, engine);
       for (int k = 0; k <= opts.baseline_runs; ++k) {
         const std::vector<Round>& file = files[order[static_cast<std::size_t>(k)]];
         const int size = k == opts.baseline_runs ? current_rounds : opts.rounds;
@@ -337,11 +346,7 @@ int run(const Options& options) {
         }
         runs = std::move(blocks);
       } else {
-        std::vector<std::size_t> index(pool.size());
-        for (std::size_t i = 0; i < index.size(); ++i) index[i] = i;
-        for (std::size_t i = 0; i < needed; ++i) {  // partial Fisher-Yates
-          std::swap(index[i], index[i + stats::uniform_index(engine, index.size() - i)]);
-        }
+        const std::vector<std::size_t> index = first_of_a_shuffle(pool.size(), needed, engine);
         std::size_t next = 0;
         for (int k = 0; k <= opts.baseline_runs; ++k) {
           const int size = k == opts.baseline_runs ? current_rounds : opts.rounds;

@@ -360,18 +360,9 @@ class ActionJourney : public ::testing::Test {
   }
 
   void write_event() {
-    const auto examples = json::parse(test::read_file(
-        m_tools.dir / "node_modules/@octokit/webhooks-examples/api.github.com/index.json"));
-    for (const auto& event : examples.as_array()) {
-      if (event.at("name").as_string() != "pull_request") continue;
-      for (const auto& example : event.at("examples").as_array()) {
-        if (example.at("action").as_string() == "opened") {
-          test::write_file(m_dir.path() / "event.json", json::serialize(example));
-          return;
-        }
-      }
-    }
-    FAIL() << "no pull_request opened example in @octokit/webhooks-examples";
+    const auto event = test::pull_request_opened_example(m_tools);
+    ASSERT_TRUE(event) << "no pull_request opened example in @octokit/webhooks-examples";
+    test::write_file(m_dir.path() / "event.json", *event);
   }
 
   // Runs the action's check step as the runner would: its `run` text under bash with the

@@ -137,18 +137,9 @@ class GitHubIntegration : public ::testing::Test {
 
   // The pull_request "opened" example from @octokit/webhooks-examples, as GITHUB_EVENT_PATH.
   void write_event() {
-    const auto examples = json::parse(test::read_file(
-        m_tools->dir / "node_modules/@octokit/webhooks-examples/api.github.com/index.json"));
-    for (const auto& event : examples.as_array()) {
-      if (event.at("name").as_string() != "pull_request") continue;
-      for (const auto& example : event.at("examples").as_array()) {
-        if (example.at("action").as_string() == "opened") {
-          test::write_file(m_dir.path() / "event.json", json::serialize(example));
-          return;
-        }
-      }
-    }
-    FAIL() << "no pull_request opened example in @octokit/webhooks-examples";
+    const auto event = test::pull_request_opened_example(*m_tools);
+    ASSERT_TRUE(event) << "no pull_request opened example in @octokit/webhooks-examples";
+    test::write_file(m_dir.path() / "event.json", *event);
   }
 
   void write_comparison(const std::string& name, const Comparison& comparison) {

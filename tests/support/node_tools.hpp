@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -38,6 +39,20 @@ inline std::optional<NodeTools> find_node_tools(std::string& why) {
     }
   }
   return NodeTools{*node, js_dir()};
+}
+
+// The pull_request "opened" example from @octokit/webhooks-examples (GitHub's published
+// payloads), serialized as a GITHUB_EVENT_PATH file holds it; nullopt when the package has none.
+inline std::optional<std::string> pull_request_opened_example(const NodeTools& tools) {
+  const auto examples = boost::json::parse(
+      read_file(tools.dir / "node_modules/@octokit/webhooks-examples/api.github.com/index.json"));
+  for (const auto& event : examples.as_array()) {
+    if (event.at("name").as_string() != "pull_request") continue;
+    for (const auto& example : event.at("examples").as_array()) {
+      if (example.at("action").as_string() == "opened") return boost::json::serialize(example);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace gilguard::test

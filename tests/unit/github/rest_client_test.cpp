@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
+
 #include "unit/github/fake_github.hpp"
 
 namespace gilguard::github {
@@ -60,50 +62,46 @@ TEST(RestClient, GivesUpAfterMaxAttemptsAndReturnsTheLastResponse) {
   EXPECT_EQ(fake.requests.size(), 3u);
 }
 
-TEST(RestClient, HonoursRetryAfterAndRateLimitReset) {
+// Sends one GET through a client that makes 4 attempts (backoff 100 ms, cap 60 s) against the
+// scripted responses, with the clock at `now`; expects the request to end in a 200 (the fake's
+// answer once the script is used up) and returns the waits between attempts.
+std::vector<milliseconds> waits_until_success(std::deque<HttpResponse> scripted,
+                                              std::chrono::seconds now = std::chrono::seconds(0)) {
   test::FakeGitHub fake;
-  fake.scripted = {status(429, {{"retry-after", "3"}}),
-                   status(403, {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "1005"}})};
+  fake.scripted = std::move(scripted);
   Recorder recorder;
-  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1000));
+  const auto clock = std::chrono::system_clock::time_point(now);
   RestClient client(fake, "https://api.github.com", "t",
                     {4, milliseconds(100), milliseconds(60000)}, recorder.sleep(),
-                    [now] { return now; });
+                    [clock] { return clock; });
   auto response = client.call("GET", "/repos/o/r/issues/2/comments");
-  ASSERT_TRUE(response);
-  EXPECT_EQ(response->status, 200);
-  EXPECT_EQ(recorder.waits, (std::vector<milliseconds>{milliseconds(3000), milliseconds(6000)}));
+  EXPECT_TRUE(response && response->status == 200);
+  return recorder.waits;
+}
+
+TEST(RestClient, HonoursRetryAfterAndRateLimitReset) {
+  EXPECT_EQ(waits_until_success(
+                {status(429, {{"retry-after", "3"}}),
+                 status(403, {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "1005"}})},
+                std::chrono::seconds(1000)),
+            (std::vector<milliseconds>{milliseconds(3000), milliseconds(6000)}));
 }
 
 TEST(RestClient, RetryAfterMayBeAnHttpDate) {
-  test::FakeGitHub fake;
   // RFC 9110's date forms: IMF-fixdate, then RFC 850; a date already past waits only the backoff.
-  fake.scripted = {status(429, {{"retry-after", "Sun, 06 Nov 1994 08:49:41 GMT"}}),
-                   status(429, {{"retry-after", "Sunday, 06-Nov-94 08:49:57 GMT"}}),
-                   status(429, {{"retry-after", "Sat, 05 Nov 1994 00:00:00 GMT"}})};
-  Recorder recorder;
   // 784111777 is Sun, 06 Nov 1994 08:49:37 GMT, RFC 9110's example date.
-  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(784111777));
-  RestClient client(fake, "https://api.github.com", "t",
-                    {4, milliseconds(100), milliseconds(60000)}, recorder.sleep(),
-                    [now] { return now; });
-  auto response = client.call("GET", "/repos/o/r/issues/2/comments");
-  ASSERT_TRUE(response);
-  EXPECT_EQ(response->status, 200);
-  EXPECT_EQ(recorder.waits, (std::vector<milliseconds>{milliseconds(4000), milliseconds(20000),
-                                                       milliseconds(400)}));
+  EXPECT_EQ(
+      waits_until_success({status(429, {{"retry-after", "Sun, 06 Nov 1994 08:49:41 GMT"}}),
+                           status(429, {{"retry-after", "Sunday, 06-Nov-94 08:49:57 GMT"}}),
+                           status(429, {{"retry-after", "Sat, 05 Nov 1994 00:00:00 GMT"}})},
+                          std::chrono::seconds(784111777)),
+      (std::vector<milliseconds>{milliseconds(4000), milliseconds(20000), milliseconds(400)}));
 }
 
 TEST(RestClient, UnreadableRetryAfterFallsBackToBackoff) {
-  test::FakeGitHub fake;
-  fake.scripted = {status(429, {{"retry-after", "soon"}}), status(429, {{"retry-after", "-5"}})};
-  Recorder recorder;
-  RestClient client(fake, "https://api.github.com", "t",
-                    {4, milliseconds(100), milliseconds(60000)}, recorder.sleep());
-  auto response = client.call("GET", "/repos/o/r/issues/2/comments");
-  ASSERT_TRUE(response);
-  EXPECT_EQ(response->status, 200);
-  EXPECT_EQ(recorder.waits, (std::vector<milliseconds>{milliseconds(100), milliseconds(200)}));
+  EXPECT_EQ(waits_until_success(
+                {status(429, {{"retry-after", "soon"}}), status(429, {{"retry-after", "-5"}})}),
+            (std::vector<milliseconds>{milliseconds(100), milliseconds(200)}));
 }
 
 TEST(RestClient, DoesNotWaitLongerThanTheCap) {

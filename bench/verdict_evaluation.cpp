@@ -9,12 +9,19 @@
 //
 //   verdict_evaluation --results results.json [--results more.json] [--trials 1000] ...
 //   verdict_evaluation --synthetic-sigma 0.07 [--drift 0.02] ...
+//   verdict_evaluation --leave-one-machine-out --results bench/data/machines/*/r-*.json ...
+//
+// With --leave-one-machine-out each results file is one run and its machine is the name of the
+// folder it is in: each trial leaves one machine out, takes one of its files as this run and
+// draws the baseline's runs from the other machines only, so the verdict meets the
+// machine-to-machine spread a fresh runner brings.
 //
 // See docs/statistics.md ("Evaluation") for the commands and the numbers. Built by CMake with:
 //   add_executable(verdict_evaluation bench/verdict_evaluation.cpp)
 //   target_link_libraries(verdict_evaluation PRIVATE gilguard_lib gilguard_warnings CLI11::CLI11)
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -22,6 +29,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <numbers>
@@ -57,9 +65,11 @@ struct Options {
   int rounds = 10;        // n: rounds per run
   int baseline_runs = 5;  // K
   std::vector<double> drops = {0.025, 0.05, 0.10, 0.20};
-  bool contiguous = false;  // blocks of consecutive rounds instead of random rounds
-  bool by_file = false;     // each results file is one run, as recorded
-  int sequential_max = 0;   // > 0: grow "this run" from min_rounds until may_stop or this many
+  bool contiguous = false;         // blocks of consecutive rounds instead of random rounds
+  bool by_file = false;            // each results file is one run, as recorded
+  bool leave_machine_out = false;  // baseline from other machines than this run's
+  bool raw_only = false;           // leave out the relative metric: gate the raw speedup
+  int sequential_max = 0;  // > 0: grow "this run" from min_rounds until may_stop or this many
   std::uint64_t seed = 1;
   int usable_cpus = 0;  // 0: from the results file (synthetic: 2)
   int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
@@ -67,7 +77,7 @@ struct Options {
 };
 
 // Rounds of a results file: stats::metric_samples on each round's samples.
-std::vector<Round> rounds_of(const gilguard::RunResult& result) {
+std::vector<Round> rounds_of(const gilguard::RunResult& result, bool raw_only) {
   std::map<int, std::vector<gilguard::Sample>> by_round;
   for (const gilguard::Sample& sample : result.samples) by_round[sample.round].push_back(sample);
   std::vector<Round> out;
@@ -75,6 +85,7 @@ std::vector<Round> rounds_of(const gilguard::RunResult& result) {
     if (round < 1) continue;
     Round values;
     for (const MetricSamples& metric : stats::metric_samples(samples)) {
+      if (raw_only && metric.id.kind == MetricKind::relative) continue;
       if (metric.values.size() == 1) values[metric.id] = metric.values.front();
     }
     if (!values.empty()) out.push_back(std::move(values));
@@ -144,12 +155,16 @@ BaselineRun summarize_run(const std::vector<Round>& rounds, const Options& optio
   return run;
 }
 
-// The current run with its gated free-threaded speedups scaled by (1 - drop).
+// The current run with its free-threaded speedups at gated thread counts scaled by (1 - drop):
+// a threaded region 1 / (1 - drop) times slower lowers the raw speedup and the speedup against
+// processes alike.
 std::vector<Round> with_drop(std::vector<Round> rounds, double drop,
                              const stats::CompareOptions& compare) {
+  stats::CompareOptions raw = compare;
+  raw.gate_raw_speedup = true;
   for (Round& round : rounds) {
     for (auto& [id, value] : round) {
-      if (id.kind == MetricKind::speedup && stats::is_gating(id, compare)) value *= 1 - drop;
+      if (id.kind != MetricKind::overhead && stats::is_gating(id, raw)) value *= 1 - drop;
     }
   }
   return rounds;
@@ -247,6 +262,8 @@ void print_drift(const std::vector<Round>& pool, const Options& options) {
 int run(const Options& options) {
   std::vector<Round> pool;
   std::vector<std::vector<Round>> files;  // the rounds of each results file
+  std::vector<std::string> machine_of;    // the folder of each file (its machine)
+  std::vector<std::string> cpu_of;        // the CPU identity of each file, when recorded
   int usable_cpus = options.usable_cpus;
   for (const std::string& path : options.results) {
     std::ifstream in(path);
@@ -261,10 +278,12 @@ int run(const Options& options) {
       fmt::print(stderr, "verdict_evaluation: {}: {}\n", path, result.error().message);
       return 2;
     }
-    if (usable_cpus == 0) usable_cpus = result->machine.usable_cpus;
-    const std::vector<Round> rounds = rounds_of(*result);
+    if (usable_cpus == 0) usable_cpus = result->machine.usable_cores();
+    const std::vector<Round> rounds = rounds_of(*result, options.raw_only);
     pool.insert(pool.end(), rounds.begin(), rounds.end());
     files.push_back(rounds);
+    machine_of.push_back(std::filesystem::path(path).parent_path().filename().string());
+    cpu_of.push_back(result->machine.cpu.key());
   }
   const bool synthetic = options.results.empty();
   if (synthetic && options.synthetic_sigma <= 0) {
@@ -277,7 +296,20 @@ int run(const Options& options) {
   const int current_rounds = opts.sequential_max > 0 ? opts.sequential_max : opts.rounds;
   const std::size_t needed =
       static_cast<std::size_t>(opts.baseline_runs) * opts.rounds + current_rounds;
-  if (opts.by_file) {
+  std::vector<std::string> machines(machine_of.begin(), machine_of.end());
+  std::sort(machines.begin(), machines.end());
+  machines.erase(std::unique(machines.begin(), machines.end()), machines.end());
+  if (opts.leave_machine_out) {
+    opts.by_file = true;
+    if (machines.size() < 2) {
+      fmt::print(stderr,
+                 "verdict_evaluation: --leave-one-machine-out needs results from at least 2 "
+                 "machines (one folder each); these are all from {}\n",
+                 machines.empty() ? std::string("none") : machines.front());
+      return 2;
+    }
+  }
+  if (opts.by_file && !opts.leave_machine_out) {
     const auto short_file = std::find_if(files.begin(), files.end(), [&](const auto& rounds) {
       return static_cast<int>(rounds.size()) < std::max(opts.rounds, current_rounds);
     });
@@ -307,11 +339,38 @@ int run(const Options& options) {
     std::mt19937_64 engine(seeds);
     TrialOutcome outcome;
     std::vector<std::vector<Round>> runs;
+    std::vector<std::size_t> baseline_files;  // with --leave-one-machine-out: whose runs
+    std::string current_cpu;
     if (synthetic) {
       for (int k = 0; k < opts.baseline_runs; ++k) {
         runs.push_back(synthetic_run(engine, opts.rounds, opts));
       }
       runs.push_back(synthetic_run(engine, current_rounds, opts));
+    } else if (opts.leave_machine_out) {
+      // This run: a file of the machine left out (machines in turn, files at random); the
+      // baseline: --baseline-runs files drawn from the other machines.
+      const std::string& left_out = machines[static_cast<std::size_t>(trial) % machines.size()];
+      std::vector<std::size_t> mine;
+      std::vector<std::size_t> others;
+      for (std::size_t f = 0; f < files.size(); ++f)
+        (machine_of[f] == left_out ? mine : others).push_back(f);
+      const auto picked = first_of_a_shuffle(
+          others.size(), std::min(others.size(), static_cast<std::size_t>(opts.baseline_runs)),
+          engine);
+      const std::size_t current_file = mine[stats::uniform_index(engine, mine.size())];
+      for (const std::size_t i : picked) {
+        const auto& file = files[others[i]];
+        runs.emplace_back(
+            file.begin(),
+            file.begin() +
+                std::min<std::ptrdiff_t>(opts.rounds, static_cast<std::ptrdiff_t>(file.size())));
+        baseline_files.push_back(others[i]);
+      }
+      const auto& file = files[current_file];
+      runs.emplace_back(file.begin(), file.begin() + std::min<std::ptrdiff_t>(
+                                                         current_rounds,
+                                                         static_cast<std::ptrdiff_t>(file.size())));
+      current_cpu = cpu_of[current_file];
     } else if (opts.by_file) {
       // K + 1 distinct files in a random order: the first K are the baseline, the last this
       // run; each contributes its first rounds, as a run cut short would.
@@ -357,11 +416,19 @@ int run(const Options& options) {
       }
     }
     std::vector<BaselineRun> history;
-    for (int k = 0; k < opts.baseline_runs; ++k) history.push_back(summarize_run(runs[k], opts));
+    for (std::size_t k = 0; k + 1 < runs.size(); ++k) {
+      history.push_back(summarize_run(runs[k], opts));
+      if (k < baseline_files.size()) {
+        history.back().provenance.machine_id = machine_of[baseline_files[k]];
+        history.back().provenance.cpu_key = cpu_of[baseline_files[k]];
+      }
+    }
     const std::vector<Round>& current = runs.back();
-    outcome.aa = judge(current, history, opts, &outcome.aa_inconclusive);
+    Options judged = opts;
+    judged.compare.cpu_key = current_cpu;
+    outcome.aa = judge(current, history, judged, &outcome.aa_inconclusive);
     for (const double drop : opts.drops) {
-      outcome.dropped.push_back(judge(with_drop(current, drop, opts.compare), history, opts));
+      outcome.dropped.push_back(judge(with_drop(current, drop, opts.compare), history, judged));
     }
     return outcome;
   };
@@ -391,13 +458,16 @@ int run(const Options& options) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  fmt::print("data: {}\n", synthetic ? fmt::format("synthetic, sigma {}, drift {}",
-                                                   opts.synthetic_sigma, opts.drift)
-                                     : fmt::format("{} recorded rounds from {} file(s), {}",
-                                                   pool.size(), opts.results.size(),
-                                                   opts.by_file      ? "one file per run"
-                                                   : opts.contiguous ? "contiguous split"
-                                                                     : "random split"));
+  fmt::print(
+      "data: {}\n",
+      synthetic
+          ? fmt::format("synthetic, sigma {}, drift {}", opts.synthetic_sigma, opts.drift)
+          : fmt::format("{} recorded rounds from {} file(s) of {} machine(s) ({}), {}", pool.size(),
+                        opts.results.size(), machines.size(), fmt::join(machines, ", "),
+                        opts.leave_machine_out ? "leave one machine out"
+                        : opts.by_file         ? "one file per run"
+                        : opts.contiguous      ? "contiguous split"
+                                               : "random split"));
   fmt::print(
       "trials: {}; baseline: {} runs of {} rounds; this run: {} rounds{}; threshold {:g}%, "
       "confidence {:g}%, gated threads <= {}\n",
@@ -466,6 +536,12 @@ int main(int argc, char** argv) {
   app.add_flag("--by-file", options.by_file,
                "Each results file is one run, as recorded (its first --rounds rounds); each "
                "trial picks --baseline-runs + 1 distinct files");
+  app.add_flag("--leave-one-machine-out", options.leave_machine_out,
+               "Each file is one run and its folder names its machine; each trial takes this run "
+               "from one machine and the baseline's runs from the others");
+  app.add_flag("--raw-speedup", options.raw_only,
+               "Leave out the speedup against processes, so the raw speedup gates (as for "
+               "results recorded before the process reference)");
   app.add_option("--sequential", options.sequential_max,
                  "Grow this run round by round under the --time-budget stopping rule, up to "
                  "this many rounds");

@@ -97,7 +97,24 @@ TEST(RunCommand, MeasuresBothInterpretersAndChecksEveryCount) {
     EXPECT_EQ(*s.gil_enabled, s.cell.flavor == Flavor::gil);
     if (s.cell.flavor == Flavor::ft && s.cell.threads == 2 && s.round > 0)
       best_ft_speedup = std::max(best_ft_speedup, s.speedup());
+    // The process reference: the same chunks in forked processes, in every cell with threads.
+    if (s.cell.threads > 1) {
+      EXPECT_GT(s.t_ref, 0);
+      EXPECT_EQ(s.count_ref, run.parameters.expected_count);
+      EXPECT_EQ(s.ref_times.size(), static_cast<std::size_t>(s.cell.threads));
+      ASSERT_TRUE(s.ref_load.has_value());
+      EXPECT_EQ(s.ref_load->workers, s.cell.threads);
+    } else {
+      EXPECT_EQ(s.t_ref, 0);
+    }
+    // Readings around the timed regions, from this Linux machine's /proc.
+    ASSERT_TRUE(s.seq_load.has_value() && s.par_load.has_value());
+    EXPECT_TRUE(s.par_load->wait.has_value());
+    EXPECT_GT(s.par_load->wall, 0);
+    EXPECT_GT(s.cpus, 0);
   }
+  EXPECT_FALSE(run.machine.machine_id.empty());
+  EXPECT_GT(run.machine.physical_cores, 0);
   // On a shared 2-CPU machine single rounds can be disturbed; the best of three must still
   // show two threads running at once.
   EXPECT_GT(best_ft_speedup, 1.0);

@@ -8,8 +8,9 @@
 
 namespace gilguard::baseline {
 
-// The baseline file format this gilguard reads and writes (docs/baseline-format.md).
-inline constexpr int k_schema_version = 1;
+// The baseline file format this gilguard writes (docs/baseline-format.md). It also reads version 1
+// (runs without machine and CPU identity: one unknown machine) and writes it back as version 2.
+inline constexpr int k_schema_version = 2;
 
 // How many runs a baseline keeps unless --max-runs says otherwise.
 inline constexpr int k_default_max_runs = 10;

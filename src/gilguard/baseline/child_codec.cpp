@@ -9,6 +9,28 @@
 
 namespace gilguard::baseline {
 
+namespace {
+
+std::optional<double> optional_number(const Node& node, std::string_view name) {
+  const auto field = node.optional_field(name);
+  if (!field || field->value().is_null()) return std::nullopt;
+  return field->as_number();
+}
+
+}  // namespace
+
+RegionLoad region_load_from(const Node& node) {
+  RegionLoad load;
+  load.wall = node.field("wall").as_number();
+  load.workers = static_cast<int>(node.field("workers").as_integer(1, 1 << 20));
+  load.wait = optional_number(node, "wait");
+  load.other_cpu = optional_number(node, "other_cpu");
+  load.steal = optional_number(node, "steal");
+  load.pressure = optional_number(node, "pressure");
+  load.throttled = optional_number(node, "throttled");
+  return load;
+}
+
 Expected<ChildReport> decode_child_report(std::string_view stdout_text) {
   // The report is the last non-empty line; anything printed before it is ignored.
   const auto end = stdout_text.find_last_not_of(" \t\r\n");
@@ -37,6 +59,19 @@ Expected<ChildReport> decode_child_report(std::string_view stdout_text) {
     if (!gil.value().is_null()) report.gil_enabled = gil.as_bool();
     for (const auto& w : root.field("warnings").elements())
       report.warnings.push_back(w.as_string());
+    if (const auto t_ref = root.optional_field("t_ref")) {
+      report.t_ref = t_ref->as_number();
+      report.count_ref = root.field("count_ref").as_integer(0, k_max);
+      for (const auto& t : root.field("ref_times").elements())
+        report.ref_times.push_back(t.as_number());
+    }
+    if (const auto cpus = root.optional_field("cpus"); cpus && !cpus->value().is_null())
+      report.cpus = static_cast<int>(cpus->as_integer(0, 1 << 20));
+    if (const auto loads = root.optional_field("loads")) {
+      if (const auto seq = loads->optional_field("seq")) report.seq_load = region_load_from(*seq);
+      if (const auto par = loads->optional_field("par")) report.par_load = region_load_from(*par);
+      if (const auto ref = loads->optional_field("ref")) report.ref_load = region_load_from(*ref);
+    }
     return report;
   } catch (const FieldError& e) {
     return fail(e.what());

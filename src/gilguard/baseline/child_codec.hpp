@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "gilguard/baseline/json_node.hpp"
 #include "gilguard/core/error.hpp"
+#include "gilguard/core/run_result.hpp"
 
 namespace gilguard::baseline {
 
@@ -22,7 +24,19 @@ struct ChildReport {
   std::vector<double> thread_times;
   std::optional<bool> gil_enabled;  // null where sys._is_gil_enabled does not exist
   std::vector<std::string> warnings;
+  // The process reference (absent unless asked for) and the readings around each region.
+  double t_ref = 0;
+  std::vector<double> ref_times;
+  std::int64_t count_ref = 0;
+  int cpus = 0;
+  std::optional<RegionLoad> seq_load;
+  std::optional<RegionLoad> par_load;
+  std::optional<RegionLoad> ref_load;
 };
+
+// A region's readings from its JSON object (wall, workers, wait, other_cpu, steal, pressure,
+// throttled; null for unknown readings). Shared by the child report and the results files.
+RegionLoad region_load_from(const Node& node);
 
 // Reads the last non-empty line of a child's stdout; an error names the field that is missing
 // or of the wrong type.

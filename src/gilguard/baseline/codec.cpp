@@ -43,6 +43,8 @@ json::object provenance_to_json(const Provenance& p) {
   out["gil_config_args"] = p.gil_config_args;
   out["ft_version"] = p.ft_version;
   out["ft_config_args"] = p.ft_config_args;
+  out["machine_id"] = p.machine_id;
+  out["cpu_key"] = p.cpu_key;
   return out;
 }
 
@@ -67,9 +69,13 @@ json::object entry_to_json(const BaselineEntry& entry) {
   return out;
 }
 
-Provenance provenance_from(const Node& node) {
-  node.allow_only({"commit", "date", "gilguard_version", "cpu_model", "gil_version",
-                   "gil_config_args", "ft_version", "ft_config_args"});
+Provenance provenance_from(const Node& node, int schema_version) {
+  if (schema_version >= 2)
+    node.allow_only({"commit", "date", "gilguard_version", "cpu_model", "gil_version",
+                     "gil_config_args", "ft_version", "ft_config_args", "machine_id", "cpu_key"});
+  else
+    node.allow_only({"commit", "date", "gilguard_version", "cpu_model", "gil_version",
+                     "gil_config_args", "ft_version", "ft_config_args"});
   Provenance p;
   p.commit = node.field("commit").as_string();
   p.date = node.field("date").as_string();
@@ -79,13 +85,17 @@ Provenance provenance_from(const Node& node) {
   p.gil_config_args = node.field("gil_config_args").as_string();
   p.ft_version = node.field("ft_version").as_string();
   p.ft_config_args = node.field("ft_config_args").as_string();
+  if (schema_version >= 2) {
+    p.machine_id = node.field("machine_id").as_string();
+    p.cpu_key = node.field("cpu_key").as_string();
+  }
   return p;
 }
 
-BaselineEntry entry_from(const Node& node) {
+BaselineEntry entry_from(const Node& node, int schema_version) {
   node.allow_only({"provenance", "metrics"});
   BaselineEntry entry;
-  entry.summary.provenance = provenance_from(node.field("provenance"));
+  entry.summary.provenance = provenance_from(node.field("provenance"), schema_version);
   const Node metrics = node.field("metrics");
   const auto members = metrics.members();
   if (members.empty()) metrics.reject("no metrics; a run records at least one");
@@ -93,8 +103,8 @@ BaselineEntry entry_from(const Node& node) {
     const auto id = parse_metric_name(name);
     if (!id)
       m.reject(
-          "not a metric name; expected ft-speedup-N, gil-speedup-N, ft-overhead or "
-          "gil-overhead");
+          "not a metric name; expected ft-speedup-N, gil-speedup-N, ft-relative-N, "
+          "gil-relative-N, ft-overhead or gil-overhead");
     m.allow_only({"value", "low", "high", "rounds", "per_round"});
     Estimate estimate;
     estimate.value = m.field("value").as_positive_number();
@@ -140,24 +150,27 @@ Baseline baseline_from(const Node& root) {
   // The version first: a newer layout would otherwise fail on some field with a confusing
   // message.
   const Node version = root.field("schema_version");
-  if (!version.value().is_int64() || version.value().get_int64() != k_schema_version) {
+  if (!version.value().is_int64() || version.value().get_int64() < 1 ||
+      version.value().get_int64() > k_schema_version) {
     const std::string found = version.value().is_number() || version.value().is_string()
                                   ? boost::json::serialize(version.value())
                                   : describe_kind(version.value());
     version.reject(fmt::format(
-        "unsupported version {}; this gilguard reads schema_version {} only. Use the gilguard "
+        "unsupported version {}; this gilguard reads schema_version 1 to {}. Use the gilguard "
         "release that wrote the file, or replace it with 'gilguard baseline update RESULTS "
         "--reset'",
         found, k_schema_version));
   }
   root.allow_only({"schema_version", "key", "workload", "runs"});
   Baseline baseline;
-  baseline.schema_version = k_schema_version;
+  const int schema_version = static_cast<int>(version.value().get_int64());
+  baseline.schema_version = k_schema_version;  // written back in the current layout
   const Node key = root.field("key");
   baseline.key = key.as_string();
   if (auto valid = validate_key(baseline.key); !valid) key.reject(valid.error().message);
   baseline.workload = workload_from(root.field("workload"));
-  for (const auto& run : root.field("runs").elements()) baseline.runs.push_back(entry_from(run));
+  for (const auto& run : root.field("runs").elements())
+    baseline.runs.push_back(entry_from(run, schema_version));
   return baseline;
 }
 

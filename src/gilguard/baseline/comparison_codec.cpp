@@ -38,7 +38,7 @@ Verdict read_verdict(const Node& node) {
 
 MetricComparison read_metric(const Node& node) {
   node.allow_only({"metric", "gating", "verdict", "current", "baseline", "baseline_low",
-                   "baseline_high", "change", "baseline_runs", "explanation"});
+                   "baseline_high", "change", "baseline_runs", "baseline_machines", "explanation"});
   MetricComparison m;
   const auto name = node.field("metric");
   const auto id = parse_metric_name(name.as_string());
@@ -61,6 +61,8 @@ MetricComparison read_metric(const Node& node) {
   m.baseline_high = read_optional_number(node.field("baseline_high"));
   m.change = read_optional_number(node.field("change"));
   m.baseline_runs = static_cast<int>(node.field("baseline_runs").as_integer(0, 1'000'000));
+  if (const auto machines = node.optional_field("baseline_machines"))
+    m.baseline_machines = static_cast<int>(machines->as_integer(0, 1'000'000));
   m.explanation = node.field("explanation").as_string();
   return m;
 }
@@ -85,6 +87,7 @@ json::value to_json(const Comparison& comparison) {
     metric["baseline_high"] = optional_number(m.baseline_high);
     metric["change"] = optional_number(m.change);
     metric["baseline_runs"] = m.baseline_runs;
+    metric["baseline_machines"] = m.baseline_machines;
     metric["explanation"] = m.explanation;
     metrics.emplace_back(std::move(metric));
   }
@@ -98,6 +101,14 @@ json::value to_json(const Comparison& comparison) {
   out["threshold"] = comparison.threshold;
   out["failed_checks"] = std::move(failed);
   out["metrics"] = std::move(metrics);
+  if (comparison.interference) {
+    const auto& i = *comparison.interference;
+    out["interference"] = json::object{{"samples", i.samples},
+                                       {"set_aside", i.set_aside},
+                                       {"worst", i.worst},
+                                       {"median", i.median},
+                                       {"dominant", i.dominant}};
+  }
   return out;
 }
 
@@ -109,12 +120,12 @@ Expected<Comparison> comparison_from_json(const json::value& value) {
   try {
     const Node root(value, "");
     root.allow_only({"schema_version", "overall", "baseline_key", "baseline_path", "threshold",
-                     "failed_checks", "metrics"});
+                     "failed_checks", "metrics", "interference"});
     const auto version = root.field("schema_version");
     const auto schema = version.as_integer(0, 1 << 30);
-    if (schema != k_comparison_schema_version) {
+    if (schema < 1 || schema > k_comparison_schema_version) {
       version.reject(
-          fmt::format("this gilguard reads comparisons with schema_version {}, not {}; "
+          fmt::format("this gilguard reads comparisons with schema_version 1 to {}, not {}; "
                       "rerun 'gilguard compare' with this version",
                       k_comparison_schema_version, schema));
     }
@@ -132,6 +143,16 @@ Expected<Comparison> comparison_from_json(const json::value& value) {
     }
     for (const auto& metric : root.field("metrics").elements()) {
       comparison.metrics.push_back(read_metric(metric));
+    }
+    if (const auto node = root.optional_field("interference")) {
+      node->allow_only({"samples", "set_aside", "worst", "median", "dominant"});
+      InterferenceSummary i;
+      i.samples = static_cast<int>(node->field("samples").as_integer(0, 1 << 30));
+      i.set_aside = static_cast<int>(node->field("set_aside").as_integer(0, 1 << 30));
+      i.worst = node->field("worst").as_number();
+      i.median = node->field("median").as_number();
+      i.dominant = node->field("dominant").as_string();
+      comparison.interference = i;
     }
     return comparison;
   } catch (const FieldError& e) {

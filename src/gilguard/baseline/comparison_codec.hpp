@@ -11,7 +11,7 @@
 namespace gilguard::baseline {
 
 // Comparison files carry this; readers reject other values.
-inline constexpr int k_comparison_schema_version = 1;
+inline constexpr int k_comparison_schema_version = 2;  // reads 1 too
 
 // The comparison JSON (what `gilguard compare --output` writes and `gilguard report` and
 // `gilguard comment --from` read): overall verdict, baseline key and path, threshold, failed

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <limits>
 
+#include "gilguard/baseline/child_codec.hpp"
 #include "gilguard/baseline/facts_codec.hpp"
 #include "gilguard/baseline/json_node.hpp"
 #include "gilguard/baseline/json_text.hpp"
@@ -34,15 +35,42 @@ void put_cell(json::object& out, const Cell& cell) {
   out["gated"] = cell.gated;
 }
 
+json::value optional_number(const std::optional<double>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
+
+json::object cpu_json(const CpuIdentity& c) {
+  return {{"vendor", c.vendor},     {"family", c.family},         {"model", c.model},
+          {"stepping", c.stepping}, {"model_name", c.model_name}, {"microcode", c.microcode},
+          {"caches", c.caches}};
+}
+
 json::object machine_json(const MachineFacts& m) {
   return {{"cpu_model", m.cpu_model},
           {"logical_cpus", m.logical_cpus},
           {"usable_cpus", m.usable_cpus},
+          {"affinity_cpus", m.affinity_cpus},
+          {"physical_cores", m.physical_cores},
+          {"threads_per_core", m.threads_per_core},
+          {"cpu_quota", optional_number(m.cpu_quota)},
+          {"machine_id", m.machine_id},
+          {"cpu", cpu_json(m.cpu)},
+          {"steal_seconds", optional_number(m.steal_seconds)},
           {"os", m.os},
           {"arch", m.arch},
           {"kernel", m.kernel},
           {"load_start", numbers(m.load_start)},
           {"load_end", numbers(m.load_end)}};
+}
+
+json::object load_json(const RegionLoad& l) {
+  return {{"wall", l.wall},
+          {"workers", l.workers},
+          {"wait", optional_number(l.wait)},
+          {"other_cpu", optional_number(l.other_cpu)},
+          {"steal", optional_number(l.steal)},
+          {"pressure", optional_number(l.pressure)},
+          {"throttled", optional_number(l.throttled)}};
 }
 
 json::object parameters_json(const RunParameters& p) {
@@ -73,6 +101,15 @@ json::object sample_json(const Sample& s) {
   out["warnings"] = strings(s.warnings);
   out["failure"] = s.failure;
   out["wall_seconds"] = s.wall_seconds;
+  out["t_ref"] = s.t_ref;
+  out["ref_times"] = numbers(s.ref_times);
+  out["count_ref"] = s.count_ref;
+  out["cpus"] = s.cpus;
+  json::object loads;
+  if (s.seq_load) loads["seq"] = load_json(*s.seq_load);
+  if (s.par_load) loads["par"] = load_json(*s.par_load);
+  if (s.ref_load) loads["ref"] = load_json(*s.ref_load);
+  out["loads"] = std::move(loads);
   return out;
 }
 
@@ -111,11 +148,36 @@ std::array<double, 3> read_load(const Node& node) {
   return {values[0], values[1], values[2]};
 }
 
-MachineFacts read_machine(const Node& node) {
+std::optional<double> read_optional_number(const Node& node, std::string_view name) {
+  const auto field = node.optional_field(name);
+  if (!field || field->value().is_null()) return std::nullopt;
+  return field->as_number();
+}
+
+int read_count(const Node& node, std::string_view name) {
+  return static_cast<int>(node.field(name).as_integer(0, 1 << 20));
+}
+
+// Schema 1 files have no identity, topology or quota: those stay unknown (empty, 0, nullopt).
+MachineFacts read_machine(const Node& node, int schema_version) {
   MachineFacts m;
   m.cpu_model = node.field("cpu_model").as_string();
-  m.logical_cpus = static_cast<int>(node.field("logical_cpus").as_integer(0, 1 << 20));
-  m.usable_cpus = static_cast<int>(node.field("usable_cpus").as_integer(0, 1 << 20));
+  m.logical_cpus = read_count(node, "logical_cpus");
+  m.usable_cpus = read_count(node, "usable_cpus");
+  m.affinity_cpus = m.usable_cpus;
+  if (schema_version >= 2) {
+    m.affinity_cpus = read_count(node, "affinity_cpus");
+    m.physical_cores = read_count(node, "physical_cores");
+    m.threads_per_core = read_count(node, "threads_per_core");
+    m.cpu_quota = read_optional_number(node, "cpu_quota");
+    m.machine_id = node.field("machine_id").as_string();
+    const auto cpu = node.field("cpu");
+    m.cpu = {cpu.field("vendor").as_string(),     cpu.field("family").as_string(),
+             cpu.field("model").as_string(),      cpu.field("stepping").as_string(),
+             cpu.field("model_name").as_string(), cpu.field("microcode").as_string(),
+             cpu.field("caches").as_string()};
+    m.steal_seconds = read_optional_number(node, "steal_seconds");
+  }
   m.os = node.field("os").as_string();
   m.arch = node.field("arch").as_string();
   m.kernel = node.field("kernel").as_string();
@@ -165,6 +227,18 @@ Sample read_sample(const Node& node) {
   for (const auto& w : node.field("warnings").elements()) s.warnings.push_back(w.as_string());
   s.failure = node.field("failure").as_string();
   s.wall_seconds = node.field("wall_seconds").as_number();
+  if (const auto t_ref = node.optional_field("t_ref")) {
+    s.t_ref = t_ref->as_number();
+    s.ref_times = read_numbers(node.field("ref_times"));
+    s.count_ref = node.field("count_ref").as_integer(0, k_max_int);
+  }
+  if (const auto cpus = node.optional_field("cpus"))
+    s.cpus = static_cast<int>(cpus->as_integer(0, 1 << 20));
+  if (const auto loads = node.optional_field("loads")) {
+    if (const auto seq = loads->optional_field("seq")) s.seq_load = region_load_from(*seq);
+    if (const auto par = loads->optional_field("par")) s.par_load = region_load_from(*par);
+    if (const auto ref = loads->optional_field("ref")) s.ref_load = region_load_from(*ref);
+  }
   return s;
 }
 
@@ -216,15 +290,15 @@ Expected<RunResult> results_from_json(const json::value& value) {
     RunResult result;
     const auto version = root.field("schema_version");
     result.schema_version = static_cast<int>(version.as_integer(0, 1 << 30));
-    if (result.schema_version != k_results_schema_version)
+    if (result.schema_version < 1 || result.schema_version > k_results_schema_version)
       version.reject(fmt::format(
-          "this gilguard reads results with schema_version {}, not {}; rerun 'gilguard run' "
-          "with this version, or use the gilguard that wrote the file",
+          "this gilguard reads results with schema_version 1 to {}, not {}; rerun 'gilguard "
+          "run' with this version, or use the gilguard that wrote the file",
           k_results_schema_version, result.schema_version));
     result.gilguard_version = root.field("gilguard_version").as_string();
     result.started_at = root.field("started_at").as_string();
     result.source_commit = root.field("source_commit").as_string();
-    result.machine = read_machine(root.field("machine"));
+    result.machine = read_machine(root.field("machine"), result.schema_version);
     const auto interpreters = root.field("interpreters");
     result.gil = read_facts(interpreters.field("gil"));
     result.ft = read_facts(interpreters.field("ft"));

@@ -51,13 +51,22 @@ std::string format_baselines(const std::vector<Baseline>& baselines,
                        baseline.workload.name, baseline.workload.range,
                        fmt::join(baseline.workload.threads, " "), baseline.runs.size(),
                        baseline.runs.size() == 1 ? "" : "s");
+    std::set<std::string> machines;
+    std::set<std::string> cpus;
+    for (const auto& run : baseline.runs) {
+      machines.insert(run.summary.provenance.machine_id);
+      cpus.insert(run.summary.provenance.cpu_key);
+    }
+    out += fmt::format("  from {} machine{} and {} CPU identit{} (machine and CPU per run below)\n",
+                       machines.size(), machines.size() == 1 ? "" : "s", cpus.size(),
+                       cpus.size() == 1 ? "y" : "ies");
     std::set<MetricId> ids;
     for (const auto& run : baseline.runs) {
       for (const auto& [id, estimate] : run.summary.metrics) ids.insert(id);
     }
     // Free-threaded speedups first, then GIL speedups, then the overheads.
     std::vector<MetricId> columns;
-    for (const auto kind : {MetricKind::speedup, MetricKind::overhead}) {
+    for (const auto kind : {MetricKind::relative, MetricKind::speedup, MetricKind::overhead}) {
       for (const auto flavor : {Flavor::ft, Flavor::gil}) {
         for (const auto& id : ids) {
           if (id.kind == kind && id.flavor == flavor) columns.push_back(id);
@@ -65,10 +74,12 @@ std::string format_baselines(const std::vector<Baseline>& baselines,
       }
     }
     std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> header = {"date", "commit", "gilguard"};
+    std::vector<std::string> header = {"date", "commit", "gilguard", "machine", "cpu"};
     for (const auto& id : columns) {
       header.push_back(id.kind == MetricKind::overhead
                            ? fmt::format("{} overhead", to_string(id.flavor))
+                       : id.kind == MetricKind::relative
+                           ? fmt::format("{} x{} vs proc", to_string(id.flavor), id.threads)
                            : fmt::format("{} x{}", to_string(id.flavor), id.threads));
     }
     rows.push_back(header);
@@ -76,7 +87,9 @@ std::string format_baselines(const std::vector<Baseline>& baselines,
       const auto& p = run.summary.provenance;
       std::vector<std::string> row = {p.date.empty() ? "-" : p.date,
                                       p.commit.empty() ? "-" : p.commit.substr(0, 12),
-                                      p.gilguard_version.empty() ? "-" : p.gilguard_version};
+                                      p.gilguard_version.empty() ? "-" : p.gilguard_version,
+                                      p.machine_id.empty() ? "unknown" : p.machine_id,
+                                      p.cpu_key.empty() ? "unknown" : p.cpu_key};
       for (const auto& id : columns) row.push_back(format_estimate(run.summary.find(id)));
       rows.push_back(std::move(row));
     }

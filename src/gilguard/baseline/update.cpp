@@ -17,6 +17,8 @@ BaselineEntry entry_from_results(const RunResult& result) {
   p.date = result.started_at;
   p.gilguard_version = result.gilguard_version;
   p.cpu_model = result.machine.cpu_model;
+  p.machine_id = result.machine.machine_id;
+  p.cpu_key = result.machine.cpu.key();
   p.gil_version = result.gil.version;
   p.gil_config_args = result.gil.config_args;
   p.ft_version = result.ft.version;

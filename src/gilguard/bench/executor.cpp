@@ -48,6 +48,7 @@ std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor 
   argv.push_back(std::to_string(request.range));
   argv.push_back(std::to_string(request.threads));
   argv.emplace_back(request.seq_first ? "1" : "0");
+  argv.emplace_back(request.reference ? "1" : "0");
   return argv;
 }
 
@@ -108,6 +109,17 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
   sample.count_seq = report->count_seq;
   sample.count_par = report->count_par;
   sample.gil_enabled = report->gil_enabled;
+  sample.t_ref = report->t_ref;
+  sample.ref_times = std::move(report->ref_times);
+  sample.count_ref = report->count_ref;
+  sample.cpus = report->cpus;
+  sample.seq_load = report->seq_load;
+  sample.par_load = report->par_load;
+  sample.ref_load = report->ref_load;
+  if (request.reference && !(sample.t_ref > 0)) {
+    sample.ok = false;
+    sample.failure = "the workload measured no process reference, though one was asked for";
+  }
   sample.warnings = std::move(report->warnings);
   return sample;
 }

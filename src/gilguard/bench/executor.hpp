@@ -19,6 +19,7 @@ struct ChildRequest {
   int threads = 1;
   bool seq_first = true;
   std::chrono::milliseconds timeout{0};  // zero: no limit
+  bool reference = false;  // also time the same chunks in forked processes (the reference)
 };
 
 // Failure texts of samples whose child ran out of time start with this (see is_timeout).
@@ -45,7 +46,8 @@ inline constexpr std::string_view k_child_environment_allow_list[] = {
 // The allow-listed subset of `parent`.
 util::Environment child_environment(const util::Environment& parent);
 
-// The argv of one workload child: PYTHON -I [-X gil=V] -c SCRIPT RANGE THREADS SEQ_FIRST.
+// The argv of one workload child:
+// PYTHON -I [-X gil=V] -c SCRIPT RANGE THREADS SEQ_FIRST REFERENCE.
 // `gil_override` is gilguard's own PYTHON_GIL: -I makes Python ignore PYTHON_* variables, so it
 // is passed on as -X gil=V (free-threaded flavour only; a GIL build rejects gil=0).
 std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor flavor,

@@ -18,7 +18,13 @@ Sample FakeExecutor::execute(const Cell& cell, const ChildRequest& request) {
   sample.count_seq = m_count;
   sample.count_par = m_count;
   sample.gil_enabled = cell.flavor == Flavor::gil;
-  sample.wall_seconds = sample.t_seq + sample.t_par + k_overhead;
+  if (request.reference) {
+    // Processes scale perfectly in both flavours: the same machine, no shared interpreter.
+    sample.t_ref = sample.t_seq / request.threads;
+    sample.ref_times.assign(static_cast<std::size_t>(request.threads), sample.t_ref);
+    sample.count_ref = m_count;
+  }
+  sample.wall_seconds = sample.t_seq + sample.t_par + sample.t_ref + k_overhead;
   if (m_tweak) m_tweak(sample, request, call);
   m_now += sample.wall_seconds;
   return sample;

@@ -10,7 +10,8 @@ namespace gilguard::bench {
 
 // A deterministic stand-in for ProcessExecutor (tests of the scheduler, the checks and
 // `gilguard check`): every child "takes" a fixed simulated time on a fake clock and reports
-// the right count; the free-threaded flavour scales perfectly, the GIL one not at all.
+// the right count; the free-threaded flavour scales perfectly, the GIL one not at all, and the
+// process reference scales perfectly in both.
 class FakeExecutor : public Executor {
  public:
   // Called on each sample before it is returned, with the number of the call (from 0), to

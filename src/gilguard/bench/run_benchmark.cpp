@@ -79,7 +79,19 @@ MachineFacts current_machine() {
   MachineFacts machine;
   machine.cpu_model = util::cpu_model();
   machine.logical_cpus = util::logical_cpus();
-  machine.usable_cpus = util::usable_cpus();
+  machine.affinity_cpus = util::usable_cpus();
+  machine.cpu_quota = util::cgroup_cpu_quota();
+  machine.usable_cpus = machine.affinity_cpus;
+  if (machine.cpu_quota)
+    machine.usable_cpus = std::clamp(static_cast<int>(std::ceil(*machine.cpu_quota - 1e-9)), 1,
+                                     machine.affinity_cpus);
+  const auto cores = util::physical_cores(util::affinity_cpus());
+  machine.physical_cores = cores.cores;
+  machine.threads_per_core = cores.threads_per_core;
+  machine.machine_id = util::machine_identity();
+  const auto cpu = util::cpu_info();
+  machine.cpu = {cpu.vendor,     cpu.family,    cpu.model, cpu.stepping,
+                 cpu.model_name, cpu.microcode, cpu.caches};
   const auto name = util::system_name();
   machine.os = name.os;
   machine.arch = name.arch;
@@ -101,7 +113,7 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   const auto threads =
       request.threads.empty() ? auto_thread_counts(result.machine.usable_cpus) : request.threads;
   validate(request, threads);
-  const auto cells = plan_cells(threads, result.machine.usable_cpus);
+  const auto cells = plan_cells(threads, result.machine.usable_cores());
 
   auto& parameters = result.parameters;
   parameters.range = request.range;
@@ -113,6 +125,7 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
       request.rounds > 0 ? request.rounds : (request.time_budget > 0 ? 0 : k_default_rounds);
   parameters.expected_count = count_primes_below(request.range);
 
+  const auto steal_start = util::steal_seconds();
   result.failures = check_interpreters(gil, ft);
   if (result.failures.empty()) {
     ScheduleOptions options;
@@ -139,6 +152,8 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
     result.ft_overhead = ft_overhead(result.samples).value_or(0);
   }
   result.machine.load_end = util::load_average();
+  if (const auto steal_end = util::steal_seconds(); steal_start && steal_end)
+    result.machine.steal_seconds = *steal_end - *steal_start;
   return result;
 }
 

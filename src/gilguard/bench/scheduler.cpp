@@ -82,6 +82,8 @@ ScheduleResult run_rounds(const ScheduleOptions& options, Executor& executor) {
       // slower) into noise: it nearly doubled the per-round spread of the free-threaded speedup
       // at range 200,000 (docs/benchmark-results.md, "Timed regions in a fixed order").
       request.seq_first = true;
+      // The same-machine reference: the same split in processes, in the same child.
+      request.reference = request.threads > 1;
       request.timeout = timeouts[cell_index];
       Sample sample = executor.execute(options.cells[cell_index], request);
       sample.round = round;

@@ -9,10 +9,14 @@ namespace gilguard::bench {
 namespace {
 
 // Written for gilguard (not taken from the blog): the same method, trial division up to the
-// integer square root, sequentially and over contiguous chunks in threads. Warnings raised while
-// importing or working (such as the RuntimeWarning a free-threaded build emits when a module
-// re-enables the GIL) are recorded and reported instead of printed.
+// integer square root, sequentially and over contiguous chunks in threads; with REFERENCE = 1
+// also over the same chunks in forked single-threaded processes (the same-machine reference).
+// Around each timed region it reads the workers' run-queue delay (schedstat), steal time, CPU
+// pressure and cgroup throttling, so interference from outside can be told from the code's own
+// cost. Warnings raised while importing or working (such as the RuntimeWarning a free-threaded
+// build emits when a module re-enables the GIL) are recorded and reported instead of printed.
 constexpr std::string_view k_script = R"PY(
+import os
 import sys
 import warnings
 
@@ -34,55 +38,220 @@ def count_between(first, last):
     return found
 
 
+def chunks(limit, nthreads):
+    size = limit // nthreads
+    out = []
+    for i in range(nthreads):
+        first = 1 + i * size
+        out.append((first, limit if i == nthreads - 1 else 1 + (i + 1) * size))
+    return out
+
+
+# Run-queue readings: (seconds on a CPU, seconds runnable but waiting for one) of the calling
+# thread, from the scheduler's own statistics; None where the kernel does not offer them.
+def sched_times(path="/proc/thread-self/schedstat"):
+    try:
+        with open(path) as f:
+            ran, waited = f.read().split()[:2]
+        return int(ran) / 1e9, int(waited) / 1e9
+    except (OSError, ValueError):
+        return None
+
+
+def spent(before, after):
+    if before is None or after is None:
+        return None
+    return after[0] - before[0], after[1] - before[1]
+
+
+def cgroup_cpu_stat():
+    try:
+        with open("/proc/self/cgroup") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, path = parts
+        if controllers == "":
+            places = ["/sys/fs/cgroup" + path.rstrip("/"), "/sys/fs/cgroup"]
+            key, scale = "throttled_usec", 1e-6
+        elif "cpu" in controllers.split(","):
+            root = "/sys/fs/cgroup/" + controllers
+            places = [root + path.rstrip("/"), root]
+            key, scale = "throttled_time", 1e-9
+        else:
+            continue
+        for place in places:
+            if os.path.exists(place + "/cpu.stat"):
+                return place + "/cpu.stat", key, scale
+    return None
+
+
+CPU_STAT = cgroup_cpu_stat()
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+# Machine-wide counters around a timed region, in seconds: steal (all CPUs together), CPU
+# pressure ("some"), time this cgroup was throttled, and this process's CPU time.
+def counters():
+    steal = pressure = throttled = None
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        steal = int(fields[8]) / TICK
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open("/proc/pressure/cpu") as f:
+            for line in f:
+                if line.startswith("some"):
+                    pressure = int(line.rsplit("total=", 1)[1]) / 1e6
+    except (OSError, ValueError, IndexError):
+        pass
+    if CPU_STAT is not None:
+        try:
+            with open(CPU_STAT[0]) as f:
+                for line in f:
+                    name, value = line.split()
+                    if name == CPU_STAT[1]:
+                        throttled = int(value) * CPU_STAT[2]
+        except (OSError, ValueError):
+            pass
+    return perf_counter(), process_time(), steal, pressure, throttled
+
+
+# What disturbed a region: its workers' run-queue delay, the CPU time this process spent in
+# threads other than the workers (its own cost, not interference), steal, pressure, throttling.
+def region_load(before, after, worker_times, workers_in_process):
+    def delta(i):
+        if before[i] is None or after[i] is None:
+            return None
+        return after[i] - before[i]
+
+    known = [t for t in worker_times if t is not None]
+    load = {
+        "wall": after[0] - before[0],
+        "workers": len(worker_times),
+        "wait": sum(t[1] for t in known) if len(known) == len(worker_times) else None,
+        "other_cpu": None,
+        "steal": delta(2),
+        "pressure": delta(3),
+        "throttled": delta(4),
+    }
+    if len(known) == len(worker_times):
+        own = delta(1) - (sum(t[0] for t in known) if workers_in_process else 0.0)
+        load["other_cpu"] = max(own, 0.0)
+    return load
+
+
 def sequential(limit):
+    before = counters()
+    mine = sched_times()
     began = perf_counter()
     found = count_between(1, limit)
-    return found, perf_counter() - began
+    seconds = perf_counter() - began
+    mine = spent(mine, sched_times())
+    return found, seconds, region_load(before, counters(), [mine], True)
 
 
-# Contiguous chunks of limit // nthreads numbers; the last one runs to limit. Unlike the blog's
-# split, chunk i begins exactly where chunk i - 1 ends, so no boundary number is skipped.
-def parallel(limit, nthreads):
-    size = limit // nthreads
+def threaded(limit, nthreads):
+    parts = chunks(limit, nthreads)
     counts = [0] * nthreads
     seconds = [0.0] * nthreads
+    sched = [None] * nthreads
 
     def worker(index, first, last):
+        mine = sched_times()
         began = perf_counter()
         counts[index] = count_between(first, last)
         seconds[index] = perf_counter() - began
+        sched[index] = spent(mine, sched_times())
 
-    workers = []
-    for i in range(nthreads):
-        first = 1 + i * size
-        last = limit if i == nthreads - 1 else 1 + (i + 1) * size
-        workers.append(threading.Thread(target=worker, args=(i, first, last)))
+    workers = [threading.Thread(target=worker, args=(i, a, b)) for i, (a, b) in enumerate(parts)]
+    before = counters()
     began = perf_counter()
     for w in workers:
         w.start()
     for w in workers:
         w.join()
-    return sum(counts), perf_counter() - began, seconds
+    elapsed = perf_counter() - began
+    return sum(counts), elapsed, seconds, region_load(before, counters(), sched, True)
 
 
-def measure(limit, nthreads, seq_first):
+# The same-machine reference: the same chunks in single-threaded processes forked from this
+# one (before any thread exists), started together. They share the machine (cores, caches,
+# clock, neighbours) but not the interpreter's threading.
+def fork_workers(limit, nthreads):
+    workers = []
+    for first, last in chunks(limit, nthreads):
+        go_read, go_write = os.pipe()
+        done_read, done_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                os.close(go_write)
+                os.close(done_read)
+                os.read(go_read, 1)
+                mine = sched_times("/proc/self/schedstat")
+                began = perf_counter()
+                found = count_between(first, last)
+                seconds = perf_counter() - began
+                mine = spent(mine, sched_times("/proc/self/schedstat"))
+                os.write(done_write, json.dumps([found, seconds, mine]).encode())
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(go_read)
+        os.close(done_write)
+        workers.append((pid, go_write, done_read))
+    return workers
+
+
+def processes(workers):
+    before = counters()
+    began = perf_counter()
+    for _, go, _ in workers:
+        os.write(go, b"g")
+    replies = []
+    for _, _, done in workers:
+        data = b""
+        while chunk := os.read(done, 65536):
+            data += chunk
+        replies.append(data)
+    elapsed = perf_counter() - began
+    after = counters()
+    for pid, go, done in workers:
+        os.close(go)
+        os.close(done)
+        os.waitpid(pid, 0)
+    if not all(replies):
+        raise RuntimeError("a reference worker process ended without a result")
+    results = [json.loads(r) for r in replies]
+    sched = [tuple(r[2]) if r[2] is not None else None for r in results]
+    load = region_load(before, after, sched, False)
+    return sum(r[0] for r in results), elapsed, [r[1] for r in results], load
+
+
+def measure(limit, nthreads, seq_first, reference):
+    report = {"workload": "primes", "range": limit, "threads": nthreads, "seq_first": seq_first}
     if seq_first:
-        count_seq, t_seq = sequential(limit)
-        count_par, t_par, thread_times = parallel(limit, nthreads)
-    else:
-        count_par, t_par, thread_times = parallel(limit, nthreads)
-        count_seq, t_seq = sequential(limit)
-    return {
-        "workload": "primes",
-        "range": limit,
-        "threads": nthreads,
-        "seq_first": seq_first,
-        "count_seq": count_seq,
-        "count_par": count_par,
-        "t_seq": t_seq,
-        "t_par": t_par,
-        "thread_times": thread_times,
-    }
+        count_seq, t_seq, seq_load = sequential(limit)
+    pool = fork_workers(limit, nthreads) if reference else None
+    count_par, t_par, thread_times, par_load = threaded(limit, nthreads)
+    if not seq_first:
+        count_seq, t_seq, seq_load = sequential(limit)
+    report.update(count_seq=count_seq, count_par=count_par, t_seq=t_seq, t_par=t_par,
+                  thread_times=thread_times, cpus=os.cpu_count(),
+                  loads={"seq": seq_load, "par": par_load})
+    if pool is not None:
+        count_ref, t_ref, ref_times, ref_load = processes(pool)
+        report.update(count_ref=count_ref, t_ref=t_ref, ref_times=ref_times)
+        report["loads"]["ref"] = ref_load
+    return report
 
 
 def describe(w):
@@ -92,14 +261,15 @@ def describe(w):
 
 
 limit, nthreads, seq_first = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
+reference = len(sys.argv) > 4 and sys.argv[4] == "1"
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     import json
     import threading
     from math import isqrt
-    from time import perf_counter
+    from time import perf_counter, process_time
 
-    report = measure(limit, nthreads, seq_first)
+    report = measure(limit, nthreads, seq_first, reference)
 gil_probe = getattr(sys, "_is_gil_enabled", None)
 report["gil_enabled"] = gil_probe() if gil_probe is not None else None
 report["warnings"] = [describe(w) for w in caught]

@@ -61,7 +61,7 @@ ExitCode run_check(const CheckOptions& options) {
   }
   // Validate every option before minutes of measuring.
   auto request = to_run_request(options.run);
-  (void)to_compare_options(options.compare, 1);
+  (void)to_compare_options(options.compare, MachineFacts{});
 
   const auto pair = value_or_throw(
       python::find_interpreters(optional_path(options.run.gil), optional_path(options.run.ft), env),
@@ -89,7 +89,7 @@ ExitCode run_check(const CheckOptions& options) {
   plan.parameters.range = request.range;
   const auto loaded = load_baseline(plan, options.compare);
   const auto& history = loaded.history;
-  const auto compare_options = to_compare_options(options.compare, plan.machine.usable_cpus);
+  const auto compare_options = to_compare_options(options.compare, plan.machine);
   fmt::print(stderr, "gilguard: baseline {} ({} runs)\n", loaded.key, history.size());
 
   bench::RunHooks hooks;

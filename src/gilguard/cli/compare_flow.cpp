@@ -34,9 +34,11 @@ void add_compare_options(CLI::App& command, CompareSettings& settings) {
       ->type_name("PCT");
 }
 
-stats::CompareOptions to_compare_options(const CompareSettings& settings, int usable_cpus) {
+stats::CompareOptions to_compare_options(const CompareSettings& settings,
+                                         const MachineFacts& machine) {
   stats::CompareOptions options;
-  options.max_gated_threads = usable_cpus;
+  options.max_gated_threads = machine.usable_cores();
+  options.cpu_key = machine.cpu.key();
   if (!settings.threshold.empty()) {
     std::string text = settings.threshold;
     if (!text.empty() && text.back() == '%') text.pop_back();
@@ -73,9 +75,8 @@ LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settin
 
 Comparison compare_run(const RunResult& run, const CompareSettings& settings,
                        const LoadedBaseline& baseline) {
-  const auto options = to_compare_options(settings, run.machine.usable_cpus);
-  Comparison comparison =
-      stats::compare(stats::metric_samples(run.samples), baseline.history, options);
+  const auto options = to_compare_options(settings, run.machine);
+  Comparison comparison = stats::compare_samples(run.samples, baseline.history, options);
   comparison.baseline_key = baseline.key;
   comparison.baseline_path = baseline::baseline_path(settings.baselines_dir, baseline.key).string();
   for (const auto& failure : run.failures) comparison.failed_checks.push_back(failure.message);

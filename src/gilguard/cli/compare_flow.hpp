@@ -25,9 +25,11 @@ struct CompareSettings {
 // Adds --baselines, --baseline-key and --threshold to `command`.
 void add_compare_options(CLI::App& command, CompareSettings& settings);
 
-// The stats options the settings describe, for a run on `usable_cpus`; throws a usage Failure
+// The stats options the settings describe, for a run on `machine` (gated thread counts up to its
+// usable cores, the overhead gated within its CPU identity); throws a usage Failure
 // naming --threshold when it is not a percentage.
-stats::CompareOptions to_compare_options(const CompareSettings& settings, int usable_cpus);
+stats::CompareOptions to_compare_options(const CompareSettings& settings,
+                                         const MachineFacts& machine);
 
 // The baseline a run is compared with: its key and its history of runs (empty when none).
 struct LoadedBaseline {

@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "gilguard/baseline/facts_codec.hpp"
+#include "gilguard/bench/run_benchmark.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/python/probe.hpp"
+#include "gilguard/report/format.hpp"
 
 namespace gilguard::cli {
 
@@ -34,6 +36,8 @@ void add_probe_command(CLI::App& app, Action& action) {
       const auto limit = std::chrono::milliseconds(static_cast<long long>(*timeout * 1000.0));
       for (const auto& path : *paths) all.push_back(value_or_throw(python::probe(path, limit), ""));
       fmt::print("{}", baseline::facts_list_to_json_text(all));
+      fmt::print(stderr, "gilguard: machine: {}\n",
+                 report::describe_machine(bench::current_machine()));
       return ExitCode::ok;
     };
   });

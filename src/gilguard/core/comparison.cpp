@@ -8,7 +8,8 @@ namespace gilguard {
 
 std::string metric_name(const MetricId& id) {
   if (id.kind == MetricKind::overhead) return fmt::format("{}-overhead", to_string(id.flavor));
-  return fmt::format("{}-speedup-{}", to_string(id.flavor), id.threads);
+  const char* kind = id.kind == MetricKind::relative ? "relative" : "speedup";
+  return fmt::format("{}-{}-{}", to_string(id.flavor), kind, id.threads);
 }
 
 std::optional<MetricId> parse_metric_name(const std::string& name) {
@@ -18,14 +19,20 @@ std::optional<MetricId> parse_metric_name(const std::string& name) {
   if (!flavor) return std::nullopt;
   const std::string rest = name.substr(dash + 1);
   if (rest == "overhead") return MetricId{MetricKind::overhead, *flavor, 1};
-  const std::string prefix = "speedup-";
-  if (rest.rfind(prefix, 0) != 0) return std::nullopt;
+  MetricKind kind = MetricKind::speedup;
+  std::string prefix = "speedup-";
+  if (rest.starts_with("relative-")) {
+    kind = MetricKind::relative;
+    prefix = "relative-";
+  }
+  if (!rest.starts_with(prefix)) return std::nullopt;
   int threads = 0;
   const char* first = rest.data() + prefix.size();
   const char* last = rest.data() + rest.size();
   const auto [ptr, ec] = std::from_chars(first, last, threads);
   if (ec != std::errc() || ptr != last || threads < 1) return std::nullopt;
-  return MetricId{MetricKind::speedup, *flavor, threads};
+  if (kind == MetricKind::relative && threads < 2) return std::nullopt;
+  return MetricId{kind, *flavor, threads};
 }
 
 std::optional<Estimate> BaselineRun::find(const MetricId& id) const {

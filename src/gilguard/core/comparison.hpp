@@ -12,6 +12,11 @@ namespace gilguard {
 enum class MetricKind {
   speedup,   // S_f(T) = t_seq / t_par, per flavour and thread count
   overhead,  // O = t_seq(ft) / t_seq(gil), paired within a round
+  // R_f(T) = t_ref / t_par: the same split timed in T threads and in T single-threaded
+  // processes of the same interpreter, in the same child. The processes share the machine
+  // (cores, SMT, clock, neighbours) but not the interpreter's threading, so the ratio keeps what
+  // threading costs and drops what the machine's parallel capacity does.
+  relative,
 };
 
 // Names one compared quantity. Overhead uses flavor ft and threads 1.
@@ -24,7 +29,7 @@ struct MetricId {
   friend auto operator<=>(const MetricId&, const MetricId&) = default;
 };
 
-// "ft-speedup-4", "gil-speedup-2", "ft-overhead": the stable name in JSON files.
+// "ft-speedup-4", "gil-speedup-2", "ft-relative-2", "ft-overhead": the stable name in JSON files.
 std::string metric_name(const MetricId& id);
 
 // Inverse of metric_name; nullopt for anything else.
@@ -54,6 +59,10 @@ struct Provenance {
   std::string gil_config_args;
   std::string ft_config_args;
   std::string cpu_model;
+  // Since baseline schema 2: the machine instance and the CPU identity (CpuIdentity::key) the
+  // run was measured on; empty for older runs (one unknown machine, an unknown CPU).
+  std::string machine_id;
+  std::string cpu_key;
 };
 
 // One run's summary as kept in a baseline: provenance plus one estimate per metric.
@@ -83,7 +92,18 @@ struct MetricComparison {
   std::optional<double> baseline_high;
   std::optional<double> change;  // current.value / baseline - 1
   int baseline_runs = 0;
-  std::string explanation;  // one sentence: why this verdict
+  int baseline_machines = 0;  // distinct machines among those runs (runs of unknown machine: 1)
+  std::string explanation;    // one sentence: why this verdict
+};
+
+// How much interference the run saw (stats::interference_summary): samples whose timed regions
+// lost more than the limit of their workers' time to something outside the child are set aside.
+struct InterferenceSummary {
+  int samples = 0;       // measured ok samples with readings
+  int set_aside = 0;     // of those, disturbed ones left out of every metric
+  double worst = 0;      // largest fraction of worker time lost in one region
+  double median = 0;     // median over samples of the largest fraction lost
+  std::string dominant;  // what took the most: "other processes", "steal", "CPU quota"
 };
 
 // The whole comparison: per-metric verdicts and the overall one.
@@ -93,7 +113,8 @@ struct Comparison {
   std::string baseline_path;
   double threshold = 0.05;
   std::vector<MetricComparison> metrics;
-  std::vector<std::string> failed_checks;  // from the run: wrong count, crash, GIL enabled
+  std::vector<std::string> failed_checks;           // from the run: wrong count, crash, GIL enabled
+  std::optional<InterferenceSummary> interference;  // absent for runs without readings
 };
 
 }  // namespace gilguard

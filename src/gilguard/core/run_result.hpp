@@ -10,8 +10,9 @@
 
 namespace gilguard {
 
-// Results files carry this; readers reject other values.
-inline constexpr int k_results_schema_version = 1;
+// Results files carry this; readers also take version 1 (no machine identity, no reference, no
+// interference readings) and reject others.
+inline constexpr int k_results_schema_version = 2;
 
 // One measured configuration: a flavour at a thread count.
 struct Cell {
@@ -20,6 +21,22 @@ struct Cell {
   bool gated = true;  // false when threads exceed the usable CPUs: reported, never gated
 
   friend bool operator==(const Cell&, const Cell&) = default;
+};
+
+// What happened around one timed region, in seconds, as the child read it: the run-queue delay
+// of the region's workers (runnable but not running), the CPU time the child spent outside its
+// workers (its own other threads: its cost, not interference), and machine-wide steal (all
+// CPUs together), CPU pressure ("some") and cgroup throttling. Unknown readings are nullopt.
+struct RegionLoad {
+  double wall = 0;
+  int workers = 1;
+  std::optional<double> wait;
+  std::optional<double> other_cpu;
+  std::optional<double> steal;
+  std::optional<double> pressure;
+  std::optional<double> throttled;
+
+  friend bool operator==(const RegionLoad&, const RegionLoad&) = default;
 };
 
 // One child process's measurement of one cell in one round.
@@ -38,9 +55,21 @@ struct Sample {
   std::vector<std::string> warnings;  // RuntimeWarnings seen (module re-enabled the GIL, ...)
   std::string failure;                // why the sample is not ok: exit status, signal, stderr tail
   double wall_seconds = 0;            // the whole child process, start to reap
+  // The same-machine reference (cells with threads > 1): the same chunks in `threads` forked
+  // single-threaded processes of the same interpreter, started together. 0 when not measured.
+  double t_ref = 0;
+  std::vector<double> ref_times;  // per worker process, seconds
+  std::int64_t count_ref = 0;
+  int cpus = 0;  // os.cpu_count() in the child; 0 when unknown
+  // Readings around the sequential, threaded and reference regions (absent in old files).
+  std::optional<RegionLoad> seq_load;
+  std::optional<RegionLoad> par_load;
+  std::optional<RegionLoad> ref_load;
 
   // t_seq / t_par.
   double speedup() const { return t_par > 0 ? t_seq / t_par : 0; }
+  // Threads against processes on the same work: t_ref / t_par, 0 without a reference.
+  double relative_speedup() const { return t_par > 0 && t_ref > 0 ? t_ref / t_par : 0; }
 };
 
 // Per-cell summary over the measured (non-warm-up, ok) rounds.
@@ -54,16 +83,48 @@ struct CellSummary {
   double median_t_par = 0;
 };
 
+// Which processor: what a CPU-dependent metric (the single-thread overhead) is compared within.
+struct CpuIdentity {
+  std::string vendor;  // "GenuineIntel", "AuthenticAMD"
+  std::string family;
+  std::string model;
+  std::string stepping;
+  std::string model_name;
+  std::string microcode;
+  std::string caches;  // "L1d 48K, L2 2048K, L3 107520K"
+
+  // "GenuineIntel 6/207/2 Intel(R) Xeon(R) Processor": vendor, family/model/stepping and name;
+  // runs compare their CPU-dependent metrics only when these are equal. Empty when unknown.
+  std::string key() const;
+
+  friend bool operator==(const CpuIdentity&, const CpuIdentity&) = default;
+};
+
 // The machine a run happened on.
 struct MachineFacts {
   std::string cpu_model;
   int logical_cpus = 0;
+  // What the process can really use: affinity, further limited by the cgroup CPU quota (rounded
+  // up). The results of schema 1 had only affinity here.
   int usable_cpus = 0;
   std::string os;      // "linux"
   std::string arch;    // "x86_64"
   std::string kernel;  // uname -r
   std::array<double, 3> load_start{};
   std::array<double, 3> load_end{};
+  // Since results schema 2:
+  int affinity_cpus = 0;
+  int physical_cores = 0;           // distinct (package, core) among the usable CPUs; 0 unknown
+  int threads_per_core = 0;         // SMT siblings per core; 0 unknown
+  std::optional<double> cpu_quota;  // cgroup CPU limit in CPUs (v1 cfs quota/period, v2 cpu.max)
+  std::string machine_id;           // hash of boot_id and machine-id: one machine instance
+  CpuIdentity cpu;
+  // Steal time over the whole run, seconds of all CPUs together (/proc/stat); nullopt unknown.
+  std::optional<double> steal_seconds;
+
+  // Thread counts up to this gate the verdict: the usable physical cores (usable_cpus when the
+  // topology is unknown). Counts that land on SMT siblings are information only.
+  int usable_cores() const;
 };
 
 // What was asked for.

@@ -116,6 +116,20 @@ void add_failed_checks(const Comparison& comparison, const RunResult* run,
   }
 }
 
+// Rounds set aside for interference: the verdict did not rest on them, but the reader should
+// know the machine was shared.
+void add_interference(const Comparison& comparison, std::vector<Finding>& out) {
+  if (!comparison.interference || comparison.interference->set_aside == 0) return;
+  const auto& seen = *comparison.interference;
+  out.push_back(
+      {Severity::warning, 2, seen.worst, "Interference",
+       fmt::format("{} of {} samples were set aside: {} took up to {:.0f}% of a timed region "
+                   "(median {:.1f}%). The verdict rests on the other rounds; on a dedicated or "
+                   "quieter runner fewer rounds are lost.",
+                   seen.set_aside, seen.samples, seen.dominant, seen.worst * 100,
+                   seen.median * 100)});
+}
+
 void add_run_findings(const RunResult& run, std::vector<Finding>& out) {
   const auto& machine = run.machine;
   if (machine.usable_cpus > 0 && machine.usable_cpus < 2) {
@@ -161,6 +175,7 @@ std::vector<Finding> collect_findings(const Comparison& comparison, const RunRes
   std::vector<Finding> findings;
   add_failed_checks(comparison, run, findings);
   add_metric_findings(comparison, findings);
+  add_interference(comparison, findings);
   if (run != nullptr) add_run_findings(*run, findings);
   rank_findings(findings);
   return findings;

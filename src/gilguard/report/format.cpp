@@ -14,6 +14,10 @@ std::string metric_label(const MetricId& id) {
   if (id.kind == MetricKind::overhead) {
     return fmt::format("{} single-thread overhead", flavor_label(id.flavor));
   }
+  if (id.kind == MetricKind::relative) {
+    return fmt::format("{} speedup against processes at {} threads", flavor_label(id.flavor),
+                       id.threads);
+  }
   return fmt::format("{} speedup at {} thread{}", flavor_label(id.flavor), id.threads,
                      id.threads == 1 ? "" : "s");
 }
@@ -61,6 +65,27 @@ std::string_view verdict_icon(Verdict verdict) {
 
 bool is_worse(const MetricId& id, double change) {
   return id.kind == MetricKind::overhead ? change > 0 : change < 0;
+}
+
+std::string describe_machine(const MachineFacts& m) {
+  std::string out = m.cpu.model_name.empty() ? m.cpu_model : m.cpu.model_name;
+  if (out.empty()) out = "unknown CPU";
+  if (!m.cpu.vendor.empty()) {
+    out += fmt::format(" ({} family {} model {} stepping {}", m.cpu.vendor, m.cpu.family,
+                       m.cpu.model, m.cpu.stepping);
+    if (!m.cpu.microcode.empty()) out += ", microcode " + m.cpu.microcode;
+    if (!m.cpu.caches.empty()) out += "; " + m.cpu.caches;
+    out += ")";
+  }
+  out += fmt::format("; {} usable of {} logical CPUs", m.usable_cpus, m.logical_cpus);
+  if (m.physical_cores > 0)
+    out += fmt::format(" ({} physical core{} x {} thread{} per core, affinity {}, {})",
+                       m.physical_cores, m.physical_cores == 1 ? "" : "s", m.threads_per_core,
+                       m.threads_per_core == 1 ? "" : "s", m.affinity_cpus,
+                       m.cpu_quota ? fmt::format("cgroup CPU quota {:g}", *m.cpu_quota)
+                                   : std::string("no CPU quota"));
+  if (!m.machine_id.empty()) out += "; machine " + m.machine_id;
+  return out;
 }
 
 bool has_failed_checks(const Comparison& comparison) { return !comparison.failed_checks.empty(); }

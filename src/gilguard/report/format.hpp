@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "gilguard/core/comparison.hpp"
+#include "gilguard/core/run_result.hpp"
 
 namespace gilguard::report {
 
@@ -35,6 +36,10 @@ std::string_view verdict_icon(Verdict verdict);
 
 // True when the change of this metric is a loss (lower speedup, higher overhead).
 bool is_worse(const MetricId& id, double change);
+
+// The machine in one line: CPU identity and caches, usable CPUs as physical cores x SMT threads,
+// affinity and cgroup quota, machine identity. Fields older results lack are left out.
+std::string describe_machine(const MachineFacts& machine);
 
 // True when the run had a failed check (wrong count, crash, GIL enabled): it outranks any verdict.
 bool has_failed_checks(const Comparison& comparison);

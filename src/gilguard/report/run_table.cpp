@@ -99,11 +99,8 @@ std::string render_run_table(const RunResult& result, const RunTableOptions& opt
       "Speedup = t_seq / t_par (medians over rounds); imbalance = slowest thread / "
       "mean thread time.\n");
   const auto& m = result.machine;
-  out += fmt::format(
-      "Machine: {}; {} usable of {} logical CPUs; {} {} {}; load average {:.2f} at start, {:.2f} "
-      "at end\n",
-      m.cpu_model, m.usable_cpus, m.logical_cpus, m.os, m.arch, m.kernel, m.load_start[0],
-      m.load_end[0]);
+  out += fmt::format("Machine: {}; {} {} {}; load average {:.2f} at start, {:.2f} at end\n",
+                     describe_machine(m), m.os, m.arch, m.kernel, m.load_start[0], m.load_end[0]);
   out += fmt::format("GIL: {} (Python {}); free-threaded: {} (Python {})\n", result.gil.path,
                      result.gil.version, result.ft.path, result.ft.version);
   if (!result.failures.empty()) {

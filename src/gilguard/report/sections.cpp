@@ -30,14 +30,16 @@ std::vector<const MetricComparison*> gated_with(const Comparison& comparison, Ve
   return out;
 }
 
-// The metric a reader looks at first: the free-threaded speedup at the most gated threads.
+// The metric a reader looks at first: the free-threaded scaling metric at the most gated threads,
+// the gating one first (the speedup against processes where measured).
 const MetricComparison* headline_metric(const Comparison& comparison) {
   const MetricComparison* best = nullptr;
   for (const auto& metric : comparison.metrics) {
-    if (metric.id.kind != MetricKind::speedup || metric.id.flavor != Flavor::ft) continue;
-    const bool better = best == nullptr || (metric.gating && !best->gating) ||
-                        (metric.gating == best->gating && metric.id.threads > best->id.threads);
-    if (better) best = &metric;
+    if (metric.id.kind == MetricKind::overhead || metric.id.flavor != Flavor::ft) continue;
+    const auto rank = [](const MetricComparison& m) {
+      return std::tuple(m.gating, m.id.kind == MetricKind::speedup, m.id.threads);
+    };
+    if (best == nullptr || rank(metric) > rank(*best)) best = &metric;
   }
   if (best == nullptr && !comparison.metrics.empty()) best = &comparison.metrics.front();
   return best;
@@ -81,6 +83,7 @@ std::string_view severity_icon(Severity severity) {
 
 std::string threads_cell(const MetricId& id) {
   if (id.kind == MetricKind::overhead) return "1 (overhead vs GIL)";
+  if (id.kind == MetricKind::relative) return fmt::format("{} (threads vs processes)", id.threads);
   return std::to_string(id.threads);
 }
 
@@ -174,7 +177,9 @@ std::vector<const MetricComparison*> ordered_metrics(const Comparison& compariso
   std::vector<const MetricComparison*> out;
   for (const auto& metric : comparison.metrics) out.push_back(&metric);
   const auto order = [](const MetricComparison* m) {
-    const int kind = m->id.kind == MetricKind::speedup ? 0 : 1;
+    const int kind = m->id.kind == MetricKind::speedup    ? 0
+                     : m->id.kind == MetricKind::relative ? 1
+                                                          : 2;
     const int flavor = m->id.flavor == Flavor::ft ? 0 : 1;
     return std::tuple(kind, flavor, m->id.threads);
   };

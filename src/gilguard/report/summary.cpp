@@ -59,9 +59,7 @@ std::string environment_section(const RunResult& run) {
   const auto row = [&out](std::string_view name, const std::string& value) {
     out += fmt::format("| {} | {} |\n", name, value);
   };
-  row("CPU", fmt::format("{}, {} usable of {} logical CPUs",
-                         table_cell(code_span(m.cpu_model.empty() ? "unknown" : m.cpu_model)),
-                         m.usable_cpus, m.logical_cpus));
+  row("Machine", table_cell(markdown_text(describe_machine(m))));
   row("System", table_cell(code_span(fmt::format("{} {} {}", m.os, m.arch, m.kernel))));
   row("Load average (1, 5, 15 min)",
       fmt::format("{:.2f}, {:.2f}, {:.2f} at the start; {:.2f}, {:.2f}, {:.2f} at the end",

@@ -105,7 +105,9 @@ std::string render_text(const Comparison& comparison, const RunResult* run,
   for (const auto* metric : ordered_metrics(comparison)) {
     rows.push_back(
         {std::string(flavor_label(metric->id.flavor)),
-         metric->id.kind == MetricKind::overhead ? "overhead" : std::to_string(metric->id.threads),
+         metric->id.kind == MetricKind::overhead   ? std::string("overhead")
+         : metric->id.kind == MetricKind::relative ? fmt::format("{} vs proc", metric->id.threads)
+                                                   : std::to_string(metric->id.threads),
          metric->baseline ? format_ratio(*metric->baseline) : "—",
          fmt::format("{} {}", format_ratio(metric->current.value),
                      format_interval(metric->current.low, metric->current.high)),

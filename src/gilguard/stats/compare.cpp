@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "gilguard/stats/estimators.hpp"
 #include "gilguard/stats/signed_rank.hpp"
@@ -19,6 +20,18 @@ BootstrapOptions bootstrap_options(const CompareOptions& options) {
   out.resamples = options.resamples;
   out.seed = options.seed;
   return out;
+}
+
+double machine_spread(const MetricId& id, const CompareOptions& options) {
+  switch (id.kind) {
+    case MetricKind::relative:
+      return options.machine_spread_relative;
+    case MetricKind::overhead:
+      return options.machine_spread_overhead;
+    case MetricKind::speedup:
+      break;
+  }
+  return options.machine_spread_speedup;
 }
 
 PredictionOptions prediction_options(const CompareOptions& options) {
@@ -40,6 +53,18 @@ double line_around(double log_centre, const MetricId& id, double threshold, int 
 
 std::string ratio(double value) { return fmt::format("{:.2f}x", value); }
 
+// The options with gate_raw_speedup on for a run measured without the process reference (older
+// results files): then the raw free-threaded speedup is the only scaling metric there is.
+CompareOptions effective_options(const std::vector<MetricSamples>& current,
+                                 const CompareOptions& options) {
+  CompareOptions out = options;
+  out.gate_raw_speedup = options.gate_raw_speedup ||
+                         std::none_of(current.begin(), current.end(), [](const MetricSamples& m) {
+                           return m.id.kind == MetricKind::relative;
+                         });
+  return out;
+}
+
 std::string percent(double fraction) { return fmt::format("{:g}%", fraction * 100); }
 
 }  // namespace
@@ -47,8 +72,27 @@ std::string percent(double fraction) { return fmt::format("{:g}%", fraction * 10
 bool is_gating(const MetricId& id, const CompareOptions& options) {
   if (id.flavor != Flavor::ft) return false;
   if (id.kind == MetricKind::overhead) return options.gate_overhead;
+  if (id.kind == MetricKind::speedup && !options.gate_raw_speedup) return false;
   return id.threads > 1 &&
          (options.max_gated_threads <= 0 || id.threads <= options.max_gated_threads);
+}
+
+int machine_count(const std::vector<BaselineRun>& runs) {
+  std::set<std::string> machines;
+  for (const BaselineRun& run : runs) machines.insert(run.provenance.machine_id);
+  return static_cast<int>(machines.size());
+}
+
+std::vector<BaselineRun> comparable_history(const MetricId& id,
+                                            const std::vector<BaselineRun>& history,
+                                            const CompareOptions& options) {
+  if (id.kind != MetricKind::overhead) return history;
+  // Equal keys, empty ones included: results and baselines of schema 1 know no CPU identity,
+  // and compare with each other as they always did.
+  std::vector<BaselineRun> out;
+  for (const BaselineRun& run : history)
+    if (run.provenance.cpu_key == options.cpu_key) out.push_back(run);
+  return out;
 }
 
 bool higher_is_better(const MetricId& id) { return id.kind == MetricKind::speedup; }
@@ -56,19 +100,26 @@ bool higher_is_better(const MetricId& id) { return id.kind == MetricKind::speedu
 std::string describe(const MetricId& id) {
   const std::string flavour = id.flavor == Flavor::ft ? "free-threaded" : "GIL";
   if (id.kind == MetricKind::overhead) return flavour + " single-thread overhead";
+  if (id.kind == MetricKind::relative)
+    return fmt::format("{} speedup against processes at {} threads", flavour, id.threads);
   return fmt::format("{} speedup at {} thread{}", flavour, id.threads, id.threads == 1 ? "" : "s");
 }
 
-std::vector<MetricSamples> metric_samples(const std::vector<Sample>& samples) {
+std::vector<MetricSamples> metric_samples(const std::vector<Sample>& samples,
+                                          double interference_limit) {
   std::map<MetricId, std::map<int, double>> per_round;  // metric -> round -> value
   // threads -> round -> flavour -> t_seq, for the overhead.
   std::map<int, std::map<int, std::map<Flavor, double>>> seq_times;
   for (const Sample& sample : samples) {
     if (sample.round < 1 || !sample.ok || !(sample.t_seq > 0)) continue;
+    if (is_disturbed(sample, interference_limit)) continue;
     const Cell& cell = sample.cell;
     if (cell.threads > 1 && sample.t_par > 0) {
       per_round[MetricId{MetricKind::speedup, cell.flavor, cell.threads}].try_emplace(
           sample.round, sample.speedup());
+      if (sample.t_ref > 0)
+        per_round[MetricId{MetricKind::relative, cell.flavor, cell.threads}].try_emplace(
+            sample.round, sample.relative_speedup());
     }
     seq_times[cell.threads][sample.round].try_emplace(cell.flavor, sample.t_seq);
   }
@@ -138,7 +189,14 @@ std::vector<RunEstimate> history_of(const MetricId& id, const std::vector<Baseli
 std::optional<PredictionInterval> baseline_prediction(const MetricId& id,
                                                       const std::vector<BaselineRun>& history,
                                                       const CompareOptions& options) {
-  return predict_next_run(history_of(id, history), prediction_options(options));
+  const auto comparable = comparable_history(id, history, options);
+  std::vector<BaselineRun> with_metric;
+  for (const BaselineRun& run : comparable)
+    if (run.find(id)) with_metric.push_back(run);
+  PredictionOptions prediction = prediction_options(options);
+  if (machine_count(with_metric) < options.min_machines)
+    prediction.machine_spread = machine_spread(id, options);
+  return predict_next_run(history_of(id, with_metric), prediction);
 }
 
 StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun>& history,
@@ -156,7 +214,8 @@ StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun
 }
 
 bool may_stop(const std::vector<MetricSamples>& current, const std::vector<BaselineRun>& history,
-              const CompareOptions& options) {
+              const CompareOptions& given) {
+  const CompareOptions options = effective_options(current, given);
   // Against a baseline an early pass needs the stricter stop_confidence interval; without one
   // the precision target uses the verdict's own interval.
   StoppingOptions against_baseline;
@@ -169,6 +228,9 @@ bool may_stop(const std::vector<MetricSamples>& current, const std::vector<Basel
   bool any_gating = false;
   for (const MetricSamples& metric : current) {
     if (!is_gating(metric.id, options)) continue;
+    if (metric.id.kind == MetricKind::overhead &&
+        comparable_history(metric.id, history, options).empty() && !history.empty())
+      continue;  // information only here: compare_metric says why
     any_gating = true;
     const StoppingTarget target = stopping_target(metric.id, history, options);
     const StoppingOptions& stopping = target.pass_line ? against_baseline : without_baseline;
@@ -183,12 +245,14 @@ bool may_stop(const std::vector<MetricSamples>& current, const std::vector<Basel
 
 bool may_stop(const std::vector<Sample>& samples, const std::vector<BaselineRun>& history,
               const CompareOptions& options) {
-  return may_stop(metric_samples(samples), history, options);
+  return may_stop(metric_samples(samples, options.interference_limit), history, options);
 }
 
-MetricComparison compare_metric(const MetricSamples& current,
-                                const std::vector<BaselineRun>& history,
-                                const CompareOptions& options) {
+namespace {
+
+MetricComparison compare_metric_impl(const MetricSamples& current,
+                                     const std::vector<BaselineRun>& history,
+                                     const CompareOptions& options, std::string& other_cpus) {
   MetricComparison out;
   out.id = current.id;
   out.gating = is_gating(current.id, options);
@@ -204,8 +268,23 @@ MetricComparison compare_metric(const MetricSamples& current,
   }
 
   const std::string name = describe(current.id);
-  const std::optional<PredictionInterval> prediction =
-      baseline_prediction(current.id, history, options);
+  std::optional<PredictionInterval> prediction = baseline_prediction(current.id, history, options);
+  if (!prediction && current.id.kind == MetricKind::overhead) {
+    // No run of this CPU: compare with the others as information, and say so.
+    CompareOptions any_cpu = options;
+    any_cpu.cpu_key.clear();
+    const auto all = history_of(current.id, history);
+    if (!all.empty()) {
+      PredictionOptions p = prediction_options(options);
+      p.machine_spread = machine_spread(current.id, options);
+      prediction = predict_next_run(all, p);
+      out.gating = false;
+      other_cpus = fmt::format(
+          " Information only: the overhead depends on the CPU, and the baseline holds no run of "
+          "this one ({}).",
+          options.cpu_key.empty() ? "unknown" : options.cpu_key);
+    }
+  }
   if (!prediction) {
     out.verdict = Verdict::no_baseline;
     out.explanation = fmt::format(
@@ -219,6 +298,13 @@ MetricComparison compare_metric(const MetricSamples& current,
   out.baseline_low = std::exp(prediction->low);
   out.baseline_high = std::exp(prediction->high);
   out.baseline_runs = prediction->runs;
+  {
+    std::vector<BaselineRun> with_metric;
+    for (const BaselineRun& run :
+         other_cpus.empty() ? comparable_history(current.id, history, options) : history)
+      if (run.find(current.id)) with_metric.push_back(run);
+    out.baseline_machines = machine_count(with_metric);
+  }
 
   const int rounds = out.current.rounds;
   if (rounds < std::max(options.min_rounds, 1)) {
@@ -255,10 +341,16 @@ MetricComparison compare_metric(const MetricSamples& current,
   const std::string now =
       fmt::format("{} ({} interval {}-{}, {} rounds)", ratio(out.current.value), conf,
                   ratio(out.current.low), ratio(out.current.high), rounds);
-  const std::string spread =
-      fmt::format("the baseline's {} run-to-run range {}-{} ({} run{})",
-                  percent(options.prediction_confidence), ratio(*out.baseline_low),
-                  ratio(*out.baseline_high), prediction->runs, prediction->runs == 1 ? "" : "s");
+  const std::string machines =
+      prediction->machine_spread > 0
+          ? fmt::format(" from {} machine{}, widened by the {:.1f}% machine-to-machine spread",
+                        out.baseline_machines, out.baseline_machines == 1 ? "" : "s",
+                        prediction->machine_spread * 100)
+          : fmt::format(" from {} machines", out.baseline_machines);
+  const std::string spread = fmt::format(
+      "the baseline's {} run-to-run range {}-{} ({} run{}{})",
+      percent(options.prediction_confidence), ratio(*out.baseline_low), ratio(*out.baseline_high),
+      prediction->runs, prediction->runs == 1 ? "" : "s", machines);
   const double regression_line = std::exp(log_regression);
   const double improvement_line = std::exp(log_improvement);
 
@@ -329,6 +421,17 @@ MetricComparison compare_metric(const MetricSamples& current,
   return out;
 }
 
+}  // namespace
+
+MetricComparison compare_metric(const MetricSamples& current,
+                                const std::vector<BaselineRun>& history,
+                                const CompareOptions& options) {
+  std::string other_cpus;
+  MetricComparison out = compare_metric_impl(current, history, options, other_cpus);
+  out.explanation += other_cpus;
+  return out;
+}
+
 Verdict overall_verdict(const std::vector<MetricComparison>& metrics) {
   bool any_baseline = false;
   bool any_gating_baseline = false;
@@ -354,9 +457,45 @@ Comparison compare(const std::vector<MetricSamples>& current,
                    const std::vector<BaselineRun>& history, const CompareOptions& options) {
   Comparison out;
   out.threshold = options.threshold;
+  const CompareOptions effective = effective_options(current, options);
   for (const MetricSamples& metric : current) {
-    out.metrics.push_back(compare_metric(metric, history, options));
+    out.metrics.push_back(compare_metric(metric, history, effective));
   }
+  out.overall = overall_verdict(out.metrics);
+  return out;
+}
+
+Comparison compare_samples(const std::vector<Sample>& samples,
+                           const std::vector<BaselineRun>& history, const CompareOptions& options) {
+  Comparison out = compare(metric_samples(samples, options.interference_limit), history, options);
+  out.interference = interference_summary(samples, options.interference_limit);
+  if (!out.interference || out.interference->set_aside == 0) return out;
+  // A verdict never rests on disturbed rounds: a gating metric they left short of rounds says
+  // so, and one that lost every round still appears, inconclusive.
+  const auto& seen = *out.interference;
+  const std::string why = fmt::format(
+      " {} of {} samples were set aside: interference from {} took up to {:.0f}% of a timed "
+      "region.",
+      seen.set_aside, seen.samples, seen.dominant, seen.worst * 100);
+  const CompareOptions effective =
+      effective_options(metric_samples(samples, options.interference_limit), options);
+  for (const MetricSamples& all : metric_samples(samples, 1e300)) {
+    if (!is_gating(all.id, effective)) continue;
+    auto it = std::find_if(out.metrics.begin(), out.metrics.end(),
+                           [&](const MetricComparison& m) { return m.id == all.id; });
+    if (it == out.metrics.end()) {
+      MetricComparison lost;
+      lost.id = all.id;
+      lost.gating = true;
+      lost.verdict = Verdict::inconclusive;
+      lost.explanation = fmt::format("The {} has no undisturbed round.", describe(all.id)) + why;
+      out.metrics.push_back(std::move(lost));
+    } else if (it->verdict == Verdict::inconclusive) {
+      it->explanation += why;
+    }
+  }
+  std::sort(out.metrics.begin(), out.metrics.end(),
+            [](const MetricComparison& a, const MetricComparison& b) { return a.id < b.id; });
   out.overall = overall_verdict(out.metrics);
   return out;
 }

@@ -6,6 +6,7 @@
 #include "gilguard/core/comparison.hpp"
 #include "gilguard/core/run_result.hpp"
 #include "gilguard/stats/bootstrap.hpp"
+#include "gilguard/stats/interference.hpp"
 #include "gilguard/stats/prediction.hpp"
 #include "gilguard/stats/stopping.hpp"
 
@@ -19,6 +20,12 @@ inline constexpr double k_default_threshold = 0.05;
 inline constexpr double k_default_confidence = 0.90;
 // The default two-sided confidence of the baseline's run-to-run prediction interval.
 inline constexpr double k_default_prediction_confidence = 0.99;
+// Machine-to-machine spread of each kind of metric (standard deviation of one run's log
+// estimate between machines of one class), measured in docs/evaluation.md ("Across machines"):
+// added to a baseline's prediction spread while it holds runs from fewer than 3 machines.
+inline constexpr double k_machine_spread_relative = 0.02;
+inline constexpr double k_machine_spread_speedup = 0.08;
+inline constexpr double k_machine_spread_overhead = 0.02;
 
 // How to judge.
 struct CompareOptions {
@@ -41,7 +48,21 @@ struct CompareOptions {
   // Free-threaded speedups at 1 < T <= max_gated_threads gate the run (the usable CPUs); larger
   // T and all GIL speedups are information only. 0: every T > 1 gates.
   int max_gated_threads = 0;
-  bool gate_overhead = true;      // the free-threaded single-thread overhead gates
+  bool gate_overhead = true;  // the free-threaded single-thread overhead gates (same CPU)
+  // This run's CPU identity (CpuIdentity::key). The overhead depends on the CPU, so it gates
+  // only against baseline runs with the same identity; with none it is information.
+  std::string cpu_key;
+  // Samples that lost more than this fraction of a timed region to interference are set aside.
+  double interference_limit = k_default_interference_limit;
+  // With runs from fewer than min_machines machines a baseline's prediction spread is widened
+  // by the metric kind's machine-to-machine spread (log scale).
+  int min_machines = 3;
+  double machine_spread_relative = k_machine_spread_relative;
+  double machine_spread_speedup = k_machine_spread_speedup;
+  double machine_spread_overhead = k_machine_spread_overhead;
+  // Whether the raw free-threaded speedups gate. compare() turns this on only for runs without
+  // the process reference (results of schema 1); otherwise the relative metric gates.
+  bool gate_raw_speedup = false;
   double stop_precision = 0.025;  // StoppingOptions::precision, for runs without a baseline
   // The interval an early stop must show clear of the line: stricter than `confidence`, as
   // early looks of a group-sequential design need stronger evidence than the final one.
@@ -49,8 +70,21 @@ struct CompareOptions {
   int stop_min_rounds = 8;  // StoppingOptions::min_rounds
 };
 
-// Whether the metric decides the overall verdict under these options.
+// Whether the metric decides the overall verdict under these options: the free-threaded
+// relative speedup (threads against processes) at gated thread counts, the overhead, and the
+// raw free-threaded speedup only when gate_raw_speedup. compare_metric further makes the
+// overhead information when no baseline run shares this run's CPU.
 bool is_gating(const MetricId& id, const CompareOptions& options);
+
+// Distinct machines among the runs (runs without a machine identity count as one machine).
+int machine_count(const std::vector<BaselineRun>& runs);
+
+// The runs a metric is compared with: for the overhead, those whose CPU identity equals
+// options.cpu_key (an unknown identity, empty, equals only another unknown one); for the
+// others, all.
+std::vector<BaselineRun> comparable_history(const MetricId& id,
+                                            const std::vector<BaselineRun>& history,
+                                            const CompareOptions& options);
 
 // Speedups are better higher; the overhead is better lower.
 bool higher_is_better(const MetricId& id);
@@ -65,7 +99,11 @@ std::string describe(const MetricId& id);
 // at one thread (at the smallest thread count with such a pair when 1 was not measured, as
 // bench::ft_overhead does). Warm-up round 0 and failed samples are left out. Sorted by MetricId;
 // a metric with no usable round is omitted.
-std::vector<MetricSamples> metric_samples(const std::vector<Sample>& samples);
+// Since schema 2 also the relative speedup t_ref / t_par of cells with a process reference, and
+// samples that some region's interference disturbed (is_disturbed at `interference_limit`) are
+// left out of every metric.
+std::vector<MetricSamples> metric_samples(const std::vector<Sample>& samples,
+                                          double interference_limit = k_default_interference_limit);
 
 // The log values of the positive finite entries of samples.values (others are skipped).
 std::vector<double> log_values(const MetricSamples& samples);
@@ -114,5 +152,12 @@ Verdict overall_verdict(const std::vector<MetricComparison>& metrics);
 // baseline_path and failed_checks for the caller to fill in.
 Comparison compare(const std::vector<MetricSamples>& current,
                    const std::vector<BaselineRun>& history, const CompareOptions& options = {});
+
+// compare() on a run's samples: metric_samples at options.interference_limit, the interference
+// summary, and an explanation naming the interference for every gating metric it left short of
+// rounds.
+Comparison compare_samples(const std::vector<Sample>& samples,
+                           const std::vector<BaselineRun>& history,
+                           const CompareOptions& options = {});
 
 }  // namespace gilguard::stats

@@ -56,6 +56,8 @@ std::optional<PredictionInterval> predict_next_run(const std::vector<RunEstimate
     out.quantile = boost::math::quantile(boost::math::complement(t_dist, tail));
   }
   out.spread = std::max(out.spread, options.min_spread);
+  out.machine_spread = std::max(options.machine_spread, 0.0);
+  out.spread = std::hypot(out.spread, out.machine_spread);
   const double half_width = out.quantile * out.spread * std::sqrt(1 + 1 / n);
   out.low = out.centre - half_width;
   out.high = out.centre + half_width;

@@ -32,6 +32,9 @@ struct PredictionOptions {
   // Smallest spread ever used, log scale: guards against stored intervals of zero width (a run
   // of one round, or identical rounds), which would make any change look significant.
   double min_spread = 0.005;
+  // Machine-to-machine spread, log scale, added in quadrature to s: the caller sets it while the
+  // history holds runs from too few machines to show that spread itself.
+  double machine_spread = 0;
 };
 
 // A prediction interval for the next run's estimate, log scale.
@@ -39,10 +42,11 @@ struct PredictionInterval {
   double centre = 0;  // mean of the history's estimates
   double low = 0;
   double high = 0;
-  double spread = 0;    // s: the standard deviation used for one run's estimate
-  double floor = 0;     // the within-run floor on s
-  double quantile = 0;  // the t quantile applied
-  double df = 0;        // its degrees of freedom
+  double spread = 0;          // s: the standard deviation used for one run's estimate
+  double floor = 0;           // the within-run floor on s
+  double machine_spread = 0;  // the machine-to-machine spread added to s (0: none)
+  double quantile = 0;        // the t quantile applied
+  double df = 0;              // its degrees of freedom
   int runs = 0;
   // The plug-in range centre +- z s sqrt(1 + 1/n), without the t widening for a short history:
   // the spread the runs have actually shown. Equal to [low, high] for short histories. A pass

@@ -32,7 +32,7 @@ TEST(BaselineCodec, RoundTripKeepsEveryField) {
   const std::string text = to_json_text(original);
   auto back = baseline_from_json_text(text);
   ASSERT_TRUE(back.has_value()) << back.error().message;
-  EXPECT_EQ(back->schema_version, 1);
+  EXPECT_EQ(back->schema_version, 2);
   EXPECT_EQ(back->key, original.key);
   EXPECT_EQ(back->workload, original.workload);
   ASSERT_EQ(back->runs.size(), 3u);

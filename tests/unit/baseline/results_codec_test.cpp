@@ -12,14 +12,14 @@ RunResult example() {
   r.gilguard_version = "0.1.0";
   r.started_at = "2025-12-08T18:38:00Z";
   r.source_commit = "0123456789abcdef0123456789abcdef01234567";
-  r.machine = {"AMD EPYC 7763 64-Core Processor",
-               4,
-               2,
-               "linux",
-               "x86_64",
-               "6.8.0",
-               {0.5, 0.25, 0.125},
-               {1.75, 0.5, 0.3}};
+  r.machine.cpu_model = "AMD EPYC 7763 64-Core Processor";
+  r.machine.logical_cpus = 4;
+  r.machine.usable_cpus = 2;
+  r.machine.os = "linux";
+  r.machine.arch = "x86_64";
+  r.machine.kernel = "6.8.0";
+  r.machine.load_start = {0.5, 0.25, 0.125};
+  r.machine.load_end = {1.75, 0.5, 0.3};
   r.gil.path = "/usr/bin/python3.13";
   r.gil.executable = "/usr/bin/python3.13";
   r.gil.version = "3.13.5";

@@ -12,7 +12,7 @@ namespace gilguard::bench {
 namespace {
 
 // Writes an executable /bin/sh script standing in for a Python interpreter. The workload's
-// arguments arrive as $1=-I $2=-c $3=SCRIPT $4=RANGE $5=THREADS $6=SEQ_FIRST.
+// arguments arrive as $1=-I $2=-c $3=SCRIPT $4=RANGE $5=THREADS $6=SEQ_FIRST $7=REFERENCE.
 std::filesystem::path fake_python(const std::filesystem::path& dir, const std::string& name,
                                   const std::string& body) {
   const auto path = dir / name;
@@ -49,7 +49,7 @@ TEST(ChildEnvironment, KeepsOnlyTheAllowList) {
 TEST(ChildArgv, IsolatedModeAndGilOverrideForFreeThreadedOnly) {
   ChildRequest r{1000, 4, false, {}};
   const auto ft = child_argv("/py/ft", Flavor::ft, r, std::string("1"));
-  ASSERT_EQ(ft.size(), 9u);
+  ASSERT_EQ(ft.size(), 10u);
   EXPECT_EQ(ft[0], "/py/ft");
   EXPECT_EQ(ft[1], "-I");
   EXPECT_EQ(ft[2], "-X");
@@ -59,9 +59,24 @@ TEST(ChildArgv, IsolatedModeAndGilOverrideForFreeThreadedOnly) {
   EXPECT_EQ(ft[6], "1000");
   EXPECT_EQ(ft[7], "4");
   EXPECT_EQ(ft[8], "0");
+  EXPECT_EQ(ft[9], "0");  // no process reference
+  r.reference = true;
+  EXPECT_EQ(child_argv("/py/ft", Flavor::ft, r, std::nullopt).back(), "1");
   const auto gil = child_argv("/py/gil", Flavor::gil, r, std::string("1"));
-  EXPECT_EQ(gil.size(), 7u);
+  EXPECT_EQ(gil.size(), 8u);
   EXPECT_EQ(gil[2], "-c");
+}
+
+TEST(ProcessExecutor, AMissingReferenceFailsTheSample) {
+  test::TempDir dir;
+  const auto python = fake_python(dir.path(), "python", k_report);
+  ProcessExecutor executor(python, python, util::current_environment());
+  ChildRequest asked = request();
+  asked.reference = true;
+  const auto sample = executor.execute({Flavor::ft, 2, true}, asked);
+  EXPECT_FALSE(sample.ok);
+  EXPECT_NE(sample.failure.find("no process reference"), std::string::npos) << sample.failure;
+  EXPECT_TRUE(executor.execute({Flavor::ft, 2, true}, request()).ok);
 }
 
 TEST(ProcessExecutor, SecretsInGilguardsEnvironmentNeverReachTheChild) {

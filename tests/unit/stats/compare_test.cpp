@@ -8,6 +8,13 @@
 namespace gilguard::stats {
 namespace {
 
+// The options of a run measured without the process reference: the raw speedup gates.
+CompareOptions raw() {
+  CompareOptions options;
+  options.gate_raw_speedup = true;
+  return options;
+}
+
 using ::testing::HasSubstr;
 
 const MetricId k_ft2{MetricKind::speedup, Flavor::ft, 2};
@@ -28,11 +35,16 @@ Estimate estimate(double value, double relative_half_width = 0.015) {
   return {value, value * (1 - relative_half_width), value * (1 + relative_half_width), 20};
 }
 
-// Five past runs: ft speedup at 2 threads ~1.80, overhead ~1.10, GIL speedup ~0.99.
+// Five past runs, each from its own machine (so no machine-to-machine widening applies; that is
+// compare_machines_test's subject): ft speedup at 2 threads ~1.80, overhead ~1.10, GIL speedup
+// ~0.99. These runs have no process reference, like results of schema 1: the raw ft speedup
+// gates (gate_raw_speedup, which compare() sets for such runs itself).
 std::vector<BaselineRun> history() {
   std::vector<BaselineRun> out;
+  int machine = 0;
   for (const double wobble : {1.0, 0.99, 1.01, 0.995, 1.005}) {
     BaselineRun run;
+    run.provenance.machine_id = "m" + std::to_string(machine++);
     run.metrics.emplace_back(k_ft2, estimate(1.80 * wobble));
     run.metrics.emplace_back(k_overhead, estimate(1.10 * wobble));
     run.metrics.emplace_back(k_gil2, estimate(0.99 * wobble));
@@ -42,7 +54,7 @@ std::vector<BaselineRun> history() {
 }
 
 TEST(Compare, ClearRegression) {
-  const MetricComparison m = compare_metric(rounds(k_ft2, 1.50, 0.03), history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.50, 0.03), history(), raw());
   EXPECT_EQ(m.verdict, Verdict::regression);
   EXPECT_TRUE(m.gating);
   ASSERT_TRUE(m.baseline && m.change && m.baseline_low && m.baseline_high);
@@ -125,6 +137,7 @@ TEST(Compare, UngatedMetricNeverFailsTheRun) {
 
 TEST(Compare, ThreadCountsAboveTheUsableCpusAreInformation) {
   CompareOptions options;
+  options.gate_raw_speedup = true;
   options.max_gated_threads = 2;
   EXPECT_TRUE(is_gating(k_ft2, options));
   EXPECT_FALSE(is_gating(k_ft4, options));
@@ -140,8 +153,10 @@ TEST(Compare, ThreadCountsAboveTheUsableCpusAreInformation) {
 std::vector<BaselineRun> wide_history() {
   // Past runs at 1.5, 1.8 and 2.1: a wide run-to-run spread.
   std::vector<BaselineRun> wide;
+  int machine = 0;
   for (const double v : {1.5, 1.8, 2.1}) {
     BaselineRun run;
+    run.provenance.machine_id = "m" + std::to_string(machine++);
     run.metrics.emplace_back(k_ft2, estimate(v));
     wide.push_back(run);
   }

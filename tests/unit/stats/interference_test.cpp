@@ -1,0 +1,83 @@
+#include "gilguard/stats/interference.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gilguard::stats {
+namespace {
+
+RegionLoad region(double wall, int workers, double wait, double other_cpu = 0) {
+  RegionLoad load;
+  load.wall = wall;
+  load.workers = workers;
+  load.wait = wait;
+  load.other_cpu = other_cpu;
+  load.steal = 0;
+  load.throttled = 0;
+  return load;
+}
+
+Sample sample_with(const RegionLoad& par, int round = 1) {
+  Sample s;
+  s.round = round;
+  s.ok = true;
+  s.cpus = 2;
+  s.cell = {Flavor::ft, 2, true};
+  s.seq_load = region(1.0, 1, 0.001);
+  s.par_load = par;
+  return s;
+}
+
+TEST(Interference, WaitingWorkersLoseTheirShareOfTheRegion) {
+  // Two workers for 1 s, 0.2 s of waiting between them: 10% of their time.
+  EXPECT_NEAR(region_loss(region(1.0, 2, 0.2), 2).others, 0.10, 1e-12);
+}
+
+TEST(Interference, TheChildsOwnThreadsAreItsCostNotInterference) {
+  // The workers waited 0.3 s while the child's own other threads ran 0.3 s: a hog the code
+  // under test started, which must show in the speedup, not be set aside.
+  EXPECT_NEAR(region_loss(region(1.0, 2, 0.3, 0.3), 2).total(), 0.0, 1e-12);
+  EXPECT_NEAR(region_loss(region(1.0, 2, 0.3, 0.1), 2).others, 0.10, 1e-12);
+}
+
+TEST(Interference, MoreWorkersThanCpusAreNotJudged) {
+  EXPECT_DOUBLE_EQ(region_loss(region(1.0, 4, 2.0), 2).total(), 0.0);
+}
+
+TEST(Interference, StealAndThrottlingCount) {
+  RegionLoad load = region(2.0, 2, 0);
+  load.steal = 0.4;      // of 2 CPUs over 2 s: 10%
+  load.throttled = 0.2;  // 10% of the wall time stopped
+  const RegionLoss loss = region_loss(load, 2);
+  EXPECT_NEAR(loss.steal, 0.10, 1e-12);
+  EXPECT_NEAR(loss.quota, 0.10, 1e-12);
+  EXPECT_NEAR(loss.total(), 0.20, 1e-12);
+}
+
+TEST(Interference, UnknownReadingsLoseNothing) {
+  RegionLoad load;
+  load.wall = 1;
+  load.workers = 2;
+  EXPECT_DOUBLE_EQ(region_loss(load, 2).total(), 0.0);
+  Sample old;
+  old.ok = true;
+  old.round = 1;
+  EXPECT_FALSE(sample_loss(old).has_value());
+  EXPECT_FALSE(is_disturbed(old));
+}
+
+TEST(Interference, DisturbedSamplesAreCountedAndNamed) {
+  const std::vector<Sample> samples = {sample_with(region(1.0, 2, 0.01)),
+                                       sample_with(region(1.0, 2, 0.5), 2),
+                                       sample_with(region(1.0, 2, 0.5), 0)};  // warm-up: ignored
+  EXPECT_FALSE(is_disturbed(samples[0]));
+  EXPECT_TRUE(is_disturbed(samples[1]));
+  const auto summary = interference_summary(samples);
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_EQ(summary->samples, 2);
+  EXPECT_EQ(summary->set_aside, 1);
+  EXPECT_NEAR(summary->worst, 0.25, 1e-12);
+  EXPECT_EQ(summary->dominant, "other processes");
+}
+
+}  // namespace
+}  // namespace gilguard::stats

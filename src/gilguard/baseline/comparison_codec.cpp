@@ -103,11 +103,9 @@ json::value to_json(const Comparison& comparison) {
   out["metrics"] = std::move(metrics);
   if (comparison.interference) {
     const auto& i = *comparison.interference;
-    out["interference"] = json::object{{"samples", i.samples},
-                                       {"set_aside", i.set_aside},
-                                       {"worst", i.worst},
-                                       {"median", i.median},
-                                       {"dominant", i.dominant}};
+    out["interference"] = json::object{{"samples", i.samples},   {"set_aside", i.set_aside},
+                                       {"worst", i.worst},       {"median", i.median},
+                                       {"dominant", i.dominant}, {"throttled", i.throttled}};
   }
   return out;
 }
@@ -145,13 +143,15 @@ Expected<Comparison> comparison_from_json(const json::value& value) {
       comparison.metrics.push_back(read_metric(metric));
     }
     if (const auto node = root.optional_field("interference")) {
-      node->allow_only({"samples", "set_aside", "worst", "median", "dominant"});
+      node->allow_only({"samples", "set_aside", "worst", "median", "dominant", "throttled"});
       InterferenceSummary i;
       i.samples = static_cast<int>(node->field("samples").as_integer(0, 1 << 30));
       i.set_aside = static_cast<int>(node->field("set_aside").as_integer(0, 1 << 30));
       i.worst = node->field("worst").as_number();
       i.median = node->field("median").as_number();
       i.dominant = node->field("dominant").as_string();
+      if (const auto throttled = node->optional_field("throttled"))
+        i.throttled = throttled->as_number();
       comparison.interference = i;
     }
     return comparison;

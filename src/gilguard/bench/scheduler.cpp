@@ -82,8 +82,9 @@ ScheduleResult run_rounds(const ScheduleOptions& options, Executor& executor) {
       // slower) into noise: it nearly doubled the per-round spread of the free-threaded speedup
       // at range 200,000 (docs/benchmark-results.md, "Timed regions in a fixed order").
       request.seq_first = true;
-      // The same-machine reference: the same split in processes, in the same child.
-      request.reference = request.threads > 1;
+      // The same-machine reference: the same split in processes, in the same child. Only the
+      // free-threaded flavour's gates; the GIL build's would cost a third of its cell's time.
+      request.reference = request.threads > 1 && options.cells[cell_index].flavor == Flavor::ft;
       request.timeout = timeouts[cell_index];
       Sample sample = executor.execute(options.cells[cell_index], request);
       sample.round = round;

@@ -11,6 +11,8 @@ namespace {
 // Written for gilguard (not taken from the blog): the same method, trial division up to the
 // integer square root, sequentially and over contiguous chunks in threads; with REFERENCE = 1
 // also over the same chunks in forked single-threaded processes (the same-machine reference).
+// Worker i of the threads and of the processes is pinned to the same CPU (distinct physical
+// cores first), and the sequential region to the first of them.
 // Around each timed region it reads the workers' run-queue delay (schedstat), steal time, CPU
 // pressure and cgroup throttling, so interference from outside can be told from the code's own
 // cost. Warnings raised while importing or working (such as the RuntimeWarning a free-threaded
@@ -36,6 +38,44 @@ def count_between(first, last):
         if is_prime(n):
             found += 1
     return found
+
+
+# The CPUs this process may use, distinct physical cores first (the second SMT sibling of a core
+# only after every core has one worker), so worker i of the threads and worker i of the
+# processes run on the same CPU: vCPUs of one machine can differ in speed, and the two
+# splits must meet the same ones.
+def placement():
+    try:
+        allowed = sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return []
+    seen = {}
+    keyed = []
+    for cpu in allowed:
+        base = "/sys/devices/system/cpu/cpu%d/topology/" % cpu
+        try:
+            with open(base + "physical_package_id") as f:
+                package = int(f.read())
+            with open(base + "core_id") as f:
+                core = int(f.read())
+        except (OSError, ValueError):
+            package, core = 0, cpu
+        rank = seen.get((package, core), 0)
+        seen[(package, core)] = rank + 1
+        keyed.append((rank, package, core, cpu))
+    return [cpu for _, _, _, cpu in sorted(keyed)]
+
+
+CPUS = placement()
+
+
+# Pins the calling thread (or process) to the CPU of worker `index`.
+def pin(index):
+    if CPUS:
+        try:
+            os.sched_setaffinity(0, {CPUS[index % len(CPUS)]})
+        except OSError:
+            pass
 
 
 def chunks(limit, nthreads):
@@ -148,6 +188,7 @@ def region_load(before, after, worker_times, workers_in_process):
 
 
 def sequential(limit):
+    pin(0)
     before = counters()
     mine = sched_times()
     began = perf_counter()
@@ -164,6 +205,7 @@ def threaded(limit, nthreads):
     sched = [None] * nthreads
 
     def worker(index, first, last):
+        pin(index)
         mine = sched_times()
         began = perf_counter()
         counts[index] = count_between(first, last)
@@ -186,7 +228,7 @@ def threaded(limit, nthreads):
 # clock, neighbours) but not the interpreter's threading.
 def fork_workers(limit, nthreads):
     workers = []
-    for first, last in chunks(limit, nthreads):
+    for index, (first, last) in enumerate(chunks(limit, nthreads)):
         go_read, go_write = os.pipe()
         done_read, done_write = os.pipe()
         pid = os.fork()
@@ -195,6 +237,7 @@ def fork_workers(limit, nthreads):
             try:
                 os.close(go_write)
                 os.close(done_read)
+                pin(index)
                 os.read(go_read, 1)
                 mine = sched_times("/proc/self/schedstat")
                 began = perf_counter()
@@ -237,6 +280,7 @@ def processes(workers):
 
 
 def measure(limit, nthreads, seq_first, reference):
+    pool = None
     report = {"workload": "primes", "range": limit, "threads": nthreads, "seq_first": seq_first}
     if seq_first:
         count_seq, t_seq, seq_load = sequential(limit)
@@ -245,7 +289,7 @@ def measure(limit, nthreads, seq_first, reference):
     if not seq_first:
         count_seq, t_seq, seq_load = sequential(limit)
     report.update(count_seq=count_seq, count_par=count_par, t_seq=t_seq, t_par=t_par,
-                  thread_times=thread_times, cpus=os.cpu_count(),
+                  thread_times=thread_times, cpus=len(CPUS) or os.cpu_count(), placement=CPUS,
                   loads={"seq": seq_load, "par": par_load})
     if pool is not None:
         count_ref, t_ref, ref_times, ref_load = processes(pool)

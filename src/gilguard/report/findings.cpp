@@ -119,8 +119,16 @@ void add_failed_checks(const Comparison& comparison, const RunResult* run,
 // Rounds set aside for interference: the verdict did not rest on them, but the reader should
 // know the machine was shared.
 void add_interference(const Comparison& comparison, std::vector<Finding>& out) {
-  if (!comparison.interference || comparison.interference->set_aside == 0) return;
+  if (!comparison.interference) return;
   const auto& seen = *comparison.interference;
+  if (seen.throttled > 0.01)
+    out.push_back({Severity::notice, 5, seen.throttled, "CPU quota",
+                   fmt::format("The cgroup CPU quota throttled the benchmark {:.0f}% of the time "
+                               "(median over samples): this runner's parallel capacity is below "
+                               "its CPU count. The speedup against processes is measured under "
+                               "the same quota, so it still compares.",
+                               seen.throttled * 100)});
+  if (seen.set_aside == 0) return;
   out.push_back(
       {Severity::warning, 2, seen.worst, "Interference",
        fmt::format("{} of {} samples were set aside: {} took up to {:.0f}% of a timed region "

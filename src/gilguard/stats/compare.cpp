@@ -53,6 +53,9 @@ double line_around(double log_centre, const MetricId& id, double threshold, int 
 
 std::string ratio(double value) { return fmt::format("{:.2f}x", value); }
 
+// Every sample counts, disturbed ones too: for what was measured, not for its values.
+constexpr double k_no_limit = 1e300;
+
 // The options with gate_raw_speedup on for a run measured without the process reference (older
 // results files): then the raw free-threaded speedup is the only scaling metric there is.
 CompareOptions effective_options(const std::vector<MetricSamples>& current,
@@ -95,7 +98,7 @@ std::vector<BaselineRun> comparable_history(const MetricId& id,
   return out;
 }
 
-bool higher_is_better(const MetricId& id) { return id.kind == MetricKind::speedup; }
+bool higher_is_better(const MetricId& id) { return id.kind != MetricKind::overhead; }
 
 std::string describe(const MetricId& id) {
   const std::string flavour = id.flavor == Flavor::ft ? "free-threaded" : "GIL";
@@ -112,16 +115,17 @@ std::vector<MetricSamples> metric_samples(const std::vector<Sample>& samples,
   std::map<int, std::map<int, std::map<Flavor, double>>> seq_times;
   for (const Sample& sample : samples) {
     if (sample.round < 1 || !sample.ok || !(sample.t_seq > 0)) continue;
-    if (is_disturbed(sample, interference_limit)) continue;
     const Cell& cell = sample.cell;
     if (cell.threads > 1 && sample.t_par > 0) {
-      per_round[MetricId{MetricKind::speedup, cell.flavor, cell.threads}].try_emplace(
-          sample.round, sample.speedup());
-      if (sample.t_ref > 0)
+      if (!disturbs_speedup(sample, interference_limit))
+        per_round[MetricId{MetricKind::speedup, cell.flavor, cell.threads}].try_emplace(
+            sample.round, sample.speedup());
+      if (sample.t_ref > 0 && !disturbs_relative(sample, interference_limit))
         per_round[MetricId{MetricKind::relative, cell.flavor, cell.threads}].try_emplace(
             sample.round, sample.relative_speedup());
     }
-    seq_times[cell.threads][sample.round].try_emplace(cell.flavor, sample.t_seq);
+    if (!disturbs_sequential(sample, interference_limit))
+      seq_times[cell.threads][sample.round].try_emplace(cell.flavor, sample.t_seq);
   }
   // The overhead pairs the two flavours' t_seq within a round, at the smallest thread count
   // where some round has both (1 whenever it was measured), like bench::ft_overhead.
@@ -245,7 +249,17 @@ bool may_stop(const std::vector<MetricSamples>& current, const std::vector<Basel
 
 bool may_stop(const std::vector<Sample>& samples, const std::vector<BaselineRun>& history,
               const CompareOptions& options) {
-  return may_stop(metric_samples(samples, options.interference_limit), history, options);
+  const std::vector<MetricSamples> measured = metric_samples(samples, k_no_limit);
+  const std::vector<MetricSamples> kept = metric_samples(samples, options.interference_limit);
+  const CompareOptions effective = effective_options(measured, options);
+  // A gating metric whose every round so far was disturbed is undecided, not absent.
+  for (const MetricSamples& metric : measured) {
+    if (!is_gating(metric.id, effective)) continue;
+    const bool present = std::any_of(kept.begin(), kept.end(),
+                                     [&](const MetricSamples& k) { return k.id == metric.id; });
+    if (!present) return false;
+  }
+  return may_stop(kept, history, effective);
 }
 
 namespace {
@@ -453,21 +467,36 @@ Verdict overall_verdict(const std::vector<MetricComparison>& metrics) {
   return Verdict::pass;
 }
 
-Comparison compare(const std::vector<MetricSamples>& current,
-                   const std::vector<BaselineRun>& history, const CompareOptions& options) {
+namespace {
+
+// compare() with the options as given (no effective_options).
+Comparison compare_as_given(const std::vector<MetricSamples>& current,
+                            const std::vector<BaselineRun>& history,
+                            const CompareOptions& options) {
   Comparison out;
   out.threshold = options.threshold;
-  const CompareOptions effective = effective_options(current, options);
   for (const MetricSamples& metric : current) {
-    out.metrics.push_back(compare_metric(metric, history, effective));
+    out.metrics.push_back(compare_metric(metric, history, options));
   }
   out.overall = overall_verdict(out.metrics);
   return out;
 }
 
+}  // namespace
+
+Comparison compare(const std::vector<MetricSamples>& current,
+                   const std::vector<BaselineRun>& history, const CompareOptions& options) {
+  return compare_as_given(current, history, effective_options(current, options));
+}
+
 Comparison compare_samples(const std::vector<Sample>& samples,
                            const std::vector<BaselineRun>& history, const CompareOptions& options) {
-  Comparison out = compare(metric_samples(samples, options.interference_limit), history, options);
+  // Whether the reference was measured is decided on every sample: interference that set all
+  // reference samples aside must not turn the raw speedup into the gating metric.
+  const std::vector<MetricSamples> measured = metric_samples(samples, k_no_limit);
+  const CompareOptions effective = effective_options(measured, options);
+  Comparison out =
+      compare_as_given(metric_samples(samples, options.interference_limit), history, effective);
   out.interference = interference_summary(samples, options.interference_limit);
   if (!out.interference || out.interference->set_aside == 0) return out;
   // A verdict never rests on disturbed rounds: a gating metric they left short of rounds says
@@ -477,9 +506,7 @@ Comparison compare_samples(const std::vector<Sample>& samples,
       " {} of {} samples were set aside: interference from {} took up to {:.0f}% of a timed "
       "region.",
       seen.set_aside, seen.samples, seen.dominant, seen.worst * 100);
-  const CompareOptions effective =
-      effective_options(metric_samples(samples, options.interference_limit), options);
-  for (const MetricSamples& all : metric_samples(samples, 1e300)) {
+  for (const MetricSamples& all : measured) {
     if (!is_gating(all.id, effective)) continue;
     auto it = std::find_if(out.metrics.begin(), out.metrics.end(),
                            [&](const MetricComparison& m) { return m.id == all.id; });

@@ -99,9 +99,9 @@ std::string describe(const MetricId& id);
 // at one thread (at the smallest thread count with such a pair when 1 was not measured, as
 // bench::ft_overhead does). Warm-up round 0 and failed samples are left out. Sorted by MetricId;
 // a metric with no usable round is omitted.
-// Since schema 2 also the relative speedup t_ref / t_par of cells with a process reference, and
-// samples that some region's interference disturbed (is_disturbed at `interference_limit`) are
-// left out of every metric.
+// Since schema 2 also the relative speedup t_ref / t_par of cells with a process reference; each
+// value is left out where interference disturbed what it rests on (disturbs_sequential,
+// disturbs_speedup, disturbs_relative at `interference_limit`).
 std::vector<MetricSamples> metric_samples(const std::vector<Sample>& samples,
                                           double interference_limit = k_default_interference_limit);
 

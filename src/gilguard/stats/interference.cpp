@@ -1,6 +1,7 @@
 #include "gilguard/stats/interference.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "gilguard/stats/estimators.hpp"
 
@@ -29,9 +30,30 @@ std::optional<RegionLoss> sample_loss(const Sample& sample) {
   return worst;
 }
 
+namespace {
+
+double loss_of(const std::optional<RegionLoad>& load, int cpus) {
+  return load ? region_loss(*load, cpus).total() : 0.0;
+}
+
+}  // namespace
+
+bool disturbs_sequential(const Sample& sample, double limit) {
+  return loss_of(sample.seq_load, sample.cpus) > limit;
+}
+
+bool disturbs_speedup(const Sample& sample, double limit) {
+  return disturbs_sequential(sample, limit) || loss_of(sample.par_load, sample.cpus) > limit;
+}
+
+bool disturbs_relative(const Sample& sample, double limit) {
+  return std::fabs(loss_of(sample.par_load, sample.cpus) - loss_of(sample.ref_load, sample.cpus)) >
+         limit;
+}
+
 bool is_disturbed(const Sample& sample, double limit) {
-  const auto loss = sample_loss(sample);
-  return loss && loss->total() > limit;
+  if (disturbs_sequential(sample, limit)) return true;
+  return sample.t_ref > 0 ? disturbs_relative(sample, limit) : disturbs_speedup(sample, limit);
 }
 
 std::optional<InterferenceSummary> interference_summary(const std::vector<Sample>& samples,
@@ -39,6 +61,7 @@ std::optional<InterferenceSummary> interference_summary(const std::vector<Sample
   InterferenceSummary out;
   std::vector<double> totals;
   RegionLoss sum;
+  std::vector<double> throttled;
   for (const Sample& sample : samples) {
     if (sample.round < 1 || !sample.ok) continue;
     const auto loss = sample_loss(sample);
@@ -46,21 +69,15 @@ std::optional<InterferenceSummary> interference_summary(const std::vector<Sample
     ++out.samples;
     totals.push_back(loss->total());
     out.worst = std::max(out.worst, loss->total());
-    if (loss->total() > limit) ++out.set_aside;
+    if (is_disturbed(sample, limit)) ++out.set_aside;
     sum.others += loss->others;
     sum.steal += loss->steal;
-    sum.quota += loss->quota;
+    throttled.push_back(loss->quota);
   }
   if (out.samples == 0) return std::nullopt;
   out.median = median(totals);
-  if (sum.total() > 0) {
-    if (sum.others >= sum.steal && sum.others >= sum.quota)
-      out.dominant = "other processes";
-    else if (sum.steal >= sum.quota)
-      out.dominant = "steal";
-    else
-      out.dominant = "CPU quota";
-  }
+  out.throttled = median(throttled);
+  if (sum.total() > 0) out.dominant = sum.others >= sum.steal ? "other processes" : "steal";
   return out;
 }
 

@@ -19,8 +19,11 @@ inline constexpr double k_default_interference_limit = 0.05;
 struct RegionLoss {
   double others = 0;  // run-queue delay not explained by the child's own other threads
   double steal = 0;   // the hypervisor's steal, machine-wide, shared out per CPU
-  double quota = 0;   // cgroup throttling (all workers stop)
-  double total() const { return others + steal + quota; }
+  // cgroup throttling (all workers stop). Not interference: a CPU quota is the machine's
+  // capacity, like a slower CPU, and it throttles the threads and the process reference alike.
+  // Reported, never a reason to set a sample aside.
+  double quota = 0;
+  double total() const { return others + steal; }
 };
 
 // The loss of one region on a machine of `cpus` CPUs. Zero when the region has more workers
@@ -31,11 +34,23 @@ RegionLoss region_loss(const RegionLoad& load, int cpus);
 // sample without readings (older results files).
 std::optional<RegionLoss> sample_loss(const Sample& sample);
 
-// True when some region of the sample lost more than `limit` of its worker time.
+// What each metric's value from this sample can bear, with `limit` the largest loss allowed:
+// - the sequential time (the overhead): its region's loss;
+// - the raw speedup t_seq / t_par: the sequential and the threaded region's losses;
+// - the speedup against processes t_ref / t_par: the difference between the threaded and the
+//   reference region's losses. A neighbour that takes the same share from both cancels in the
+//   ratio, as the machine's own capacity does; one that hits only one of them does not.
+bool disturbs_sequential(const Sample& sample, double limit = k_default_interference_limit);
+bool disturbs_speedup(const Sample& sample, double limit = k_default_interference_limit);
+bool disturbs_relative(const Sample& sample, double limit = k_default_interference_limit);
+
+// True when the sample's gating values are disturbed: the sequential time, and the speedup
+// against processes where measured (else the raw speedup).
 bool is_disturbed(const Sample& sample, double limit = k_default_interference_limit);
 
-// Over the measured (round > 0) ok samples: how many were set aside and what took the time;
-// nullopt when no sample has readings.
+// Over the measured (round > 0) ok samples: how many were set aside and what took the time
+// (other processes or steal), and the median share of time the CPU quota throttled; nullopt when
+// no sample has readings.
 std::optional<InterferenceSummary> interference_summary(
     const std::vector<Sample>& samples, double limit = k_default_interference_limit);
 

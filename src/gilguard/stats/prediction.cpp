@@ -56,13 +56,17 @@ std::optional<PredictionInterval> predict_next_run(const std::vector<RunEstimate
     out.quantile = boost::math::quantile(boost::math::complement(t_dist, tail));
   }
   out.spread = std::max(out.spread, options.min_spread);
+  const double z = boost::math::quantile(boost::math::complement(boost::math::normal(), tail));
+  // The machine-to-machine spread is measured, not estimated from these runs: it widens the
+  // interval by z m in quadrature, without the t widening of the runs' own spread.
   out.machine_spread = std::max(options.machine_spread, 0.0);
-  out.spread = std::hypot(out.spread, out.machine_spread);
-  const double half_width = out.quantile * out.spread * std::sqrt(1 + 1 / n);
+  const double machine_half_width = z * out.machine_spread;
+  const double half_width =
+      std::hypot(out.quantile * out.spread * std::sqrt(1 + 1 / n), machine_half_width);
   out.low = out.centre - half_width;
   out.high = out.centre + half_width;
-  const double z = boost::math::quantile(boost::math::complement(boost::math::normal(), tail));
-  const double plain_half_width = std::min(z, out.quantile) * out.spread * std::sqrt(1 + 1 / n);
+  const double plain_half_width =
+      std::hypot(std::min(z, out.quantile) * out.spread * std::sqrt(1 + 1 / n), machine_half_width);
   out.plain_low = out.centre - plain_half_width;
   out.plain_high = out.centre + plain_half_width;
   return out;

@@ -32,8 +32,9 @@ struct PredictionOptions {
   // Smallest spread ever used, log scale: guards against stored intervals of zero width (a run
   // of one round, or identical rounds), which would make any change look significant.
   double min_spread = 0.005;
-  // Machine-to-machine spread, log scale, added in quadrature to s: the caller sets it while the
-  // history holds runs from too few machines to show that spread itself.
+  // Machine-to-machine spread m, log scale: the caller sets it while the history holds runs from
+  // too few machines to show that spread itself. Both intervals' half-widths are widened in
+  // quadrature by z m (a measured spread takes no t widening).
   double machine_spread = 0;
 };
 

@@ -78,8 +78,9 @@ TEST_F(BaselineCommandTest, UpdateAddsRunsAndShowListsThem) {
   EXPECT_NE(r.stdout_text.find(std::string(testdata::k_key) + "  (baselines/"), std::string::npos)
       << r.stdout_text;
   EXPECT_NE(r.stdout_text.find("2 runs, oldest first"), std::string::npos) << r.stdout_text;
-  EXPECT_NE(r.stdout_text.find("  2026-11-25T08:00:00Z  222222222222  0.1.0     1.8"),
-            std::string::npos)
+  EXPECT_NE(
+      r.stdout_text.find("  2026-11-25T08:00:00Z  222222222222  0.1.0     unknown  unknown  1.8"),
+      std::string::npos)
       << r.stdout_text;
 
   // --max-runs 1 keeps only the newest; --reset starts over.
@@ -137,14 +138,14 @@ TEST_F(BaselineCommandTest, CorruptBaselineIsNotRewritten) {
 
 TEST_F(BaselineCommandTest, NewerSchemaIsNotRewritten) {
   const auto results = results_file("r.json", testdata::sample_results(3));
-  const std::string newer = "{\"schema_version\": 2, \"key\": \"whatever\"}\n";
+  const std::string newer = "{\"schema_version\": 3, \"key\": \"whatever\"}\n";
   test::write_file(baseline_file(), newer);
   auto r = gilguard({"baseline", "update", results});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text,
             "gilguard: error: baseline file baselines/" + std::string(testdata::k_key) +
-                ".json: schema_version: unsupported version 2; this gilguard reads "
-                "schema_version 1 only. Use the gilguard release that wrote the file, or replace "
+                ".json: schema_version: unsupported version 3; this gilguard reads "
+                "schema_version 1 to 2. Use the gilguard release that wrote the file, or replace "
                 "it with 'gilguard baseline update RESULTS --reset' (nothing was written)\n");
   EXPECT_EQ(test::read_file(baseline_file()), newer);
 }

@@ -69,7 +69,7 @@ TEST(BaselineCodec, FileLooksAsDocumented) {
   const std::string text = to_json_text(testdata::sample_baseline(1));
   expect_starts_with(text,
                      "{\n"
-                     "  \"schema_version\": 1,\n"
+                     "  \"schema_version\": 2,\n"
                      "  \"key\": \"linux-x86_64-cpu2-py3.13-primes-r1000000\",\n"
                      "  \"workload\": {\n");
   EXPECT_NE(text.find("      \"metrics\": {\n"
@@ -127,10 +127,10 @@ TEST(BaselineCodec, MistypedFieldSaysWhatWasExpected) {
 
 TEST(BaselineCodec, UnknownSchemaVersionSaysWhatIsSupported) {
   json::value value = sample_json();
-  value.at("schema_version") = 2;
+  value.at("schema_version") = 3;
   value.as_object().erase("runs");  // a newer layout: the version must be reported first
   EXPECT_EQ(error_of(value),
-            "schema_version: unsupported version 2; this gilguard reads schema_version 1 only. "
+            "schema_version: unsupported version 3; this gilguard reads schema_version 1 to 2. "
             "Use the gilguard release that wrote the file, or replace it with 'gilguard "
             "baseline update RESULTS --reset'");
   value.at("schema_version") = "1";
@@ -153,7 +153,7 @@ TEST(BaselineCodec, UnknownFieldIsRejected) {
   EXPECT_EQ(error_of(value),
             "runs[0].provenance.comit: unknown field; the fields allowed here are commit, date, "
             "gilguard_version, cpu_model, gil_version, gil_config_args, ft_version, "
-            "ft_config_args");
+            "ft_config_args, machine_id, cpu_key");
 }
 
 TEST(BaselineCodec, UnknownMetricName) {
@@ -162,7 +162,7 @@ TEST(BaselineCodec, UnknownMetricName) {
   metrics["ft-speedup-0"] = metrics.at("ft-speedup-2");
   EXPECT_EQ(error_of(value),
             "runs[0].metrics.ft-speedup-0: not a metric name; expected ft-speedup-N, "
-            "gil-speedup-N, ft-overhead or gil-overhead");
+            "gil-speedup-N, ft-relative-N, gil-relative-N, ft-overhead or gil-overhead");
 }
 
 TEST(BaselineCodec, InconsistentEstimate) {
@@ -216,7 +216,7 @@ TEST(BaselineCodec, SyntaxErrorFromText) {
   const auto position = position_of(text, at + 11);
   EXPECT_EQ(parsed.error().message, "line " + std::to_string(position.line) + ", column " +
                                         std::to_string(position.column) + ": syntax error");
-  EXPECT_EQ(position.line, 24);
+  EXPECT_EQ(position.line, 26);
   EXPECT_EQ(position.column, 22);
 }
 

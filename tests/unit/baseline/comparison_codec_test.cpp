@@ -71,10 +71,10 @@ TEST(ComparisonCodec, ErrorsNameTheField) {
             "metrics[0].metric: 'ft-speedup-0' is not a metric name (like ft-speedup-4 or "
             "ft-overhead)");
   auto bad_version =
-      comparison_from_json_text(replace("\"schema_version\": 1", "\"schema_version\": 7"));
+      comparison_from_json_text(replace("\"schema_version\": 2", "\"schema_version\": 7"));
   ASSERT_FALSE(bad_version);
   EXPECT_EQ(bad_version.error().message,
-            "schema_version: this gilguard reads comparisons with schema_version 1, not 7; "
+            "schema_version: this gilguard reads comparisons with schema_version 1 to 2, not 7; "
             "rerun 'gilguard compare' with this version");
   auto syntax = comparison_from_json_text("{\n  \"schema_version\": 1,\n  oops\n}");
   ASSERT_FALSE(syntax);

@@ -116,7 +116,7 @@ TEST(ResultsCodec, RoundTrips) {
   ASSERT_TRUE(decoded) << decoded.error().message;
   expect_same(original, *decoded);
   EXPECT_EQ(results_to_json_text(*decoded), text);
-  EXPECT_NE(text.find("\"schema_version\": 1"), std::string::npos);
+  EXPECT_NE(text.find("\"schema_version\": 2"), std::string::npos);
 }
 
 TEST(ResultsCodec, ErrorsNameTheField) {
@@ -131,11 +131,11 @@ TEST(ResultsCodec, ErrorsNameTheField) {
 
 TEST(ResultsCodec, OtherSchemaVersionsAreRefused) {
   auto text = results_to_json_text(example());
-  text.replace(text.find("\"schema_version\": 1"), 19, "\"schema_version\": 2");
+  text.replace(text.find("\"schema_version\": 2"), 19, "\"schema_version\": 3");
   const auto decoded = results_from_json_text(text);
   ASSERT_FALSE(decoded);
   EXPECT_NE(decoded.error().message.find(
-                "schema_version: this gilguard reads results with schema_version 1, not 2"),
+                "schema_version: this gilguard reads results with schema_version 1 to 2, not 3"),
             std::string::npos)
       << decoded.error().message;
 }

@@ -85,7 +85,7 @@ TEST(BaselineStore, UnknownSchemaVersionNamesFile) {
   EXPECT_EQ(loaded.error().message,
             "baseline file " + file.string() +
                 ": schema_version: unsupported version 7; this gilguard reads schema_version 1 "
-                "only. Use the gilguard release that wrote the file, or replace it with "
+                "to 2. Use the gilguard release that wrote the file, or replace it with "
                 "'gilguard baseline update RESULTS --reset'");
 }
 

@@ -53,7 +53,7 @@ TEST(CompareMachines, TheSpeedupAgainstProcessesGatesAndTheRawSpeedupInforms) {
     if (m.id == k_ft2) {
       // A runner with less parallel capacity: the raw speedup fell 17%, but it only informs.
       EXPECT_FALSE(m.gating);
-      EXPECT_EQ(m.verdict, Verdict::regression);
+      EXPECT_LT(*m.change, -0.15);
     }
   }
   EXPECT_EQ(c.overall, Verdict::pass);
@@ -74,14 +74,15 @@ TEST(CompareMachines, ABaselineFromOneMachineIsWidenedByTheMachineSpread) {
   const MetricComparison narrow_off = [&] {
     CompareOptions o = options;
     o.min_machines = 0;
-    return compare_metric(rounds(k_rel2, 0.93), one_machine(), o);
+    return compare_metric(rounds(k_rel2, 0.925, 0.005), one_machine(), o);
   }();
-  const MetricComparison widened = compare_metric(rounds(k_rel2, 0.93), one_machine(), options);
+  const MetricComparison widened =
+      compare_metric(rounds(k_rel2, 0.925, 0.005), one_machine(), options);
   ASSERT_TRUE(widened.baseline_low && narrow_off.baseline_low);
   EXPECT_LT(*widened.baseline_low, *narrow_off.baseline_low);
   EXPECT_EQ(widened.baseline_machines, 1);
   EXPECT_THAT(widened.explanation, HasSubstr("from 1 machine, widened by the 2.0%"));
-  // Without the widening a 5% drop off a one-sitting baseline is a regression; with it, that
+  // Without the widening a 5.6% drop off a one-sitting baseline is a regression; with it, that
   // sitting's narrowness alone can no longer convict.
   EXPECT_EQ(narrow_off.verdict, Verdict::regression);
   EXPECT_NE(widened.verdict, Verdict::regression);

@@ -104,7 +104,7 @@ struct InterferenceSummary {
   double worst = 0;      // largest fraction of worker time lost in one region
   double median = 0;     // median over samples of the largest fraction lost
   std::string dominant;  // what took the most: "other processes" or "steal"
-  double throttled = 0;  // median share of a region's time the cgroup CPU quota throttled
+  double throttled = 0;  // largest share of a region's time the cgroup CPU quota throttled
 };
 
 // The whole comparison: per-metric verdicts and the overall one.

@@ -123,17 +123,17 @@ void add_interference(const Comparison& comparison, std::vector<Finding>& out) {
   const auto& seen = *comparison.interference;
   if (seen.throttled > 0.01)
     out.push_back({Severity::notice, 5, seen.throttled, "CPU quota",
-                   fmt::format("The cgroup CPU quota throttled the benchmark {:.0f}% of the time "
-                               "(median over samples): this runner's parallel capacity is below "
-                               "its CPU count. The speedup against processes is measured under "
-                               "the same quota, so it still compares.",
+                   fmt::format("The cgroup CPU quota throttled the benchmark for up to {:.0f}% of "
+                               "a timed region: this runner's parallel capacity is below its CPU "
+                               "count. The speedup against processes is measured under the same "
+                               "quota, so it still compares.",
                                seen.throttled * 100)});
   if (seen.set_aside == 0) return;
   out.push_back(
       {Severity::warning, 2, seen.worst, "Interference",
        fmt::format("{} of {} samples were set aside: {} took up to {:.0f}% of a timed region "
-                   "(median {:.1f}%). The verdict rests on the other rounds; on a dedicated or "
-                   "quieter runner fewer rounds are lost.",
+                   "(median {:.1f}%), and unevenly where a ratio compares two regions. The verdict "
+                   "rests on the other rounds; on a dedicated or quieter runner fewer are lost.",
                    seen.set_aside, seen.samples, seen.dominant, seen.worst * 100,
                    seen.median * 100)});
 }

@@ -52,7 +52,7 @@ bool disturbs_relative(const Sample& sample, double limit) {
 }
 
 bool is_disturbed(const Sample& sample, double limit) {
-  if (disturbs_sequential(sample, limit)) return true;
+  if (sample.cell.threads <= 1) return disturbs_sequential(sample, limit);
   return sample.t_ref > 0 ? disturbs_relative(sample, limit) : disturbs_speedup(sample, limit);
 }
 
@@ -76,7 +76,7 @@ std::optional<InterferenceSummary> interference_summary(const std::vector<Sample
   }
   if (out.samples == 0) return std::nullopt;
   out.median = median(totals);
-  out.throttled = median(throttled);
+  out.throttled = *std::max_element(throttled.begin(), throttled.end());
   if (sum.total() > 0) out.dominant = sum.others >= sum.steal ? "other processes" : "steal";
   return out;
 }

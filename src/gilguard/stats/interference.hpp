@@ -44,13 +44,14 @@ bool disturbs_sequential(const Sample& sample, double limit = k_default_interfer
 bool disturbs_speedup(const Sample& sample, double limit = k_default_interference_limit);
 bool disturbs_relative(const Sample& sample, double limit = k_default_interference_limit);
 
-// True when the sample's gating values are disturbed: the sequential time, and the speedup
-// against processes where measured (else the raw speedup).
+// True when the value the sample gives its gating metric is disturbed: the sequential time of a
+// one-thread sample (the overhead), the speedup against processes of a sample with threads and
+// a reference, the raw speedup of one without.
 bool is_disturbed(const Sample& sample, double limit = k_default_interference_limit);
 
-// Over the measured (round > 0) ok samples: how many were set aside and what took the time
-// (other processes or steal), and the median share of time the CPU quota throttled; nullopt when
-// no sample has readings.
+// Over the measured (round > 0) ok samples: how many were set aside (is_disturbed) and what took
+// the time (other processes or steal), and the largest share of a region the CPU quota
+// throttled; nullopt when no sample has readings.
 std::optional<InterferenceSummary> interference_summary(
     const std::vector<Sample>& samples, double limit = k_default_interference_limit);
 

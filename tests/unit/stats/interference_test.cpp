@@ -81,5 +81,24 @@ TEST(Interference, DisturbedSamplesAreCountedAndNamed) {
   EXPECT_EQ(summary->dominant, "other processes");
 }
 
+TEST(Interference, ANeighbourHittingBothSplitsAlikeLeavesTheRelativeSpeedup) {
+  // A process spinning on one CPU took 15% of both the threaded and the reference region: the
+  // ratio of the two is still good, the raw speedup and the sequential time are not.
+  Sample s = sample_with(region(1.0, 2, 0.30));
+  s.t_seq = 1.0;
+  s.t_par = 0.6;
+  s.t_ref = 0.6;
+  s.seq_load = region(1.0, 1, 0.3);
+  s.ref_load = region(1.0, 2, 0.29);
+  EXPECT_FALSE(disturbs_relative(s));
+  EXPECT_TRUE(disturbs_speedup(s));
+  EXPECT_TRUE(disturbs_sequential(s));
+  EXPECT_FALSE(is_disturbed(s));  // a two-thread sample with a reference gives the ratio
+  // One that hit only the threaded region makes the ratio wrong.
+  s.ref_load = region(1.0, 2, 0.0);
+  EXPECT_TRUE(disturbs_relative(s));
+  EXPECT_TRUE(is_disturbed(s));
+}
+
 }  // namespace
 }  // namespace gilguard::stats

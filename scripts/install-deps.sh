@@ -84,8 +84,8 @@ boost_json=$picked
 pick libboost-math1.81-dev libboost-math-dev
 boost_math=$picked
 packages=(
-  # toolchain
-  g++ cmake ninja-build pkg-config git
+  # toolchain, and curl for find-cpython-source.sh's python.org download
+  g++ cmake ninja-build pkg-config git curl
   # gilguard's libraries
   libgit2-dev "$boost_json" "$boost_math" libfmt-dev libcurl4-openssl-dev libcli11-dev
   libssl-dev jq
@@ -94,7 +94,7 @@ packages=(
   libncurses-dev uuid-dev libgdbm-dev
 )
 if [ "$mode" = all ]; then
-  packages+=(clang-format clang-tidy libgtest-dev libgmock-dev curl)
+  packages+=(clang-format clang-tidy libgtest-dev libgmock-dev)
   # Node.js with npm (the test tooling) may come from another packager than Debian; ask for
   # Debian's only when no `npm` is on PATH.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -97,18 +97,19 @@ class PushBaseline : public ::testing::Test {
     git(clone, {"commit", "-q", "-m", "gilguard: baseline " + file});
   }
 
-  // The workflow's push step in `clone`: the script under bash with the runner's variables and
-  // no git identity at all.
-  util::ProcessResult push(const fs::path& clone) {
+  // The workflow's push step in `clone`: the script under bash with the runner's variables (and
+  // `extra`) and no git identity at all.
+  util::ProcessResult push(const fs::path& clone, const util::Environment& extra = {}) {
     auto env = bare_environment(home());
     env["GITHUB_REF_NAME"] = "main";
     env["GILGUARD_PUSH_DELAY"] = "0";
+    for (const auto& [name, value] : extra) env[name] = value;
     return run({"bash", (repo_root() / "scripts/action/push-baseline.sh").string()}, env, clone);
   }
 
   std::string origin_files() {
-    return git(m_dir.path(), {"--git-dir", origin().string(), "ls-tree", "-r", "--name-only",
-                              "main"});
+    return git(m_dir.path(),
+               {"--git-dir", origin().string(), "ls-tree", "-r", "--name-only", "main"});
   }
 
   test::TempDir m_dir;
@@ -128,8 +129,8 @@ TEST_F(PushBaseline, TheSecondJobRebasesWithoutAGitIdentityAndBothBaselinesArriv
   EXPECT_EQ(origin_files(),
             "README.md\nbaselines/ubuntu-24.04-arm64.json\nbaselines/ubuntu-24.04-x64.json\n");
   // The replayed commit keeps its author; its committer is the fallback identity.
-  EXPECT_EQ(git(m_dir.path(), {"--git-dir", origin().string(), "log", "-1", "--format=%an|%cn|%ce",
-                               "main"}),
+  EXPECT_EQ(git(m_dir.path(),
+                {"--git-dir", origin().string(), "log", "-1", "--format=%an|%cn|%ce", "main"}),
             "gilguard-bot|gilguard-bot|gilguard-bot@users.noreply.github.com\n");
   EXPECT_EQ(trimmed(git(clone("second"), {"rev-parse", "HEAD"})),
             trimmed(git(m_dir.path(), {"--git-dir", origin().string(), "rev-parse", "main"})));
@@ -151,9 +152,9 @@ TEST_F(PushBaseline, AConflictAbortsTheRebaseAndFailsWithAClearMessage) {
   EXPECT_FALSE(fs::exists(clone("second") / ".git/rebase-merge"));
   EXPECT_FALSE(fs::exists(clone("second") / ".git/rebase-apply"));
   EXPECT_EQ(trimmed(git(clone("second"), {"rev-parse", "HEAD"})), second_head);
-  EXPECT_EQ(git(m_dir.path(),
-                {"--git-dir", origin().string(), "show", "main:baselines/shared.json"}),
-            "{\"first\": 1}\n");
+  EXPECT_EQ(
+      git(m_dir.path(), {"--git-dir", origin().string(), "show", "main:baselines/shared.json"}),
+      "{\"first\": 1}\n");
 }
 
 TEST_F(PushBaseline, GivesUpAfterTheGivenNumberOfAttempts) {
@@ -161,11 +162,7 @@ TEST_F(PushBaseline, GivesUpAfterTheGivenNumberOfAttempts) {
   commit_file(clone("second"), "baselines/b.json", "{}\n");
   ASSERT_TRUE(push(clone("first")).success());
   // One attempt only: the rejected push is not retried.
-  auto env = bare_environment(home());
-  env["GITHUB_REF_NAME"] = "main";
-  env["GILGUARD_PUSH_ATTEMPTS"] = "1";
-  const auto r =
-      run({"bash", (repo_root() / "scripts/action/push-baseline.sh").string()}, env, clone("second"));
+  const auto r = push(clone("second"), {{"GILGUARD_PUSH_ATTEMPTS", "1"}});
   EXPECT_EQ(r.exit_code, 1) << output_of(r);
   EXPECT_TRUE(contains(r.stdout_text, "still rejected after 1 attempts")) << output_of(r);
   EXPECT_FALSE(contains(origin_files(), "b.json"));
@@ -173,11 +170,8 @@ TEST_F(PushBaseline, GivesUpAfterTheGivenNumberOfAttempts) {
 
 TEST_F(PushBaseline, RefusesToPushFromAPullRequestRun) {
   commit_file(clone("first"), "baselines/a.json", "{}\n");
-  auto env = bare_environment(home());
-  env["GITHUB_EVENT_NAME"] = "pull_request";
-  env["GITHUB_REF_NAME"] = "7/merge";
   const auto r =
-      run({"bash", (repo_root() / "scripts/action/push-baseline.sh").string()}, env, clone("first"));
+      push(clone("first"), {{"GITHUB_EVENT_NAME", "pull_request"}, {"GITHUB_REF_NAME", "7/merge"}});
   EXPECT_EQ(r.exit_code, 1) << output_of(r);
   EXPECT_TRUE(contains(r.stdout_text, "pull request run")) << output_of(r);
   EXPECT_EQ(origin_files(), "README.md\n");
@@ -198,8 +192,7 @@ class InstallDeps : public ::testing::Test {
     fake(bin / "apt-get",
          "echo \"apt-get $* DEBIAN_FRONTEND=${DEBIAN_FRONTEND:-unset}\" >>\"$CALLS\"\n"
          "[ \"$1\" = update ] && touch \"$CALLS.updated\"\nexit 0\n");
-    fake(bin / "apt-cache",
-         "echo \"apt-cache $*\" >>\"$CALLS\"\n[ -e \"$CALLS.updated\" ]\n");
+    fake(bin / "apt-cache", "echo \"apt-cache $*\" >>\"$CALLS\"\n[ -e \"$CALLS.updated\" ]\n");
     fake(bin / "dpkg-query", "exit 1\n");
   }
 
@@ -238,8 +231,8 @@ TEST_F(InstallDeps, RefusesUbuntu2204AtOnceSayingWhatItNeeds) {
 }
 
 TEST_F(InstallDeps, RefusesDebian11) {
-  const auto r = install(
-      "PRETTY_NAME=\"Debian GNU/Linux 11 (bullseye)\"\nVERSION_ID=\"11\"\nID=debian\n");
+  const auto r =
+      install("PRETTY_NAME=\"Debian GNU/Linux 11 (bullseye)\"\nVERSION_ID=\"11\"\nID=debian\n");
   EXPECT_EQ(r.exit_code, 2) << output_of(r);
   EXPECT_TRUE(contains(r.stderr_text, "too old")) << output_of(r);
   EXPECT_EQ(calls(), "");
@@ -262,11 +255,11 @@ TEST_F(InstallDeps, OnUbuntu2404UpdatesTheListsOnceAndKeepsAptNonInteractiveThro
   EXPECT_FALSE(contains(log, "DEBIAN_FRONTEND=unset")) << log;
 }
 
-
 // ---- tool-key.sh --------------------------------------------------------------------------------
 
 // The step's outputs, "name=value" lines, for an action path and an os-release text.
-std::map<std::string, std::string> tool_key(const test::TempDir& dir, const std::string& action_path,
+std::map<std::string, std::string> tool_key(const test::TempDir& dir,
+                                            const std::string& action_path,
                                             const std::string& os_release) {
   test::write_file(dir.path() / "os-release", os_release);
   test::write_file(dir.path() / "output", "");
@@ -275,8 +268,8 @@ std::map<std::string, std::string> tool_key(const test::TempDir& dir, const std:
   env["GITHUB_ACTION_PATH"] = action_path;
   env["GITHUB_OUTPUT"] = (dir.path() / "output").string();
   env["GILGUARD_OS_RELEASE"] = (dir.path() / "os-release").string();
-  const auto r = run({"bash", (repo_root() / "scripts/action/tool-key.sh").string()}, env,
-                     dir.path());
+  const auto r =
+      run({"bash", (repo_root() / "scripts/action/tool-key.sh").string()}, env, dir.path());
   EXPECT_TRUE(r.success()) << output_of(r);
   std::map<std::string, std::string> out;
   std::istringstream lines(test::read_file(dir.path() / "output"));

@@ -179,10 +179,10 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
   const auto action = describe_action(tools);
   EXPECT_EQ(str(action.at("using")), "composite");
   const std::set<std::string> expected_inputs = {
-      "python-version", "python-gil", "python-ft",   "cpython-source", "optimize",
-      "threads",        "range",      "time-budget", "threshold",      "baselines",
-      "baseline-key",   "mode",       "push",        "comment",        "github-token",
-      "fail-on-regression"};
+      "python-version", "python-gil", "python-ft",    "cpython-source",
+      "optimize",       "threads",    "range",        "time-budget",
+      "threshold",      "baselines",  "baseline-key", "mode",
+      "push",           "comment",    "github-token", "fail-on-regression"};
   std::set<std::string> inputs;
   for (const auto& [name, spec] : action.at("inputs").as_object()) {
     inputs.insert(std::string(name));

@@ -25,9 +25,13 @@ os_id=$(field ID)
 os_version=$(field VERSION_ID)
 os_name=$(field PRETTY_NAME)
 too_old() {
-  echo "install-deps: ${os_name:-this system} is too old for gilguard: it needs Ubuntu 24.04 or" \
-    "newer, or Debian 12 or newer (Boost.JSON 1.81 and a C++23 compiler with <expected>)." \
-    "On GitHub Actions use runs-on: ubuntu-24.04 (or ubuntu-24.04-arm)." >&2
+  local message="${os_name:-this system} is too old for gilguard: it needs Ubuntu 24.04 or newer,
+or Debian 12 or newer (Boost.JSON 1.81 and a C++23 compiler with <expected>). On GitHub Actions
+use runs-on: ubuntu-24.04 (or ubuntu-24.04-arm)."
+  message=${message//$'\n'/ }
+  echo "install-deps: $message" >&2
+  # On a runner, also as an annotation (one line, no escape character).
+  [ "${GITHUB_ACTIONS:-}" != true ] || echo "::error title=gilguard::${message//%/?}"
   exit 2
 }
 # VERSION_ID's major and minor as one number: 22.04 -> 2204, 12 -> 1200.

@@ -453,12 +453,18 @@ class ActionJourney : public ::testing::Test {
   // runner's variables plus the step's `env`, evaluated from action.yml for these inputs.
   util::ProcessResult run_check_step(const json::object& inputs,
                                      const util::Environment& extra = {}) {
+    return run_step("check", inputs, extra);
+  }
+
+  // The same for any `run` step of action.yml, by its id.
+  util::ProcessResult run_step(const std::string& id, const json::object& inputs,
+                               const util::Environment& extra = {}) {
     json::object context;
     context["inputs"] = inputs;
     context["github"] = json::object{{"token", k_token}};
     const auto described =
         run({m_tools.node.string(), step_env_script().string(),
-             (repo_root() / "action.yml").string(), "check", json::serialize(context)},
+             (repo_root() / "action.yml").string(), id, json::serialize(context)},
             path_only());
     if (!described.success()) throw std::runtime_error("step-env: " + output_of(described));
     const auto step = json::parse(described.stdout_text).as_object();
@@ -592,6 +598,38 @@ TEST_F(ActionJourney, UpdateCommitsTheBaselineFile) {
   EXPECT_NE(outputs()["verdict"], "no-baseline") << output_of(second);
   EXPECT_NE(outputs()["verdict"], "regression") << output_of(second);
   EXPECT_NE(outputs()["verdict"], "");
+}
+
+// Update mode with push: true, as the matrix runs it: another job pushed first, so the push
+// step (as action.yml declares it) rebases the baseline commit and pushes it.
+TEST_F(ActionJourney, UpdateWithPushRebasesOnAnEarlierPushAndPushes) {
+  REQUIRE_INTERPRETERS(interpreters);
+  REQUIRE_VALIDATORS(tools);
+  prepare(tools);
+  const auto origin = m_dir.path() / "origin.git";
+  git({"init", "-q", "--bare", "-b", "main", origin.string()});
+  git({"remote", "add", "origin", origin.string()});
+  git({"push", "-q", "origin", "HEAD:main"});
+  // Another job's baseline reaches main first.
+  git({"clone", "-q", origin.string(), (m_dir.path() / "other").string()});
+  test::write_file(m_dir.path() / "other/baselines/other-runner.json", "{}\n");
+  git({"-C", (m_dir.path() / "other").string(), "add", "baselines/other-runner.json"});
+  git({"-C", (m_dir.path() / "other").string(), "commit", "-q", "-m", "other runner"});
+  git({"-C", (m_dir.path() / "other").string(), "push", "-q", "origin", "HEAD:main"});
+
+  auto inputs = quick_inputs(interpreters);
+  inputs["mode"] = "update";
+  inputs["push"] = "true";
+  inputs["baseline-key"] = "e2e-runner";
+  const auto update = run_check_step(inputs);
+  ASSERT_TRUE(update.success()) << output_of(update);
+  const auto pushed = run_step("push", inputs,
+                               {{"GITHUB_REF_NAME", "main"},
+                                {"GITHUB_EVENT_NAME", "workflow_dispatch"},
+                                {"GILGUARD_PUSH_DELAY", "0"}});
+  ASSERT_TRUE(pushed.success()) << output_of(pushed);
+  EXPECT_EQ(git({"--git-dir", origin.string(), "ls-tree", "-r", "--name-only", "main"}).stdout_text,
+            "README.md\nbaselines/e2e-runner.json\nbaselines/other-runner.json\n");
 }
 
 TEST_F(ActionJourney, GilForcedOnInTheFreeThreadedBuildFailsTheStep) {

@@ -1,10 +1,29 @@
 #!/usr/bin/env bash
-# Step output `hash`: a digest of the gilguard sources the action builds from (CMake files and
-# src/), so the cached binary is rebuilt whenever they change even under a moving ref such as
-# @main or a local `uses: ./`. Computed here because hashFiles() only sees the workspace.
+# Step outputs for caching the gilguard binary:
+#   dir  the action's directory with symbolic links and `.` segments resolved: the runner gives a
+#        local `uses: ./` the path `<workspace>/./`, and actions/cache (through @actions/glob)
+#        rejects a path with a `.` segment, only warning, so nothing was ever cached;
+#   key  what the binary depends on: the OS release (ID and VERSION_ID of /etc/os-release: the
+#        shared libraries it links differ between releases), the compiler's version, and a
+#        digest of the sources it is built from (CMake files and src/), computed here because
+#        hashFiles() only sees the workspace. Moving refs (@main, a local `uses: ./`) rebuild
+#        whenever the sources change.
+# Environment: GITHUB_ACTION_PATH (default: this script's repository), CXX (default c++),
+# GILGUARD_OS_RELEASE (default /etc/os-release).
 set -euo pipefail
-root="${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/../.." && pwd)}"
+root=$(cd "${GITHUB_ACTION_PATH:-$(dirname "$0")/../..}" && pwd -P)
 cd "$root"
 hash=$(find CMakeLists.txt CMakePresets.json cmake src -type f -print0 2>/dev/null |
   LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-echo "hash=$hash" >>"${GITHUB_OUTPUT:-/dev/stdout}"
+
+os_release=${GILGUARD_OS_RELEASE:-/etc/os-release}
+field() { sed -n "s/^$1=//p" "$os_release" 2>/dev/null | head -n1 | tr -d '"'"'"; }
+os="$(field ID)-$(field VERSION_ID)"
+# CMake's choice: CXX, else c++. The key keeps only characters a cache key may hold.
+compiler=$("${CXX:-c++}" --version 2>/dev/null | head -n1 || true)
+compiler=$(printf '%s' "${compiler:-unknown}" | tr -c 'A-Za-z0-9._+-' '_' | cut -c1-80)
+
+{
+  echo "dir=$root"
+  echo "key=$os-$compiler-$hash"
+} >>"${GITHUB_OUTPUT:-/dev/stdout}"

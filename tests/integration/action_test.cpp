@@ -179,9 +179,10 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
   const auto action = describe_action(tools);
   EXPECT_EQ(str(action.at("using")), "composite");
   const std::set<std::string> expected_inputs = {
-      "python-version", "python-gil", "python-ft",   "cpython-source", "optimize",
-      "threads",        "range",      "time-budget", "threshold",      "baselines",
-      "baseline-key",   "mode",       "comment",     "github-token",   "fail-on-regression"};
+      "python-version", "python-gil", "python-ft",    "cpython-source",
+      "optimize",       "threads",    "range",        "time-budget",
+      "threshold",      "baselines",  "baseline-key", "mode",
+      "push",           "comment",    "github-token", "fail-on-regression"};
   std::set<std::string> inputs;
   for (const auto& [name, spec] : action.at("inputs").as_object()) {
     inputs.insert(std::string(name));
@@ -224,7 +225,7 @@ TEST(ActionMetadata, NoExpressionInAnyScriptAndTheTokenOnlyInTheCheckStep) {
       EXPECT_EQ(str(s.at("id")), "check") << "the token reaches step '" << label << "'";
     }
     // Caches are keyed by runner OS and architecture; never by hashFiles under the action path.
-    if (str(s.at("uses")).rfind("actions/cache@", 0) == 0) {
+    if (str(s.at("uses")).rfind("actions/cache", 0) == 0) {
       const std::string key = str(s.at("with").at("key"));
       EXPECT_NE(key.find("runner.os"), std::string::npos) << label;
       EXPECT_NE(key.find("runner.arch"), std::string::npos) << label;
@@ -232,6 +233,89 @@ TEST(ActionMetadata, NoExpressionInAnyScriptAndTheTokenOnlyInTheCheckStep) {
     }
   }
   EXPECT_EQ(token_steps, 1);
+}
+
+// What the runner and the actions the composite calls really do (docs/action.md, "On a real
+// runner"): each cache is restored and then saved right after its build, so a failing check
+// still keeps it (actions/cache saves in a post step with `post-if: success()`); no cache path
+// carries github.action_path (`<workspace>/./` for `uses: ./`, a `.` segment @actions/glob
+// rejects); no key names github.action_ref (inside a `uses:` step that is the called action's
+// own ref); the binary's key names the OS release and compiler (tool-key.sh).
+TEST(ActionMetadata, CachesAreSavedRightAfterEachBuildUnderResolvedPaths) {
+  REQUIRE_VALIDATORS(tools);
+  const auto action = describe_action(tools);
+  std::map<std::string, json::object> restores;  // by key
+  int saves = 0;
+  std::string previous_run;
+  for (const auto& step : action.at("steps").as_array()) {
+    const auto& s = step.as_object();
+    const std::string label = str(s.at("name"));
+    const std::string uses = str(s.at("uses"));
+    EXPECT_NE(uses.rfind("actions/cache@", 0), 0u)
+        << label << ": actions/cache saves only when the whole job succeeds";
+    if (uses.rfind("actions/cache/", 0) == 0) {
+      const auto& with = s.at("with").as_object();
+      const std::string path = str(with.at("path"));
+      const std::string key = str(with.at("key"));
+      EXPECT_EQ(path.find("github.action_path"), std::string::npos) << label << ": " << path;
+      EXPECT_EQ(key.find("action_ref"), std::string::npos) << label << ": " << key;
+      if (uses.rfind("actions/cache/restore@", 0) == 0) {
+        EXPECT_FALSE(str(s.at("id")).empty()) << label << " needs an id for cache-hit";
+        restores[key] = with;
+      } else {
+        ASSERT_EQ(uses.rfind("actions/cache/save@", 0), 0u) << label;
+        ++saves;
+        // A save follows the build it keeps, with the restore's key and path.
+        ASSERT_TRUE(restores.contains(key)) << label << ": no restore with key " << key;
+        EXPECT_EQ(str(restores.at(key).at("path")), path) << label;
+        EXPECT_FALSE(previous_run.empty()) << label << " does not follow a build step";
+        EXPECT_NE(str(s.at("if")).find("cache-hit != 'true'"), std::string::npos)
+            << label << " saves even after a cache hit";
+      }
+    }
+    previous_run = str(s.at("run"));
+    if (str(s.at("id")) == "tool-cache") {
+      EXPECT_NE(str(s.at("with").at("path")).find("steps.tool-key.outputs.dir"), std::string::npos);
+      EXPECT_NE(str(s.at("with").at("key")).find("steps.tool-key.outputs.key"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(restores.size(), 2u) << "the gilguard binary and the CPython builds";
+  EXPECT_EQ(saves, 2);
+}
+
+// setup-python reads a "t" suffix only on plain versions (3.14t): the free-threaded build is
+// asked for with its freethreaded input and the version exactly as given.
+TEST(ActionMetadata, FreeThreadedPythonThroughTheFreethreadedInput) {
+  REQUIRE_VALIDATORS(tools);
+  const auto action = describe_action(tools);
+  int setups = 0;
+  for (const auto& step : action.at("steps").as_array()) {
+    const auto& s = step.as_object();
+    if (str(s.at("uses")).rfind("actions/setup-python@", 0) != 0) continue;
+    ++setups;
+    const auto& with = s.at("with").as_object();
+    EXPECT_EQ(str(with.at("python-version")), "${{ inputs.python-version }}") << str(s.at("name"));
+    if (str(s.at("id")) == "setup-ft") {
+      EXPECT_EQ(str(with.at("freethreaded")), "true");
+    } else {
+      EXPECT_FALSE(with.contains("freethreaded")) << str(s.at("name"));
+    }
+  }
+  EXPECT_EQ(setups, 2);
+}
+
+// On macOS and Windows the first step fails with the reason, before anything is installed.
+TEST(ActionMetadata, TheFirstStepStopsOnRunnersOtherThanLinux) {
+  REQUIRE_VALIDATORS(tools);
+  const auto action = describe_action(tools);
+  const auto& first = action.at("steps").as_array().at(0).as_object();
+  EXPECT_EQ(str(first.at("if")), "runner.os != 'Linux'");
+  EXPECT_NE(str(first.at("run")).find("::error"), std::string::npos);
+  EXPECT_NE(str(first.at("run")).find("exit 1"), std::string::npos);
+  for (const auto& step : action.at("steps").as_array()) {
+    EXPECT_EQ(str(step.at("if")).find("runner.os == 'Linux'"), std::string::npos)
+        << "a later step skips itself instead of the action failing";
+  }
 }
 
 // docs/action.md's tables name exactly the inputs and outputs of action.yml, with its defaults.
@@ -369,12 +453,18 @@ class ActionJourney : public ::testing::Test {
   // runner's variables plus the step's `env`, evaluated from action.yml for these inputs.
   util::ProcessResult run_check_step(const json::object& inputs,
                                      const util::Environment& extra = {}) {
+    return run_step("check", inputs, extra);
+  }
+
+  // The same for any `run` step of action.yml, by its id.
+  util::ProcessResult run_step(const std::string& id, const json::object& inputs,
+                               const util::Environment& extra = {}) {
     json::object context;
     context["inputs"] = inputs;
     context["github"] = json::object{{"token", k_token}};
     const auto described =
         run({m_tools.node.string(), step_env_script().string(),
-             (repo_root() / "action.yml").string(), "check", json::serialize(context)},
+             (repo_root() / "action.yml").string(), id, json::serialize(context)},
             path_only());
     if (!described.success()) throw std::runtime_error("step-env: " + output_of(described));
     const auto step = json::parse(described.stdout_text).as_object();
@@ -508,6 +598,38 @@ TEST_F(ActionJourney, UpdateCommitsTheBaselineFile) {
   EXPECT_NE(outputs()["verdict"], "no-baseline") << output_of(second);
   EXPECT_NE(outputs()["verdict"], "regression") << output_of(second);
   EXPECT_NE(outputs()["verdict"], "");
+}
+
+// Update mode with push: true, as the matrix runs it: another job pushed first, so the push
+// step (as action.yml declares it) rebases the baseline commit and pushes it.
+TEST_F(ActionJourney, UpdateWithPushRebasesOnAnEarlierPushAndPushes) {
+  REQUIRE_INTERPRETERS(interpreters);
+  REQUIRE_VALIDATORS(tools);
+  prepare(tools);
+  const auto origin = m_dir.path() / "origin.git";
+  git({"init", "-q", "--bare", "-b", "main", origin.string()});
+  git({"remote", "add", "origin", origin.string()});
+  git({"push", "-q", "origin", "HEAD:main"});
+  // Another job's baseline reaches main first.
+  git({"clone", "-q", origin.string(), (m_dir.path() / "other").string()});
+  test::write_file(m_dir.path() / "other/baselines/other-runner.json", "{}\n");
+  git({"-C", (m_dir.path() / "other").string(), "add", "baselines/other-runner.json"});
+  git({"-C", (m_dir.path() / "other").string(), "commit", "-q", "-m", "other runner"});
+  git({"-C", (m_dir.path() / "other").string(), "push", "-q", "origin", "HEAD:main"});
+
+  auto inputs = quick_inputs(interpreters);
+  inputs["mode"] = "update";
+  inputs["push"] = "true";
+  inputs["baseline-key"] = "e2e-runner";
+  const auto update = run_check_step(inputs);
+  ASSERT_TRUE(update.success()) << output_of(update);
+  const auto pushed = run_step("push", inputs,
+                               {{"GITHUB_REF_NAME", "main"},
+                                {"GITHUB_EVENT_NAME", "workflow_dispatch"},
+                                {"GILGUARD_PUSH_DELAY", "0"}});
+  ASSERT_TRUE(pushed.success()) << output_of(pushed);
+  EXPECT_EQ(git({"--git-dir", origin.string(), "ls-tree", "-r", "--name-only", "main"}).stdout_text,
+            "README.md\nbaselines/e2e-runner.json\nbaselines/other-runner.json\n");
 }
 
 TEST_F(ActionJourney, GilForcedOnInTheFreeThreadedBuildFailsTheStep) {

@@ -283,7 +283,10 @@ int run(const Options& options) {
     pool.insert(pool.end(), rounds.begin(), rounds.end());
     files.push_back(rounds);
     machine_of.push_back(std::filesystem::path(path).parent_path().filename().string());
-    cpu_of.push_back(result->machine.cpu.key());
+    // Results of schema 1 know no CPU identity: count each machine's as its own, so that the
+    // overhead is never compared across machines whose CPUs nobody recorded.
+    const std::string cpu = result->machine.cpu.key();
+    cpu_of.push_back(cpu.empty() ? "unknown CPU of " + machine_of.back() : cpu);
   }
   const bool synthetic = options.results.empty();
   if (synthetic && options.synthetic_sigma <= 0) {
@@ -561,6 +564,13 @@ int main(int argc, char** argv) {
                  "Run-to-run drift assumed a priori, log scale");
   app.add_option("--prior-df", options.compare.prior_df,
                  "Prior degrees of freedom of the within-run floor");
+  app.add_option("--min-machines", options.compare.min_machines,
+                 "Baselines from fewer machines are widened by the machine-to-machine spread "
+                 "(0: never, as before it existed)");
+  app.add_option("--machine-spread-relative", options.compare.machine_spread_relative,
+                 "Machine-to-machine spread of the speedup against processes, log scale");
+  app.add_option("--machine-spread-speedup", options.compare.machine_spread_speedup,
+                 "Machine-to-machine spread of the raw speedup, log scale");
   app.add_option("--resamples", options.compare.resamples, "Bootstrap resamples");
   app.add_option("--min-rounds", options.compare.min_rounds, "Fewest rounds that may decide");
   app.add_flag("!--no-rank-test", options.compare.rank_test,

@@ -449,9 +449,11 @@ MetricComparison compare_metric(const MetricSamples& current,
 Verdict overall_verdict(const std::vector<MetricComparison>& metrics) {
   bool any_baseline = false;
   bool any_gating_baseline = false;
+  bool any_gating = false;
   bool inconclusive = false;
   bool improvement = false;
   for (const MetricComparison& metric : metrics) {
+    any_gating = any_gating || metric.gating;
     if (metric.verdict == Verdict::no_baseline) continue;
     any_baseline = true;
     if (!metric.gating) continue;
@@ -461,7 +463,8 @@ Verdict overall_verdict(const std::vector<MetricComparison>& metrics) {
     if (metric.verdict == Verdict::improvement) improvement = true;
   }
   if (!any_baseline) return Verdict::no_baseline;
-  if (!any_gating_baseline) return Verdict::pass;
+  // Gating metrics without a baseline are not checked: that is no baseline, not a pass.
+  if (!any_gating_baseline) return any_gating ? Verdict::no_baseline : Verdict::pass;
   if (inconclusive) return Verdict::inconclusive;
   if (improvement) return Verdict::improvement;
   return Verdict::pass;

@@ -144,8 +144,8 @@ MetricComparison compare_metric(const MetricSamples& current,
 
 // The overall verdict from the per-metric ones: regression if any gating metric regressed; else
 // inconclusive if any gating metric is; else improvement if any gating metric improved; else
-// pass; no-baseline when no metric has a baseline (a baseline held only by information metrics
-// gives pass).
+// pass; no-baseline when no gating metric has a baseline (information metrics alone check
+// nothing; with no gating metric at all, their pass stands).
 Verdict overall_verdict(const std::vector<MetricComparison>& metrics);
 
 // Every metric of this run against the history, and the overall verdict. Leaves baseline_key,

@@ -278,9 +278,12 @@ TEST(OverallVerdict, Rules) {
             V::pass);
   EXPECT_EQ(overall_verdict({with(k_ft2, true, V::pass), with(k_gil2, false, V::improvement)}),
             V::pass);
-  // Only information metrics have a baseline: nothing gating failed.
+  // Only information metrics have a baseline: nothing gated was checked, and a pass would say
+  // otherwise (an old baseline without the metric that gates now).
   EXPECT_EQ(overall_verdict({with(k_ft2, true, V::no_baseline), with(k_gil2, false, V::pass)}),
-            V::pass);
+            V::no_baseline);
+  // No gating metric at all: the information metrics' pass stands.
+  EXPECT_EQ(overall_verdict({with(k_gil2, false, V::pass)}), V::pass);
   // A regression beats anything, in any order.
   EXPECT_EQ(overall_verdict({with(k_ft2, true, V::inconclusive), with(k_ft4, true, V::regression)}),
             V::regression);

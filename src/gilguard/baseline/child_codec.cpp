@@ -9,25 +9,15 @@
 
 namespace gilguard::baseline {
 
-namespace {
-
-std::optional<double> optional_number(const Node& node, std::string_view name) {
-  const auto field = node.optional_field(name);
-  if (!field || field->value().is_null()) return std::nullopt;
-  return field->as_number();
-}
-
-}  // namespace
-
 RegionLoad region_load_from(const Node& node) {
   RegionLoad load;
   load.wall = node.field("wall").as_number();
   load.workers = static_cast<int>(node.field("workers").as_integer(1, 1 << 20));
-  load.wait = optional_number(node, "wait");
-  load.other_cpu = optional_number(node, "other_cpu");
-  load.steal = optional_number(node, "steal");
-  load.pressure = optional_number(node, "pressure");
-  load.throttled = optional_number(node, "throttled");
+  load.wait = node.optional_number("wait");
+  load.other_cpu = node.optional_number("other_cpu");
+  load.steal = node.optional_number("steal");
+  load.pressure = node.optional_number("pressure");
+  load.throttled = node.optional_number("throttled");
   return load;
 }
 

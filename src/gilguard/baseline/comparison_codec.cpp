@@ -14,10 +14,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::value optional_number(const std::optional<double>& value) {
-  return value ? json::value(*value) : json::value(nullptr);
-}
-
 // A finite number, or nullopt for JSON null.
 std::optional<double> read_optional_number(const Node& node) {
   if (node.value().is_null()) return std::nullopt;
@@ -82,10 +78,10 @@ json::value to_json(const Comparison& comparison) {
     metric["gating"] = m.gating;
     metric["verdict"] = to_string(m.verdict);
     metric["current"] = std::move(current);
-    metric["baseline"] = optional_number(m.baseline);
-    metric["baseline_low"] = optional_number(m.baseline_low);
-    metric["baseline_high"] = optional_number(m.baseline_high);
-    metric["change"] = optional_number(m.change);
+    metric["baseline"] = number_or_null(m.baseline);
+    metric["baseline_low"] = number_or_null(m.baseline_low);
+    metric["baseline_high"] = number_or_null(m.baseline_high);
+    metric["change"] = number_or_null(m.change);
     metric["baseline_runs"] = m.baseline_runs;
     metric["baseline_machines"] = m.baseline_machines;
     metric["explanation"] = m.explanation;

@@ -55,6 +55,12 @@ std::optional<Node> Node::optional_field(std::string_view name) const {
   return Node(*member, m_path.empty() ? std::string(name) : m_path + "." + std::string(name));
 }
 
+std::optional<double> Node::optional_number(std::string_view name) const {
+  const auto member = optional_field(name);
+  if (!member || member->value().is_null()) return std::nullopt;
+  return member->as_number();
+}
+
 void Node::allow_only(std::initializer_list<std::string_view> allowed) const {
   for (const auto& member : object()) {
     bool known = false;

@@ -34,6 +34,8 @@ class Node {
   Node field(std::string_view name) const;
   // The member `name`, or nullopt when it is absent.
   std::optional<Node> optional_field(std::string_view name) const;
+  // The member `name` as a number, or nullopt when it is absent or null.
+  std::optional<double> optional_number(std::string_view name) const;
   // Throws naming the first member not in `allowed` (catches typos in hand-edited files).
   void allow_only(std::initializer_list<std::string_view> allowed) const;
 

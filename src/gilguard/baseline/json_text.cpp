@@ -204,6 +204,10 @@ Expected<boost::json::value> parse_json(std::string_view text) {
   return parser.handler().release();
 }
 
+boost::json::value number_or_null(const std::optional<double>& value) {
+  return value ? boost::json::value(*value) : boost::json::value(nullptr);
+}
+
 std::string to_pretty_json(const boost::json::value& value) {
   std::string out;
   write_value(out, value, 0);

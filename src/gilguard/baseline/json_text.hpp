@@ -2,6 +2,7 @@
 
 #include <boost/json/value.hpp>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,5 +29,8 @@ Expected<boost::json::value> parse_json(std::string_view text);
 // newline. parse_json reads every double back exactly, so writing what was read gives the same
 // bytes.
 std::string to_pretty_json(const boost::json::value& value);
+
+// The number, or JSON null for nullopt.
+boost::json::value number_or_null(const std::optional<double>& value);
 
 }  // namespace gilguard::baseline

@@ -35,10 +35,6 @@ void put_cell(json::object& out, const Cell& cell) {
   out["gated"] = cell.gated;
 }
 
-json::value optional_number(const std::optional<double>& value) {
-  return value ? json::value(*value) : json::value(nullptr);
-}
-
 json::object cpu_json(const CpuIdentity& c) {
   return {{"vendor", c.vendor},     {"family", c.family},         {"model", c.model},
           {"stepping", c.stepping}, {"model_name", c.model_name}, {"microcode", c.microcode},
@@ -52,10 +48,10 @@ json::object machine_json(const MachineFacts& m) {
           {"affinity_cpus", m.affinity_cpus},
           {"physical_cores", m.physical_cores},
           {"threads_per_core", m.threads_per_core},
-          {"cpu_quota", optional_number(m.cpu_quota)},
+          {"cpu_quota", number_or_null(m.cpu_quota)},
           {"machine_id", m.machine_id},
           {"cpu", cpu_json(m.cpu)},
-          {"steal_seconds", optional_number(m.steal_seconds)},
+          {"steal_seconds", number_or_null(m.steal_seconds)},
           {"os", m.os},
           {"arch", m.arch},
           {"kernel", m.kernel},
@@ -66,11 +62,11 @@ json::object machine_json(const MachineFacts& m) {
 json::object load_json(const RegionLoad& l) {
   return {{"wall", l.wall},
           {"workers", l.workers},
-          {"wait", optional_number(l.wait)},
-          {"other_cpu", optional_number(l.other_cpu)},
-          {"steal", optional_number(l.steal)},
-          {"pressure", optional_number(l.pressure)},
-          {"throttled", optional_number(l.throttled)}};
+          {"wait", number_or_null(l.wait)},
+          {"other_cpu", number_or_null(l.other_cpu)},
+          {"steal", number_or_null(l.steal)},
+          {"pressure", number_or_null(l.pressure)},
+          {"throttled", number_or_null(l.throttled)}};
 }
 
 json::object parameters_json(const RunParameters& p) {
@@ -148,12 +144,6 @@ std::array<double, 3> read_load(const Node& node) {
   return {values[0], values[1], values[2]};
 }
 
-std::optional<double> read_optional_number(const Node& node, std::string_view name) {
-  const auto field = node.optional_field(name);
-  if (!field || field->value().is_null()) return std::nullopt;
-  return field->as_number();
-}
-
 int read_count(const Node& node, std::string_view name) {
   return static_cast<int>(node.field(name).as_integer(0, 1 << 20));
 }
@@ -169,14 +159,14 @@ MachineFacts read_machine(const Node& node, int schema_version) {
     m.affinity_cpus = read_count(node, "affinity_cpus");
     m.physical_cores = read_count(node, "physical_cores");
     m.threads_per_core = read_count(node, "threads_per_core");
-    m.cpu_quota = read_optional_number(node, "cpu_quota");
+    m.cpu_quota = node.optional_number("cpu_quota");
     m.machine_id = node.field("machine_id").as_string();
     const auto cpu = node.field("cpu");
     m.cpu = {cpu.field("vendor").as_string(),     cpu.field("family").as_string(),
              cpu.field("model").as_string(),      cpu.field("stepping").as_string(),
              cpu.field("model_name").as_string(), cpu.field("microcode").as_string(),
              cpu.field("caches").as_string()};
-    m.steal_seconds = read_optional_number(node, "steal_seconds");
+    m.steal_seconds = node.optional_number("steal_seconds");
   }
   m.os = node.field("os").as_string();
   m.arch = node.field("arch").as_string();

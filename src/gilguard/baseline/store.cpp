@@ -97,7 +97,15 @@ Expected<std::optional<Baseline>> load(const std::filesystem::path& dir, const s
 Expected<std::filesystem::path> save(const std::filesystem::path& dir, const Baseline& baseline) {
   if (auto valid = validate_key(baseline.key); !valid) return std::unexpected(valid.error());
   const auto path = baseline_path(dir, baseline.key);
-  if (auto written = util::write_file_atomic(path, to_json_text(baseline)); !written)
+  const std::string text = to_json_text(baseline);
+  // The loader's rules, before writing: a file that does not load back would make every later
+  // update fail and break 'baseline show' for the whole directory.
+  if (auto loads = baseline_from_json_text(text); !loads)
+    return fail(fmt::format(
+        "{} was not written: its new content would not load back ({}); the run being added is "
+        "damaged",
+        path.string(), loads.error().message));
+  if (auto written = util::write_file_atomic(path, text); !written)
     return std::unexpected(written.error());
   return path;
 }

@@ -20,8 +20,9 @@ std::filesystem::path baseline_path(const std::filesystem::path& dir, const std:
 // symlink loop): a misconfigured --baselines must never read as "no baseline yet".
 Expected<std::optional<Baseline>> load(const std::filesystem::path& dir, const std::string& key);
 
-// Writes <dir>/<baseline.key>.json atomically (temporary file, fsync, rename), creating `dir`.
-// Returns the path written.
+// Writes <dir>/<baseline.key>.json atomically (temporary file, fsync, rename), creating `dir`,
+// after checking that the text loads back by the loader's rules (nothing is written when it
+// would not). Returns the path written.
 Expected<std::filesystem::path> save(const std::filesystem::path& dir, const Baseline& baseline);
 
 // Every baseline in `dir` ("*.json", hidden files such as leftover temporary files skipped),

@@ -247,6 +247,35 @@ TEST(BaselineStoreDeathTest, UnreadableDirectoryIsAnError) {
   fs::permissions(baselines, fs::perms::owner_all);
 }
 
+// The loader's rules hold before writing: a baseline that would not load back is not written.
+TEST(BaselineStore, SaveRefusesWhatTheLoaderWouldReject) {
+  test::TempDir dir;
+  auto path = save(dir.path(), testdata::sample_baseline(1));
+  ASSERT_TRUE(path.has_value()) << path.error().message;
+  const std::string before = test::read_file(*path);
+
+  Baseline poisoned = testdata::sample_baseline(2);
+  poisoned.runs[1].summary.metrics[0].second.value = std::numeric_limits<double>::infinity();
+  poisoned.runs[1].summary.metrics[0].second.high = std::numeric_limits<double>::infinity();
+  auto saved = save(dir.path(), poisoned);
+  ASSERT_FALSE(saved.has_value());
+  EXPECT_EQ(saved.error().message.rfind(path->string() + " was not written: its new content "
+                                                         "would not load back (runs[1].metrics.",
+                                        0),
+            0u)
+      << saved.error().message;
+  EXPECT_EQ(test::read_file(*path), before);
+
+  Baseline range_zero = testdata::sample_baseline(1);
+  range_zero.key = "linux-x86_64-cpu2-py3.13-primes-r0";
+  range_zero.workload.range = 0;
+  saved = save(dir.path(), range_zero);
+  ASSERT_FALSE(saved.has_value());
+  EXPECT_NE(saved.error().message.find("workload.range: 0 is out of range"), std::string::npos)
+      << saved.error().message;
+  EXPECT_FALSE(fs::exists(dir.path() / "linux-x86_64-cpu2-py3.13-primes-r0.json"));
+}
+
 // Simulated crash: the writer process is killed (SIGXFSZ from a file size limit) in the middle
 // of writing the new baseline. The old file must be intact; at worst a hidden temporary file is
 // left, which load and list ignore.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <string_view>
 #include <system_error>
 
 #include "gilguard/baseline/codec.hpp"
@@ -43,8 +44,7 @@ Expected<std::filesystem::file_status> status_of(const std::filesystem::path& pa
   if (!ec) return status;
   if (ec.value() == ENOENT) {
     std::error_code link_ec;
-    if (!std::filesystem::is_symlink(std::filesystem::symlink_status(path, link_ec)))
-      return status;
+    if (!std::filesystem::is_symlink(std::filesystem::symlink_status(path, link_ec))) return status;
     return fail(fmt::format("{} {} is a symbolic link to {}, which does not exist; {}", what,
                             path.string(), std::filesystem::read_symlink(path, link_ec).string(),
                             k_dir_fix));
@@ -59,8 +59,8 @@ Expected<bool> usable_dir(const std::filesystem::path& dir) {
   if (!status) return std::unexpected(status.error());
   if (status->type() == std::filesystem::file_type::not_found) return false;
   if (!std::filesystem::is_directory(*status))
-    return fail(fmt::format("the baselines directory {} is not a directory; {}", dir.string(),
-                            k_dir_fix));
+    return fail(
+        fmt::format("the baselines directory {} is not a directory; {}", dir.string(), k_dir_fix));
   std::error_code ec;
   const std::filesystem::directory_iterator listing(dir, ec);
   if (ec)

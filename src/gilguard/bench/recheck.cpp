@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <utility>
 
 #include "gilguard/bench/checks.hpp"
 #include "gilguard/bench/workload.hpp"
@@ -42,7 +43,9 @@ Expected<void> validate_results(const RunResult& result) {
   for (std::size_t i = 0; i < result.samples.size(); ++i) {
     const Sample& sample = result.samples[i];
     if (!sample.ok) continue;
-    for (const auto& [name, seconds] : {std::pair{"t_seq", sample.t_seq}, {"t_par", sample.t_par}}) {
+    const std::pair<const char*, double> times[] = {{"t_seq", sample.t_seq},
+                                                    {"t_par", sample.t_par}};
+    for (const auto& [name, seconds] : times) {
       if (!is_measured_time(seconds))
         return fail(fmt::format(
             "samples[{}].{}: {:g} is not a time gilguard can have measured (expected {:g} to "

@@ -103,8 +103,7 @@ ExitCode run_update(const UpdateOptions& options) {
     throw usage_error(fmt::format(
         "results file {} records {} failed check{}; a baseline must come from a run without "
         "failures, so nothing was written. Fix the cause and record a new run:{}",
-        options.results, failures.size(), failures.size() == 1 ? "" : "s",
-        failure_list(failures)));
+        options.results, failures.size(), failures.size() == 1 ? "" : "s", failure_list(failures)));
   }
   baseline::BaselineEntry entry = baseline::entry_from_results(results);
   if (entry.summary.metrics.empty())
@@ -137,9 +136,9 @@ ExitCode run_update(const UpdateOptions& options) {
 
   const Provenance source = entry.summary.provenance;
   if (existing && baseline::holds_run(*existing, entry)) {
-    print_stderr(fmt::format(
-        "gilguard: {} already holds the run in {} (started {}); nothing was added\n",
-        path.string(), options.results, source.date));
+    print_stderr(
+        fmt::format("gilguard: {} already holds the run in {} (started {}); nothing was added\n",
+                    path.string(), options.results, source.date));
     if (options.commit)
       commit_baseline(options, path,
                       baseline::commit_message(*existing, source, false, {path.string()}));
@@ -148,9 +147,9 @@ ExitCode run_update(const UpdateOptions& options) {
   const baseline::Baseline updated =
       baseline::add_run(std::move(existing), key, baseline::workload_of(results), std::move(entry),
                         max_runs, options.reset);
-  const auto written = value_or_throw(
-      baseline::save(dir, updated),
-      fmt::format("adding the run in {} to the baseline", options.results));
+  const auto written =
+      value_or_throw(baseline::save(dir, updated),
+                     fmt::format("adding the run in {} to the baseline", options.results));
   print_stderr(fmt::format("gilguard: {} {}: key {}, {} run{} kept (at most {})\n",
                            options.reset ? "reset" : "updated", written.string(), key,
                            updated.runs.size(), updated.runs.size() == 1 ? "" : "s", max_runs));

@@ -67,10 +67,10 @@ ExitCode run_check(const CheckOptions& options) {
   const auto pair = value_or_throw(
       python::find_interpreters(optional_path(options.run.gil), optional_path(options.run.ft), env),
       "finding the interpreters");
-  print_stderr(fmt::format(
-      "gilguard: GIL interpreter {}\ngilguard: free-threaded interpreter {}\n"
-      "gilguard: (found in {})\n",
-      pair.gil.string(), pair.ft.string(), pair.origin));
+  print_stderr(
+      fmt::format("gilguard: GIL interpreter {}\ngilguard: free-threaded interpreter {}\n"
+                  "gilguard: (found in {})\n",
+                  pair.gil.string(), pair.ft.string(), pair.origin));
   request.source_commit = source_commit_of(env);
   request.gil_python = pair.gil;
   request.ft_python = pair.ft;

@@ -173,12 +173,12 @@ Expected<CommitOutcome> commit_files(const CommitRequest& request) {
   std::vector<git_oid> blobs;
   for (std::size_t i = 0; i < request.files.size(); ++i) {
     const auto& file = request.files[i];
-    const std::string* relative = &tree->paths[i];
+    const std::string& relative = tree->paths[i];
     git_oid blob;
-    if (git_blob_create_from_workdir(&blob, repo.get(), relative->c_str()) != 0)
+    if (git_blob_create_from_workdir(&blob, repo.get(), relative.c_str()) != 0)
       return fail(
           fmt::format("cannot store {} in the repository: {}", file.string(), last_error()));
-    outcome.paths.push_back(*relative);
+    outcome.paths.push_back(relative);
     blobs.push_back(blob);
   }
 

@@ -119,9 +119,9 @@ PublishResult publish(const Comparison& comparison, const RunResult* run,
                                          report::comment_marker(comparison.baseline_key),
                                          options.comment, worth);
   }
-  err << report::defuse_commands(
-      fmt::format("gilguard: {}{}{}\n", result.comment.detail,
-                  result.comment.url.empty() ? "" : " ", result.comment.url));
+  err << report::defuse_commands(fmt::format("gilguard: {}{}{}\n", result.comment.detail,
+                                             result.comment.url.empty() ? "" : " ",
+                                             result.comment.url));
 
   // Annotations last, so that the comment's fate is among them.
   auto findings = report::collect_findings(comparison, run);

@@ -122,23 +122,25 @@ std::string render_text(const Comparison& comparison, const RunResult* run,
     }
     out += line + "\n";
   }
-  out +=
-      fmt::format("\n  baseline {}, threshold {}\n",
-                  comparison.baseline_key.empty() ? "(none)" : defuse_commands(comparison.baseline_key),
-                  format_percent(comparison.threshold));
+  out += fmt::format(
+      "\n  baseline {}, threshold {}\n",
+      comparison.baseline_key.empty() ? "(none)" : defuse_commands(comparison.baseline_key),
+      format_percent(comparison.threshold));
 
   const auto findings = collect_findings(comparison, run);
   if (!findings.empty()) {
     out += "\n";
     for (const auto& finding : findings) {
-      out += fmt::format("  {} {}: {}\n",
-                         paint(colour, severity_colour(finding.severity),
-                               fmt::format("{:<7}", to_string(finding.severity))),
-                         defuse_commands(finding.title), indented(defuse_commands(finding.message)));
+      out +=
+          fmt::format("  {} {}: {}\n",
+                      paint(colour, severity_colour(finding.severity),
+                            fmt::format("{:<7}", to_string(finding.severity))),
+                      defuse_commands(finding.title), indented(defuse_commands(finding.message)));
     }
   }
   if (offers_baseline_update(comparison, head)) {
-    out += fmt::format("\n  To record this run as the baseline: {}\n", defuse_commands(update_command(links)));
+    out += fmt::format("\n  To record this run as the baseline: {}\n",
+                       defuse_commands(update_command(links)));
   }
   return out;
 }

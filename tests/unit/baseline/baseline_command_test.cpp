@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "gilguard/baseline/results_codec.hpp"
 #include "gilguard/baseline/codec.hpp"
+#include "gilguard/baseline/results_codec.hpp"
 #include "gilguard/baseline/store.hpp"
 #include "gilguard/util/process.hpp"
 #include "support/test_util.hpp"
@@ -274,10 +274,10 @@ TEST_F(BaselineCommandTest, RunsThatWouldPoisonTheBaselineAreRefused) {
   range_zero.parameters.range = 0;
   r = gilguard({"baseline", "update", results_file("zero.json", range_zero)});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.stderr_text.find(
-                "zero.json: parameters.range: 0 is outside the bounds of --range (100 to "
-                "100000000)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.stderr_text.find("zero.json: parameters.range: 0 is outside the bounds of --range (100 to "
+                         "100000000)"),
+      std::string::npos)
       << r.stderr_text;
   EXPECT_EQ(std::vector<fs::path>(fs::directory_iterator(m_tmp.path() / "baselines"), {}),
             std::vector<fs::path>{baseline_file()});
@@ -308,7 +308,8 @@ TEST_F(BaselineCommandTest, CommitOutsideARepositoryWritesNothing) {
 TEST_F(BaselineCommandTest, CommitInABareRepositoryWritesNothing) {
   ASSERT_TRUE(run({"git", "init", "-q", "--bare", "repo.git"}).success());
   const auto results = results_file("r.json", testdata::sample_results(3));
-  auto r = gilguard({"baseline", "update", results, "--baselines", "repo.git/baselines", "--commit"});
+  auto r =
+      gilguard({"baseline", "update", results, "--baselines", "repo.git/baselines", "--commit"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.stderr_text.find(" is bare; --commit needs a work tree"), std::string::npos)
       << r.stderr_text;
@@ -382,8 +383,7 @@ TEST_F(BaselineCommandTest, OutsideTextInABaselineNeverBecomesAWorkflowCommand) 
   auto r = gilguard({"baseline", "show"});
   EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
   EXPECT_EQ(test::unsafe_log_lines(r.stdout_text), std::vector<std::string>{}) << r.stdout_text;
-  EXPECT_NE(r.stdout_text.find(": :error::date?::warning::cr"), std::string::npos)
-      << r.stdout_text;
+  EXPECT_NE(r.stdout_text.find(": :error::date?::warning::cr"), std::string::npos) << r.stdout_text;
 
   // A metric name with a command in it: the loader's error names it, defused.
   std::string text = to_json_text(testdata::sample_baseline(1));

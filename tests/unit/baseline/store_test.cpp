@@ -205,9 +205,8 @@ TEST(BaselineStore, SymlinkLoopIsAnError) {
   fs::create_symlink(file, file);
   loaded = load(dir.path() / "baselines", testdata::k_key);
   ASSERT_FALSE(loaded.has_value());
-  EXPECT_EQ(loaded.error().message.rfind("baseline file " + file.string() +
-                                             ": Too many levels of symbolic links; ",
-                                         0),
+  EXPECT_EQ(loaded.error().message.rfind(
+                "baseline file " + file.string() + ": Too many levels of symbolic links; ", 0),
             0u)
       << loaded.error().message;
 
@@ -233,11 +232,13 @@ TEST(BaselineStoreDeathTest, UnreadableDirectoryIsAnError) {
   // "fast": the child is a fork sharing this test's temporary directory.
   GTEST_FLAG_SET(death_test_style, "fast");
   test::TempDir dir;
-  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  fs::permissions(dir.path(),
+                  fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
   const fs::path baselines = dir.path() / "baselines";
   fs::create_directory(baselines);
   // Searchable but not readable: a stat of <key>.json says "not found", listing is refused.
-  fs::permissions(baselines, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec);
+  fs::permissions(baselines,
+                  fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec);
   EXPECT_EXIT(load_as_nobody(baselines), testing::ExitedWithCode(3),
               "cannot read the baselines directory .*/baselines: Permission denied; point "
               "--baselines at a readable directory");

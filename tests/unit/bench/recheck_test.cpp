@@ -28,8 +28,8 @@ TEST(RecheckFailures, WrongCountsAreFoundAgainstTheRangeNotTheFile) {
   results.parameters.expected_count = 5;
   for (auto& sample : results.samples) sample.count_seq = sample.count_par = 5;
   const auto failures = recheck_failures(results);
-  EXPECT_EQ(kinds(failures), (std::vector<std::string>{"wrong-count", "wrong-count",
-                                                        "wrong-count", "wrong-count"}));
+  EXPECT_EQ(kinds(failures),
+            (std::vector<std::string>{"wrong-count", "wrong-count", "wrong-count", "wrong-count"}));
   EXPECT_NE(failures[0].message.find("there are 78498 primes below 1000000"), std::string::npos)
       << failures[0].message;
 }

@@ -238,8 +238,7 @@ TEST_F(GitCommitTest, CheckCanCommitBeforeTheDirectoryExists) {
   const fs::path bare_dir = origin / "baselines";
   checked = check_can_commit({bare_dir, {bare_dir / "k.json"}, k_message, identity_env()});
   ASSERT_FALSE(checked.has_value());
-  EXPECT_NE(checked.error().message.find(" is bare; --commit needs a work tree"),
-            std::string::npos)
+  EXPECT_NE(checked.error().message.find(" is bare; --commit needs a work tree"), std::string::npos)
       << checked.error().message;
 }
 

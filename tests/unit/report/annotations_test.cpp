@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <map>
 #include <string>
 
@@ -217,7 +216,9 @@ TEST(DefuseCommands, ControlCharactersBecomeQuestionMarks) {
   EXPECT_EQ(defuse_commands("ok\r::error::x\r\n::warning::y\tz"),
             "ok?::error::x\r\n: :warning::y\tz");
   // C1 controls in UTF-8 (U+009B is a one-character CSI); other non-ASCII text stays.
-  EXPECT_EQ(defuse_commands("\xc2\x9b" "31m \xc3\xbc \xe2\x9c\x85"), "?31m \xc3\xbc \xe2\x9c\x85");
+  EXPECT_EQ(defuse_commands("\xc2\x9b"
+                            "31m \xc3\xbc \xe2\x9c\x85"),
+            "?31m \xc3\xbc \xe2\x9c\x85");
   EXPECT_EQ(defuse_commands("100% done %0A"), "100% done %0A");
 }
 

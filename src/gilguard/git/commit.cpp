@@ -165,15 +165,15 @@ Expected<void> check_can_commit(const CommitRequest& request) {
 Expected<CommitOutcome> commit_files(const CommitRequest& request) {
   ensure_libgit2();
 
-  auto tree = open_work_tree(request);
-  if (!tree) return std::unexpected(tree.error());
-  RepositoryPtr repo = std::move(tree->repo);
+  auto work_tree = open_work_tree(request);
+  if (!work_tree) return std::unexpected(work_tree.error());
+  RepositoryPtr repo = std::move(work_tree->repo);
 
   CommitOutcome outcome;
   std::vector<git_oid> blobs;
   for (std::size_t i = 0; i < request.files.size(); ++i) {
     const auto& file = request.files[i];
-    const std::string& relative = tree->paths[i];
+    const std::string& relative = work_tree->paths[i];
     git_oid blob;
     if (git_blob_create_from_workdir(&blob, repo.get(), relative.c_str()) != 0)
       return fail(

@@ -84,12 +84,13 @@ TEST_F(BaselineCommandTest, UpdateAddsRunsAndShowListsThem) {
             std::string::npos)
       << r.stdout_text;
 
-  // --max-runs 1 keeps only the newest; --reset starts over.
-  r = gilguard({"baseline", "update", first, "--max-runs", "1"});
+  // --max-runs 1 keeps only the newest (the same run again is not added a second time).
+  const auto third = results_file("r3.json", testdata::sample_results(4, "3333333333333333cc"));
+  r = gilguard({"baseline", "update", third, "--max-runs", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   loaded = load(m_tmp.path() / "baselines", testdata::k_key);
   ASSERT_EQ((*loaded)->runs.size(), 1u);
-  EXPECT_EQ((*loaded)->runs[0].summary.provenance.commit, "1111111111111111aa");
+  EXPECT_EQ((*loaded)->runs[0].summary.provenance.commit, "3333333333333333cc");
 }
 
 TEST_F(BaselineCommandTest, BaselineKeyOverridesAndIsValidated) {
@@ -158,6 +159,8 @@ TEST_F(BaselineCommandTest, ResultsForAnotherKeyAreRefused) {
   const std::string before = test::read_file(m_tmp.path() / "baselines" / "runner.json");
   RunResult other = testdata::sample_results(3);
   other.parameters.range = 500'000;
+  other.parameters.expected_count = 41'538;  // primes below 500,000
+  for (auto& sample : other.samples) sample.count_seq = sample.count_par = 41'538;
   const auto other_file = results_file("r2.json", other);
   auto r = gilguard({"baseline", "update", other_file, "--baseline-key", "runner"});
   EXPECT_EQ(r.exit_code, 2);

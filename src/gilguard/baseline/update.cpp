@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "gilguard/baseline/key.hpp"
@@ -55,6 +56,37 @@ Expected<void> check_results_match(const Baseline& baseline, const RunResult& re
       "point --baselines at the directory that holds its baselines",
       derive_key(results), workload.name, workload.range, baseline.key, baseline.workload.name,
       baseline.workload.range));
+}
+
+namespace {
+
+// Equal as a baseline file keeps them: per-round values are written to 6 significant digits.
+bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::fabs(a[i] - b[i]) > 1e-5 * std::max(std::fabs(a[i]), std::fabs(b[i]))) return false;
+  }
+  return true;
+}
+
+bool same_run(const BaselineEntry& a, const BaselineEntry& b) {
+  const auto& pa = a.summary.provenance;
+  const auto& pb = b.summary.provenance;
+  if (pa.date != pb.date || pa.commit != pb.commit || a.per_round.size() != b.per_round.size())
+    return false;
+  for (const auto& samples : a.per_round) {
+    const auto other = std::find_if(b.per_round.begin(), b.per_round.end(),
+                                    [&](const MetricSamples& s) { return s.id == samples.id; });
+    if (other == b.per_round.end() || !same_values(samples.values, other->values)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool holds_run(const Baseline& baseline, const BaselineEntry& entry) {
+  return std::any_of(baseline.runs.begin(), baseline.runs.end(),
+                     [&](const BaselineEntry& run) { return same_run(run, entry); });
 }
 
 Baseline add_run(std::optional<Baseline> existing, const std::string& key, const Workload& workload,

@@ -23,6 +23,11 @@ Workload workload_of(const RunResult& result);
 // message names both keys and the fix (--baseline-key or the right --baselines directory).
 Expected<void> check_results_match(const Baseline& baseline, const RunResult& results);
 
+// True when `baseline` already holds the run `entry` was made from: the same date (the run's
+// started_at), source commit and per-round values (as the file keeps them, to 6 significant
+// digits), so adding the same results file twice cannot count one run twice.
+bool holds_run(const Baseline& baseline, const BaselineEntry& entry);
+
 // `existing` with `entry` appended as the newest run and the oldest dropped beyond `max_runs`;
 // a new baseline for `key` when there is none or `reset` is set. The thread counts of the
 // workload become the union over the runs kept.

@@ -11,7 +11,9 @@
 #include "gilguard/baseline/show.hpp"
 #include "gilguard/baseline/store.hpp"
 #include "gilguard/baseline/update.hpp"
+#include "gilguard/bench/recheck.hpp"
 #include "gilguard/cli/commands.hpp"
+#include "gilguard/cli/print.hpp"
 #include "gilguard/git/commit.hpp"
 #include "gilguard/util/files.hpp"
 #include "gilguard/util/process.hpp"
@@ -56,6 +58,35 @@ RunResult read_results(const std::string& path) {
   return std::move(*results);
 }
 
+// The failed checks a results file records or its samples show, as one message line each.
+std::string failure_list(const std::vector<CheckFailure>& failures) {
+  std::string list;
+  for (const auto& failure : failures)
+    list += fmt::format("\n  {}: {}", failure.kind, failure.message);
+  return list;
+}
+
+// Commits the baseline file `written` when --commit asks for it.
+void commit_baseline(const UpdateOptions& options, const std::filesystem::path& written,
+                     const std::string& message) {
+  git::CommitRequest request;
+  request.start = options.baselines;
+  request.files = {written};
+  request.message = message;
+  request.env = util::current_environment();
+  const auto outcome = value_or_throw(
+      git::commit_files(request),
+      fmt::format("committing {} (the baseline file itself was written)", written.string()));
+  if (outcome.created) {
+    print_stderr(fmt::format("gilguard: committed {} as {} <{}>; push it with 'git push'\n",
+                             outcome.commit_id.substr(0, 12), outcome.committer.name,
+                             outcome.committer.email));
+  } else {
+    print_stderr(fmt::format("gilguard: {} already matches HEAD {}; nothing to commit\n",
+                             written.string(), outcome.commit_id.substr(0, 12)));
+  }
+}
+
 ExitCode run_update(const UpdateOptions& options) {
   const int max_runs = parse_max_runs(options.max_runs);
   if (!options.key.empty()) {
@@ -63,14 +94,16 @@ ExitCode run_update(const UpdateOptions& options) {
       throw usage_error(fmt::format("--baseline-key: {}", valid.error().message));
   }
   const RunResult results = read_results(options.results);
-  if (!results.failures.empty()) {
-    std::string list;
-    for (const auto& failure : results.failures)
-      list += fmt::format("\n  {}: {}", failure.kind, failure.message);
+  if (auto valid = bench::validate_results(results); !valid)
+    throw usage_error(fmt::format("results file {}: {} (nothing was written)", options.results,
+                                  valid.error().message));
+  // Derived again from the samples: the file may have been edited since its run.
+  const auto failures = bench::recheck_failures(results);
+  if (!failures.empty()) {
     throw usage_error(fmt::format(
         "results file {} records {} failed check{}; a baseline must come from a run without "
         "failures, so nothing was written. Fix the cause and record a new run:{}",
-        options.results, results.failures.size(), results.failures.size() == 1 ? "" : "s", list));
+        options.results, failures.size(), failures.size() == 1 ? "" : "s", failure_list(failures)));
   }
   baseline::BaselineEntry entry = baseline::entry_from_results(results);
   if (entry.summary.metrics.empty())
@@ -82,6 +115,13 @@ ExitCode run_update(const UpdateOptions& options) {
   const std::filesystem::path dir = options.baselines;
   const std::string key = options.key.empty() ? baseline::derive_key(results) : options.key;
   const auto path = baseline::baseline_path(dir, key);
+  if (options.commit) {
+    git::CommitRequest request;
+    request.start = dir;
+    request.files = {path};
+    value_or_throw(git::check_can_commit(request),
+                   fmt::format("--commit (nothing was written to {})", path.string()));
+  }
   std::optional<baseline::Baseline> existing;
   if (!options.reset) {
     auto loaded = baseline::load(dir, key);
@@ -95,31 +135,27 @@ ExitCode run_update(const UpdateOptions& options) {
   }
 
   const Provenance source = entry.summary.provenance;
+  if (existing && baseline::holds_run(*existing, entry)) {
+    print_stderr(
+        fmt::format("gilguard: {} already holds the run in {} (started {}); nothing was added\n",
+                    path.string(), options.results, source.date));
+    if (options.commit)
+      commit_baseline(options, path,
+                      baseline::commit_message(*existing, source, false, {path.string()}));
+    return ExitCode::ok;
+  }
   const baseline::Baseline updated =
       baseline::add_run(std::move(existing), key, baseline::workload_of(results), std::move(entry),
                         max_runs, options.reset);
-  const auto written = value_or_throw(baseline::save(dir, updated), "writing the baseline");
-  fmt::print(stderr, "gilguard: {} {}: key {}, {} run{} kept (at most {})\n",
-             options.reset ? "reset" : "updated", written.string(), key, updated.runs.size(),
-             updated.runs.size() == 1 ? "" : "s", max_runs);
-
-  if (options.commit) {
-    git::CommitRequest request;
-    request.start = dir;
-    request.files = {written};
-    request.message = baseline::commit_message(updated, source, options.reset, {written.string()});
-    request.env = util::current_environment();
-    const auto outcome = value_or_throw(
-        git::commit_files(request),
-        fmt::format("committing {} (the baseline file itself was written)", written.string()));
-    if (outcome.created) {
-      fmt::print(stderr, "gilguard: committed {} as {} <{}>; push it with 'git push'\n",
-                 outcome.commit_id.substr(0, 12), outcome.committer.name, outcome.committer.email);
-    } else {
-      fmt::print(stderr, "gilguard: {} already matches HEAD {}; nothing to commit\n",
-                 written.string(), outcome.commit_id.substr(0, 12));
-    }
-  }
+  const auto written =
+      value_or_throw(baseline::save(dir, updated),
+                     fmt::format("adding the run in {} to the baseline", options.results));
+  print_stderr(fmt::format("gilguard: {} {}: key {}, {} run{} kept (at most {})\n",
+                           options.reset ? "reset" : "updated", written.string(), key,
+                           updated.runs.size(), updated.runs.size() == 1 ? "" : "s", max_runs));
+  if (options.commit)
+    commit_baseline(options, written,
+                    baseline::commit_message(updated, source, options.reset, {written.string()}));
   return ExitCode::ok;
 }
 
@@ -168,7 +204,7 @@ void add_show_command(CLI::App& parent, Action& action) {
   sub->callback([&action, dir] {
     action = [dir]() -> ExitCode {
       const auto all = value_or_throw(baseline::list(*dir), "");
-      fmt::print("{}", baseline::format_baselines(all, *dir));
+      print_defused(stdout, baseline::format_baselines(all, *dir));
       return ExitCode::ok;
     };
   });

@@ -10,6 +10,7 @@
 #include "gilguard/bench/run_benchmark.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/compare_flow.hpp"
+#include "gilguard/cli/print.hpp"
 #include "gilguard/cli/run_options.hpp"
 #include "gilguard/github/publish.hpp"
 #include "gilguard/python/discover.hpp"
@@ -66,10 +67,10 @@ ExitCode run_check(const CheckOptions& options) {
   const auto pair = value_or_throw(
       python::find_interpreters(optional_path(options.run.gil), optional_path(options.run.ft), env),
       "finding the interpreters");
-  fmt::print(stderr,
-             "gilguard: GIL interpreter {}\ngilguard: free-threaded interpreter {}\n"
-             "gilguard: (found in {})\n",
-             pair.gil.string(), pair.ft.string(), pair.origin);
+  print_stderr(
+      fmt::format("gilguard: GIL interpreter {}\ngilguard: free-threaded interpreter {}\n"
+                  "gilguard: (found in {})\n",
+                  pair.gil.string(), pair.ft.string(), pair.origin));
   request.source_commit = source_commit_of(env);
   request.gil_python = pair.gil;
   request.ft_python = pair.ft;
@@ -90,7 +91,7 @@ ExitCode run_check(const CheckOptions& options) {
   const auto loaded = load_baseline(plan, options.compare);
   const auto& history = loaded.history;
   const auto compare_options = to_compare_options(options.compare, plan.machine);
-  fmt::print(stderr, "gilguard: baseline {} ({} runs)\n", loaded.key, history.size());
+  print_stderr(fmt::format("gilguard: baseline {} ({} runs)\n", loaded.key, history.size()));
 
   bench::RunHooks hooks;
   hooks.progress = print_progress;

@@ -8,6 +8,7 @@
 #include "gilguard/baseline/comparison_codec.hpp"
 #include "gilguard/baseline/results_codec.hpp"
 #include "gilguard/cli/commands.hpp"
+#include "gilguard/cli/print.hpp"
 #include "gilguard/github/context.hpp"
 #include "gilguard/github/http.hpp"
 #include "gilguard/github/rest_client.hpp"
@@ -79,13 +80,13 @@ ExitCode run_comment(const CommentOptions& options) {
       client, repository, options.pr, body, report::comment_marker(comparison.baseline_key),
       *github::parse_comment_mode(options.mode), report::worth_commenting(comparison));
 
-  fmt::print(stderr, "gilguard: {}\n", outcome.detail);
+  print_stderr(fmt::format("gilguard: {}\n", outcome.detail));
   using Action = github::CommentOutcome::Action;
   switch (outcome.action) {
     case Action::created:
     case Action::updated:
     case Action::unchanged:
-      fmt::print("{}\n", outcome.url);
+      print_defused(stdout, outcome.url + "\n");
       return ExitCode::ok;
     case Action::skipped:
       return ExitCode::ok;

@@ -11,6 +11,7 @@
 #include "gilguard/baseline/key.hpp"
 #include "gilguard/baseline/store.hpp"
 #include "gilguard/baseline/update.hpp"
+#include "gilguard/bench/recheck.hpp"
 #include "gilguard/report/text.hpp"
 
 namespace gilguard::cli {
@@ -79,7 +80,9 @@ Comparison compare_run(const RunResult& run, const CompareSettings& settings,
   Comparison comparison = stats::compare_samples(run.samples, baseline.history, options);
   comparison.baseline_key = baseline.key;
   comparison.baseline_path = baseline::baseline_path(settings.baselines_dir, baseline.key).string();
-  for (const auto& failure : run.failures) comparison.failed_checks.push_back(failure.message);
+  // Derived again from the samples: a results file may have been edited since its run.
+  for (const auto& failure : bench::recheck_failures(run))
+    comparison.failed_checks.push_back(failure.message);
   return comparison;
 }
 

@@ -43,7 +43,8 @@ struct LoadedBaseline {
 LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settings);
 
 // Compares `run` with `baseline`: the per-metric verdicts, the overall verdict, the key, the
-// baseline path and the run's failed checks.
+// baseline path and the run's failed checks (bench::recheck_failures: those it records and
+// those its samples show).
 Comparison compare_run(const RunResult& run, const CompareSettings& settings,
                        const LoadedBaseline& baseline);
 

@@ -11,6 +11,7 @@
 #include "gilguard/baseline/comparison_codec.hpp"
 #include "gilguard/baseline/results_codec.hpp"
 #include "gilguard/cli/commands.hpp"
+#include "gilguard/cli/print.hpp"
 #include "gilguard/report/annotations.hpp"
 #include "gilguard/report/findings.hpp"
 #include "gilguard/report/summary.hpp"
@@ -55,7 +56,7 @@ ExitCode run_report(const ReportOptions& options) {
   if (options.format == "text") {
     fmt::print("{}", report::render_text(comparison, run_ptr, links, use_colour()));
   } else if (options.format == "markdown") {
-    fmt::print("{}", report::render_summary(comparison, run_ptr, links));
+    print_defused(stdout, report::render_summary(comparison, run_ptr, links));
   } else if (options.format == "github") {
     fmt::print("{}", report::render_annotations(report::collect_findings(comparison, run_ptr)));
   } else {

@@ -8,6 +8,7 @@
 #include "gilguard/baseline/results_codec.hpp"
 #include "gilguard/bench/workload.hpp"
 #include "gilguard/cli/commands.hpp"
+#include "gilguard/cli/print.hpp"
 #include "gilguard/cli/run_options.hpp"
 #include "gilguard/git/repository.hpp"
 #include "gilguard/report/run_table.hpp"
@@ -218,11 +219,11 @@ void add_run_command(CLI::App& app, Action& action) {
       for (const int t : result.parameters.threads)
         if (const auto bound = bench::split_speedup_bound(result.parameters.range, t))
           table.split_bound[t] = *bound;
-      fmt::print("{}", report::render_run_table(result, table));
-      fmt::print(stderr, "gilguard: results written to {}\n", *output);
+      print_defused(stdout, report::render_run_table(result, table));
+      print_stderr(fmt::format("gilguard: results written to {}\n", *output));
       if (result.failures.empty()) return ExitCode::ok;
       for (const auto& failure : result.failures)
-        fmt::print(stderr, "gilguard: check failed: {}\n", failure.message);
+        print_stderr(fmt::format("gilguard: check failed: {}\n", failure.message));
       return ExitCode::regression;
     };
   });

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "gilguard/cli/commands.hpp"
+#include "gilguard/cli/print.hpp"
 #include "gilguard/util/process.hpp"
 #include "gilguard/version.hpp"
 
@@ -46,10 +47,9 @@ int run_main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    fmt::print(
-        stderr,
+    print_stderr(fmt::format(
         "gilguard: error: {}\nRun 'gilguard --help' or 'gilguard COMMAND --help' for usage.\n",
-        e.what());
+        e.what()));
     return static_cast<int>(ExitCode::usage);
   }
 
@@ -57,10 +57,11 @@ int run_main(int argc, char** argv) {
     if (!action) return static_cast<int>(ExitCode::usage);
     return static_cast<int>(action());
   } catch (const Failure& e) {
-    fmt::print(stderr, "gilguard: error: {}\n", e.what());
+    print_stderr(fmt::format("gilguard: error: {}\n", e.what()));
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
-    fmt::print(stderr, "gilguard: internal error: {}\nPlease report this as a bug.\n", e.what());
+    print_stderr(
+        fmt::format("gilguard: internal error: {}\nPlease report this as a bug.\n", e.what()));
     return static_cast<int>(ExitCode::usage);
   }
 }

@@ -90,6 +90,56 @@ Expected<std::string> relative_path(const std::filesystem::path& workdir,
   return text;
 }
 
+// A repository with a work tree, opened for a commit, and the files relative to that tree.
+struct WorkTree {
+  RepositoryPtr repo;
+  std::vector<std::string> paths;
+};
+
+// The nearest of `path` and its parents that exists: a baselines directory that is still to be
+// created belongs to the repository of its parent.
+std::filesystem::path existing_ancestor(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto current = std::filesystem::absolute(path, ec);
+  while (!std::filesystem::exists(current, ec) && current.has_relative_path())
+    current = current.parent_path();
+  return current;
+}
+
+// Opens the repository that contains `request.start` and checks that it can take a commit of
+// `request.files`: not bare, every file inside the work tree, the index not locked.
+Expected<WorkTree> open_work_tree(const CommitRequest& request) {
+  if (request.files.empty()) return fail("no files to commit");
+  git_repository* raw_repo = nullptr;
+  const auto start = existing_ancestor(request.start);
+  if (git_repository_open_ext(&raw_repo, start.c_str(), 0, nullptr) != 0)
+    return fail(fmt::format(
+        "no git repository contains {} ({}); --commit needs the baselines directory inside a "
+        "git checkout (in a workflow, run actions/checkout first)",
+        request.start.string(), last_error()));
+  WorkTree tree{RepositoryPtr(raw_repo), {}};
+  if (git_repository_is_bare(tree.repo.get()))
+    return fail(fmt::format(
+        "the repository at {} is bare; --commit needs a work tree: point --baselines at a "
+        "directory inside a checkout",
+        git_repository_path(tree.repo.get())));
+  std::error_code ec;
+  const std::filesystem::path workdir = std::filesystem::weakly_canonical(
+      std::filesystem::path(git_repository_workdir(tree.repo.get())).parent_path(), ec);
+  for (const auto& file : request.files) {
+    auto relative = relative_path(workdir, file);
+    if (!relative) return std::unexpected(relative.error());
+    tree.paths.push_back(std::move(*relative));
+  }
+  const auto lock = std::filesystem::path(git_repository_path(tree.repo.get())) / "index.lock";
+  if (std::filesystem::exists(lock, ec))
+    return fail(fmt::format(
+        "{} exists: another git process is using the repository, or one crashed. Wait for it "
+        "to finish, or remove {} if no git process is running, and try again",
+        lock.string(), lock.string()));
+  return tree;
+}
+
 }  // namespace
 
 Identity bot_identity() { return {"gilguard-bot", "gilguard-bot@users.noreply.github.com"}; }
@@ -105,35 +155,30 @@ Identity resolve_identity(std::string_view role, const util::Environment& env,
   return identity;
 }
 
+Expected<void> check_can_commit(const CommitRequest& request) {
+  ensure_libgit2();
+  auto tree = open_work_tree(request);
+  if (!tree) return std::unexpected(tree.error());
+  return {};
+}
+
 Expected<CommitOutcome> commit_files(const CommitRequest& request) {
   ensure_libgit2();
-  if (request.files.empty()) return fail("no files to commit");
 
-  git_repository* raw_repo = nullptr;
-  std::error_code ec;
-  const auto start = std::filesystem::absolute(request.start, ec);
-  if (git_repository_open_ext(&raw_repo, start.c_str(), 0, nullptr) != 0)
-    return fail(fmt::format(
-        "no git repository contains {} ({}); --commit needs the baselines directory inside a "
-        "git checkout (in a workflow, run actions/checkout first)",
-        request.start.string(), last_error()));
-  RepositoryPtr repo(raw_repo);
-  if (git_repository_is_bare(repo.get()))
-    return fail(fmt::format("the repository at {} is bare; --commit needs a work tree",
-                            git_repository_path(repo.get())));
-  const std::filesystem::path workdir = std::filesystem::weakly_canonical(
-      std::filesystem::path(git_repository_workdir(repo.get())).parent_path(), ec);
+  auto work_tree = open_work_tree(request);
+  if (!work_tree) return std::unexpected(work_tree.error());
+  RepositoryPtr repo = std::move(work_tree->repo);
 
   CommitOutcome outcome;
   std::vector<git_oid> blobs;
-  for (const auto& file : request.files) {
-    auto relative = relative_path(workdir, file);
-    if (!relative) return std::unexpected(relative.error());
+  for (std::size_t i = 0; i < request.files.size(); ++i) {
+    const auto& file = request.files[i];
+    const std::string& relative = work_tree->paths[i];
     git_oid blob;
-    if (git_blob_create_from_workdir(&blob, repo.get(), relative->c_str()) != 0)
+    if (git_blob_create_from_workdir(&blob, repo.get(), relative.c_str()) != 0)
       return fail(
           fmt::format("cannot store {} in the repository: {}", file.string(), last_error()));
-    outcome.paths.push_back(*relative);
+    outcome.paths.push_back(relative);
     blobs.push_back(blob);
   }
 

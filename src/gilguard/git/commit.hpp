@@ -49,11 +49,18 @@ struct CommitOutcome {
   Identity committer;
 };
 
+// Fails, saying what to fix, when commit_files(request) could not commit: `request.start` lies
+// in no repository or in a bare one, a file lies outside the work tree, or another git holds
+// the index lock (.git/index.lock). Run it before writing anything, so that a --commit that
+// cannot commit changes nothing. `request.start` and the files need not exist yet.
+Expected<void> check_can_commit(const CommitRequest& request);
+
 // Commits exactly `request.files` on top of HEAD with libgit2: the new tree is HEAD's tree
 // with only those paths replaced (the index is not written as a tree, so other staged changes
 // stay staged and out of the commit), then the index entries of just those paths are updated
 // so `git status` shows them clean. Works on an unborn HEAD (first commit), a detached HEAD
-// and shallow clones. Errors say what failed and what to do.
+// and shallow clones. Errors say what failed and what to do; the checks of check_can_commit
+// come first, so a locked index fails before a commit is created.
 Expected<CommitOutcome> commit_files(const CommitRequest& request);
 
 }  // namespace gilguard::git

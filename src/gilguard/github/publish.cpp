@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "gilguard/report/annotations.hpp"
 #include "gilguard/report/comment.hpp"
 #include "gilguard/report/findings.hpp"
 #include "gilguard/report/summary.hpp"
@@ -118,9 +119,9 @@ PublishResult publish(const Comparison& comparison, const RunResult* run,
                                          report::comment_marker(comparison.baseline_key),
                                          options.comment, worth);
   }
-  err << "gilguard: " << result.comment.detail;
-  if (!result.comment.url.empty()) err << " " << result.comment.url;
-  err << '\n';
+  err << report::defuse_commands(fmt::format("gilguard: {}{}{}\n", result.comment.detail,
+                                             result.comment.url.empty() ? "" : " ",
+                                             result.comment.url));
 
   // Annotations last, so that the comment's fate is among them.
   auto findings = report::collect_findings(comparison, run);

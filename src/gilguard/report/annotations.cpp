@@ -117,6 +117,7 @@ std::string defuse_commands(std::string_view text) {
   bool line_start = true;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    const auto u = static_cast<unsigned char>(c);
     if (line_start && c == ':' && i + 1 < text.size() && text[i + 1] == ':') {
       out += ": :";
       ++i;
@@ -129,10 +130,25 @@ std::string defuse_commands(std::string_view text) {
       line_start = false;
       continue;
     }
+    // C1 controls in UTF-8 (U+0080 to U+009F, CSI among them) act like ESC sequences.
+    if (u == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      out += '?';
+      ++i;
+      line_start = false;
+      continue;
+    }
+    const bool line_break = c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n');
+    if ((u < 0x20 && c != '\t' && !line_break) || u == 0x7F) {
+      // ESC, a bare CR (the runner starts a new line there) and other controls.
+      out += '?';
+      line_start = false;
+      continue;
+    }
     out += c;
-    if (c == '\n' || c == '\r') {
+    if (c == '\n') {
       line_start = true;
-    } else if (c != ' ' && c != '\t') {
+    } else if (c != ' ' && c != '\t' && c != '\r') {
       line_start = false;
     }
   }

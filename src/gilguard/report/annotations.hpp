@@ -35,9 +35,12 @@ std::vector<Finding> select_annotations(const std::vector<Finding>& findings,
 std::string render_annotations(const std::vector<Finding>& findings,
                                std::size_t limit = k_annotations_per_type);
 
-// Outside text (interpreter output, API messages) made safe to print as log lines: a line whose
-// first non-blank characters are "::" gets ": :" instead, and "##[" (the runner's older command
-// syntax, honoured anywhere in a line) becomes "## [". Nothing else changes.
+// Outside text (interpreter output, file fields, paths, API messages) made safe to print as log
+// lines and on a terminal; the one function every printed line with outside text goes
+// through. A line whose first non-blank characters are "::" gets ": :" instead; "##[" (the
+// runner's older command syntax, honoured anywhere in a line) becomes "## ["; a bare CR (a
+// line break to the runner), ESC and the other control characters (C0, DEL, C1) become '?'.
+// Tabs, LF and CR LF stay; '%' needs nothing outside a command. Nothing else changes.
 std::string defuse_commands(std::string_view text);
 
 // Text that is printed to the log as it is (interpreter output, file contents) inside

@@ -52,18 +52,6 @@ std::string paint(bool colour, std::string_view code, std::string_view text) {
   return fmt::format("{}{}{}", code, text, k_reset);
 }
 
-// Outside text (interpreter output) made safe for a terminal and for the Actions log: control
-// characters that could move the cursor or recolour become '?' (tabs and line breaks stay), and
-// nothing in it can be read by the runner as a workflow command.
-std::string printable(std::string_view text) {
-  std::string out = defuse_commands(text);
-  for (auto& c : out) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f) c = '?';
-  }
-  return out;
-}
-
 // Display columns of `text`, counting code points (our cells are ASCII except the em dash).
 std::size_t columns(const std::string& text) {
   std::size_t count = 0;
@@ -97,7 +85,7 @@ std::string render_text(const Comparison& comparison, const RunResult* run,
   std::string out = fmt::format("{} {}\n",
                                 paint(colour, fmt::format("{}{}", k_bold, verdict_colour(shown)),
                                       fmt::format("gilguard: {}.", head.status)),
-                                printable(head.sentence));
+                                defuse_commands(head.sentence));
 
   std::vector<std::vector<std::string>> rows = {
       {"flavour", "threads", "baseline", "this run [interval]", "change", "verdict"}};
@@ -136,23 +124,25 @@ std::string render_text(const Comparison& comparison, const RunResult* run,
     }
     out += line + "\n";
   }
-  out +=
-      fmt::format("\n  baseline {}, threshold {}\n",
-                  comparison.baseline_key.empty() ? "(none)" : printable(comparison.baseline_key),
-                  format_percent(comparison.threshold));
+  out += fmt::format(
+      "\n  baseline {}, threshold {}\n",
+      comparison.baseline_key.empty() ? "(none)" : defuse_commands(comparison.baseline_key),
+      format_percent(comparison.threshold));
 
   const auto findings = collect_findings(comparison, run);
   if (!findings.empty()) {
     out += "\n";
     for (const auto& finding : findings) {
-      out += fmt::format("  {} {}: {}\n",
-                         paint(colour, severity_colour(finding.severity),
-                               fmt::format("{:<7}", to_string(finding.severity))),
-                         printable(finding.title), indented(printable(finding.message)));
+      out +=
+          fmt::format("  {} {}: {}\n",
+                      paint(colour, severity_colour(finding.severity),
+                            fmt::format("{:<7}", to_string(finding.severity))),
+                      defuse_commands(finding.title), indented(defuse_commands(finding.message)));
     }
   }
   if (offers_baseline_update(comparison, head)) {
-    out += fmt::format("\n  To record this run as the baseline: {}\n", update_command(links));
+    out += fmt::format("\n  To record this run as the baseline: {}\n",
+                       defuse_commands(update_command(links)));
   }
   return out;
 }

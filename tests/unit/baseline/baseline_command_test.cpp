@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "gilguard/baseline/codec.hpp"
 #include "gilguard/baseline/results_codec.hpp"
 #include "gilguard/baseline/store.hpp"
 #include "gilguard/util/process.hpp"
 #include "support/test_util.hpp"
+#include "support/workflow_log.hpp"
 #include "unit/baseline/baseline_samples.hpp"
 
 namespace gilguard::baseline {
@@ -83,12 +85,13 @@ TEST_F(BaselineCommandTest, UpdateAddsRunsAndShowListsThem) {
       std::string::npos)
       << r.stdout_text;
 
-  // --max-runs 1 keeps only the newest; --reset starts over.
-  r = gilguard({"baseline", "update", first, "--max-runs", "1"});
+  // --max-runs 1 keeps only the newest (the same run again is not added a second time).
+  const auto third = results_file("r3.json", testdata::sample_results(4, "3333333333333333cc"));
+  r = gilguard({"baseline", "update", third, "--max-runs", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   loaded = load(m_tmp.path() / "baselines", testdata::k_key);
   ASSERT_EQ((*loaded)->runs.size(), 1u);
-  EXPECT_EQ((*loaded)->runs[0].summary.provenance.commit, "1111111111111111aa");
+  EXPECT_EQ((*loaded)->runs[0].summary.provenance.commit, "3333333333333333cc");
 }
 
 TEST_F(BaselineCommandTest, BaselineKeyOverridesAndIsValidated) {
@@ -157,6 +160,8 @@ TEST_F(BaselineCommandTest, ResultsForAnotherKeyAreRefused) {
   const std::string before = test::read_file(m_tmp.path() / "baselines" / "runner.json");
   RunResult other = testdata::sample_results(3);
   other.parameters.range = 500'000;
+  other.parameters.expected_count = 41'538;  // primes below 500,000
+  for (auto& sample : other.samples) sample.count_seq = sample.count_par = 41'538;
   const auto other_file = results_file("r2.json", other);
   auto r = gilguard({"baseline", "update", other_file, "--baseline-key", "runner"});
   EXPECT_EQ(r.exit_code, 2);
@@ -229,6 +234,171 @@ TEST_F(BaselineCommandTest, CommitRecordsOnlyTheBaseline) {
                 "The baseline now keeps 1 run.\n\n"
                 "Files:\n  " +
                 path + "\n\n");
+}
+
+// The failed checks are derived again from the samples: an edited file cannot hide them.
+TEST_F(BaselineCommandTest, SamplesThatFailTheChecksAreRefused) {
+  RunResult results = testdata::sample_results(3);
+  results.samples[6].count_seq = 1;
+  auto r = gilguard({"baseline", "update", results_file("counts.json", results)});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.stderr_text.find(" records 1 failed check; a baseline must come from a run without "
+                               "failures, so nothing was written. Fix the cause and record a new "
+                               "run:\n  wrong-count: ft interpreter, 1 thread: wrong result"),
+            std::string::npos)
+      << r.stderr_text;
+
+  results = testdata::sample_results(3);
+  results.samples[7].gil_enabled = true;
+  r = gilguard({"baseline", "update", results_file("gil.json", results)});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.stderr_text.find("\n  gil-enabled: ft interpreter, 2 threads: the GIL was enabled "
+                               "at run time in 1 of 4 runs"),
+            std::string::npos)
+      << r.stderr_text;
+  EXPECT_FALSE(fs::exists(m_tmp.path() / "baselines"));
+}
+
+// A run the loader would reject is refused before writing, so the baseline stays usable.
+TEST_F(BaselineCommandTest, RunsThatWouldPoisonTheBaselineAreRefused) {
+  ASSERT_EQ(gilguard({"baseline", "update", results_file("good.json", testdata::sample_results(3))})
+                .exit_code,
+            0);
+  const std::string before = test::read_file(baseline_file());
+
+  RunResult tiny = testdata::sample_results(3, "0123456789abcdef");
+  tiny.samples[5].t_par = 1e-320;
+  auto r = gilguard({"baseline", "update", results_file("tiny.json", tiny)});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.stderr_text.find("tiny.json: samples[5].t_par: "), std::string::npos)
+      << r.stderr_text;
+  EXPECT_EQ(test::read_file(baseline_file()), before);
+
+  RunResult range_zero = testdata::sample_results(3, "0123456789abcdef");
+  range_zero.parameters.range = 0;
+  r = gilguard({"baseline", "update", results_file("zero.json", range_zero)});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(
+      r.stderr_text.find("zero.json: parameters.range: 0 is outside the bounds of --range (100 to "
+                         "100000000)"),
+      std::string::npos)
+      << r.stderr_text;
+  EXPECT_EQ(std::vector<fs::path>(fs::directory_iterator(m_tmp.path() / "baselines"), {}),
+            std::vector<fs::path>{baseline_file()});
+
+  // The baseline still takes good runs and still shows.
+  r = gilguard({"baseline", "update",
+                results_file("next.json", testdata::sample_results(3, "fedcba9876543210"))});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  r = gilguard({"baseline", "show"});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_NE(r.stdout_text.find("2 runs, oldest first"), std::string::npos) << r.stdout_text;
+}
+
+// --commit checks the repository before writing: a refused commit changes nothing.
+TEST_F(BaselineCommandTest, CommitOutsideARepositoryWritesNothing) {
+  const auto results = results_file("r.json", testdata::sample_results(3));
+  auto r = gilguard({"baseline", "update", results, "--commit"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text.rfind("gilguard: error: --commit (nothing was written to baselines/" +
+                                    std::string(testdata::k_key) +
+                                    ".json): no git repository contains baselines (",
+                                0),
+            0u)
+      << r.stderr_text;
+  EXPECT_FALSE(fs::exists(m_tmp.path() / "baselines"));
+}
+
+TEST_F(BaselineCommandTest, CommitInABareRepositoryWritesNothing) {
+  ASSERT_TRUE(run({"git", "init", "-q", "--bare", "repo.git"}).success());
+  const auto results = results_file("r.json", testdata::sample_results(3));
+  auto r =
+      gilguard({"baseline", "update", results, "--baselines", "repo.git/baselines", "--commit"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.stderr_text.find(" is bare; --commit needs a work tree"), std::string::npos)
+      << r.stderr_text;
+  EXPECT_FALSE(fs::exists(m_tmp.path() / "repo.git" / "baselines"));
+}
+
+TEST_F(BaselineCommandTest, CommitWithBaselinesOutsideTheWorkTreeWritesNothing) {
+  fs::create_directories(m_tmp.path() / "repo");
+  fs::create_directories(m_tmp.path() / "elsewhere");
+  ASSERT_TRUE(run({"git", "-C", "repo", "init", "-q", "-b", "main"}).success());
+  fs::create_directory_symlink("../elsewhere", m_tmp.path() / "repo" / "baselines");
+  const auto results = results_file("r.json", testdata::sample_results(3));
+  auto r = gilguard({"baseline", "update", results, "--baselines", "repo/baselines", "--commit"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.stderr_text.rfind("gilguard: error: --commit (nothing was written to ", 0), 0u)
+      << r.stderr_text;
+  EXPECT_TRUE(fs::is_empty(m_tmp.path() / "elsewhere"));
+}
+
+TEST_F(BaselineCommandTest, CommitWithTheIndexLockedWritesNothingAndARetryAddsTheRunOnce) {
+  ASSERT_TRUE(run({"git", "init", "-q", "-b", "main"}).success());
+  test::write_file(m_tmp.path() / "README.md", "x\n");
+  ASSERT_TRUE(run({"git", "add", "README.md"}).success());
+  ASSERT_TRUE(run({"git", "commit", "-q", "-m", "init"}).success());
+  const std::string head = run({"git", "rev-parse", "HEAD"}).stdout_text;
+  test::write_file(m_tmp.path() / ".git" / "index.lock", "");
+
+  const auto results = results_file("r.json", testdata::sample_results(3));
+  auto r = gilguard({"baseline", "update", results, "--commit"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.stderr_text.find("index.lock exists: another git process is using the repository"),
+            std::string::npos)
+      << r.stderr_text;
+  EXPECT_FALSE(fs::exists(baseline_file()));
+  EXPECT_EQ(run({"git", "rev-parse", "HEAD"}).stdout_text, head);
+
+  fs::remove(m_tmp.path() / ".git" / "index.lock");
+  r = gilguard({"baseline", "update", results, "--commit"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  // The same results again (a retry): the run is not added a second time.
+  r = gilguard({"baseline", "update", results, "--commit"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_NE(r.stderr_text.find("already holds the run in " + results), std::string::npos)
+      << r.stderr_text;
+  auto loaded = load(m_tmp.path() / "baselines", testdata::k_key);
+  ASSERT_TRUE(loaded && *loaded);
+  EXPECT_EQ((*loaded)->runs.size(), 1u);
+  EXPECT_EQ(run({"git", "rev-list", "--count", "HEAD"}).stdout_text, "2\n");
+}
+
+// A file written but not committed (the commit failed after the write) is committed by a retry
+// without adding its run twice.
+TEST_F(BaselineCommandTest, RetryCommitsAFileThatAlreadyHoldsTheRun) {
+  ASSERT_TRUE(run({"git", "init", "-q", "-b", "main"}).success());
+  const auto results = results_file("r.json", testdata::sample_results(3));
+  ASSERT_EQ(gilguard({"baseline", "update", results}).exit_code, 0);
+  const std::string written = test::read_file(baseline_file());
+  auto r = gilguard({"baseline", "update", results, "--commit"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_NE(r.stderr_text.find("gilguard: committed "), std::string::npos) << r.stderr_text;
+  EXPECT_EQ(test::read_file(baseline_file()), written);
+  EXPECT_EQ(run({"git", "status", "--porcelain", "baselines"}).stdout_text, "");
+}
+
+TEST_F(BaselineCommandTest, OutsideTextInABaselineNeverBecomesAWorkflowCommand) {
+  Baseline hostile = testdata::sample_baseline(1);
+  auto& p = hostile.runs[0].summary.provenance;
+  p.date = "\n::error::date\r::warning::cr";
+  p.gilguard_version = "\x1b[31m##[add-mask]x";
+  test::write_file(baseline_file(), to_json_text(hostile));
+  auto r = gilguard({"baseline", "show"});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(test::unsafe_log_lines(r.stdout_text), std::vector<std::string>{}) << r.stdout_text;
+  EXPECT_NE(r.stdout_text.find(": :error::date?::warning::cr"), std::string::npos) << r.stdout_text;
+
+  // A metric name with a command in it: the loader's error names it, defused.
+  std::string text = to_json_text(testdata::sample_baseline(1));
+  const std::string metric = "\"ft-speedup-2\"";
+  text.replace(text.find(metric), metric.size(), "\"x\\n::error::metric\"");
+  test::write_file(baseline_file(), text);
+  r = gilguard({"baseline", "show"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(test::unsafe_log_lines(r.stderr_text), std::vector<std::string>{}) << r.stderr_text;
+  EXPECT_NE(r.stderr_text.find("\n: :error::metric: not a metric name"), std::string::npos)
+      << r.stderr_text;
 }
 
 TEST_F(BaselineCommandTest, ShowWithoutBaselines) {

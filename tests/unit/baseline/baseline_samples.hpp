@@ -44,6 +44,9 @@ inline Baseline sample_baseline(int runs = 2) {
   return baseline;
 }
 
+// The primes below the default range, 1,000,000: what every sample of sample_results counted.
+inline constexpr std::int64_t k_primes_below_range = 78'498;
+
 // A run result with `rounds` measured rounds (plus a warm-up) of gil/ft at 1 and 2 threads.
 inline RunResult sample_results(int rounds = 4, std::string commit = "abc123def4567890") {
   RunResult result;
@@ -64,6 +67,7 @@ inline RunResult sample_results(int rounds = 4, std::string commit = "abc123def4
   result.ft.config_args = "'--disable-gil'";
   result.parameters.threads = {2, 1};
   result.parameters.rounds = rounds;
+  result.parameters.expected_count = k_primes_below_range;
   result.source_commit = std::move(commit);
   for (int round = 0; round <= rounds; ++round) {
     for (const auto flavor : {Flavor::gil, Flavor::ft}) {
@@ -78,6 +82,9 @@ inline RunResult sample_results(int rounds = 4, std::string commit = "abc123def4
         const double speedup =
             threads == 1 ? 1.0 : (flavor == Flavor::ft ? 1.8 + 0.01 * round : 1.0);
         s.t_par = s.t_seq / speedup;
+        s.count_seq = k_primes_below_range;
+        s.count_par = k_primes_below_range;
+        s.gil_enabled = flavor == Flavor::gil;
         result.samples.push_back(s);
       }
     }

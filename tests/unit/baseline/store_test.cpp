@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
+#include <limits>
 
 #include "gilguard/baseline/codec.hpp"
 #include "support/test_util.hpp"
@@ -161,6 +163,118 @@ void save_with_file_size_limit(const fs::path& dir, void (*on_sigxfsz)(int)) {
   if (saved) std::_Exit(1);
   std::fprintf(stderr, "%s\n", saved.error().message.c_str());
   std::_Exit(3);
+}
+
+// "No baseline yet" is only for a readable directory without a file for the key; a --baselines
+// that points at a regular file or a symlink loop is an error that says what to fix.
+TEST(BaselineStore, BaselinesPathThatIsAFileIsAnError) {
+  test::TempDir dir;
+  const fs::path file = dir.path() / "baselines";
+  test::write_file(file, "not a directory\n");
+  auto loaded = load(file, testdata::k_key);
+  ASSERT_FALSE(loaded.has_value()) << "read as: no baseline yet";
+  EXPECT_EQ(loaded.error().message,
+            "the baselines directory " + file.string() +
+                " is not a directory; point --baselines at a readable directory of baseline files "
+                "(one <key>.json per runner class)");
+  auto all = list(file);
+  ASSERT_FALSE(all.has_value());
+  EXPECT_EQ(all.error().message, loaded.error().message);
+  // A path through the file fails too, rather than reading as a missing directory.
+  auto below = load(file / "sub", testdata::k_key);
+  ASSERT_FALSE(below.has_value());
+  EXPECT_NE(below.error().message.find("Not a directory"), std::string::npos)
+      << below.error().message;
+}
+
+TEST(BaselineStore, SymlinkLoopIsAnError) {
+  test::TempDir dir;
+  fs::create_directory_symlink(dir.path() / "b", dir.path() / "a");
+  fs::create_directory_symlink(dir.path() / "a", dir.path() / "b");
+  auto loaded = load(dir.path() / "a", testdata::k_key);
+  ASSERT_FALSE(loaded.has_value()) << "read as: no baseline yet";
+  EXPECT_EQ(loaded.error().message,
+            "the baselines directory " + (dir.path() / "a").string() +
+                ": Too many levels of symbolic links; point --baselines at a readable directory "
+                "of baseline files (one <key>.json per runner class)");
+  EXPECT_FALSE(list(dir.path() / "a").has_value());
+
+  // The file for the key itself in a loop.
+  fs::create_directory(dir.path() / "baselines");
+  const fs::path file = dir.path() / "baselines" / (std::string(testdata::k_key) + ".json");
+  fs::create_symlink(file, file);
+  loaded = load(dir.path() / "baselines", testdata::k_key);
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().message.rfind(
+                "baseline file " + file.string() + ": Too many levels of symbolic links; ", 0),
+            0u)
+      << loaded.error().message;
+
+  // A dangling symlink for the directory is not "nothing recorded yet" either.
+  fs::create_directory_symlink(dir.path() / "gone", dir.path() / "dangling");
+  loaded = load(dir.path() / "dangling", testdata::k_key);
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_NE(loaded.error().message.find("is a symbolic link to"), std::string::npos)
+      << loaded.error().message;
+}
+
+// Loads `dir` as an unprivileged user (root reads any directory) and exits 3 with the message
+// when it fails, 0 when it reads as "no baseline".
+[[noreturn]] void load_as_nobody(const fs::path& dir) {
+  if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) std::_Exit(4);
+  auto loaded = load(dir, testdata::k_key);
+  if (loaded) std::_Exit(0);
+  std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
+  std::_Exit(3);
+}
+
+TEST(BaselineStoreDeathTest, UnreadableDirectoryIsAnError) {
+  // "fast": the child is a fork sharing this test's temporary directory.
+  GTEST_FLAG_SET(death_test_style, "fast");
+  test::TempDir dir;
+  fs::permissions(dir.path(),
+                  fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  const fs::path baselines = dir.path() / "baselines";
+  fs::create_directory(baselines);
+  // Searchable but not readable: a stat of <key>.json says "not found", listing is refused.
+  fs::permissions(baselines,
+                  fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec);
+  EXPECT_EXIT(load_as_nobody(baselines), testing::ExitedWithCode(3),
+              "cannot read the baselines directory .*/baselines: Permission denied; point "
+              "--baselines at a readable directory");
+  // Neither readable nor searchable.
+  fs::permissions(baselines, fs::perms::none);
+  EXPECT_EXIT(load_as_nobody(baselines), testing::ExitedWithCode(3), "Permission denied");
+  fs::permissions(baselines, fs::perms::owner_all);
+}
+
+// The loader's rules hold before writing: a baseline that would not load back is not written.
+TEST(BaselineStore, SaveRefusesWhatTheLoaderWouldReject) {
+  test::TempDir dir;
+  auto path = save(dir.path(), testdata::sample_baseline(1));
+  ASSERT_TRUE(path.has_value()) << path.error().message;
+  const std::string before = test::read_file(*path);
+
+  Baseline poisoned = testdata::sample_baseline(2);
+  poisoned.runs[1].summary.metrics[0].second.value = std::numeric_limits<double>::infinity();
+  poisoned.runs[1].summary.metrics[0].second.high = std::numeric_limits<double>::infinity();
+  auto saved = save(dir.path(), poisoned);
+  ASSERT_FALSE(saved.has_value());
+  EXPECT_EQ(saved.error().message.rfind(path->string() + " was not written: its new content "
+                                                         "would not load back (runs[1].metrics.",
+                                        0),
+            0u)
+      << saved.error().message;
+  EXPECT_EQ(test::read_file(*path), before);
+
+  Baseline range_zero = testdata::sample_baseline(1);
+  range_zero.key = "linux-x86_64-cpu2-py3.13-primes-r0";
+  range_zero.workload.range = 0;
+  saved = save(dir.path(), range_zero);
+  ASSERT_FALSE(saved.has_value());
+  EXPECT_NE(saved.error().message.find("workload.range: 0 is out of range"), std::string::npos)
+      << saved.error().message;
+  EXPECT_FALSE(fs::exists(dir.path() / "linux-x86_64-cpu2-py3.13-primes-r0.json"));
 }
 
 // Simulated crash: the writer process is killed (SIGXFSZ from a file size limit) in the middle

@@ -201,6 +201,47 @@ TEST_F(GitCommitTest, FileOutsideTheWorkTreeIsRefused) {
                 "; keep the baselines directory inside the repository that --commit commits to");
 }
 
+// Another git holding the index: no commit is created (before, the commit was made and only
+// the index update failed), and check_can_commit says so before anything is written.
+TEST_F(GitCommitTest, LockedIndexIsRefusedBeforeCommitting) {
+  const fs::path origin = make_origin();
+  const fs::path clone = m_tmp.path() / "clone";
+  git(m_tmp.path(), {"clone", "-q", "file://" + origin.string(), clone.string()});
+  const std::string head = git(clone, {"rev-parse", "HEAD"});
+  const fs::path file = prepare_clone(clone);
+  const fs::path lock = clone / ".git" / "index.lock";
+  test::write_file(lock, "");
+  const CommitRequest request{clone / "baselines", {file}, k_message, identity_env()};
+  auto checked = check_can_commit(request);
+  ASSERT_FALSE(checked.has_value());
+  EXPECT_EQ(checked.error().message.find(" exists: another git process is using the repository"),
+            checked.error().message.find("index.lock") + std::string("index.lock").size())
+      << checked.error().message;
+  auto outcome = commit_files(request);
+  ASSERT_FALSE(outcome.has_value());
+  EXPECT_EQ(outcome.error().message, checked.error().message);
+  EXPECT_EQ(git(clone, {"rev-parse", "HEAD"}), head);
+
+  fs::remove(lock);
+  EXPECT_TRUE(check_can_commit(request).has_value());
+}
+
+TEST_F(GitCommitTest, CheckCanCommitBeforeTheDirectoryExists) {
+  const fs::path origin = make_origin();
+  const fs::path clone = m_tmp.path() / "clone";
+  git(m_tmp.path(), {"clone", "-q", "file://" + origin.string(), clone.string()});
+  const fs::path dir = clone / "new" / "baselines";
+  auto checked = check_can_commit({dir, {dir / "k.json"}, k_message, identity_env()});
+  EXPECT_TRUE(checked.has_value()) << checked.error().message;
+  EXPECT_FALSE(fs::exists(clone / "new"));
+
+  const fs::path bare_dir = origin / "baselines";
+  checked = check_can_commit({bare_dir, {bare_dir / "k.json"}, k_message, identity_env()});
+  ASSERT_FALSE(checked.has_value());
+  EXPECT_NE(checked.error().message.find(" is bare; --commit needs a work tree"), std::string::npos)
+      << checked.error().message;
+}
+
 TEST_F(GitCommitTest, NoRepositoryIsAClearError) {
   const fs::path plain = m_tmp.path() / "plain";
   fs::create_directories(plain);

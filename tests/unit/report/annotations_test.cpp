@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <map>
 #include <string>
 
 #include "gilguard/report/findings.hpp"
+#include "support/test_util.hpp"
+#include "support/workflow_log.hpp"
 
 namespace gilguard::report {
 namespace {
@@ -185,6 +188,38 @@ TEST(DefuseCommands, NoLineOfOutsideTextIsACommand) {
     start = end + 1;
   }
   EXPECT_EQ(defuse_commands("plain text: a, b"), "plain text: a, b");
+}
+
+// The same corpus as the annotations (tests/js/escaping-corpus.json: %, CR, LF, "::", "##[",
+// ESC), alone, after other text and after a line break: no line of the defused text is a
+// command for the runner or an escape sequence for a terminal.
+TEST(DefuseCommands, EscapingCorpusNeverYieldsACommandOrAnEscape) {
+  const std::string corpus_text =
+      test::read_file(test::data_dir().parent_path() / "js" / "escaping-corpus.json");
+  const auto cases = boost::json::parse(corpus_text).as_object().at("cases").as_array();
+  ASSERT_GE(cases.size(), 10u);
+  for (const auto& entry : cases) {
+    for (const auto* field : {"title", "message"}) {
+      const std::string text(entry.as_object().at(field).as_string());
+      for (const std::string& wrapped :
+           {text, "gilguard: error: " + text, "x\n" + text, "x\r" + text, text + "\r" + text}) {
+        const std::string out = defuse_commands(wrapped);
+        EXPECT_EQ(test::unsafe_log_lines(out), std::vector<std::string>{}) << wrapped;
+      }
+    }
+  }
+}
+
+TEST(DefuseCommands, ControlCharactersBecomeQuestionMarks) {
+  EXPECT_EQ(defuse_commands("a\x1b[31mred\x1b[0m\a\x7f"), "a?[31mred?[0m??");
+  // A bare CR would start a new line for the runner; CR LF and tabs stay.
+  EXPECT_EQ(defuse_commands("ok\r::error::x\r\n::warning::y\tz"),
+            "ok?::error::x\r\n: :warning::y\tz");
+  // C1 controls in UTF-8 (U+009B is a one-character CSI); other non-ASCII text stays.
+  EXPECT_EQ(defuse_commands("\xc2\x9b"
+                            "31m \xc3\xbc \xe2\x9c\x85"),
+            "?31m \xc3\xbc \xe2\x9c\x85");
+  EXPECT_EQ(defuse_commands("100% done %0A"), "100% done %0A");
 }
 
 TEST(GuardCommands, WrapsTextInStopCommands) {

@@ -1,0 +1,84 @@
+#include "gilguard/bench/recheck.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "gilguard/bench/checks.hpp"
+#include "gilguard/bench/workload.hpp"
+
+namespace gilguard::bench {
+namespace {
+
+constexpr std::string_view k_rerun =
+    "the file was damaged or edited; record the run again with 'gilguard run' or 'gilguard "
+    "check'";
+
+bool is_measured_time(double seconds) {
+  return seconds >= k_min_seconds && seconds <= k_max_seconds;
+}
+
+// What a failure is about: its kind and the start of its message up to the first ": " (the
+// cell, "ft interpreter, 2 threads"), so that a recorded failure and the same one derived
+// again with other wording (PYTHON_GIL named or not) count once.
+std::pair<std::string_view, std::string_view> subject(const CheckFailure& failure) {
+  const std::string_view message = failure.message;
+  return {failure.kind, message.substr(0, message.find(": "))};
+}
+
+}  // namespace
+
+Expected<void> validate_results(const RunResult& result) {
+  const auto& parameters = result.parameters;
+  if (parameters.workload != "primes")
+    return fail(fmt::format(
+        "parameters.workload: \"{}\" is not a workload this gilguard measures (only \"primes\"); "
+        "{}",
+        parameters.workload, k_rerun));
+  if (parameters.range < k_min_range || parameters.range > k_max_range)
+    return fail(fmt::format("parameters.range: {} is outside the bounds of --range ({} to {}); {}",
+                            parameters.range, k_min_range, k_max_range, k_rerun));
+  for (std::size_t i = 0; i < result.samples.size(); ++i) {
+    const Sample& sample = result.samples[i];
+    if (!sample.ok) continue;
+    const std::pair<const char*, double> times[] = {{"t_seq", sample.t_seq},
+                                                    {"t_par", sample.t_par}};
+    for (const auto& [name, seconds] : times) {
+      if (!is_measured_time(seconds))
+        return fail(fmt::format(
+            "samples[{}].{}: {:g} is not a time gilguard can have measured (expected {:g} to "
+            "{:g} seconds in a successful sample); {}",
+            i, name, seconds, k_min_seconds, k_max_seconds, k_rerun));
+    }
+    // The process reference is 0 where it was not measured, a time where it was.
+    if (sample.t_ref != 0 && !is_measured_time(sample.t_ref))
+      return fail(fmt::format(
+          "samples[{}].t_ref: {:g} is not a time gilguard can have measured (expected 0, or "
+          "{:g} to {:g} seconds); {}",
+          i, sample.t_ref, k_min_seconds, k_max_seconds, k_rerun));
+  }
+  return {};
+}
+
+std::vector<CheckFailure> recheck_failures(const RunResult& result) {
+  std::vector<CheckFailure> derived = check_interpreters(result.gil, result.ft);
+  std::vector<Sample> samples = result.samples;
+  const std::int64_t range = result.parameters.range;
+  // Out of bounds is validate_results' error; the sieve is not run on a range it refuses.
+  if (range >= k_min_range && range <= k_max_range)
+    mark_wrong_counts(samples, count_primes_below(range), range);
+  for (auto& failure : check_samples(samples, std::nullopt)) derived.push_back(std::move(failure));
+
+  std::vector<CheckFailure> failures = result.failures;
+  for (auto& failure : derived) {
+    const bool known = std::any_of(failures.begin(), failures.end(), [&](const CheckFailure& f) {
+      return subject(f) == subject(failure);
+    });
+    if (!known) failures.push_back(std::move(failure));
+  }
+  return failures;
+}
+
+}  // namespace gilguard::bench

@@ -70,6 +70,15 @@ TEST(ValidateResults, NamesTheFieldThatCannotBeMeasured) {
             "1e+06 seconds in a successful sample); the file was damaged or edited; record the "
             "run again with 'gilguard run' or 'gilguard check'");
 
+  // The process reference: 0 where not measured, else a time like the others.
+  results = testdata::sample_results(3);
+  results.samples[2].t_ref = 1e-320;
+  valid = validate_results(results);
+  ASSERT_FALSE(valid.has_value());
+  EXPECT_EQ(valid.error().message.rfind("samples[2].t_ref: ", 0), 0u) << valid.error().message;
+  results.samples[2].t_ref = 0.2;
+  EXPECT_TRUE(validate_results(results).has_value());
+
   // A failed sample keeps whatever times it has.
   results = testdata::sample_results(3);
   results.samples[4].ok = false;

@@ -49,7 +49,9 @@ TEST(CompareMachines, TheSpeedupAgainstProcessesGatesAndTheRawSpeedupInforms) {
   const Comparison c = compare({rounds(k_rel2, 0.98), rounds(k_ft2, 1.30)}, one_machine(), options);
   ASSERT_EQ(c.metrics.size(), 2U);
   for (const auto& m : c.metrics) {
-    if (m.id == k_rel2) EXPECT_TRUE(m.gating);
+    if (m.id == k_rel2) {
+      EXPECT_TRUE(m.gating);
+    }
     if (m.id == k_ft2) {
       // A runner with less parallel capacity: the raw speedup fell 17%, but it only informs.
       EXPECT_FALSE(m.gating);
@@ -148,7 +150,9 @@ TEST(CompareMachines, DisturbedSamplesAreSetAsideAndNamed) {
   }
   const auto per_metric = metric_samples(samples);
   for (const auto& m : per_metric)
-    if (m.id == k_rel2) EXPECT_EQ(m.values.size(), 3U);
+    if (m.id == k_rel2) {
+      EXPECT_EQ(m.values.size(), 3U);
+    }
   CompareOptions options;
   options.max_gated_threads = 2;
   const Comparison c = compare_samples(samples, one_machine(), options);

@@ -149,10 +149,19 @@ Headline headline(const Comparison& comparison) {
         if (other != nullptr)
           gil = fmt::format(", against {} with the GIL", format_ratio(other->current.value));
       }
+      // A baseline whose runs predate the gating metric (schema 1) holds the others only.
+      const bool older_runs =
+          std::any_of(comparison.metrics.begin(), comparison.metrics.end(),
+                      [](const MetricComparison& m) { return m.verdict != Verdict::no_baseline; });
+      const std::string missing =
+          older_runs ? fmt::format("The baseline for {} has no run with the {} yet, so nothing "
+                                   "gated was checked",
+                                   key, metric_label(main->id))
+                     : fmt::format("There is no baseline for {} yet", key);
       return {"No baseline yet", "🆕",
-              fmt::format("There is no baseline for {} yet; this run measured a {} of {} {}{}. "
-                          "Commit it as the baseline with the command below.",
-                          key, metric_label(main->id), format_ratio(main->current.value),
+              fmt::format("{}; this run measured a {} of {} {}{}. Commit it as the baseline with "
+                          "the command below.",
+                          missing, metric_label(main->id), format_ratio(main->current.value),
                           format_interval(main->current.low, main->current.high), gil),
               false};
     }

@@ -67,3 +67,32 @@ TEST(Text, RunOutputCannotIssueWorkflowCommands) {
 
 }  // namespace
 }  // namespace gilguard::report
+
+namespace gilguard::report {
+namespace {
+
+TEST(Text, ABaselineOlderThanTheGatingMetricSaysNothingGatedWasChecked) {
+  // A baseline of schema 1: the raw speedup (information now) has runs, the speedup against
+  // processes (gating) has none.
+  Comparison c;
+  c.overall = Verdict::no_baseline;
+  c.baseline_key = "linux-x86_64-cpu2-py3.13-primes-r200000";
+  c.metrics = {
+      test::make_metric({MetricKind::relative, Flavor::ft, 2}, Verdict::no_baseline, 0.98, 0.96,
+                        1.0, std::nullopt),
+      test::make_metric(test::ft_speedup(2), Verdict::pass, 1.53, 1.41, 1.62, 1.66, false),
+  };
+  const std::string text = render_text(c, nullptr, {}, false);
+  EXPECT_NE(text.find("The baseline for linux-x86_64-cpu2-py3.13-primes-r200000 has no run with "
+                      "the free-threaded speedup against processes at 2 threads yet, so nothing "
+                      "gated was checked"),
+            std::string::npos)
+      << text;
+  // With no run at all it is simply no baseline.
+  EXPECT_NE(render_text(test::no_baseline_comparison(), nullptr, {}, false)
+                .find("There is no baseline for linux-x86_64-cpu4-py3.13-primes-1000000 yet"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace gilguard::report

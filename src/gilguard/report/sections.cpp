@@ -154,9 +154,10 @@ Headline headline(const Comparison& comparison) {
           std::any_of(comparison.metrics.begin(), comparison.metrics.end(),
                       [](const MetricComparison& m) { return m.verdict != Verdict::no_baseline; });
       const std::string missing =
-          older_runs ? fmt::format("The baseline for {} has no run with the {} yet, so nothing "
-                                   "gated was checked",
-                                   key, metric_label(main->id))
+          older_runs ? fmt::format(
+                           "The baseline for {} has no run with the {} yet, so nothing "
+                           "gated was checked",
+                           key, metric_label(main->id))
                      : fmt::format("There is no baseline for {} yet", key);
       return {"No baseline yet", "🆕",
               fmt::format("{}; this run measured a {} of {} {}{}. Commit it as the baseline with "

@@ -86,15 +86,20 @@ int machine_count(const std::vector<BaselineRun>& runs) {
   return static_cast<int>(machines.size());
 }
 
-std::vector<BaselineRun> comparable_history(const MetricId& id,
-                                            const std::vector<BaselineRun>& history,
-                                            const CompareOptions& options) {
-  if (id.kind != MetricKind::overhead) return history;
-  // Equal keys, empty ones included: results and baselines of schema 1 know no CPU identity,
-  // and compare with each other as they always did.
-  std::vector<BaselineRun> out;
+MetricHistory metric_history(const MetricId& id, const std::vector<BaselineRun>& history,
+                             const CompareOptions& options) {
+  MetricHistory out;
+  for (const BaselineRun& run : history) {
+    // Equal keys, empty ones included: results and baselines of schema 1 know no CPU
+    // identity, and compare with each other as they always did.
+    const bool same_cpu =
+        id.kind != MetricKind::overhead || run.provenance.cpu_key == options.cpu_key;
+    if (same_cpu && run.find(id)) out.runs.push_back(run);
+  }
+  if (!out.runs.empty() || id.kind != MetricKind::overhead) return out;
   for (const BaselineRun& run : history)
-    if (run.provenance.cpu_key == options.cpu_key) out.push_back(run);
+    if (run.find(id)) out.runs.push_back(run);
+  out.other_cpus = !out.runs.empty();
   return out;
 }
 
@@ -190,17 +195,25 @@ std::vector<RunEstimate> history_of(const MetricId& id, const std::vector<Baseli
   return out;
 }
 
+namespace {
+
+// The prediction from a metric's history (see baseline_prediction); other CPUs' runs included.
+std::optional<PredictionInterval> predict_from(const MetricId& id, const MetricHistory& history,
+                                               const CompareOptions& options) {
+  PredictionOptions prediction = prediction_options(options);
+  if (history.other_cpus || machine_count(history.runs) < options.min_machines)
+    prediction.machine_spread = machine_spread(id, options);
+  return predict_next_run(history_of(id, history.runs), prediction);
+}
+
+}  // namespace
+
 std::optional<PredictionInterval> baseline_prediction(const MetricId& id,
                                                       const std::vector<BaselineRun>& history,
                                                       const CompareOptions& options) {
-  const auto comparable = comparable_history(id, history, options);
-  std::vector<BaselineRun> with_metric;
-  for (const BaselineRun& run : comparable)
-    if (run.find(id)) with_metric.push_back(run);
-  PredictionOptions prediction = prediction_options(options);
-  if (machine_count(with_metric) < options.min_machines)
-    prediction.machine_spread = machine_spread(id, options);
-  return predict_next_run(history_of(id, with_metric), prediction);
+  const MetricHistory runs = metric_history(id, history, options);
+  if (runs.other_cpus) return std::nullopt;
+  return predict_from(id, runs, options);
 }
 
 StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun>& history,
@@ -232,8 +245,7 @@ bool may_stop(const std::vector<MetricSamples>& current, const std::vector<Basel
   bool any_gating = false;
   for (const MetricSamples& metric : current) {
     if (!is_gating(metric.id, options)) continue;
-    if (metric.id.kind == MetricKind::overhead &&
-        comparable_history(metric.id, history, options).empty() && !history.empty())
+    if (metric_history(metric.id, history, options).other_cpus)
       continue;  // information only here: compare_metric says why
     any_gating = true;
     const StoppingTarget target = stopping_target(metric.id, history, options);
@@ -264,12 +276,11 @@ bool may_stop(const std::vector<Sample>& samples, const std::vector<BaselineRun>
 
 namespace {
 
-MetricComparison compare_metric_impl(const MetricSamples& current,
-                                     const std::vector<BaselineRun>& history,
-                                     const CompareOptions& options, std::string& other_cpus) {
+MetricComparison compare_metric_impl(const MetricSamples& current, const MetricHistory& history,
+                                     const CompareOptions& options) {
   MetricComparison out;
   out.id = current.id;
-  out.gating = is_gating(current.id, options);
+  out.gating = is_gating(current.id, options) && !history.other_cpus;
 
   const std::vector<double> logs = log_values(current);
   const Interval interval = hodges_lehmann_interval(logs, bootstrap_options(options));
@@ -282,23 +293,7 @@ MetricComparison compare_metric_impl(const MetricSamples& current,
   }
 
   const std::string name = describe(current.id);
-  std::optional<PredictionInterval> prediction = baseline_prediction(current.id, history, options);
-  if (!prediction && current.id.kind == MetricKind::overhead) {
-    // No run of this CPU: compare with the others as information, and say so.
-    CompareOptions any_cpu = options;
-    any_cpu.cpu_key.clear();
-    const auto all = history_of(current.id, history);
-    if (!all.empty()) {
-      PredictionOptions p = prediction_options(options);
-      p.machine_spread = machine_spread(current.id, options);
-      prediction = predict_next_run(all, p);
-      out.gating = false;
-      other_cpus = fmt::format(
-          " Information only: the overhead depends on the CPU, and the baseline holds no run of "
-          "this one ({}).",
-          options.cpu_key.empty() ? "unknown" : options.cpu_key);
-    }
-  }
+  const std::optional<PredictionInterval> prediction = predict_from(current.id, history, options);
   if (!prediction) {
     out.verdict = Verdict::no_baseline;
     out.explanation = fmt::format(
@@ -312,13 +307,7 @@ MetricComparison compare_metric_impl(const MetricSamples& current,
   out.baseline_low = std::exp(prediction->low);
   out.baseline_high = std::exp(prediction->high);
   out.baseline_runs = prediction->runs;
-  {
-    std::vector<BaselineRun> with_metric;
-    for (const BaselineRun& run :
-         other_cpus.empty() ? comparable_history(current.id, history, options) : history)
-      if (run.find(current.id)) with_metric.push_back(run);
-    out.baseline_machines = machine_count(with_metric);
-  }
+  out.baseline_machines = machine_count(history.runs);
 
   const int rounds = out.current.rounds;
   if (rounds < std::max(options.min_rounds, 1)) {
@@ -440,9 +429,13 @@ MetricComparison compare_metric_impl(const MetricSamples& current,
 MetricComparison compare_metric(const MetricSamples& current,
                                 const std::vector<BaselineRun>& history,
                                 const CompareOptions& options) {
-  std::string other_cpus;
-  MetricComparison out = compare_metric_impl(current, history, options, other_cpus);
-  out.explanation += other_cpus;
+  const MetricHistory runs = metric_history(current.id, history, options);
+  MetricComparison out = compare_metric_impl(current, runs, options);
+  if (runs.other_cpus)
+    out.explanation += fmt::format(
+        " Information only: the overhead depends on the CPU, and the baseline holds no run of "
+        "this one ({}).",
+        options.cpu_key.empty() ? "unknown" : options.cpu_key);
   return out;
 }
 

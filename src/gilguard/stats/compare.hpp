@@ -84,12 +84,16 @@ bool is_gating(const MetricId& id, const CompareOptions& options);
 // Distinct machines among the runs (runs without a machine identity count as one machine).
 int machine_count(const std::vector<BaselineRun>& runs);
 
-// The runs a metric is compared with: for the overhead, those whose CPU identity equals
-// options.cpu_key (an unknown identity, empty, equals only another unknown one); for the
-// others, all.
-std::vector<BaselineRun> comparable_history(const MetricId& id,
-                                            const std::vector<BaselineRun>& history,
-                                            const CompareOptions& options);
+// The baseline runs a metric is compared with: those that hold it and, for the overhead, whose
+// CPU identity equals options.cpu_key (an unknown identity, empty, equals only another unknown
+// one). When no run of this CPU holds the overhead, the runs of other CPUs, marked other_cpus:
+// the overhead is then information, and their machine spread always applies.
+struct MetricHistory {
+  std::vector<BaselineRun> runs;
+  bool other_cpus = false;
+};
+MetricHistory metric_history(const MetricId& id, const std::vector<BaselineRun>& history,
+                             const CompareOptions& options);
 
 // Speedups are better higher; the overhead is better lower.
 bool higher_is_better(const MetricId& id);
@@ -121,7 +125,9 @@ Estimate summarize(const MetricSamples& samples, double confidence = k_default_c
 // The history's estimates of one metric on the log scale, skipping runs without it.
 std::vector<RunEstimate> history_of(const MetricId& id, const std::vector<BaselineRun>& history);
 
-// Where the next run of this metric should fall, from the history; nullopt without history.
+// Where the next run of this metric should fall, from its metric_history (nullopt without one, or
+// when only other CPUs' runs hold the overhead): widened by the metric's machine spread when the
+// runs come from fewer than options.min_machines machines.
 std::optional<PredictionInterval> baseline_prediction(const MetricId& id,
                                                       const std::vector<BaselineRun>& history,
                                                       const CompareOptions& options);

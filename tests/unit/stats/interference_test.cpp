@@ -55,6 +55,34 @@ TEST(Interference, StealAndThrottlingCount) {
   EXPECT_NEAR(loss.total(), 0.10, 1e-12);
 }
 
+TEST(Interference, WaitingWhileThrottledIsTheQuotasNotANeighbours) {
+  // Two workers for 1 s; the group was throttled 0.1 s, which the kernel also counts as their
+  // run-queue delay (0.2 s): no neighbour took anything.
+  RegionLoad load = region(1.0, 2, 0.2);
+  load.throttled = 0.1;
+  const RegionLoss loss = region_loss(load, 2);
+  EXPECT_NEAR(loss.others, 0.0, 1e-12);
+  EXPECT_NEAR(loss.quota, 0.10, 1e-12);
+  // A neighbour's share on top of it still counts.
+  load.wait = 0.3;
+  EXPECT_NEAR(region_loss(load, 2).others, 0.05, 1e-12);
+}
+
+TEST(Interference, TheSummaryReportsTheMostThrottledRegion) {
+  // The sequential region is the worst by interference; the reference region is the most
+  // throttled one, and that is what the summary reports.
+  Sample s = sample_with(region(1.0, 2, 0.0));
+  s.seq_load = region(1.0, 1, 0.02);
+  RegionLoad throttled = region(1.0, 2, 0.6);
+  throttled.throttled = 0.3;
+  s.ref_load = throttled;
+  s.t_ref = 0.5;
+  const auto summary = interference_summary({s});
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_NEAR(summary->throttled, 0.3, 1e-12);
+  EXPECT_NEAR(summary->worst, 0.02, 1e-12);
+}
+
 TEST(Interference, UnknownReadingsLoseNothing) {
   RegionLoad load;
   load.wall = 1;

@@ -3,8 +3,9 @@
 
 Reads results files laid out as bench/data/machines/<machine>/r-*.json (each file one run, its
 folder its machine) and prints, per metric: each machine's runs (median over rounds of the
-per-round value, the same per-round values gilguard's verdict uses, undisturbed samples only
-when the file has readings), the within-machine spread (pooled sd of the log run estimates
+per-round value, the same per-round values gilguard's verdict uses, leaving out what
+interference disturbed by gilguard's per-metric rules, mirrored from stats/interference.cpp),
+the within-machine spread (pooled sd of the log run estimates
 within a machine: the sitting), and the machine-to-machine spread (sd of the log machine means).
 The metrics: ft-speedup-2 (raw), ft-relative-2 (threads against processes: normalised by the
 same-machine reference), ft-overhead, gil-speedup-2.
@@ -22,22 +23,34 @@ LIMIT = 0.05  # stats::k_default_interference_limit
 
 
 def loss(load, cpus):
+    """Share of a region's worker time lost to the outside: stats::region_loss, mirrored."""
     if not load or load["wall"] <= 0 or (cpus and load["workers"] > cpus):
         return 0.0
     capacity = load["wall"] * load["workers"]
     out = 0.0
     if load.get("wait") is not None:
-        out += max(0.0, load["wait"] - (load.get("other_cpu") or 0.0)) / capacity
+        quota = (load.get("throttled") or 0.0) * load["workers"]
+        out += max(0.0, load["wait"] - (load.get("other_cpu") or 0.0) - quota) / capacity
     if load.get("steal") is not None and cpus:
         out += max(0.0, load["steal"]) / (cpus * load["wall"])
-    if load.get("throttled") is not None:
-        out += max(0.0, load["throttled"]) / load["wall"]
     return out
 
 
-def disturbed(sample):
-    loads = sample.get("loads") or {}
-    return any(loss(l, sample.get("cpus", 0)) > LIMIT for l in loads.values())
+def region(sample, name):
+    return loss((sample.get("loads") or {}).get(name), sample.get("cpus", 0))
+
+
+# What each value can bear, as stats::disturbs_sequential / _speedup / _relative decide.
+def disturbs_sequential(s):
+    return region(s, "seq") > LIMIT
+
+
+def disturbs_speedup(s):
+    return disturbs_sequential(s) or region(s, "par") > LIMIT
+
+
+def disturbs_relative(s):
+    return abs(region(s, "par") - region(s, "ref")) > LIMIT
 
 
 def per_round(path, rounds):
@@ -45,16 +58,17 @@ def per_round(path, rounds):
     values = defaultdict(dict)
     seq = defaultdict(dict)
     for s in data["samples"]:
-        if s["round"] < 1 or not s["ok"] or s["t_seq"] <= 0 or disturbed(s):
+        if s["round"] < 1 or not s["ok"] or s["t_seq"] <= 0:
             continue
         if rounds and s["round"] > rounds:
             continue
         f, t, r = s["flavor"], s["threads"], s["round"]
         if t > 1 and s["t_par"] > 0:
-            values[f"{f}-speedup-{t}"][r] = s["t_seq"] / s["t_par"]
-            if s.get("t_ref", 0) > 0:
+            if not disturbs_speedup(s):
+                values[f"{f}-speedup-{t}"][r] = s["t_seq"] / s["t_par"]
+            if s.get("t_ref", 0) > 0 and not disturbs_relative(s):
                 values[f"{f}-relative-{t}"][r] = s["t_ref"] / s["t_par"]
-        if t == 1:
+        if t == 1 and not disturbs_sequential(s):
             seq[r][f] = s["t_seq"]
     for r, both in seq.items():
         if "gil" in both and "ft" in both:

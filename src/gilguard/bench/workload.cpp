@@ -280,7 +280,6 @@ def processes(workers):
 
 
 def measure(limit, nthreads, seq_first, reference):
-    pool = None
     report = {"workload": "primes", "range": limit, "threads": nthreads, "seq_first": seq_first}
     if seq_first:
         count_seq, t_seq, seq_load = sequential(limit)
@@ -289,7 +288,7 @@ def measure(limit, nthreads, seq_first, reference):
     if not seq_first:
         count_seq, t_seq, seq_load = sequential(limit)
     report.update(count_seq=count_seq, count_par=count_par, t_seq=t_seq, t_par=t_par,
-                  thread_times=thread_times, cpus=len(CPUS) or os.cpu_count(), placement=CPUS,
+                  thread_times=thread_times, cpus=len(CPUS) or os.cpu_count(),
                   loads={"seq": seq_load, "par": par_load})
     if pool is not None:
         count_ref, t_ref, ref_times, ref_load = processes(pool)

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
+
+#include "gilguard/core/run_result.hpp"
 
 namespace gilguard::test {
 
@@ -41,6 +45,23 @@ struct Interpreters {
 // The interpreters, or nullopt when the variables are unset (callers then GTEST_SKIP, see
 // REQUIRE_INTERPRETERS). Under CI (CI set) missing interpreters are a test failure instead.
 std::optional<Interpreters> find_test_interpreters();
+
+// The machine facts a results file of schema 1 held (the later ones stay unknown): a Linux
+// x86_64 machine with this CPU, CPU counts, kernel and load averages.
+inline MachineFacts linux_machine(std::string cpu_model, int logical_cpus, int usable_cpus,
+                                  std::string kernel, std::array<double, 3> load_start = {},
+                                  std::array<double, 3> load_end = {}) {
+  MachineFacts m;
+  m.cpu_model = std::move(cpu_model);
+  m.logical_cpus = logical_cpus;
+  m.usable_cpus = usable_cpus;
+  m.os = "linux";
+  m.arch = "x86_64";
+  m.kernel = std::move(kernel);
+  m.load_start = load_start;
+  m.load_end = load_end;
+  return m;
+}
 
 }  // namespace gilguard::test
 

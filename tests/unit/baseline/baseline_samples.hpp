@@ -6,6 +6,7 @@
 
 #include "gilguard/baseline/baseline.hpp"
 #include "gilguard/core/run_result.hpp"
+#include "support/test_util.hpp"
 
 namespace gilguard::baseline::testdata {
 
@@ -52,14 +53,7 @@ inline RunResult sample_results(int rounds = 4, std::string commit = "abc123def4
   RunResult result;
   result.gilguard_version = "0.1.0";
   result.started_at = "2026-11-25T08:00:00Z";
-  result.machine.cpu_model = "Intel(R) Xeon(R) CPU @ 2.20GHz";
-  result.machine.logical_cpus = 2;
-  result.machine.usable_cpus = 2;
-  result.machine.os = "linux";
-  result.machine.arch = "x86_64";
-  result.machine.kernel = "6.1.0";
-  result.machine.load_start = {};
-  result.machine.load_end = {};
+  result.machine = test::linux_machine("Intel(R) Xeon(R) CPU @ 2.20GHz", 2, 2, "6.1.0");
   result.gil.version = "3.13.5";
   result.gil.config_args = "'--prefix=/tmp/gil'";
   result.ft.version = "3.13.5";

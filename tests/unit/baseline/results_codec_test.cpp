@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "gilguard/baseline/child_codec.hpp"
+#include "support/test_util.hpp"
 
 namespace gilguard::baseline {
 namespace {
@@ -12,14 +13,8 @@ RunResult example() {
   r.gilguard_version = "0.1.0";
   r.started_at = "2025-12-08T18:38:00Z";
   r.source_commit = "0123456789abcdef0123456789abcdef01234567";
-  r.machine.cpu_model = "AMD EPYC 7763 64-Core Processor";
-  r.machine.logical_cpus = 4;
-  r.machine.usable_cpus = 2;
-  r.machine.os = "linux";
-  r.machine.arch = "x86_64";
-  r.machine.kernel = "6.8.0";
-  r.machine.load_start = {0.5, 0.25, 0.125};
-  r.machine.load_end = {1.75, 0.5, 0.3};
+  r.machine = test::linux_machine("AMD EPYC 7763 64-Core Processor", 4, 2, "6.8.0",
+                                  {0.5, 0.25, 0.125}, {1.75, 0.5, 0.3});
   r.gil.path = "/usr/bin/python3.13";
   r.gil.executable = "/usr/bin/python3.13";
   r.gil.version = "3.13.5";

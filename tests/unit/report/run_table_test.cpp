@@ -11,14 +11,8 @@ namespace {
 
 RunResult example() {
   RunResult r;
-  r.machine.cpu_model = "AMD EPYC 7763 64-Core Processor";
-  r.machine.logical_cpus = 2;
-  r.machine.usable_cpus = 2;
-  r.machine.os = "linux";
-  r.machine.arch = "x86_64";
-  r.machine.kernel = "6.8.0";
-  r.machine.load_start = {0.52, 0.3, 0.1};
-  r.machine.load_end = {1.75, 0.6, 0.2};
+  r.machine = test::linux_machine("AMD EPYC 7763 64-Core Processor", 2, 2, "6.8.0",
+                                  {0.52, 0.3, 0.1}, {1.75, 0.6, 0.2});
   r.gil.path = "/opt/python/bin/python3.13";
   r.gil.version = "3.13.5";
   r.ft.path = "/opt/python/bin/python3.13t";

@@ -8,6 +8,7 @@
 
 #include "gilguard/core/comparison.hpp"
 #include "gilguard/core/run_result.hpp"
+#include "support/test_util.hpp"
 
 namespace gilguard::test {
 
@@ -107,14 +108,8 @@ inline RunResult sample_run() {
   RunResult r;
   r.gilguard_version = "0.1.0";
   r.started_at = "2025-06-01T12:00:00Z";
-  r.machine.cpu_model = "AMD EPYC 7763 64-Core Processor";
-  r.machine.logical_cpus = 4;
-  r.machine.usable_cpus = 4;
-  r.machine.os = "linux";
-  r.machine.arch = "x86_64";
-  r.machine.kernel = "6.8.0-1021-azure";
-  r.machine.load_start = {0.52, 0.31, 0.12};
-  r.machine.load_end = {3.10, 1.20, 0.45};
+  r.machine = test::linux_machine("AMD EPYC 7763 64-Core Processor", 4, 4, "6.8.0-1021-azure",
+                                  {0.52, 0.31, 0.12}, {3.10, 1.20, 0.45});
   r.gil.path = "/opt/hostedtoolcache/Python/3.13.5/x64/bin/python3.13";
   r.gil.executable = r.gil.path;
   r.gil.version = "3.13.5";

@@ -97,9 +97,22 @@ TEST(CompareMachines, ThreeMachinesShowTheirOwnSpread) {
   CompareOptions options;
   const std::vector<BaselineRun> three = {
       run_on("m1", "c", 0.98, 1.1), run_on("m2", "c", 0.97, 1.1), run_on("m3", "c", 0.985, 1.1)};
-  const MetricComparison m = compare_metric(rounds(k_rel2, 0.98), three, options);
-  EXPECT_EQ(m.baseline_machines, 3);
-  EXPECT_THAT(m.explanation, Not(HasSubstr("widened")));
+  // The same runs, once from three machines and once all from one: only the latter is widened.
+  std::vector<BaselineRun> one = three;
+  for (auto& run : one) run.provenance.machine_id = "m1";
+  const auto three_machines = baseline_prediction(k_rel2, three, options);
+  const auto one_machine_only = baseline_prediction(k_rel2, one, options);
+  ASSERT_TRUE(three_machines && one_machine_only);
+  EXPECT_DOUBLE_EQ(three_machines->machine_spread, 0.0);
+  EXPECT_DOUBLE_EQ(one_machine_only->machine_spread, k_machine_spread_relative);
+  EXPECT_LT(one_machine_only->low, three_machines->low);
+  EXPECT_EQ(compare_metric(rounds(k_rel2, 0.98), three, options).baseline_machines, 3);
+  // A drop of 7% below these runs is a regression whose explanation names the three machines
+  // and no widening.
+  const MetricComparison from_three = compare_metric(rounds(k_rel2, 0.91, 0.005), three, options);
+  EXPECT_EQ(from_three.verdict, Verdict::regression) << from_three.explanation;
+  EXPECT_THAT(from_three.explanation, HasSubstr("from 3 machines)"));
+  EXPECT_THAT(from_three.explanation, Not(HasSubstr("widened")));
 }
 
 TEST(CompareMachines, TheOverheadGatesOnlyAgainstTheSameCpu) {

@@ -68,7 +68,13 @@ INSTANTIATE_TEST_SUITE_P(
                   "--time-budget soon: pass a number of seconds greater than 0"},
         BadOption{{"--rounds", "3", "--time-budget", "60"},
                   "--rounds and --time-budget were both given: pass one of them"},
-        BadOption{{"--seed", "-1"}, "--seed -1: pass a whole number from 0 to"}));
+        BadOption{{"--seed", "-1"}, "--seed -1: pass a whole number from 0 to"},
+        BadOption{{"--base-gil", "python3"},
+                  "only --base-gil was given: an A/B run needs the base's pair, so pass both "
+                  "--base-gil and --base-ft"},
+        BadOption{{"--base-label", "x"}, "--base-label names the base of an A/B run"},
+        BadOption{{"--repeats", "3"}, "use it in A/B runs only (with --base-gil and --base-ft)"},
+        BadOption{{"--repeats", "0"}, "--repeats 0: pass a whole number from 1 to 1000"}));
 
 TEST(RunCommand, MeasuresBothInterpretersAndChecksEveryCount) {
   REQUIRE_INTERPRETERS(py);

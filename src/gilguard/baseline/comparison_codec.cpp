@@ -34,7 +34,8 @@ Verdict read_verdict(const Node& node) {
 
 MetricComparison read_metric(const Node& node) {
   node.allow_only({"metric", "gating", "verdict", "current", "baseline", "baseline_low",
-                   "baseline_high", "change", "baseline_runs", "baseline_machines", "explanation"});
+                   "baseline_high", "change", "change_low", "change_high", "baseline_runs",
+                   "baseline_machines", "explanation"});
   MetricComparison m;
   const auto name = node.field("metric");
   const auto id = parse_metric_name(name.as_string());
@@ -56,6 +57,9 @@ MetricComparison read_metric(const Node& node) {
   m.baseline_low = read_optional_number(node.field("baseline_low"));
   m.baseline_high = read_optional_number(node.field("baseline_high"));
   m.change = read_optional_number(node.field("change"));
+  if (const auto low = node.optional_field("change_low")) m.change_low = read_optional_number(*low);
+  if (const auto high = node.optional_field("change_high"))
+    m.change_high = read_optional_number(*high);
   m.baseline_runs = static_cast<int>(node.field("baseline_runs").as_integer(0, 1'000'000));
   if (const auto machines = node.optional_field("baseline_machines"))
     m.baseline_machines = static_cast<int>(machines->as_integer(0, 1'000'000));
@@ -82,6 +86,10 @@ json::value to_json(const Comparison& comparison) {
     metric["baseline_low"] = number_or_null(m.baseline_low);
     metric["baseline_high"] = number_or_null(m.baseline_high);
     metric["change"] = number_or_null(m.change);
+    if (m.change_low || m.change_high) {
+      metric["change_low"] = number_or_null(m.change_low);
+      metric["change_high"] = number_or_null(m.change_high);
+    }
     metric["baseline_runs"] = m.baseline_runs;
     metric["baseline_machines"] = m.baseline_machines;
     metric["explanation"] = m.explanation;
@@ -90,8 +98,10 @@ json::value to_json(const Comparison& comparison) {
   json::array failed;
   for (const auto& check : comparison.failed_checks) failed.emplace_back(check);
   json::object out;
-  out["schema_version"] = k_comparison_schema_version;
+  out["schema_version"] =
+      comparison.ab ? k_comparison_schema_version_ab : k_comparison_schema_version;
   out["overall"] = to_string(comparison.overall);
+  if (comparison.ab) out["base"] = json::object{{"label", comparison.base_label}};
   out["baseline_key"] = comparison.baseline_key;
   out["baseline_path"] = comparison.baseline_path;
   out["threshold"] = comparison.threshold;
@@ -113,17 +123,23 @@ std::string comparison_to_json_text(const Comparison& comparison) {
 Expected<Comparison> comparison_from_json(const json::value& value) {
   try {
     const Node root(value, "");
-    root.allow_only({"schema_version", "overall", "baseline_key", "baseline_path", "threshold",
-                     "failed_checks", "metrics", "interference"});
+    root.allow_only({"schema_version", "overall", "base", "baseline_key", "baseline_path",
+                     "threshold", "failed_checks", "metrics", "interference"});
     const auto version = root.field("schema_version");
     const auto schema = version.as_integer(0, 1 << 30);
-    if (schema < 1 || schema > k_comparison_schema_version) {
+    if (schema < 1 || schema > k_comparison_schema_version_ab) {
       version.reject(
           fmt::format("this gilguard reads comparisons with schema_version 1 to {}, not {}; "
                       "rerun 'gilguard compare' with this version",
-                      k_comparison_schema_version, schema));
+                      k_comparison_schema_version_ab, schema));
     }
     Comparison comparison;
+    if (schema >= k_comparison_schema_version_ab) {
+      const auto base = root.field("base");
+      base.allow_only({"label"});
+      comparison.ab = true;
+      comparison.base_label = base.field("label").as_string();
+    }
     comparison.overall = read_verdict(root.field("overall"));
     comparison.baseline_key = root.field("baseline_key").as_string();
     comparison.baseline_path = root.field("baseline_path").as_string();

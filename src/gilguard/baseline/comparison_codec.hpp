@@ -12,6 +12,8 @@ namespace gilguard::baseline {
 
 // Comparison files carry this; readers reject other values.
 inline constexpr int k_comparison_schema_version = 2;  // reads 1 too
+// An A/B comparison (head against a base of the same rounds: "base", change intervals).
+inline constexpr int k_comparison_schema_version_ab = 3;
 
 // The comparison JSON (what `gilguard compare --output` writes and `gilguard report` and
 // `gilguard comment --from` read): overall verdict, baseline key and path, threshold, failed

@@ -33,6 +33,7 @@ void put_cell(json::object& out, const Cell& cell) {
   out["flavor"] = to_string(cell.flavor);
   out["threads"] = cell.threads;
   out["gated"] = cell.gated;
+  if (cell.side == Side::base) out["side"] = "base";
 }
 
 json::object cpu_json(const CpuIdentity& c) {
@@ -78,7 +79,8 @@ json::object parameters_json(const RunParameters& p) {
           {"rounds", p.rounds},
           {"time_budget", p.time_budget},
           {"seed", p.seed},
-          {"expected_count", p.expected_count}};
+          {"expected_count", p.expected_count},
+          {"repeats", p.repeats}};
 }
 
 json::object sample_json(const Sample& s) {
@@ -129,6 +131,13 @@ Cell read_cell(const Node& node) {
   cell.flavor = *parsed;
   cell.threads = static_cast<int>(node.field("threads").as_integer(1, 1 << 20));
   cell.gated = node.field("gated").as_bool();
+  if (const auto side = node.optional_field("side")) {
+    const auto text = side->as_string();
+    if (text == "base")
+      cell.side = Side::base;
+    else if (text != "head")
+      side->reject("expected \"head\" or \"base\"");
+  }
   return cell;
 }
 
@@ -197,6 +206,8 @@ RunParameters read_parameters(const Node& node) {
   p.time_budget = node.field("time_budget").as_number();
   p.seed = read_seed(node.field("seed"));
   p.expected_count = node.field("expected_count").as_integer(0, k_max_int);
+  if (const auto repeats = node.optional_field("repeats"))
+    p.repeats = static_cast<int>(repeats->as_integer(1, 1 << 20));
   return p;
 }
 
@@ -255,13 +266,17 @@ json::value to_json(const RunResult& result) {
   for (const auto& f : result.failures)
     failures.emplace_back(json::object{{"kind", f.kind}, {"message", f.message}});
   json::object out;
-  out["schema_version"] = result.schema_version;
+  out["schema_version"] = result.is_ab() ? k_results_schema_version_ab : result.schema_version;
   out["gilguard_version"] = result.gilguard_version;
   out["started_at"] = result.started_at;
   out["source_commit"] = result.source_commit;
   out["machine"] = machine_json(result.machine);
   out["interpreters"] =
       json::object{{"gil", baseline::to_json(result.gil)}, {"ft", baseline::to_json(result.ft)}};
+  if (result.is_ab())
+    out["base"] = json::object{{"label", result.base_label},
+                               {"gil", baseline::to_json(*result.base_gil)},
+                               {"ft", baseline::to_json(*result.base_ft)}};
   out["parameters"] = parameters_json(result.parameters);
   out["ft_overhead"] = result.ft_overhead;
   out["failures"] = std::move(failures);
@@ -280,11 +295,11 @@ Expected<RunResult> results_from_json(const json::value& value) {
     RunResult result;
     const auto version = root.field("schema_version");
     result.schema_version = static_cast<int>(version.as_integer(0, 1 << 30));
-    if (result.schema_version < 1 || result.schema_version > k_results_schema_version)
+    if (result.schema_version < 1 || result.schema_version > k_results_schema_version_ab)
       version.reject(fmt::format(
           "this gilguard reads results with schema_version 1 to {}, not {}; rerun 'gilguard "
           "run' with this version, or use the gilguard that wrote the file",
-          k_results_schema_version, result.schema_version));
+          k_results_schema_version_ab, result.schema_version));
     result.gilguard_version = root.field("gilguard_version").as_string();
     result.started_at = root.field("started_at").as_string();
     result.source_commit = root.field("source_commit").as_string();
@@ -292,6 +307,13 @@ Expected<RunResult> results_from_json(const json::value& value) {
     const auto interpreters = root.field("interpreters");
     result.gil = read_facts(interpreters.field("gil"));
     result.ft = read_facts(interpreters.field("ft"));
+    if (result.schema_version >= k_results_schema_version_ab) {
+      const auto base = root.field("base");
+      result.base_label = base.field("label").as_string();
+      result.base_gil = read_facts(base.field("gil"));
+      result.base_ft = read_facts(base.field("ft"));
+      result.schema_version = k_results_schema_version;
+    }
     result.parameters = read_parameters(root.field("parameters"));
     result.ft_overhead = root.field("ft_overhead").as_number();
     for (const auto& f : root.field("failures").elements())

@@ -12,8 +12,8 @@ namespace gilguard::bench {
 namespace {
 
 std::string cell_name(const Cell& cell) {
-  return fmt::format("{} interpreter, {} thread{}", to_string(cell.flavor), cell.threads,
-                     cell.threads == 1 ? "" : "s");
+  return fmt::format("{}{} interpreter, {} thread{}", cell.side == Side::base ? "base " : "",
+                     to_string(cell.flavor), cell.threads, cell.threads == 1 ? "" : "s");
 }
 
 // The failure kind of a failed sample ("wrong-count" is decided by mark_wrong_counts).
@@ -66,10 +66,13 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
     int count = 0;
   };
   std::vector<std::tuple<Cell, std::string>> keys;
-  std::map<std::tuple<int, int, std::string>, Group> groups;
-  std::map<std::pair<int, int>, int> rounds_per_cell;
+  std::map<std::tuple<int, int, int, std::string>, Group> groups;
+  std::map<std::tuple<int, int, int>, int> rounds_per_cell;
+  auto cell_key = [](const Cell& c) {
+    return std::make_tuple(static_cast<int>(c.side), static_cast<int>(c.flavor), c.threads);
+  };
   auto note = [&](const Sample& s, const std::string& kind) {
-    const auto key = std::make_tuple(static_cast<int>(s.cell.flavor), s.cell.threads, kind);
+    const auto key = std::tuple_cat(cell_key(s.cell), std::make_tuple(kind));
     auto& group = groups[key];
     if (group.count++ == 0) {
       group.first = &s;
@@ -77,7 +80,7 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
     }
   };
   for (const auto& s : samples) {
-    ++rounds_per_cell[{static_cast<int>(s.cell.flavor), s.cell.threads}];
+    ++rounds_per_cell[cell_key(s.cell)];
     if (!s.ok) {
       note(s, failure_kind(s));
       continue;
@@ -88,8 +91,8 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
 
   std::vector<CheckFailure> failures;
   for (const auto& [cell, kind] : keys) {
-    const auto& group = groups[{static_cast<int>(cell.flavor), cell.threads, kind}];
-    const int total = rounds_per_cell[{static_cast<int>(cell.flavor), cell.threads}];
+    const auto& group = groups[std::tuple_cat(cell_key(cell), std::make_tuple(kind))];
+    const int total = rounds_per_cell[cell_key(cell)];
     const auto& first = *group.first;
     const auto how_often =
         fmt::format("in {} of {} runs (round 0 is the warm-up)", group.count, total);
@@ -130,21 +133,21 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
 }
 
 std::vector<CheckFailure> check_interpreters(const InterpreterFacts& gil,
-                                             const InterpreterFacts& ft) {
+                                             const InterpreterFacts& ft, std::string_view prefix) {
   std::vector<CheckFailure> failures;
   if (gil.gil_disabled_build)
     failures.push_back(
         {"wrong-flavor",
-         fmt::format("--gil {} (Python {}) is a free-threaded build (Py_GIL_DISABLED=1); pass a "
+         fmt::format("--{}gil {} (Python {}) is a free-threaded build (Py_GIL_DISABLED=1); pass a "
                      "standard build with the GIL, such as python{}",
-                     gil.path, gil.version, gil.major_minor())});
+                     prefix, gil.path, gil.version, gil.major_minor())});
   if (!ft.gil_disabled_build)
     failures.push_back(
         {"wrong-flavor",
-         fmt::format("--ft {} (Python {}) is a build with the GIL (Py_GIL_DISABLED=0); pass a "
+         fmt::format("--{}ft {} (Python {}) is a build with the GIL (Py_GIL_DISABLED=0); pass a "
                      "free-threaded build, such as python{}t or one configured with "
                      "--disable-gil",
-                     ft.path, ft.version, ft.major_minor())});
+                     prefix, ft.path, ft.version, ft.major_minor())});
   return failures;
 }
 

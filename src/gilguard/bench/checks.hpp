@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gilguard/core/interpreter.hpp"
@@ -24,8 +25,10 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
                                         const std::optional<std::string>& gil_override);
 
 // "wrong-flavor" failures when the --gil interpreter is free-threaded or the --ft one has the
-// GIL in its build (from the probe facts).
+// GIL in its build (from the probe facts). `prefix` names the option pair: "" for --gil/--ft,
+// "base-" for --base-gil/--base-ft.
 std::vector<CheckFailure> check_interpreters(const InterpreterFacts& gil,
-                                             const InterpreterFacts& ft);
+                                             const InterpreterFacts& ft,
+                                             std::string_view prefix = "");
 
 }  // namespace gilguard::bench

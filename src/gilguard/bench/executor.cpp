@@ -49,6 +49,7 @@ std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor 
   argv.push_back(std::to_string(request.threads));
   argv.emplace_back(request.seq_first ? "1" : "0");
   argv.emplace_back(request.reference ? "1" : "0");
+  if (request.repeats > 1) argv.push_back(std::to_string(request.repeats));
   return argv;
 }
 
@@ -65,7 +66,9 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
   Sample sample;
   sample.cell = cell;
   sample.seq_first = request.seq_first;
-  const auto& python = cell.flavor == Flavor::gil ? m_gil_python : m_ft_python;
+  const bool base = cell.side == Side::base && m_base;
+  const auto& python = cell.flavor == Flavor::gil ? (base ? m_base->gil : m_gil_python)
+                                                  : (base ? m_base->ft : m_ft_python);
 
   util::ProcessOptions options;
   options.timeout = request.timeout;

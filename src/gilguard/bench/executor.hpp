@@ -20,6 +20,9 @@ struct ChildRequest {
   bool seq_first = true;
   std::chrono::milliseconds timeout{0};  // zero: no limit
   bool reference = false;  // also time the same chunks in forked processes (the reference)
+  // Alternate the sequential and threaded regions this many times in the one process and report
+  // their mean times (without the reference only).
+  int repeats = 1;
 };
 
 // Failure texts of samples whose child ran out of time start with this (see is_timeout).
@@ -47,7 +50,7 @@ inline constexpr std::string_view k_child_environment_allow_list[] = {
 util::Environment child_environment(const util::Environment& parent);
 
 // The argv of one workload child:
-// PYTHON -I [-X gil=V] -c SCRIPT RANGE THREADS SEQ_FIRST REFERENCE.
+// PYTHON -I [-X gil=V] -c SCRIPT RANGE THREADS SEQ_FIRST REFERENCE [REPEATS, when above 1].
 // `gil_override` is gilguard's own PYTHON_GIL: -I makes Python ignore PYTHON_* variables, so it
 // is passed on as -X gil=V (free-threaded flavour only; a GIL build rejects gil=0).
 std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor flavor,
@@ -64,12 +67,22 @@ class ProcessExecutor : public Executor {
 
   Sample execute(const Cell& cell, const ChildRequest& request) override;
 
+  // An A/B run: cells on the base side run these interpreters (without, they run the head's).
+  void set_base(std::filesystem::path gil_python, std::filesystem::path ft_python) {
+    m_base = Pair{std::move(gil_python), std::move(ft_python)};
+  }
+
   // The exact environment every child gets.
   const util::Environment& environment() const { return m_environment; }
 
  private:
   std::filesystem::path m_gil_python;
   std::filesystem::path m_ft_python;
+  struct Pair {
+    std::filesystem::path gil;
+    std::filesystem::path ft;
+  };
+  std::optional<Pair> m_base;
   util::Environment m_environment;
   std::optional<std::string> m_gil_override;
 };

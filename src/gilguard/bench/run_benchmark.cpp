@@ -41,6 +41,9 @@ void validate(const RunRequest& request, const std::vector<int>& threads) {
           fmt::format("thread count {} is out of bounds: pass --threads with counts from 1 to {}, "
                       "or 'auto'",
                       t, k_max_threads));
+  if (request.repeats < 1 || request.repeats > k_max_repeats)
+    throw usage_error(fmt::format("{} repeats: pass --repeats with a whole number from 1 to {}",
+                                  request.repeats, k_max_repeats));
   if (request.rounds < 0)
     throw usage_error(
         fmt::format("{} rounds: pass --rounds with a positive integer", request.rounds));
@@ -66,6 +69,19 @@ std::vector<Cell> plan_cells(const std::vector<int>& threads, int usable_cpus) {
   std::vector<Cell> cells;
   for (const auto flavor : {Flavor::gil, Flavor::ft})
     for (const int t : sorted) cells.push_back({flavor, t, t <= usable_cpus});
+  return cells;
+}
+
+std::vector<Cell> plan_ab_cells(const std::vector<int>& threads, int usable_cpus) {
+  auto counts = threads;
+  if (std::ranges::any_of(counts, [](int t) { return t > 1; }))
+    std::erase_if(counts, [](int t) { return t <= 1; });
+  std::vector<Cell> cells;
+  for (auto cell : plan_cells(counts, usable_cpus)) {
+    cells.push_back(cell);
+    cell.side = Side::base;
+    cells.push_back(cell);
+  }
   return cells;
 }
 
@@ -101,7 +117,8 @@ MachineFacts current_machine() {
 }
 
 RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
-                        const InterpreterFacts& ft, Executor& executor, const RunHooks& hooks) {
+                        const InterpreterFacts& ft, Executor& executor, const RunHooks& hooks,
+                        const std::optional<BaseFacts>& base) {
   RunResult result;
   result.gilguard_version = k_version;
   result.started_at = utc_now_iso8601();
@@ -109,16 +126,24 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   result.gil = gil;
   result.ft = ft;
   result.source_commit = request.source_commit;
+  if (base) {
+    result.base_gil = base->gil;
+    result.base_ft = base->ft;
+    result.base_label = base->label;
+  }
 
   const auto threads =
       request.threads.empty() ? auto_thread_counts(result.machine.usable_cpus) : request.threads;
   validate(request, threads);
-  const auto cells = plan_cells(threads, result.machine.usable_cores());
+  const auto cells = base ? plan_ab_cells(threads, result.machine.usable_cores())
+                          : plan_cells(threads, result.machine.usable_cores());
 
   auto& parameters = result.parameters;
   parameters.range = request.range;
+  parameters.repeats = request.repeats;
   for (const auto& cell : cells)
-    if (cell.flavor == Flavor::gil) parameters.threads.push_back(cell.threads);
+    if (cell.flavor == Flavor::gil && cell.side == Side::head)
+      parameters.threads.push_back(cell.threads);
   parameters.seed = request.seed ? *request.seed : random_seed();
   parameters.time_budget = request.rounds == 0 ? request.time_budget : 0;
   const int rounds =
@@ -127,6 +152,10 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
 
   const auto steal_start = util::steal_seconds();
   result.failures = check_interpreters(gil, ft);
+  if (base) {
+    auto more = check_interpreters(base->gil, base->ft, "base-");
+    result.failures.insert(result.failures.end(), more.begin(), more.end());
+  }
   if (result.failures.empty()) {
     ScheduleOptions options;
     options.cells = cells;
@@ -134,6 +163,8 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
     options.seed = parameters.seed;
     options.rounds = rounds;
     options.time_budget = request.time_budget;
+    options.reference = !base && request.repeats <= 1;
+    options.repeats = request.repeats;
     options.initial_timeout = request.child_timeout.value_or(default_child_timeout(request.range));
     if (request.child_timeout) options.min_timeout = *request.child_timeout;
     options.min_rounds_before_decided = hooks.min_rounds_before_decided;
@@ -163,7 +194,15 @@ RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks) {
   const auto ft = value_or_throw(python::probe(request.ft_python),
                                  fmt::format("probing --ft {}", request.ft_python.string()));
   ProcessExecutor executor(request.gil_python, request.ft_python, util::current_environment());
-  return run_benchmark(request, gil, ft, executor, hooks);
+  if (!request.is_ab()) return run_benchmark(request, gil, ft, executor, hooks);
+  BaseFacts base{
+      value_or_throw(python::probe(request.base_gil_python),
+                     fmt::format("probing --base-gil {}", request.base_gil_python.string())),
+      value_or_throw(python::probe(request.base_ft_python),
+                     fmt::format("probing --base-ft {}", request.base_ft_python.string())),
+      request.base_label};
+  executor.set_base(request.base_gil_python, request.base_ft_python);
+  return run_benchmark(request, gil, ft, executor, hooks, base);
 }
 
 }  // namespace gilguard::bench

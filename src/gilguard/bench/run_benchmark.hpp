@@ -30,6 +30,23 @@ struct RunRequest {
   std::optional<std::uint64_t> seed;                       // random when unset; always recorded
   std::optional<std::chrono::milliseconds> child_timeout;  // override of the warm-up timeout
   std::string source_commit;  // the commit being measured, recorded in the results (may be empty)
+  // A/B: the base pair measured beside the head in the same rounds (both or neither), and what
+  // the reports call it ("against base <label>").
+  std::filesystem::path base_gil_python;
+  std::filesystem::path base_ft_python;
+  std::string base_label;
+  // Each child alternates its sequential and threaded regions this many times (A/B runs; the
+  // process reference is then not measured).
+  int repeats = 1;
+
+  bool is_ab() const { return !base_gil_python.empty() && !base_ft_python.empty(); }
+};
+
+// The base pair of an A/B run, probed.
+struct BaseFacts {
+  InterpreterFacts gil;
+  InterpreterFacts ft;
+  std::string label;
 };
 
 // Callbacks from the run; all optional.
@@ -47,6 +64,11 @@ std::vector<int> auto_thread_counts(int usable_cpus);
 // marked gated = false.
 std::vector<Cell> plan_cells(const std::vector<int>& threads, int usable_cpus);
 
+// The cells of an A/B run: both flavours of head and base at each thread count above 1 (every
+// metric compared, the single-thread times included, comes from those children: each times its
+// sequential region too); at 1 only when 1 is the only count.
+std::vector<Cell> plan_ab_cells(const std::vector<int>& threads, int usable_cpus);
+
 // The warm-up child timeout: max(60 s, 20 x a pessimistic estimate of one child at `range`),
 // the estimate being 10 s at 10^6 scaled by (range / 10^6)^1.5 (trial division work).
 std::chrono::milliseconds default_child_timeout(std::int64_t range);
@@ -58,11 +80,15 @@ MachineFacts current_machine();
 // every result and returns everything measured. Failed checks are in RunResult::failures; this
 // throws only for an invalid request. When the probe facts show swapped or wrong flavours, no
 // rounds are run and the failure says which interpreter to fix.
+// With `base` (an A/B run) the base pair's cells run in the same rounds, next to the head's
+// (paired_order), without the process reference (the base is the reference).
 RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
-                        const InterpreterFacts& ft, Executor& executor, const RunHooks& hooks);
+                        const InterpreterFacts& ft, Executor& executor, const RunHooks& hooks,
+                        const std::optional<BaseFacts>& base = std::nullopt);
 
-// Probes both interpreters (throws a usage Failure naming the one that fails) and runs the
-// benchmark in real child processes with the allow-listed environment.
+// Probes the interpreters (throws a usage Failure naming the one that fails) and runs the
+// benchmark in real child processes with the allow-listed environment; an A/B run when the
+// request names a base pair.
 RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks);
 
 }  // namespace gilguard::bench

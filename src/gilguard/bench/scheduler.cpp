@@ -30,7 +30,29 @@ double mean(const std::vector<double>& values) {
   return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
 }
 
+bool has_base(const std::vector<Cell>& cells) {
+  return std::ranges::any_of(cells, [](const Cell& c) { return c.side == Side::base; });
+}
+
 }  // namespace
+
+std::vector<std::size_t> paired_order(const std::vector<Cell>& cells, std::mt19937_64& rng) {
+  std::vector<std::vector<std::size_t>> groups;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const auto same = std::ranges::find_if(groups, [&](const std::vector<std::size_t>& group) {
+      const Cell& first = cells[group.front()];
+      return first.flavor == cells[i].flavor && first.threads == cells[i].threads;
+    });
+    if (same == groups.end())
+      groups.push_back({i});
+    else
+      same->push_back(i);
+  }
+  std::vector<std::size_t> order;
+  for (const auto g : random_order(groups.size(), rng))
+    for (const auto m : random_order(groups[g].size(), rng)) order.push_back(groups[g][m]);
+  return order;
+}
 
 std::vector<std::size_t> random_order(std::size_t n, std::mt19937_64& rng) {
   std::vector<std::size_t> order(n);
@@ -71,7 +93,8 @@ ScheduleResult run_rounds(const ScheduleOptions& options, Executor& executor) {
     }
 
     const double round_start = clock();
-    const auto order = random_order(options.cells.size(), rng);
+    const auto order = has_base(options.cells) ? paired_order(options.cells, rng)
+                                               : random_order(options.cells.size(), rng);
     for (std::size_t position = 0; position < order.size(); ++position) {
       const auto cell_index = order[position];
       ChildRequest request;
@@ -84,7 +107,9 @@ ScheduleResult run_rounds(const ScheduleOptions& options, Executor& executor) {
       request.seq_first = true;
       // The same-machine reference: the same split in processes, in the same child. Only the
       // free-threaded flavour's gates; the GIL build's would cost a third of its cell's time.
-      request.reference = request.threads > 1 && options.cells[cell_index].flavor == Flavor::ft;
+      request.reference = options.reference && request.threads > 1 &&
+                          options.cells[cell_index].flavor == Flavor::ft;
+      request.repeats = options.repeats;
       request.timeout = timeouts[cell_index];
       Sample sample = executor.execute(options.cells[cell_index], request);
       sample.round = round;

@@ -38,6 +38,9 @@ struct ScheduleOptions {
   // `decided` is asked after each measured round from this many measured rounds on; it can only
   // end the run early, never extend it.
   int min_rounds_before_decided = 5;
+  // Whether free-threaded cells with threads > 1 also time the same-machine reference.
+  bool reference = true;
+  int repeats = 1;  // ChildRequest::repeats of every child
   DecidedFn decided;
   std::function<void(const RoundProgress&)> progress;
   // Seconds on a monotonic clock; steady_clock when empty (tests pass a fake).
@@ -52,14 +55,22 @@ struct ScheduleResult {
 };
 
 // Runs a warm-up round and then measured rounds. Each round runs every cell once, in a fresh
-// random order (Fisher-Yates driven by mt19937_64 seeded with options.seed), and each child is
-// told at random whether to time the sequential or the threaded run first. A failed sample never
-// stops the run. With a time budget a new round starts only when the mean duration of the
-// previous rounds says it will end within the budget; at least one measured round always runs.
+// random order (with base cells, paired_order's) (Fisher-Yates driven by mt19937_64 seeded with
+// options.seed), and each child is told at random whether to time the sequential or the threaded
+// run first. A failed sample never stops the run. With a time budget a new round starts only when
+// the mean duration of the previous rounds says it will end within the budget; at least one
+// measured round always runs.
 ScheduleResult run_rounds(const ScheduleOptions& options, Executor& executor);
 
 // A uniformly random permutation of 0..n-1 from `rng` (the same on every platform, unlike
 // std::shuffle, so a recorded seed replays the same order anywhere).
 std::vector<std::size_t> random_order(std::size_t n, std::mt19937_64& rng);
+
+// The order of an A/B round: the cells of one flavour and thread count (head and base) stay
+// next to each other, the groups in a random order and the sides within a group in a random
+// order. The machine's speed moves within seconds (one vCPU ran 30% slower for stretches of
+// several seconds on machine C, docs/evaluation.md "A/B"), so a pair measured back to back
+// shares the machine's state, and the head/base ratio keeps less of it than across a round.
+std::vector<std::size_t> paired_order(const std::vector<Cell>& cells, std::mt19937_64& rng);
 
 }  // namespace gilguard::bench

@@ -35,7 +35,8 @@ std::vector<CellSummary> summarize_cells(const std::vector<Cell>& cells,
     std::vector<double> seqs;
     std::vector<double> pars;
     for (const auto& s : samples) {
-      if (s.round < 1 || !s.ok || s.cell.flavor != cell.flavor || s.cell.threads != cell.threads)
+      if (s.round < 1 || !s.ok || s.cell.flavor != cell.flavor || s.cell.threads != cell.threads ||
+          s.cell.side != cell.side)
         continue;
       speedups.push_back(s.speedup());
       imbalances.push_back(load_imbalance(s.thread_times));
@@ -59,7 +60,7 @@ std::optional<double> ft_overhead(const std::vector<Sample>& samples) {
   // The smallest thread count at which both flavours have a measured ok sample.
   std::map<int, std::pair<bool, bool>> seen;
   for (const auto& s : samples) {
-    if (s.round < 1 || !s.ok) continue;
+    if (s.round < 1 || !s.ok || s.cell.side != Side::head) continue;
     auto& flags = seen[s.cell.threads];
     (s.cell.flavor == Flavor::gil ? flags.first : flags.second) = true;
   }
@@ -74,7 +75,9 @@ std::optional<double> ft_overhead(const std::vector<Sample>& samples) {
   // round -> {gil t_seq, ft t_seq}
   std::map<int, std::pair<std::optional<double>, std::optional<double>>> by_round;
   for (const auto& s : samples) {
-    if (s.round < 1 || !s.ok || s.cell.threads != *threads || s.t_seq <= 0) continue;
+    if (s.round < 1 || !s.ok || s.cell.threads != *threads || s.t_seq <= 0 ||
+        s.cell.side != Side::head)
+      continue;
     auto& pair = by_round[s.round];
     (s.cell.flavor == Flavor::gil ? pair.first : pair.second) = s.t_seq;
   }

@@ -10,7 +10,8 @@ namespace {
 
 // Written for gilguard (not taken from the blog): the same method, trial division up to the
 // integer square root, sequentially and over contiguous chunks in threads; with REFERENCE = 1
-// also over the same chunks in forked single-threaded processes (the same-machine reference).
+// also over the same chunks in forked single-threaded processes (the same-machine reference);
+// with REPEATS > 1 (and no reference) the sequential and threaded regions alternate that often.
 // Worker i of the threads and of the processes is pinned to the same CPU (distinct physical
 // cores first), and the sequential region to the first of them.
 // Around each timed region it reads the workers' run-queue delay (schedstat), steal time, CPU
@@ -297,6 +298,39 @@ def measure(limit, nthreads, seq_first, reference):
     return report
 
 
+# Readings of several repetitions of a region as one: every amount summed (None if any is).
+def combined_load(loads):
+    out = {"workers": loads[0]["workers"]}
+    for key in ("wall", "wait", "other_cpu", "steal", "pressure", "throttled"):
+        values = [load[key] for load in loads]
+        out[key] = None if any(v is None for v in values) else sum(values)
+    return out
+
+
+# REPEATS > 1: the sequential and the threaded region alternate that many times in this one
+# process, tens of milliseconds apart at small ranges, and the report gives their mean times. A
+# vCPU's speed moves within seconds; regions this close meet the same speed, and the process
+# start-up is paid once instead of once per pair.
+def measure_repeated(limit, nthreads, seq_first, repeats):
+    seqs, pars = [], []
+    for _ in range(repeats):
+        if seq_first:
+            seqs.append(sequential(limit))
+        pars.append(threaded(limit, nthreads))
+        if not seq_first:
+            seqs.append(sequential(limit))
+    # A count that differs from the first is the one reported, so a wrong answer is never hidden.
+    count_seq = next((c for c, _, _ in seqs if c != seqs[0][0]), seqs[0][0])
+    count_par = next((c for c, _, _, _ in pars if c != pars[0][0]), pars[0][0])
+    thread_times = [sum(p[2][i] for p in pars) / repeats for i in range(nthreads)]
+    return {"workload": "primes", "range": limit, "threads": nthreads, "seq_first": seq_first,
+            "repeats": repeats, "count_seq": count_seq, "count_par": count_par,
+            "t_seq": sum(s[1] for s in seqs) / repeats, "t_par": sum(p[1] for p in pars) / repeats,
+            "thread_times": thread_times, "cpus": len(CPUS) or os.cpu_count(),
+            "loads": {"seq": combined_load([s[2] for s in seqs]),
+                      "par": combined_load([p[3] for p in pars])}}
+
+
 def describe(w):
     if issubclass(w.category, RuntimeWarning):
         return str(w.message)
@@ -305,6 +339,7 @@ def describe(w):
 
 limit, nthreads, seq_first = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
 reference = len(sys.argv) > 4 and sys.argv[4] == "1"
+repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 1
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     import json
@@ -312,7 +347,10 @@ with warnings.catch_warnings(record=True) as caught:
     from math import isqrt
     from time import perf_counter, process_time
 
-    report = measure(limit, nthreads, seq_first, reference)
+    if repeats > 1 and not reference:
+        report = measure_repeated(limit, nthreads, seq_first, repeats)
+    else:
+        report = measure(limit, nthreads, seq_first, reference)
 gil_probe = getattr(sys, "_is_gil_enabled", None)
 report["gil_enabled"] = gil_probe() if gil_probe is not None else None
 report["warnings"] = [describe(w) for w in caught]

@@ -16,9 +16,11 @@ inline constexpr std::int64_t k_min_range = 100;
 inline constexpr std::int64_t k_max_range = 100'000'000;
 // Largest thread count accepted for --threads.
 inline constexpr int k_max_threads = 256;
+// Largest --repeats: the regions one child alternates.
+inline constexpr int k_max_repeats = 1000;
 
 // The Python source of the prime-counting workload, run as `python -I -c SCRIPT RANGE THREADS
-// SEQ_FIRST REFERENCE`; it prints one JSON line (see baseline::decode_child_report).
+// SEQ_FIRST REFERENCE [REPEATS]`; it prints one JSON line (see baseline::decode_child_report).
 std::string_view workload_script();
 
 // The half-open interval [first, last) of numbers one thread tests.

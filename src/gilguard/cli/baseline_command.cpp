@@ -55,6 +55,12 @@ RunResult read_results(const std::string& path) {
   auto results = baseline::results_from_json_text(*text);
   if (!results)
     throw usage_error(fmt::format("results file {}: {}", path, results.error().message));
+  if (results->is_ab())
+    throw usage_error(fmt::format(
+        "results file {} is an A/B run (head against base {}): a baseline keeps runs of one "
+        "interpreter pair; record it with 'gilguard run --gil PY --ft PY', without --base-gil and "
+        "--base-ft",
+        path, results->base_label));
   return std::move(*results);
 }
 

@@ -35,30 +35,46 @@ void add_compare_options(CLI::App& command, CompareSettings& settings) {
       ->type_name("PCT");
 }
 
+namespace {
+
+// --threshold as a fraction, or nullopt when not given; throws a usage Failure when it is not a
+// percentage.
+std::optional<double> parse_threshold(const CompareSettings& settings) {
+  if (settings.threshold.empty()) return std::nullopt;
+  std::string text = settings.threshold;
+  if (!text.empty() && text.back() == '%') text.pop_back();
+  double percent = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), percent);
+  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() ||
+      !std::isfinite(percent) || percent <= 0 || percent >= 100)
+    throw usage_error(
+        fmt::format("--threshold {}: pass a percentage greater than 0 and less than 100, such as "
+                    "--threshold 5 (the default; {:g} in an A/B run)",
+                    settings.threshold, stats::k_default_ab_threshold * 100));
+  return percent / 100;
+}
+
+}  // namespace
+
 stats::CompareOptions to_compare_options(const CompareSettings& settings,
                                          const MachineFacts& machine) {
   stats::CompareOptions options;
   options.max_gated_threads = machine.usable_cores();
   options.cpu_key = machine.cpu.key();
-  if (!settings.threshold.empty()) {
-    std::string text = settings.threshold;
-    if (!text.empty() && text.back() == '%') text.pop_back();
-    double percent = 0;
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), percent);
-    if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() ||
-        !std::isfinite(percent) || percent <= 0 || percent >= 100) {
-      throw usage_error(
-          fmt::format("--threshold {}: pass a percentage greater than 0 and less than 100, such as "
-                      "--threshold 5 (the default)",
-                      settings.threshold));
-    }
-    options.threshold = percent / 100;
-  }
+  options.threshold = parse_threshold(settings).value_or(stats::k_default_threshold);
+  return options;
+}
+
+stats::AbOptions to_ab_options(const CompareSettings& settings, const MachineFacts& machine) {
+  stats::AbOptions options;
+  options.max_gated_threads = machine.usable_cores();
+  options.threshold = parse_threshold(settings).value_or(stats::k_default_ab_threshold);
   return options;
 }
 
 LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settings) {
   LoadedBaseline loaded;
+  if (run.is_ab()) return loaded;
   if (settings.baseline_key.empty()) {
     loaded.key = baseline::derive_key(run);
   } else {
@@ -76,10 +92,17 @@ LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settin
 
 Comparison compare_run(const RunResult& run, const CompareSettings& settings,
                        const LoadedBaseline& baseline) {
-  const auto options = to_compare_options(settings, run.machine);
-  Comparison comparison = stats::compare_samples(run.samples, baseline.history, options);
-  comparison.baseline_key = baseline.key;
-  comparison.baseline_path = baseline::baseline_path(settings.baselines_dir, baseline.key).string();
+  Comparison comparison;
+  if (run.is_ab()) {
+    comparison = stats::compare_ab(run.samples, to_ab_options(settings, run.machine));
+    comparison.base_label = run.base_label;
+  } else {
+    const auto options = to_compare_options(settings, run.machine);
+    comparison = stats::compare_samples(run.samples, baseline.history, options);
+    comparison.baseline_key = baseline.key;
+    comparison.baseline_path =
+        baseline::baseline_path(settings.baselines_dir, baseline.key).string();
+  }
   // Derived again from the samples: a results file may have been edited since its run.
   for (const auto& failure : bench::recheck_failures(run))
     comparison.failed_checks.push_back(failure.message);

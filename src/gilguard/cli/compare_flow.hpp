@@ -7,6 +7,7 @@
 #include "gilguard/core/comparison.hpp"
 #include "gilguard/core/error.hpp"
 #include "gilguard/core/run_result.hpp"
+#include "gilguard/stats/ab.hpp"
 #include "gilguard/stats/compare.hpp"
 
 namespace CLI {
@@ -31,18 +32,22 @@ void add_compare_options(CLI::App& command, CompareSettings& settings);
 stats::CompareOptions to_compare_options(const CompareSettings& settings,
                                          const MachineFacts& machine);
 
+// The A/B options the settings describe (--threshold, defaulting to the A/B threshold).
+stats::AbOptions to_ab_options(const CompareSettings& settings, const MachineFacts& machine);
+
 // The baseline a run is compared with: its key and its history of runs (empty when none).
 struct LoadedBaseline {
   std::string key;
   std::vector<BaselineRun> history;
 };
 
-// Loads the baseline for `run`: the key is --baseline-key when given (validated), else derived
-// from the run's machine, interpreters and workload. Throws a usage Failure naming the file when
-// it is invalid or holds another workload.
+// Loads the baseline for `run` (none for an A/B run, which compares head with base): the key is
+// --baseline-key when given (validated), else derived from the run's machine, interpreters and
+// workload. Throws a usage Failure naming the file when it is invalid or holds another workload.
 LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settings);
 
-// Compares `run` with `baseline`: the per-metric verdicts, the overall verdict, the key, the
+// Compares `run` with `baseline`, or an A/B run's head with its base (stats::compare_ab): the
+// per-metric verdicts, the overall verdict, the key, the
 // baseline path and the run's failed checks (bench::recheck_failures: those it records and
 // those its samples show).
 Comparison compare_run(const RunResult& run, const CompareSettings& settings,

@@ -113,6 +113,25 @@ void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_r
                   "Seed of the random round orders (default: random; always recorded in the "
                   "results, so a run can be repeated in the same order)")
       ->type_name("S");
+  command
+      .add_option("--base-gil", options.base_gil,
+                  "A/B: the base's GIL build, measured in the same rounds as --gil (pass "
+                  "--base-ft too); the verdict then compares head with base, not a baseline")
+      ->type_name("PY");
+  command
+      .add_option("--base-ft", options.base_ft,
+                  "A/B: the base's free-threaded build, measured in the same rounds as --ft")
+      ->type_name("PY");
+  command
+      .add_option("--base-label", options.base_label,
+                  "A/B: what reports call the base, such as its commit (default: the --base-ft "
+                  "path)")
+      ->type_name("TEXT");
+  command
+      .add_option("--repeats", options.repeats,
+                  "A/B: each child alternates its sequential and threaded regions this many times "
+                  "and reports their means (default 1)")
+      ->type_name("N");
 }
 
 bench::RunRequest to_run_request(const RunOptions& options) {
@@ -165,6 +184,29 @@ bench::RunRequest to_run_request(const RunOptions& options) {
   }
   if (request.rounds == 0 && request.time_budget == 0)
     request.time_budget = options.default_time_budget;
+  if (options.base_gil.empty() != options.base_ft.empty())
+    throw usage_error(fmt::format(
+        "only --base-{} was given: an A/B run needs the base's pair, so pass both --base-gil "
+        "and --base-ft (or neither, to compare with the stored baseline)",
+        options.base_gil.empty() ? "ft" : "gil"));
+  if (!options.base_label.empty() && options.base_gil.empty())
+    throw usage_error(
+        "--base-label names the base of an A/B run: pass --base-gil and --base-ft "
+        "too, or leave --base-label out");
+  if (!options.repeats.empty()) {
+    const auto repeats = parse_integer<int>(options.repeats, 1, bench::k_max_repeats);
+    if (!repeats)
+      throw usage_error(fmt::format("--repeats {}: pass a whole number from 1 to {}",
+                                    options.repeats, bench::k_max_repeats));
+    if (*repeats > 1 && options.base_gil.empty())
+      throw usage_error(
+          "--repeats changes what one child measures, so stored baselines could not be compared "
+          "with it: use it in A/B runs only (with --base-gil and --base-ft)");
+    request.repeats = *repeats;
+  }
+  request.base_gil_python = options.base_gil;
+  request.base_ft_python = options.base_ft;
+  request.base_label = options.base_label.empty() ? options.base_ft : options.base_label;
   return request;
 }
 

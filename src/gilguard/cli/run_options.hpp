@@ -23,13 +23,19 @@ struct RunOptions {
   std::string rounds;
   std::string time_budget;
   std::string seed;
+  // A/B: the base pair measured beside the head, and its name in reports.
+  std::string base_gil;
+  std::string base_ft;
+  std::string base_label;
+  std::string repeats;  // A/B only: sequential/threaded pairs per child
   // What the options default to when not given; `gilguard check` has its own.
   std::int64_t default_range = bench::k_default_range;
   double default_time_budget = 0;  // > 0: a time budget instead of bench::k_default_rounds
 };
 
-// Adds --gil, --ft, --threads, --range, --rounds, --time-budget and --seed to `command`, their
-// help naming the defaults set in `options`.
+// Adds --gil, --ft, --threads, --range, --rounds, --time-budget, --seed and the A/B options
+// --base-gil, --base-ft, --base-label to `command`, their help naming the defaults set in
+// `options`.
 // --gil/--ft are marked required when `interpreters_required`.
 void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_required);
 

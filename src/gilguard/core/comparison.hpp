@@ -17,6 +17,8 @@ enum class MetricKind {
   // (cores, SMT, clock, neighbours) but not the interpreter's threading, so the ratio keeps what
   // threading costs and drops what the machine's parallel capacity does.
   relative,
+  // An A/B run's single-thread time t_seq of a flavour, head against base in the same round.
+  time,
 };
 
 // Names one compared quantity. Overhead uses flavor ft and threads 1.
@@ -29,7 +31,8 @@ struct MetricId {
   friend auto operator<=>(const MetricId&, const MetricId&) = default;
 };
 
-// "ft-speedup-4", "gil-speedup-2", "ft-relative-2", "ft-overhead": the stable name in JSON files.
+// "ft-speedup-4", "gil-speedup-2", "ft-relative-2", "ft-overhead", "gil-time": the stable name in
+// JSON files.
 std::string metric_name(const MetricId& id);
 
 // Inverse of metric_name; nullopt for anything else.
@@ -94,6 +97,10 @@ struct MetricComparison {
   int baseline_runs = 0;
   int baseline_machines = 0;  // distinct machines among those runs (runs of unknown machine: 1)
   std::string explanation;    // one sentence: why this verdict
+  // A/B: the interval of `change`, from the head/base ratios paired within rounds (the baseline
+  // fields then hold the base's own estimate, and baseline_runs 1).
+  std::optional<double> change_low;
+  std::optional<double> change_high;
 };
 
 // How much interference the run saw (stats::interference_summary): samples whose timed regions
@@ -116,6 +123,10 @@ struct Comparison {
   std::vector<MetricComparison> metrics;
   std::vector<std::string> failed_checks;           // from the run: wrong count, crash, GIL enabled
   std::optional<InterferenceSummary> interference;  // absent for runs without readings
+  // A/B: compared against a base pair measured in the same rounds, not a stored baseline. Its
+  // label (a revision) names it in reports: "against base <label>".
+  bool ab = false;
+  std::string base_label;
 };
 
 }  // namespace gilguard

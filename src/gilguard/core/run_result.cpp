@@ -4,6 +4,8 @@
 
 namespace gilguard {
 
+std::string_view to_string(Side side) { return side == Side::base ? "base" : "head"; }
+
 std::string CpuIdentity::key() const {
   if (vendor.empty() && family.empty() && model.empty() && model_name.empty()) return {};
   std::string out = vendor;

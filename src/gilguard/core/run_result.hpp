@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gilguard/core/interpreter.hpp"
@@ -11,14 +12,24 @@
 namespace gilguard {
 
 // Results files carry this; readers also take version 1 (no machine identity, no reference, no
-// interference readings) and reject others.
+// interference readings) and reject others. A/B runs (a base pair measured beside the head) are
+// written as version 3, which older readers refuse rather than misread.
 inline constexpr int k_results_schema_version = 2;
+inline constexpr int k_results_schema_version_ab = 3;
 
-// One measured configuration: a flavour at a thread count.
+// Which interpreter pair a cell runs: the one under test, or (in an A/B run) the base it is
+// compared with, measured in the same rounds.
+enum class Side { head, base };
+
+// "head", "base".
+std::string_view to_string(Side side);
+
+// One measured configuration: a flavour at a thread count, of the head pair (or the base pair).
 struct Cell {
   Flavor flavor = Flavor::gil;
   int threads = 1;
   bool gated = true;  // false when threads exceed the usable CPUs: reported, never gated
+  Side side = Side::head;
 
   friend bool operator==(const Cell&, const Cell&) = default;
 };
@@ -136,6 +147,7 @@ struct RunParameters {
   double time_budget = 0;    // seconds; 0 when --rounds was given
   std::uint64_t seed = 0;
   std::int64_t expected_count = 0;  // primes in [1, range), computed by gilguard
+  int repeats = 1;  // sequential/threaded pairs each child alternated (its times are their means)
 };
 
 // A failed check: wrong count, crashed child, GIL on in the free-threaded flavour, ...
@@ -159,6 +171,13 @@ struct RunResult {
   double ft_overhead = 0;
   std::vector<CheckFailure> failures;
   std::string source_commit;  // GITHUB_SHA or HEAD of the working directory, when known
+  // A/B runs: the base pair, measured in the same rounds (samples with cell.side == base), and
+  // what it was built from (a revision, or a free label), for reports: "against base <label>".
+  std::optional<InterpreterFacts> base_gil;
+  std::optional<InterpreterFacts> base_ft;
+  std::string base_label;
+
+  bool is_ab() const { return base_gil.has_value() && base_ft.has_value(); }
 };
 
 }  // namespace gilguard

@@ -13,13 +13,14 @@ namespace {
 
 // "2.15x" or "none" for a metric's baseline centre.
 std::string baseline_text(const MetricComparison& metric) {
-  return metric.baseline ? format_ratio(*metric.baseline) : std::string("none");
+  return metric.baseline ? format_value(metric.id, *metric.baseline) : std::string("none");
 }
 
 // "1.89x [1.85x, 1.93x] against a baseline of 2.15x (-12.1%)".
 std::string measured_text(const MetricComparison& metric) {
-  return fmt::format("{} {} against a baseline of {} ({})", format_ratio(metric.current.value),
-                     format_interval(metric.current.low, metric.current.high),
+  return fmt::format("{} {} against a baseline of {} ({})",
+                     format_value(metric.id, metric.current.value),
+                     format_value_interval(metric.id, metric.current.low, metric.current.high),
                      baseline_text(metric), format_change(metric.change));
 }
 
@@ -62,9 +63,10 @@ void add_metric_findings(const Comparison& comparison, std::vector<Finding>& out
                                                      format_percent(comparison.threshold)))});
         break;
       case Verdict::improvement:
-        out.push_back(
-            {Severity::notice, 1, change_size(metric), fmt::format("Improvement: {}", label),
-             explained(metric, measured + ".", "Update the baseline to keep this level.")});
+        out.push_back({Severity::notice, 1, change_size(metric),
+                       fmt::format("Improvement: {}", label),
+                       explained(metric, measured + ".",
+                                 comparison.ab ? "" : "Update the baseline to keep this level.")});
         break;
       case Verdict::inconclusive:
         out.push_back({Severity::warning, 1, change_size(metric),
@@ -77,7 +79,8 @@ void add_metric_findings(const Comparison& comparison, std::vector<Finding>& out
         break;
     }
     const auto& estimate = metric.current;
-    if (metric.verdict != Verdict::inconclusive && estimate.value > 0 &&
+    // An A/B verdict rests on the paired interval, not on the head's own spread.
+    if (!comparison.ab && metric.verdict != Verdict::inconclusive && estimate.value > 0 &&
         (estimate.high - estimate.low) / estimate.value > k_wide_interval) {
       const double width = (estimate.high - estimate.low) / estimate.value;
       out.push_back({Severity::warning, 2, width, fmt::format("Noisy measurement: {}", label),

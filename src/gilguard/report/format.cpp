@@ -18,6 +18,8 @@ std::string metric_label(const MetricId& id) {
     return fmt::format("{} speedup against processes at {} threads", flavor_label(id.flavor),
                        id.threads);
   }
+  if (id.kind == MetricKind::time)
+    return fmt::format("{} single-thread time", flavor_label(id.flavor));
   return fmt::format("{} speedup at {} thread{}", flavor_label(id.flavor), id.threads,
                      id.threads == 1 ? "" : "s");
 }
@@ -26,6 +28,20 @@ std::string format_ratio(double value) { return fmt::format("{:.2f}x", value); }
 
 std::string format_interval(double low, double high) {
   return fmt::format("[{}, {}]", format_ratio(low), format_ratio(high));
+}
+
+std::string format_value(const MetricId& id, double value) {
+  return id.kind == MetricKind::time ? fmt::format("{:.3f} s", value) : format_ratio(value);
+}
+
+std::string format_value_interval(const MetricId& id, double low, double high) {
+  return fmt::format("[{}, {}]", format_value(id, low), format_value(id, high));
+}
+
+std::string reference_name(const Comparison& comparison) {
+  if (!comparison.ab) return "baseline";
+  return comparison.base_label.empty() ? std::string("base")
+                                       : fmt::format("base {}", comparison.base_label);
 }
 
 std::string format_change(std::optional<double> change) {
@@ -64,7 +80,7 @@ std::string_view verdict_icon(Verdict verdict) {
 }
 
 bool is_worse(const MetricId& id, double change) {
-  return id.kind == MetricKind::overhead ? change > 0 : change < 0;
+  return id.kind == MetricKind::overhead || id.kind == MetricKind::time ? change > 0 : change < 0;
 }
 
 std::string describe_machine(const MachineFacts& m) {

@@ -22,6 +22,14 @@ std::string format_ratio(double value);
 // "[1.80x, 1.95x]": an interval of ratios.
 std::string format_interval(double low, double high);
 
+// A metric's value: "1.87x" for a ratio, "0.452 s" for a single-thread time (A/B).
+std::string format_value(const MetricId& id, double value);
+// "[1.80x, 1.93x]" or "[0.448 s, 0.457 s]".
+std::string format_value_interval(const MetricId& id, double low, double high);
+
+// What the run was compared with: "baseline", or in an A/B run "base <label>".
+std::string reference_name(const Comparison& comparison);
+
 // "+3.2%", "-12.3%", "0.0%"; "n/a" when absent.
 std::string format_change(std::optional<double> change);
 

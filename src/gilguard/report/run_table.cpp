@@ -65,8 +65,9 @@ std::string render_run_table(const RunResult& result, const RunTableOptions& opt
   header.emplace_back("note");
   rows.push_back(header);
   for (const auto& s : result.summaries) {
-    std::vector<std::string> row{std::string(flavor_label(s.cell.flavor)),
-                                 std::to_string(s.cell.threads), std::to_string(s.rounds)};
+    std::vector<std::string> row{
+        std::string(flavor_label(s.cell.flavor)) + (s.cell.side == Side::base ? " (base)" : ""),
+        std::to_string(s.cell.threads), std::to_string(s.rounds)};
     if (s.rounds > 0) {
       row.push_back(fmt::format("{:.3f}", s.median_t_seq));
       row.push_back(fmt::format("{:.3f}", s.median_t_par));
@@ -103,6 +104,10 @@ std::string render_run_table(const RunResult& result, const RunTableOptions& opt
                      describe_machine(m), m.os, m.arch, m.kernel, m.load_start[0], m.load_end[0]);
   out += fmt::format("GIL: {} (Python {}); free-threaded: {} (Python {})\n", result.gil.path,
                      result.gil.version, result.ft.path, result.ft.version);
+  if (result.is_ab())
+    out += fmt::format("Base {}: GIL {} (Python {}); free-threaded {} (Python {})\n",
+                       result.base_label, result.base_gil->path, result.base_gil->version,
+                       result.base_ft->path, result.base_ft->version);
   if (!result.failures.empty()) {
     out += fmt::format("\nFailed checks ({}):\n", result.failures.size());
     for (const auto& f : result.failures) out += fmt::format("- [{}] {}\n", f.kind, f.message);

@@ -35,7 +35,9 @@ std::vector<const MetricComparison*> gated_with(const Comparison& comparison, Ve
 const MetricComparison* headline_metric(const Comparison& comparison) {
   const MetricComparison* best = nullptr;
   for (const auto& metric : comparison.metrics) {
-    if (metric.id.kind == MetricKind::overhead || metric.id.flavor != Flavor::ft) continue;
+    if (metric.id.kind == MetricKind::overhead || metric.id.kind == MetricKind::time ||
+        metric.id.flavor != Flavor::ft)
+      continue;
     const auto rank = [](const MetricComparison& m) {
       return std::tuple(m.gating, m.id.kind == MetricKind::speedup, m.id.threads);
     };
@@ -53,20 +55,81 @@ const MetricComparison* find_metric(const Comparison& comparison, const MetricId
 }
 
 std::string baseline_value(const MetricComparison& metric) {
-  return metric.baseline ? format_ratio(*metric.baseline) : std::string("no baseline");
+  return metric.baseline ? format_value(metric.id, *metric.baseline) : std::string("no baseline");
 }
 
 // "12.1% below its baseline (1.89x against 2.15x)".
 std::string change_phrase(const MetricComparison& metric) {
   const double change = metric.change.value_or(0);
   return fmt::format("{:.1f}% {} its baseline ({} against {})", std::fabs(change) * 100,
-                     change < 0 ? "below" : "above", format_ratio(metric.current.value),
+                     change < 0 ? "below" : "above", format_value(metric.id, metric.current.value),
                      baseline_value(metric));
 }
 
 std::string more_metrics(std::size_t count, std::string_view what) {
   if (count <= 1) return "";
   return fmt::format("; {} more metric{} {} too", count - 1, count == 2 ? "" : "s", what);
+}
+
+// "4.1% below base abc123 (1.52x against 1.58x; paired interval -6.0% to -2.2%)".
+std::string ab_change_phrase(const MetricComparison& metric, const std::string& base) {
+  const double change = metric.change.value_or(0);
+  std::string out = fmt::format(
+      "{:.1f}% {} {} ({} against {}", std::fabs(change) * 100, change < 0 ? "below" : "above", base,
+      format_value(metric.id, metric.current.value), baseline_value(metric));
+  if (metric.change_low && metric.change_high)
+    out += fmt::format("; paired interval {} to {}", format_change(metric.change_low),
+                       format_change(metric.change_high));
+  return out + ")";
+}
+
+// The headline of an A/B comparison: head against base, measured in the same rounds.
+Headline ab_headline(const Comparison& comparison, const MetricComparison& main) {
+  const std::string threshold = format_percent(comparison.threshold);
+  const std::string base = reference_name(comparison);
+  switch (comparison.overall) {
+    case Verdict::regression: {
+      const auto metrics = gated_with(comparison, Verdict::regression);
+      const MetricComparison* metric = metrics.empty() ? &main : metrics.front();
+      return {"Regression", "❌",
+              fmt::format("The {} is {}, more than the {} threshold, measured in the same "
+                          "rounds{}.",
+                          metric_label(metric->id), ab_change_phrase(*metric, base), threshold,
+                          more_metrics(metrics.size(), "regressed")),
+              true};
+    }
+    case Verdict::improvement: {
+      const auto metrics = gated_with(comparison, Verdict::improvement);
+      const MetricComparison* metric = metrics.empty() ? &main : metrics.front();
+      return {
+          "Improvement", "🚀",
+          fmt::format("The {} is {}{}.", metric_label(metric->id), ab_change_phrase(*metric, base),
+                      more_metrics(metrics.size(), "improved")),
+          false};
+    }
+    case Verdict::inconclusive:
+    case Verdict::no_baseline: {
+      const auto metrics = gated_with(comparison, Verdict::inconclusive);
+      const MetricComparison* metric = metrics.empty() ? &main : metrics.front();
+      return {
+          "Inconclusive", "⚠️",
+          fmt::format("The {} could not be told apart from {} at the {} threshold ({}); "
+                      "rerun with a larger --time-budget to decide.",
+                      metric_label(metric->id), base, threshold, ab_change_phrase(*metric, base)),
+          false};
+    }
+    case Verdict::pass:
+      break;
+  }
+  std::size_t gated = 0;
+  for (const auto& metric : comparison.metrics) gated += metric.gating ? 1 : 0;
+  return {"No regression", "✅",
+          fmt::format("All {} gated metrics are within the {} threshold of {}, measured in the "
+                      "same rounds; the {} is {} against {} ({}).",
+                      gated, threshold, base, metric_label(main.id),
+                      format_value(main.id, main.current.value), baseline_value(main),
+                      format_change(main.change)),
+          false};
 }
 
 std::string_view severity_icon(Severity severity) {
@@ -84,6 +147,7 @@ std::string_view severity_icon(Severity severity) {
 std::string threads_cell(const MetricId& id) {
   if (id.kind == MetricKind::overhead) return "1 (overhead vs GIL)";
   if (id.kind == MetricKind::relative) return fmt::format("{} (threads vs processes)", id.threads);
+  if (id.kind == MetricKind::time) return "1 (time, head vs base)";
   return std::to_string(id.threads);
 }
 
@@ -107,6 +171,7 @@ Headline headline(const Comparison& comparison) {
     return {"Nothing compared", "⚠️", "No metrics were measured, so nothing was compared.",
             comparison.overall == Verdict::regression};
   }
+  if (comparison.ab) return ab_headline(comparison, *main);
   switch (comparison.overall) {
     case Verdict::regression: {
       const auto metrics = gated_with(comparison, Verdict::regression);
@@ -199,9 +264,10 @@ std::vector<const MetricComparison*> ordered_metrics(const Comparison& compariso
 }
 
 std::string markdown_metric_table(const Comparison& comparison) {
-  std::string out =
-      "| Flavour | Threads | Baseline | This run [interval] | Change | Verdict |\n"
-      "| --- | ---: | ---: | ---: | ---: | --- |\n";
+  std::string out = fmt::format(
+      "| Flavour | Threads | {} | This run [interval] | Change{} | Verdict |\n"
+      "| --- | ---: | ---: | ---: | ---: | --- |\n",
+      comparison.ab ? "Base" : "Baseline", comparison.ab ? " [paired interval]" : "");
   bool any_info = false;
   for (const auto* metric : ordered_metrics(comparison)) {
     std::string verdict =
@@ -210,16 +276,23 @@ std::string markdown_metric_table(const Comparison& comparison) {
       verdict += " (info)";
       any_info = true;
     }
-    out += fmt::format("| {} | {} | {} | {} {} | {} | {} |\n", flavor_cell(metric->id),
-                       threads_cell(metric->id),
-                       metric->baseline ? format_ratio(*metric->baseline) : std::string("—"),
-                       format_ratio(metric->current.value),
-                       format_interval(metric->current.low, metric->current.high),
-                       format_change(metric->change), verdict);
+    std::string change = format_change(metric->change);
+    if (metric->change_low && metric->change_high)
+      change += fmt::format(" [{}, {}]", format_change(metric->change_low),
+                            format_change(metric->change_high));
+    out += fmt::format(
+        "| {} | {} | {} | {} {} | {} | {} |\n", flavor_cell(metric->id), threads_cell(metric->id),
+        metric->baseline ? format_value(metric->id, *metric->baseline) : std::string("—"),
+        format_value(metric->id, metric->current.value),
+        format_value_interval(metric->id, metric->current.low, metric->current.high), change,
+        verdict);
   }
   out += "\n";
   std::string line;
-  if (!comparison.baseline_key.empty()) {
+  if (comparison.ab) {
+    line += fmt::format("Against {}, measured in the same rounds; threshold ",
+                        table_cell(code_span(reference_name(comparison))));
+  } else if (!comparison.baseline_key.empty()) {
     line += fmt::format("Baseline {}", table_cell(code_span(comparison.baseline_key)));
     int runs = 0;
     for (const auto& metric : comparison.metrics) runs = std::max(runs, metric.baseline_runs);
@@ -254,7 +327,7 @@ std::string markdown_findings(const std::vector<Finding>& findings, std::size_t 
 }
 
 bool offers_baseline_update(const Comparison& comparison, const Headline& head) {
-  if (!comparison.failed_checks.empty()) return false;
+  if (!comparison.failed_checks.empty() || comparison.ab) return false;
   return head.bad || comparison.overall == Verdict::improvement ||
          comparison.overall == Verdict::no_baseline;
 }

@@ -75,6 +75,11 @@ std::string environment_section(const RunResult& run) {
     }
     row(ft ? "Free-threaded Python" : "GIL Python", text);
   }
+  if (run.is_ab())
+    for (const auto* facts : {&*run.base_gil, &*run.base_ft})
+      row(fmt::format("Base {} Python", facts == &*run.base_ft ? "free-threaded" : "GIL"),
+          fmt::format("{} {}, base {}", table_cell(code_span(facts->version)),
+                      table_cell(code_span(facts->path)), table_cell(code_span(run.base_label))));
   std::string threads;
   for (const int t : run.parameters.threads) {
     threads += (threads.empty() ? "" : ", ") + std::to_string(t);
@@ -185,7 +190,15 @@ std::string render_speedup_chart(const Comparison& comparison) {
   };
   for (const auto& line : k_lines) {
     if (auto values = series_values(comparison, line.flavor, threads, line.baseline, anchored)) {
-      series.push_back({line.name, line.colour, std::move(*values)});
+      std::string name = line.name;
+      // An A/B run: this run is the head, the baseline the base of the same rounds.
+      if (comparison.ab) {
+        if (const auto at = name.find("this run"); at != std::string::npos)
+          name.replace(at, 8, "head");
+        if (const auto at = name.find("baseline"); at != std::string::npos)
+          name.replace(at, 8, reference_name(comparison));
+      }
+      series.push_back({std::move(name), line.colour, std::move(*values)});
     }
   }
   double top = 0;
@@ -218,7 +231,9 @@ std::string render_speedup_chart(const Comparison& comparison) {
       "\nLines: {}.{}\n\n", caption,
       anchored ? " At 1 thread every line starts at 1.00x, the speedup by definition." : "");
   out += "<details>\n<summary>The chart as a table</summary>\n\n";
-  out += "| Threads | Ideal | Free-threaded | Free-threaded baseline | GIL | GIL baseline |\n";
+  const std::string reference = comparison.ab ? "base" : "baseline";
+  out += fmt::format("| Threads | Ideal | Free-threaded | Free-threaded {} | GIL | GIL {} |\n",
+                     reference, reference);
   out += "| ---: | ---: | ---: | ---: | ---: | ---: |\n";
   for (const int t : threads) {
     if (anchored && t == 1) continue;
@@ -250,7 +265,7 @@ std::string render_summary(const Comparison& comparison, const RunResult* run,
     out += "\n### Findings\n\n" + markdown_findings(findings, findings.size());
   }
   if (run != nullptr) out += "\n" + environment_section(*run);
-  if (comparison.failed_checks.empty()) {
+  if (comparison.failed_checks.empty() && !comparison.ab) {
     out += "\n" + markdown_update_section(links, "### Update the baseline");
   }
   out += "\n" + details_section(comparison, run, links);

@@ -88,19 +88,25 @@ std::string render_text(const Comparison& comparison, const RunResult* run,
                                 defuse_commands(head.sentence));
 
   std::vector<std::vector<std::string>> rows = {
-      {"flavour", "threads", "baseline", "this run [interval]", "change", "verdict"}};
+      {"flavour", "threads", comparison.ab ? "base" : "baseline", "this run [interval]",
+       comparison.ab ? "change [paired interval]" : "change", "verdict"}};
   std::vector<Verdict> verdicts = {Verdict::pass};
   for (const auto* metric : ordered_metrics(comparison)) {
+    const auto& id = metric->id;
+    std::string change = format_change(metric->change);
+    if (metric->change_low && metric->change_high)
+      change += fmt::format(" [{}, {}]", format_change(metric->change_low),
+                            format_change(metric->change_high));
     rows.push_back(
-        {std::string(flavor_label(metric->id.flavor)),
-         metric->id.kind == MetricKind::overhead   ? std::string("overhead")
-         : metric->id.kind == MetricKind::relative ? fmt::format("{} vs proc", metric->id.threads)
-                                                   : std::to_string(metric->id.threads),
-         metric->baseline ? format_ratio(*metric->baseline) : "—",
-         fmt::format("{} {}", format_ratio(metric->current.value),
-                     format_interval(metric->current.low, metric->current.high)),
-         format_change(metric->change),
-         std::string(verdict_label(metric->verdict)) + (metric->gating ? "" : " (info)")});
+        {std::string(flavor_label(id.flavor)),
+         id.kind == MetricKind::overhead   ? std::string("overhead")
+         : id.kind == MetricKind::time     ? std::string("time")
+         : id.kind == MetricKind::relative ? fmt::format("{} vs proc", id.threads)
+                                           : std::to_string(id.threads),
+         metric->baseline ? format_value(id, *metric->baseline) : "—",
+         fmt::format("{} {}", format_value(id, metric->current.value),
+                     format_value_interval(id, metric->current.low, metric->current.high)),
+         change, std::string(verdict_label(metric->verdict)) + (metric->gating ? "" : " (info)")});
     verdicts.push_back(metric->verdict);
   }
   std::vector<std::size_t> widths(rows.front().size(), 0);
@@ -124,10 +130,15 @@ std::string render_text(const Comparison& comparison, const RunResult* run,
     }
     out += line + "\n";
   }
-  out += fmt::format(
-      "\n  baseline {}, threshold {}\n",
-      comparison.baseline_key.empty() ? "(none)" : defuse_commands(comparison.baseline_key),
-      format_percent(comparison.threshold));
+  if (comparison.ab)
+    out += fmt::format("\n  against {}, measured in the same rounds; threshold {}\n",
+                       defuse_commands(reference_name(comparison)),
+                       format_percent(comparison.threshold));
+  else
+    out += fmt::format(
+        "\n  baseline {}, threshold {}\n",
+        comparison.baseline_key.empty() ? "(none)" : defuse_commands(comparison.baseline_key),
+        format_percent(comparison.threshold));
 
   const auto findings = collect_findings(comparison, run);
   if (!findings.empty()) {

@@ -27,6 +27,7 @@ double machine_spread(const MetricId& id, const CompareOptions& options) {
     case MetricKind::relative:
       return options.machine_spread_relative;
     case MetricKind::overhead:
+    case MetricKind::time:  // A/B only, never against a stored baseline; CPU-dependent like it
       return options.machine_spread_overhead;
     case MetricKind::speedup:
       break;
@@ -103,11 +104,14 @@ MetricHistory metric_history(const MetricId& id, const std::vector<BaselineRun>&
   return out;
 }
 
-bool higher_is_better(const MetricId& id) { return id.kind != MetricKind::overhead; }
+bool higher_is_better(const MetricId& id) {
+  return id.kind != MetricKind::overhead && id.kind != MetricKind::time;
+}
 
 std::string describe(const MetricId& id) {
   const std::string flavour = id.flavor == Flavor::ft ? "free-threaded" : "GIL";
   if (id.kind == MetricKind::overhead) return flavour + " single-thread overhead";
+  if (id.kind == MetricKind::time) return flavour + " single-thread time";
   if (id.kind == MetricKind::relative)
     return fmt::format("{} speedup against processes at {} threads", flavour, id.threads);
   return fmt::format("{} speedup at {} thread{}", flavour, id.threads, id.threads == 1 ? "" : "s");
@@ -120,6 +124,7 @@ std::vector<MetricSamples> metric_samples(const std::vector<Sample>& samples,
   std::map<int, std::map<int, std::map<Flavor, double>>> seq_times;
   for (const Sample& sample : samples) {
     if (sample.round < 1 || !sample.ok || !(sample.t_seq > 0)) continue;
+    if (sample.cell.side != Side::head) continue;  // an A/B run's base: stats/ab compares it
     const Cell& cell = sample.cell;
     if (cell.threads > 1 && sample.t_par > 0) {
       if (!disturbs_speedup(sample, interference_limit))

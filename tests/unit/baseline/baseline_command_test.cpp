@@ -94,6 +94,18 @@ TEST_F(BaselineCommandTest, UpdateAddsRunsAndShowListsThem) {
   EXPECT_EQ((*loaded)->runs[0].summary.provenance.commit, "3333333333333333cc");
 }
 
+TEST_F(BaselineCommandTest, AnAbRunIsNotABaselineRun) {
+  auto results = testdata::sample_results(4, "1111111111111111aa");
+  results.base_gil = results.gil;
+  results.base_ft = results.ft;
+  results.base_label = "v3.13.4";
+  const auto r = gilguard({"baseline", "update", results_file("ab.json", results)});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.stderr_text.find("is an A/B run (head against base v3.13.4)"), std::string::npos)
+      << r.stderr_text;
+  EXPECT_FALSE(fs::exists(baseline_file()));
+}
+
 TEST_F(BaselineCommandTest, BaselineKeyOverridesAndIsValidated) {
   const auto results = results_file("r.json", testdata::sample_results(3));
   auto r = gilguard({"baseline", "update", results, "--baseline-key", "ubuntu-latest.4cpu"});

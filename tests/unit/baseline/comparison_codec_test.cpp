@@ -44,6 +44,26 @@ TEST(ComparisonCodec, RoundTripsExactly) {
   }
 }
 
+TEST(ComparisonCodec, AnAbComparisonKeepsItsBaseAndPairedIntervals) {
+  Comparison original = test::regression_comparison();
+  original.ab = true;
+  original.base_label = "abc123";
+  original.metrics[0].change_low = -0.08;
+  original.metrics[0].change_high = -0.03;
+  original.metrics.push_back(original.metrics[0]);
+  original.metrics.back().id = {MetricKind::time, Flavor::gil, 1};
+  const std::string text = comparison_to_json_text(original);
+  EXPECT_NE(text.find("\"schema_version\": 3"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"metric\": \"gil-time\""), std::string::npos) << text;
+  auto back = comparison_from_json_text(text);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_TRUE(back->ab);
+  EXPECT_EQ(back->base_label, "abc123");
+  EXPECT_EQ(back->metrics[0].change_low, -0.08);
+  EXPECT_EQ(back->metrics[0].change_high, -0.03);
+  EXPECT_EQ(comparison_to_json_text(*back), text);
+}
+
 TEST(ComparisonCodec, MissingBaselineIsNull) {
   const std::string text = comparison_to_json_text(test::no_baseline_comparison());
   EXPECT_NE(text.find("\"baseline\": null"), std::string::npos) << text;
@@ -74,7 +94,7 @@ TEST(ComparisonCodec, ErrorsNameTheField) {
       comparison_from_json_text(replace("\"schema_version\": 2", "\"schema_version\": 7"));
   ASSERT_FALSE(bad_version);
   EXPECT_EQ(bad_version.error().message,
-            "schema_version: this gilguard reads comparisons with schema_version 1 to 2, not 7; "
+            "schema_version: this gilguard reads comparisons with schema_version 1 to 3, not 7; "
             "rerun 'gilguard compare' with this version");
   auto syntax = comparison_from_json_text("{\n  \"schema_version\": 1,\n  oops\n}");
   ASSERT_FALSE(syntax);

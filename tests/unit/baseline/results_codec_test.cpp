@@ -126,12 +126,53 @@ TEST(ResultsCodec, ErrorsNameTheField) {
 
 TEST(ResultsCodec, OtherSchemaVersionsAreRefused) {
   auto text = results_to_json_text(example());
-  text.replace(text.find("\"schema_version\": 2"), 19, "\"schema_version\": 3");
+  text.replace(text.find("\"schema_version\": 2"), 19, "\"schema_version\": 4");
   const auto decoded = results_from_json_text(text);
   ASSERT_FALSE(decoded);
   EXPECT_NE(decoded.error().message.find(
-                "schema_version: this gilguard reads results with schema_version 1 to 2, not 3"),
+                "schema_version: this gilguard reads results with schema_version 1 to 3, not 4"),
             std::string::npos)
+      << decoded.error().message;
+}
+
+TEST(ResultsCodec, AnAbRunRoundTripsAsVersion3WithItsBaseAndSides) {
+  auto original = example();
+  original.base_gil = original.gil;
+  original.base_gil->path = "/base/python3.13";
+  original.base_ft = original.ft;
+  original.base_ft->path = "/base/python3.13t";
+  original.base_label = "v3.13.5";
+  original.samples[1].cell.side = Side::base;
+  const auto text = results_to_json_text(original);
+  EXPECT_NE(text.find("\"schema_version\": 3"), std::string::npos);
+  EXPECT_NE(text.find("\"side\": \"base\""), std::string::npos);
+  const auto decoded = results_from_json_text(text);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  ASSERT_TRUE(decoded->is_ab());
+  EXPECT_EQ(decoded->base_label, "v3.13.5");
+  EXPECT_EQ(decoded->base_gil->path, "/base/python3.13");
+  EXPECT_EQ(decoded->base_ft->path, "/base/python3.13t");
+  EXPECT_EQ(decoded->samples[0].cell.side, Side::head);
+  EXPECT_EQ(decoded->samples[1].cell.side, Side::base);
+  EXPECT_EQ(results_to_json_text(*decoded), text);
+}
+
+TEST(ResultsCodec, AVersion3FileWithoutItsBaseIsRefused) {
+  auto text = results_to_json_text(example());
+  text.replace(text.find("\"schema_version\": 2"), 19, "\"schema_version\": 3");
+  const auto decoded = results_from_json_text(text);
+  ASSERT_FALSE(decoded);
+  EXPECT_NE(decoded.error().message.find("base"), std::string::npos) << decoded.error().message;
+}
+
+TEST(ResultsCodec, AnUnknownSideIsNamed) {
+  auto text = results_to_json_text(example());
+  const auto at = text.find("\"gated\": false");
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at, "\"side\": \"left\", ");
+  const auto decoded = results_from_json_text(text);
+  ASSERT_FALSE(decoded);
+  EXPECT_NE(decoded.error().message.find("side: expected \"head\" or \"base\""), std::string::npos)
       << decoded.error().message;
 }
 

@@ -116,3 +116,70 @@ TEST(RunBenchmark, InvalidRequestsAreUsageErrors) {
 
 }  // namespace
 }  // namespace gilguard::bench
+
+namespace gilguard::bench {
+namespace {
+
+BaseFacts base_facts() { return {facts(false), facts(true), "abc123"}; }
+
+TEST(RunBenchmarkAb, BothSidesOfEveryCellAboveOneThread) {
+  const auto cells = plan_ab_cells({1, 2, 4}, 2);
+  ASSERT_EQ(cells.size(), 8u);
+  for (std::size_t i = 0; i < cells.size(); i += 2) {
+    EXPECT_EQ(cells[i].side, Side::head);
+    EXPECT_EQ(cells[i + 1].side, Side::base);
+    EXPECT_EQ(cells[i].flavor, cells[i + 1].flavor);
+    EXPECT_EQ(cells[i].threads, cells[i + 1].threads);
+    EXPECT_GT(cells[i].threads, 1);
+  }
+  EXPECT_FALSE(cells[2].gated);  // 4 threads on 2 cores
+  // Only one thread asked for: the cells at 1 stay.
+  EXPECT_EQ(plan_ab_cells({1}, 2).size(), 4u);
+}
+
+TEST(RunBenchmarkAb, HeadAndBaseRunBackToBackWithoutTheProcessReference) {
+  FakeExecutor fake(count_primes_below(1000));
+  RunHooks hooks;
+  hooks.clock = fake.clock();
+  auto request = small_request();
+  request.threads = {1, 2};
+  const auto result = run_benchmark(request, facts(false), facts(true), fake, hooks, base_facts());
+  EXPECT_TRUE(result.failures.empty());
+  EXPECT_TRUE(result.is_ab());
+  EXPECT_EQ(result.base_label, "abc123");
+  EXPECT_EQ(result.parameters.threads, (std::vector<int>{2}));
+  ASSERT_EQ(fake.calls().size(), 4u * 4u);  // warm-up + 3 rounds, 4 cells each
+  for (std::size_t i = 0; i < fake.calls().size(); i += 2) {
+    const auto& a = fake.calls()[i].cell;
+    const auto& b = fake.calls()[i + 1].cell;
+    EXPECT_NE(a.side, b.side);  // a pair: the same cell of head and base, back to back
+    EXPECT_EQ(a.flavor, b.flavor);
+    EXPECT_FALSE(fake.calls()[i].request.reference);
+  }
+  EXPECT_EQ(result.summaries.size(), 4u);
+  EXPECT_GT(result.ft_overhead, 0);  // from the head's samples only
+}
+
+TEST(RunBenchmarkAb, ABaseOfTheWrongFlavourIsNamed) {
+  FakeExecutor fake(168);
+  const auto result = run_benchmark(small_request(), facts(false), facts(true), fake, {},
+                                    BaseFacts{facts(true), facts(true), "x"});
+  ASSERT_EQ(result.failures.size(), 1u);
+  EXPECT_NE(result.failures[0].message.find("--base-gil"), std::string::npos);
+  EXPECT_TRUE(fake.calls().empty());
+}
+
+TEST(RunBenchmarkAb, AFailedBaseSampleNamesTheBase) {
+  FakeExecutor fake(168, [](Sample& s, const ChildRequest&, int) {
+    if (s.cell.side == Side::base && s.cell.flavor == Flavor::ft) s.gil_enabled = true;
+  });
+  auto request = small_request();
+  request.threads = {2};
+  const auto result = run_benchmark(request, facts(false), facts(true), fake, {}, base_facts());
+  ASSERT_EQ(result.failures.size(), 1u);
+  EXPECT_EQ(result.failures[0].kind, "gil-enabled");
+  EXPECT_NE(result.failures[0].message.find("base ft interpreter"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gilguard::bench

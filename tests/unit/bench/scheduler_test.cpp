@@ -198,5 +198,40 @@ TEST(Scheduler, TimeoutsFollowTheWarmUp) {
   }
 }
 
+TEST(PairedOrder, KeepsHeadAndBaseOfACellTogetherInBothOrders) {
+  std::vector<Cell> cells;
+  for (const auto flavor : {Flavor::gil, Flavor::ft})
+    for (const int t : {2, 4})
+      for (const auto side : {Side::head, Side::base}) cells.push_back({flavor, t, true, side});
+  std::mt19937_64 rng(3);
+  std::set<std::vector<std::size_t>> orders;
+  int base_first = 0;
+  for (int round = 0; round < 50; ++round) {
+    const auto order = paired_order(cells, rng);
+    ASSERT_EQ(order.size(), cells.size());
+    EXPECT_EQ(std::set<std::size_t>(order.begin(), order.end()).size(), cells.size());
+    for (std::size_t i = 0; i < order.size(); i += 2) {
+      const Cell& a = cells[order[i]];
+      const Cell& b = cells[order[i + 1]];
+      EXPECT_EQ(a.flavor, b.flavor);
+      EXPECT_EQ(a.threads, b.threads);
+      EXPECT_NE(a.side, b.side);
+      base_first += a.side == Side::base ? 1 : 0;
+    }
+    orders.insert(order);
+  }
+  EXPECT_GT(orders.size(), 20u);  // the pairs and the sides are shuffled
+  EXPECT_GT(base_first, 50);      // of 200 pairs, about half start with the base
+  EXPECT_LT(base_first, 150);
+}
+
+TEST(Scheduler, WithoutTheReferenceNoChildTimesProcesses) {
+  FakeExecutor fake(168);
+  auto options = options_for(fake, 2);
+  options.reference = false;
+  run_rounds(options, fake);
+  for (const auto& call : fake.calls()) EXPECT_FALSE(call.request.reference);
+}
+
 }  // namespace
 }  // namespace gilguard::bench

@@ -1,0 +1,234 @@
+#include "gilguard/stats/ab.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+#include <map>
+
+#include "gilguard/stats/compare.hpp"
+#include "gilguard/stats/estimators.hpp"
+
+namespace gilguard::stats {
+namespace {
+
+// Interference readings are not consulted: every sample counts.
+constexpr double k_no_limit = 1e9;
+
+// round -> side -> value, for one metric.
+using ByRound = std::map<int, std::map<Side, double>>;
+
+// The k-th smallest of `values` (0-based), reordering them.
+double order_statistic(std::vector<double>& values, std::size_t k) {
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+  return values[k];
+}
+
+}  // namespace
+
+HodgesLehmann hodges_lehmann_walsh(const std::vector<double>& values, double confidence) {
+  HodgesLehmann out;
+  if (values.empty()) return out;
+  out.estimate = hodges_lehmann(values);
+  auto walsh = walsh_averages(values);
+  const double n = static_cast<double>(values.size());
+  const double z = boost::math::quantile(boost::math::normal(), (1 + confidence) / 2);
+  const double k = std::floor(n * (n + 1) / 4 - z * std::sqrt(n * (n + 1) * (2 * n + 1) / 24));
+  const auto last = walsh.size() - 1;
+  const auto low = static_cast<std::size_t>(std::clamp(k, 0.0, static_cast<double>(last)));
+  out.low = order_statistic(walsh, low);
+  out.high = order_statistic(walsh, last - low);
+  return out;
+}
+
+namespace {
+
+Estimate estimate_of(const std::vector<double>& values, const AbOptions& options) {
+  std::vector<double> logs;
+  for (const double v : values)
+    if (v > 0 && std::isfinite(v)) logs.push_back(std::log(v));
+  Estimate out;
+  out.rounds = static_cast<int>(logs.size());
+  if (logs.empty()) return out;
+  const auto hl = hodges_lehmann_walsh(logs, options.confidence);
+  out.value = std::exp(hl.estimate);
+  out.low = std::exp(hl.low);
+  out.high = std::exp(hl.high);
+  return out;
+}
+
+// The regression line of a paired log ratio: log(1 - threshold) for a metric better higher,
+// log(1 + threshold) for one better lower.
+double regression_line(const MetricId& id, double threshold) {
+  return higher_is_better(id) ? std::log1p(-threshold) : std::log1p(threshold);
+}
+
+std::string percent(double fraction) { return fmt::format("{:+.1f}%", fraction * 100); }
+
+std::string value_text(const MetricId& id, double value) {
+  return id.kind == MetricKind::time ? fmt::format("{:.3f} s", value)
+                                     : fmt::format("{:.2f}x", value);
+}
+
+}  // namespace
+
+std::vector<PairedSamples> paired_samples(const std::vector<Sample>& samples,
+                                          double interference_limit) {
+  std::map<MetricId, ByRound> per_metric;
+  // flavour -> threads -> round -> side -> t_seq; the time uses the smallest thread count.
+  std::map<Flavor, std::map<int, ByRound>> seq_times;
+  for (const Sample& s : samples) {
+    if (s.round < 1 || !s.ok || !(s.t_seq > 0)) continue;
+    const Cell& cell = s.cell;
+    if (cell.threads > 1 && s.t_par > 0 && !disturbs_speedup(s, interference_limit))
+      per_metric[{MetricKind::speedup, cell.flavor, cell.threads}][s.round].try_emplace(
+          cell.side, s.speedup());
+    if (!disturbs_sequential(s, interference_limit))
+      seq_times[cell.flavor][cell.threads][s.round].try_emplace(cell.side, s.t_seq);
+  }
+  for (const auto& [flavor, by_threads] : seq_times)
+    if (!by_threads.empty()) per_metric[{MetricKind::time, flavor, 1}] = by_threads.begin()->second;
+
+  std::vector<PairedSamples> out;
+  for (const auto& [id, rounds] : per_metric) {
+    PairedSamples paired{id, {}, {}};
+    for (const auto& [round, sides] : rounds) {
+      const auto head = sides.find(Side::head);
+      const auto base = sides.find(Side::base);
+      if (head == sides.end() || base == sides.end()) continue;
+      paired.head.push_back(head->second);
+      paired.base.push_back(base->second);
+    }
+    if (!paired.head.empty()) out.push_back(std::move(paired));
+  }
+  return out;
+}
+
+std::vector<double> paired_log_ratios(const PairedSamples& paired) {
+  std::vector<double> out;
+  for (std::size_t i = 0; i < paired.head.size() && i < paired.base.size(); ++i) {
+    const double ratio = paired.head[i] / paired.base[i];
+    if (ratio > 0 && std::isfinite(ratio)) out.push_back(std::log(ratio));
+  }
+  return out;
+}
+
+bool is_gating_ab(const MetricId& id, const AbOptions& options) {
+  if (id.kind == MetricKind::time) return true;
+  if (id.kind != MetricKind::speedup || id.flavor != Flavor::ft || id.threads < 2) return false;
+  return options.max_gated_threads <= 0 || id.threads <= options.max_gated_threads;
+}
+
+MetricComparison compare_paired(const PairedSamples& paired, const AbOptions& options) {
+  MetricComparison out;
+  out.id = paired.id;
+  out.gating = is_gating_ab(paired.id, options);
+  out.current = estimate_of(paired.head, options);
+  const Estimate base = estimate_of(paired.base, options);
+  out.baseline = base.value;
+  out.baseline_low = base.low;
+  out.baseline_high = base.high;
+  out.baseline_runs = 1;
+  out.baseline_machines = 1;
+
+  const auto logs = paired_log_ratios(paired);
+  const int rounds = static_cast<int>(logs.size());
+  const std::string what = describe(paired.id);
+  if (rounds < options.min_rounds) {
+    out.verdict = Verdict::inconclusive;
+    out.explanation =
+        fmt::format("The {} has {} paired round{} against the base; at least {} are needed.", what,
+                    rounds, rounds == 1 ? "" : "s", options.min_rounds);
+    return out;
+  }
+  const auto interval = hodges_lehmann_walsh(logs, options.confidence);
+  const double centre = interval.estimate;
+  out.change = std::expm1(centre);
+  out.change_low = std::expm1(interval.low);
+  out.change_high = std::expm1(interval.high);
+
+  const bool higher = higher_is_better(paired.id);
+  const double line = regression_line(paired.id, options.threshold);
+  const double good_line = higher ? std::log1p(options.threshold) : std::log1p(-options.threshold);
+  const bool past_bad = higher ? interval.high < line : interval.low > line;
+  const bool past_good = higher ? interval.low > good_line : interval.high < good_line;
+  const bool clear_of_bad = higher ? interval.low > line : interval.high < line;
+  const std::string numbers = fmt::format(
+      "{} [{}, {}], {} against {}, {} paired rounds", percent(*out.change),
+      percent(*out.change_low), percent(*out.change_high), value_text(paired.id, out.current.value),
+      value_text(paired.id, base.value), rounds);
+  const std::string threshold = fmt::format("{:.0f}%", options.threshold * 100);
+  if (past_bad) {
+    out.verdict = Verdict::regression;
+    out.explanation = fmt::format(
+        "The {} {} against the base ({}): the whole interval is past "
+        "the {} threshold.",
+        what, higher ? "fell" : "rose", numbers, threshold);
+  } else if (past_good) {
+    out.verdict = Verdict::improvement;
+    out.explanation = fmt::format(
+        "The {} {} against the base ({}): the whole interval is past "
+        "the {} threshold on the good side.",
+        what, higher ? "rose" : "fell", numbers, threshold);
+  } else if (clear_of_bad) {
+    out.verdict = Verdict::pass;
+    out.explanation =
+        fmt::format("The {} changed {} against the base: the interval rules out a {} {}.", what,
+                    numbers, higher ? "drop of" : "rise of", threshold);
+  } else {
+    out.verdict = Verdict::inconclusive;
+    out.explanation = fmt::format(
+        "The {} changed {} against the base: the interval neither rules out nor shows a {} {}; "
+        "more rounds (a larger --time-budget) would narrow it.",
+        what, numbers, higher ? "drop of" : "rise of", threshold);
+  }
+  return out;
+}
+
+Comparison compare_ab(const std::vector<Sample>& samples, const AbOptions& options) {
+  Comparison out;
+  out.ab = true;
+  out.threshold = options.threshold;
+  const auto measured = paired_samples(samples, k_no_limit);
+  for (const auto& paired : paired_samples(samples, options.interference_limit))
+    out.metrics.push_back(compare_paired(paired, options));
+  out.interference = interference_summary(samples, options.interference_limit);
+  // A verdict never rests on disturbed rounds: a gating metric they left without a paired round
+  // still appears, inconclusive, naming the interference.
+  for (const auto& all : measured) {
+    if (!is_gating_ab(all.id, options)) continue;
+    const bool present =
+        std::ranges::any_of(out.metrics, [&](const MetricComparison& m) { return m.id == all.id; });
+    if (present) continue;
+    MetricComparison lost;
+    lost.id = all.id;
+    lost.gating = true;
+    lost.verdict = Verdict::inconclusive;
+    lost.explanation = fmt::format("The {} has no undisturbed paired round.", describe(all.id));
+    if (out.interference)
+      lost.explanation += fmt::format(" Interference from {} took up to {:.0f}% of a timed region.",
+                                      out.interference->dominant, out.interference->worst * 100);
+    out.metrics.push_back(std::move(lost));
+  }
+  std::ranges::sort(out.metrics, {}, &MetricComparison::id);
+  out.overall = overall_verdict(out.metrics);
+  return out;
+}
+
+bool may_stop_ab(const std::vector<Sample>& samples, const AbOptions& options) {
+  bool any = false;
+  for (const auto& paired : paired_samples(samples, options.interference_limit)) {
+    if (!is_gating_ab(paired.id, options)) continue;
+    any = true;
+    const auto logs = paired_log_ratios(paired);
+    if (static_cast<int>(logs.size()) < options.stop_min_rounds) return false;
+    const auto interval = hodges_lehmann_walsh(logs, options.stop_confidence);
+    const double line = regression_line(paired.id, options.threshold);
+    const bool clear = higher_is_better(paired.id) ? interval.low > line : interval.high < line;
+    if (!clear) return false;
+  }
+  return any;
+}
+
+}  // namespace gilguard::stats

@@ -1,0 +1,116 @@
+// `gilguard check --base-gil --base-ft` end to end: four real interpreters in the same rounds.
+// The head with a regression is a real venv of the free-threaded build whose start-up (a .pth
+// file) starts a thread that spins for the whole life of every child: the code's own cost,
+// which takes a CPU from the threaded region and none from the sequential one.
+
+#include <gtest/gtest.h>
+
+#include "gilguard/baseline/comparison_codec.hpp"
+#include "gilguard/baseline/results_codec.hpp"
+#include "gilguard/util/process.hpp"
+#include "support/test_util.hpp"
+
+namespace gilguard {
+namespace {
+
+util::ProcessResult run_check(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{test::gilguard_binary().string(), "check"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto env = util::current_environment();
+  env.erase("GITHUB_ACTIONS");
+  util::ProcessOptions options;
+  options.timeout = std::chrono::minutes(10);
+  auto result = util::run_process(argv, env, options);
+  EXPECT_TRUE(result) << result.error().message;
+  return result ? *result : util::ProcessResult{};
+}
+
+// A venv of `python` (without pip) whose site-packages holds `pth_line` in a .pth file; returns
+// its python.
+std::filesystem::path make_venv(const std::filesystem::path& python,
+                                const std::filesystem::path& where, const std::string& pth_line) {
+  const auto made =
+      util::run_process({python.string(), "-m", "venv", "--without-pip", where.string()},
+                        util::current_environment(), {});
+  EXPECT_TRUE(made && made->exit_code == 0) << (made ? made->stderr_text : made.error().message);
+  const auto site = util::run_process({(where / "bin" / "python").string(), "-c",
+                                       "import sysconfig; print(sysconfig.get_path('purelib'))"},
+                                      util::current_environment(), {});
+  EXPECT_TRUE(site && site->exit_code == 0);
+  std::string dir = site ? site->stdout_text : "";
+  while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
+  test::write_file(std::filesystem::path(dir) / "gilguard_spinner.pth", pth_line + "\n");
+  return where / "bin" / "python";
+}
+
+std::vector<std::string> ab_args(const test::Interpreters& head, const test::Interpreters& base,
+                                 const test::TempDir& dir) {
+  return {"--gil",        head.gil.string(),
+          "--ft",         head.ft.string(),
+          "--base-gil",   base.gil.string(),
+          "--base-ft",    base.ft.string(),
+          "--base-label", "base-rev",
+          "--rounds",     "12",
+          "--seed",       "5",
+          "--results",    (dir.path() / "r.json").string(),
+          "--comparison", (dir.path() / "c.json").string(),
+          "--baselines",  (dir.path() / "no-baselines").string()};
+}
+
+TEST(AbCheck, SameInterpretersOnBothSidesAreNeverARegression) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  auto args = ab_args(py, py, dir);
+  // A 20% threshold: 12 noisy rounds cannot reach it by chance, so the plumbing is what is
+  // tested here (docs/evaluation.md, "A/B", measures the false alarms at the defaults).
+  args.insert(args.end(), {"--threshold", "20"});
+  const auto result = run_check(args);
+  EXPECT_EQ(result.exit_code, 0) << result.stdout_text << result.stderr_text;
+  EXPECT_NE(result.stderr_text.find("A/B against base base-rev"), std::string::npos)
+      << result.stderr_text;
+  EXPECT_NE(result.stdout_text.find("against base base-rev, measured in the same rounds"),
+            std::string::npos)
+      << result.stdout_text;
+  EXPECT_EQ(result.stdout_text.find("gilguard baseline update"), std::string::npos);
+
+  const auto run = baseline::results_from_json_text(test::read_file(dir.path() / "r.json"));
+  ASSERT_TRUE(run) << run.error().message;
+  ASSERT_TRUE(run->is_ab());
+  EXPECT_EQ(run->parameters.range, 30'000);  // the A/B default
+  int head = 0;
+  int base = 0;
+  for (const auto& s : run->samples) {
+    EXPECT_TRUE(s.ok) << s.failure;
+    EXPECT_GT(s.cell.threads, 1);
+    (s.cell.side == Side::head ? head : base) += 1;
+  }
+  EXPECT_EQ(head, base);
+  EXPECT_EQ(head, 13 * 2);  // warm-up and 12 rounds, both flavours at 2 threads
+
+  const auto comparison =
+      baseline::comparison_from_json_text(test::read_file(dir.path() / "c.json"));
+  ASSERT_TRUE(comparison) << comparison.error().message;
+  EXPECT_TRUE(comparison->ab);
+  EXPECT_EQ(comparison->base_label, "base-rev");
+  EXPECT_NE(comparison->overall, Verdict::regression);
+}
+
+TEST(AbCheck, AHeadThatSpinsAThreadIsARegressionAgainstItsBase) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  const std::string spinner =
+      "import threading; threading.Thread(target=lambda: any(iter(int, 1)), "
+      "daemon=True).start()";
+  test::Interpreters head{py.gil, make_venv(py.ft, dir.path() / "venv", spinner)};
+  const auto result = run_check(ab_args(head, py, dir));
+  EXPECT_EQ(result.exit_code, 1) << result.stdout_text << result.stderr_text;
+  EXPECT_NE(result.stdout_text.find("gilguard: Regression."), std::string::npos)
+      << result.stdout_text;
+  EXPECT_NE(result.stdout_text.find("free-threaded speedup at 2 threads"), std::string::npos)
+      << result.stdout_text;
+  EXPECT_NE(result.stdout_text.find("below base base-rev"), std::string::npos)
+      << result.stdout_text;
+}
+
+}  // namespace
+}  // namespace gilguard

@@ -1,0 +1,78 @@
+// The reports of an A/B comparison (head against a base of the same rounds), built by
+// stats::compare_ab from rounds made in code.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gilguard/report/comment.hpp"
+#include "gilguard/report/summary.hpp"
+#include "gilguard/report/text.hpp"
+#include "gilguard/stats/ab.hpp"
+
+namespace gilguard::report {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// 12 rounds of both sides at 2 threads; the head's free-threaded speedup is `ft_change` times
+// the base's. Each round's machine state (shared by both sides) moves by up to 10%.
+Comparison ab_comparison(double ft_change) {
+  std::vector<Sample> samples;
+  for (int r = 1; r <= 12; ++r) {
+    const double state = 1.0 + 0.02 * (r % 5);
+    const double wobble = 1.0 + 0.002 * ((r * 7) % 5 - 2);
+    for (const auto side : {Side::head, Side::base}) {
+      for (const auto flavor : {Flavor::gil, Flavor::ft}) {
+        Sample s;
+        s.round = r;
+        s.ok = true;
+        s.cell = {flavor, 2, true, side};
+        s.t_seq = (flavor == Flavor::ft ? 0.452 : 0.401) * state;
+        double speedup = flavor == Flavor::ft ? 1.6 : 0.98;
+        if (side == Side::head && flavor == Flavor::ft) speedup *= ft_change * wobble;
+        s.t_par = s.t_seq / speedup;
+        samples.push_back(s);
+      }
+    }
+  }
+  Comparison c = stats::compare_ab(samples);
+  c.base_label = "abc123";
+  return c;
+}
+
+TEST(AbReport, TheTextSaysAgainstBaseAndOffersNoBaselineUpdate) {
+  ReportLinks links;
+  links.results_path = "r.json";
+  const auto text = render_text(ab_comparison(0.93), nullptr, links, false);
+  EXPECT_THAT(text, HasSubstr("gilguard: Regression."));
+  EXPECT_THAT(text, HasSubstr("below base abc123"));
+  EXPECT_THAT(text, HasSubstr("against base abc123, measured in the same rounds; threshold 2%"));
+  EXPECT_THAT(text, HasSubstr("change [paired interval]"));
+  EXPECT_THAT(text, HasSubstr(" s ["));  // the single-thread times are in seconds
+  EXPECT_THAT(text, Not(HasSubstr("gilguard baseline update")));
+}
+
+TEST(AbReport, ThePassSentenceNamesTheBase) {
+  const auto text = render_text(ab_comparison(1.0), nullptr, {}, false);
+  EXPECT_THAT(text, HasSubstr("gilguard: No regression."));
+  EXPECT_THAT(text, HasSubstr("within the 2% threshold of base abc123, measured in the same "
+                              "rounds"));
+}
+
+TEST(AbReport, TheSummaryAndCommentSpeakOfTheBase) {
+  const auto comparison = ab_comparison(0.93);
+  const auto summary = render_summary(comparison, nullptr, {});
+  EXPECT_THAT(summary, HasSubstr("| Flavour | Threads | Base | This run [interval] | Change "
+                                 "[paired interval] | Verdict |"));
+  EXPECT_THAT(summary, HasSubstr("free-threaded, head"));
+  EXPECT_THAT(summary, HasSubstr("free-threaded, base abc123"));
+  EXPECT_THAT(summary, Not(HasSubstr("Update the baseline")));
+  const auto comment = render_comment(comparison, nullptr, {});
+  EXPECT_THAT(comment, HasSubstr("base abc123"));
+  EXPECT_THAT(comment, Not(HasSubstr("Update the baseline")));
+}
+
+}  // namespace
+}  // namespace gilguard::report

@@ -1,0 +1,177 @@
+#include "gilguard/stats/ab.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace gilguard::stats {
+namespace {
+
+using ::testing::HasSubstr;
+
+const MetricId k_ft2{MetricKind::speedup, Flavor::ft, 2};
+const MetricId k_gil2{MetricKind::speedup, Flavor::gil, 2};
+const MetricId k_ft_time{MetricKind::time, Flavor::ft, 1};
+const MetricId k_gil_time{MetricKind::time, Flavor::gil, 1};
+
+// Normal scores of the deciles: a spread sample without randomness.
+constexpr double k_scores[] = {-1.64, -1.04, -0.67, -0.39, -0.13, 0.13, 0.39, 0.67, 1.04, 1.64};
+
+// One sample of a cell in a round: t_seq and t_par chosen to give `speedup`.
+Sample sample(Side side, Flavor flavor, int threads, int round, double t_seq, double speedup) {
+  Sample s;
+  s.round = round;
+  s.cell = {flavor, threads, true, side};
+  s.ok = true;
+  s.t_seq = t_seq;
+  s.t_par = t_seq / speedup;
+  return s;
+}
+
+// `rounds` A/B rounds at 2 threads. The machine's state moves from round to round by up to
+// +-`machine` (log scale, shared by head and base of a round: what pairing cancels); each
+// sample adds its own noise of sd `noise`. The head's free-threaded speedup is `ft_change` times
+// the base's and its free-threaded t_seq `ft_time_change` times the base's.
+std::vector<Sample> ab_rounds(int rounds, double ft_change, double ft_time_change = 1.0,
+                              double machine = 0.15, double noise = 0.01) {
+  std::vector<Sample> out;
+  for (int r = 1; r <= rounds; ++r) {
+    const double state = std::exp(machine * k_scores[(r * 7) % 10]);
+    const double head_noise = std::exp(noise * k_scores[(r * 3) % 10]);
+    const double base_noise = std::exp(noise * k_scores[(r * 3 + 5) % 10]);
+    for (const auto side : {Side::head, Side::base}) {
+      const bool head = side == Side::head;
+      const double jitter = head ? head_noise : base_noise;
+      out.push_back(sample(side, Flavor::gil, 2, r, 0.40 * state * jitter, 0.98 * state * jitter));
+      out.push_back(sample(side, Flavor::ft, 2, r,
+                           0.44 * state * jitter * (head ? ft_time_change : 1.0),
+                           1.60 * state * jitter * (head ? ft_change : 1.0)));
+    }
+  }
+  return out;
+}
+
+const MetricComparison* find(const Comparison& c, const MetricId& id) {
+  for (const auto& m : c.metrics)
+    if (m.id == id) return &m;
+  return nullptr;
+}
+
+TEST(PairedSamples, PairsHeadAndBaseOfTheSameRoundOnly) {
+  auto samples = ab_rounds(6, 1.0);
+  // Round 3's base free-threaded sample failed: that round has no pair for ft metrics.
+  for (auto& s : samples)
+    if (s.round == 3 && s.cell.side == Side::base && s.cell.flavor == Flavor::ft) s.ok = false;
+  Sample warmup = sample(Side::head, Flavor::ft, 2, 0, 9.0, 9.0);
+  samples.push_back(warmup);
+  const auto paired = paired_samples(samples);
+  ASSERT_EQ(paired.size(), 4u);  // speedups of both flavours at 2, both single-thread times
+  for (const auto& p : paired) {
+    EXPECT_EQ(p.head.size(), p.base.size());
+    EXPECT_EQ(p.head.size(), p.id.flavor == Flavor::ft ? 5u : 6u) << metric_name(p.id);
+  }
+}
+
+TEST(PairedSamples, TimeComesFromTheSmallestThreadCount) {
+  std::vector<Sample> samples;
+  for (const auto side : {Side::head, Side::base}) {
+    samples.push_back(sample(side, Flavor::ft, 2, 1, 0.5, 1.6));
+    samples.push_back(sample(side, Flavor::ft, 4, 1, side == Side::head ? 9.0 : 1.0, 2.0));
+  }
+  const auto paired = paired_samples(samples);
+  const auto it = std::ranges::find(paired, k_ft_time, &PairedSamples::id);
+  ASSERT_NE(it, paired.end());
+  EXPECT_DOUBLE_EQ(it->head.front(), 0.5);
+  EXPECT_DOUBLE_EQ(it->base.front(), 0.5);
+}
+
+TEST(CompareAb, SameInterpretersPassDespiteALargeMachineSwing) {
+  // The machine moves +-25% from round to round; pairing within rounds cancels it.
+  const auto c = compare_ab(ab_rounds(20, 1.0, 1.0, 0.15, 0.01));
+  EXPECT_TRUE(c.ab);
+  EXPECT_EQ(c.overall, Verdict::pass);
+  const auto* ft = find(c, k_ft2);
+  ASSERT_NE(ft, nullptr);
+  EXPECT_TRUE(ft->gating);
+  ASSERT_TRUE(ft->change && ft->change_low && ft->change_high);
+  EXPECT_NEAR(*ft->change, 0.0, 0.005);
+  EXPECT_LT(*ft->change_low, 0.0);
+  EXPECT_GT(*ft->change_high, 0.0);
+  EXPECT_THAT(ft->explanation, HasSubstr("rules out a drop of 2%"));
+}
+
+TEST(CompareAb, AFivePercentDropInScalingIsARegression) {
+  const auto c = compare_ab(ab_rounds(20, 0.95));
+  EXPECT_EQ(c.overall, Verdict::regression);
+  const auto* ft = find(c, k_ft2);
+  ASSERT_NE(ft, nullptr);
+  EXPECT_EQ(ft->verdict, Verdict::regression);
+  EXPECT_NEAR(*ft->change, -0.05, 0.006);
+  EXPECT_LT(*ft->change_high, -0.02);
+  ASSERT_TRUE(ft->baseline);
+  EXPECT_NEAR(ft->current.value / *ft->baseline, 0.95, 0.03);
+  EXPECT_THAT(ft->explanation, HasSubstr("fell"));
+  // The GIL build did not change.
+  EXPECT_EQ(find(c, k_gil2)->verdict, Verdict::pass);
+  EXPECT_FALSE(find(c, k_gil2)->gating);
+}
+
+TEST(CompareAb, ASlowerInterpreterIsARegressionEvenWhenItScales) {
+  // The head's free-threaded build is 6% slower single-threaded but scales the same.
+  const auto c = compare_ab(ab_rounds(20, 1.0, 1.06));
+  EXPECT_EQ(c.overall, Verdict::regression);
+  const auto* time = find(c, k_ft_time);
+  ASSERT_NE(time, nullptr);
+  EXPECT_TRUE(time->gating);
+  EXPECT_EQ(time->verdict, Verdict::regression);
+  EXPECT_THAT(time->explanation, HasSubstr("rose"));
+  EXPECT_EQ(find(c, k_gil_time)->verdict, Verdict::pass);
+}
+
+TEST(CompareAb, AFasterHeadIsAnImprovement) {
+  const auto c = compare_ab(ab_rounds(20, 1.08));
+  EXPECT_EQ(find(c, k_ft2)->verdict, Verdict::improvement);
+  EXPECT_EQ(c.overall, Verdict::improvement);
+}
+
+TEST(CompareAb, AChangeNearTheThresholdWithNoisyRoundsIsInconclusive) {
+  const auto c = compare_ab(ab_rounds(8, 0.98, 1.0, 0.15, 0.05));
+  EXPECT_EQ(find(c, k_ft2)->verdict, Verdict::inconclusive);
+  EXPECT_EQ(c.overall, Verdict::inconclusive);
+}
+
+TEST(CompareAb, TooFewPairedRoundsAreInconclusive) {
+  const auto c = compare_ab(ab_rounds(3, 0.80));
+  EXPECT_EQ(find(c, k_ft2)->verdict, Verdict::inconclusive);
+  EXPECT_THAT(find(c, k_ft2)->explanation, HasSubstr("3 paired rounds"));
+}
+
+TEST(CompareAb, TheThresholdIsAnOption) {
+  AbOptions options;
+  options.threshold = 0.10;
+  // A 5% drop is clear of a 10% regression line: a pass at that threshold.
+  EXPECT_EQ(compare_ab(ab_rounds(20, 0.95), options).overall, Verdict::pass);
+}
+
+TEST(CompareAb, SpeedupsAboveTheGatedThreadsAreInformation) {
+  AbOptions options;
+  options.max_gated_threads = 1;
+  EXPECT_FALSE(is_gating_ab(k_ft2, options));
+  EXPECT_TRUE(is_gating_ab(k_ft_time, options));
+  options.max_gated_threads = 2;
+  EXPECT_TRUE(is_gating_ab(k_ft2, options));
+  EXPECT_FALSE(is_gating_ab(k_gil2, options));
+}
+
+TEST(MayStopAb, StopsOnAClearPassButNeverOnARegression) {
+  EXPECT_TRUE(may_stop_ab(ab_rounds(20, 1.0)));
+  EXPECT_FALSE(may_stop_ab(ab_rounds(20, 0.90)));
+  // Fewer rounds than stop_min_rounds: not yet.
+  EXPECT_FALSE(may_stop_ab(ab_rounds(6, 1.0)));
+}
+
+TEST(MayStopAb, NothingGatedMeansNothingDecided) { EXPECT_FALSE(may_stop_ab({})); }
+
+}  // namespace
+}  // namespace gilguard::stats

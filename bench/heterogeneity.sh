@@ -8,6 +8,8 @@
 #
 #   bench/heterogeneity.sh GILGUARD GIL_PY FT_PY BASELINES_DIR OUT [CASE...]
 #   cases: quiet quota-1.5 spin-30 spin-60 stream (default: all)
+# CHECK_ARGS adds options to every `gilguard check`, e.g. an A/B A/A check:
+#   CHECK_ARGS="--base-gil GIL_PY --base-ft FT_PY --time-budget 60" bench/heterogeneity.sh ...
 set -euo pipefail
 gilguard=$(realpath "$1") gil=$2 ft=$3 baselines=$(realpath "$4") out=$5
 shift 5
@@ -84,8 +86,10 @@ for case in "${cases[@]}"; do
   esac
   start=$(date +%s.%N)
   rc=0
+  read -r -a extra <<< "${CHECK_ARGS:-}"
   "${prefix[@]}" "$gilguard" check --baselines "$baselines" --results "$out/$case-results.json" \
-    --comparison "$out/$case-comparison.json" > "$out/$case.txt" 2> "$out/$case.err" || rc=$?
+    --comparison "$out/$case-comparison.json" "${extra[@]}" > "$out/$case.txt" \
+    2> "$out/$case.err" || rc=$?
   end=$(date +%s.%N)
   stop_neighbour
   python3 - "$case" "$rc" "$start" "$end" "$out" <<'PY'

@@ -85,6 +85,18 @@ TEST(DefaultBuildPrefix, XdgCacheHomeThenHome) {
 
 using test::make_fake_cpython;
 
+// The message of the usage error `build` fails with (a test failure when it succeeds).
+std::string build_error(const BuildRequest& r) {
+  try {
+    build(r, nullptr);
+  } catch (const Failure& failure) {
+    EXPECT_EQ(failure.code(), ExitCode::usage);
+    return failure.what();
+  }
+  ADD_FAILURE() << "build unexpectedly succeeded";
+  return "";
+}
+
 class FakeBuild : public ::testing::Test {
  protected:
   void SetUp() override { make_fake_cpython(m_dir.path() / "src"); }
@@ -97,16 +109,6 @@ class FakeBuild : public ::testing::Test {
     r.configure_args = std::move(args);
     r.environment = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"HOME", m_dir.path().string()}};
     return r;
-  }
-  std::string build_error(const BuildRequest& r) {
-    try {
-      build(r, nullptr);
-    } catch (const Failure& failure) {
-      EXPECT_EQ(failure.code(), ExitCode::usage);
-      return failure.what();
-    }
-    ADD_FAILURE() << "build unexpectedly succeeded";
-    return "";
   }
   test::TempDir m_dir;
 };
@@ -267,16 +269,6 @@ class RefBuild : public ::testing::Test {
     const auto record = read_complete_build(dir);
     if (!record) throw std::runtime_error("no complete build in " + dir.string());
     return *record;
-  }
-  std::string build_error(const BuildRequest& r) {
-    try {
-      build(r, nullptr);
-    } catch (const Failure& failure) {
-      EXPECT_EQ(failure.code(), ExitCode::usage);
-      return failure.what();
-    }
-    ADD_FAILURE() << "build unexpectedly succeeded";
-    return "";
   }
   test::TempDir m_dir;
 };

@@ -5,7 +5,8 @@
 # of its own under the gilguard cache, so that a cache entry holds exactly this source's builds.
 # With GILGUARD_REF, a revision of the git checkout GILGUARD_SOURCE (the A/B base), the content
 # is that revision's tree, spelled as a clean checkout of it is: the base of a pull request then
-# finds the entry that a run on its base branch saved (key and paths both match).
+# finds the entry that a run on its base branch saved (key and paths both match). A shallow
+# checkout that lacks the revision gets it with a fetch of that one commit from origin.
 # Environment: GILGUARD_SOURCE (path, relative to the workspace), GILGUARD_OPTIMIZE (true|false),
 # GILGUARD_REF (optional).
 set -euo pipefail
@@ -22,7 +23,14 @@ if [ -n "$ref" ]; then
     echo "::error title=gilguard::cpython-base '$(clean "$ref")' needs cpython-source to be a git checkout and a revision (commit, branch or tag) of it" >&2
     exit 2
   fi
-  if ! tree=$(git -C "$source_path" rev-parse --verify --quiet "$ref^{tree}"); then
+  tree=$(git -C "$source_path" rev-parse --verify --quiet "$ref^{tree}" || true)
+  # A shallow clone (actions/checkout's default fetches one commit) lacks the base: fetch that
+  # one commit, as actions/checkout fetches the head, rather than the whole history.
+  if [ -z "$tree" ] && [ "$(git -C "$source_path" rev-parse --is-shallow-repository)" = true ] &&
+    git -C "$source_path" fetch --quiet --no-tags --depth=1 origin "$ref" >&2; then
+    tree=$(git -C "$source_path" rev-parse --verify --quiet "$ref^{tree}" || true)
+  fi
+  if [ -z "$tree" ]; then
     hint="fetch it (git fetch origin $ref)"
     [ "$(git -C "$source_path" rev-parse --is-shallow-repository)" = true ] &&
       hint="the checkout is shallow: check out with fetch-depth: 0 (actions/checkout), or $hint"

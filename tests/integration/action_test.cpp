@@ -692,21 +692,26 @@ TEST_F(ActionJourney, TheBaseStepsBuildThePullRequestsBaseUnderItsBranchsKey) {
   ASSERT_TRUE(pr_keyed.success()) << output_of(pr_keyed);
   EXPECT_NE(outputs().at("key"), key.at("key"));
 
-  // A base the checkout does not have (a shallow clone): the key step says how to get it.
-  const auto missing = run_step(
-      "base-key", inputs, {},
-      json::object{
-          {"github",
-           json::object{
-               {"event",
-                json::object{
-                    {"pull_request",
-                     json::object{{"base", json::object{{"sha", std::string(40, 'a')}}}}}}}}}});
+  // actions/checkout's default, a shallow clone of the head alone: the key step fetches the
+  // base commit from origin and keys it the same; a base origin does not have either fails
+  // with how to get the history.
+  const fs::path shallow = m_dir.path() / "shallow";
+  git({"clone", "-q", "--depth", "1", "file://" + workspace().string(), shallow.string()});
+  const json::object shallow_inputs{{"cpython-source", shallow.string()}};
+  const auto fetched = run_step("base-key", shallow_inputs, {}, pull_request);
+  ASSERT_TRUE(fetched.success()) << output_of(fetched);
+  EXPECT_EQ(outputs().at("key"), key.at("key"));
+  const auto gone = json::object{
+      {"event",
+       json::object{
+           {"pull_request", json::object{{"base", json::object{{"sha", std::string(40, 'a')}}}}}}}};
+  const auto missing = run_step("base-key", shallow_inputs, {}, json::object{{"github", gone}});
   EXPECT_EQ(missing.exit_code, 2) << output_of(missing);
   EXPECT_NE(missing.stderr_text.find("::error title=gilguard::cpython-base " +
-                                     std::string(40, 'a') + " is not in the checkout ."),
+                                     std::string(40, 'a') + " is not in the checkout"),
             std::string::npos)
       << output_of(missing);
+  EXPECT_NE(missing.stderr_text.find("fetch-depth: 0"), std::string::npos) << output_of(missing);
 }
 
 TEST_F(ActionJourney, GilForcedOnInTheFreeThreadedBuildFailsTheStep) {

@@ -9,6 +9,9 @@ in a fresh random order; the result per N is the median over rounds of the speed
 t_sequential / t_threads and of t_sequential, and their change against N=0.
 
     python3 bench/ab/calibrate.py PYTHON_FT [--every 0,2,4,8] [--rounds 8] [--range 200000]
+                                            [--budget SECONDS]
+
+With --budget, no round starts after that many seconds (the rounds done so far count).
 """
 import argparse
 import json
@@ -17,6 +20,7 @@ import random
 import statistics
 import subprocess
 import sys
+import time
 
 CHILD = r"""
 import json, sys, threading, time
@@ -63,11 +67,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--range", type=int, default=200000)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--budget", type=float, default=0)
     args = parser.parse_args()
     strengths = [int(n) for n in args.every.split(",")]
     rng = random.Random(args.seed)
     samples = {n: [] for n in strengths}
+    started = time.monotonic()
     for round_index in range(args.rounds + 1):  # round 0: warm-up, discarded
+        if args.budget and round_index > 1 and time.monotonic() - started > args.budget:
+            break
         order = strengths[:]
         rng.shuffle(order)
         for n in order:
@@ -82,7 +90,9 @@ def main():
     base = samples[strengths[0]]
     base_speedup = statistics.median(s["t_seq"] / s["t_par"] for s in base)
     base_seq = statistics.median(s["t_seq"] for s in base)
-    print(f"{'N':>6} {'speedup':>8} {'change':>8} {'t_seq':>7} {'change':>8}  (medians of {args.rounds} rounds)")
+    rounds = len(base)
+    print(f"{'N':>6} {'speedup':>8} {'change':>8} {'t_seq':>7} {'change':>8}  "
+          f"(medians of {rounds} rounds, {time.monotonic() - started:.0f} s)")
     for n in strengths:
         speedup = statistics.median(s["t_seq"] / s["t_par"] for s in samples[n])
         seq = statistics.median(s["t_seq"] for s in samples[n])

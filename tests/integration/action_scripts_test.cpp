@@ -310,5 +310,38 @@ TEST(ToolKey, KeysTheBinaryByOsReleaseAndCompiler) {
   EXPECT_EQ(noble.at("key").find_first_of(", /"), std::string::npos) << noble.at("key");
 }
 
+// ---- check.sh ----------------------------------------------------------------------------------
+
+// The arguments check.sh gives gilguard (a stand-in that prints them, one per line).
+std::string check_arguments(const test::TempDir& dir, const util::Environment& inputs) {
+  const fs::path fake = dir.path() / "fake-gilguard";
+  test::write_file(fake, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+  fs::permissions(fake, fs::perms::owner_all, fs::perm_options::add);
+  util::Environment env;
+  env["PATH"] = util::current_environment()["PATH"];
+  env["RUNNER_TEMP"] = dir.path().string();
+  env["GILGUARD_BINARY"] = fake.string();
+  for (const auto& [name, value] : inputs) env[name] = value;
+  const auto r = run({"bash", (repo_root() / "scripts/action/check.sh").string()}, env, dir.path());
+  EXPECT_TRUE(r.success()) << output_of(r);
+  return r.stdout_text;
+}
+
+// A/B: the base's interpreters reach `gilguard check` as --base-gil/--base-ft, next to the head's.
+TEST(CheckStep, PassesTheBaseInterpretersForAnABCheck) {
+  test::TempDir dir;
+  const std::string args = check_arguments(dir, {{"GILGUARD_PYTHON_GIL", "/head/python3.13"},
+                                                 {"GILGUARD_PYTHON_FT", "/head/python3.13t"},
+                                                 {"GILGUARD_BASE_GIL", "/base/python3.13"},
+                                                 {"GILGUARD_BASE_FT", "/base/python3.13t"}});
+  EXPECT_TRUE(contains(args, "check\n")) << args;
+  EXPECT_TRUE(contains(args, "\n--gil\n/head/python3.13\n--ft\n/head/python3.13t\n")) << args;
+  EXPECT_TRUE(contains(args, "\n--base-gil\n/base/python3.13\n--base-ft\n/base/python3.13t\n"))
+      << args;
+  // Without a base, no A/B flags.
+  const std::string plain = check_arguments(dir, {{"GILGUARD_PYTHON_GIL", "/head/python3.13"}});
+  EXPECT_FALSE(contains(plain, "--base-")) << plain;
+}
+
 }  // namespace
 }  // namespace gilguard

@@ -179,10 +179,10 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
   const auto action = describe_action(tools);
   EXPECT_EQ(str(action.at("using")), "composite");
   const std::set<std::string> expected_inputs = {
-      "python-version", "python-gil", "python-ft",    "cpython-source",
-      "optimize",       "threads",    "range",        "time-budget",
-      "threshold",      "baselines",  "baseline-key", "mode",
-      "push",           "comment",    "github-token", "fail-on-regression"};
+      "python-version", "python-gil",        "python-ft", "cpython-source", "cpython-base",
+      "optimize",       "threads",           "range",     "time-budget",    "threshold",
+      "baselines",      "baseline-key",      "mode",      "push",           "comment",
+      "github-token",   "fail-on-regression"};
   std::set<std::string> inputs;
   for (const auto& [name, spec] : action.at("inputs").as_object()) {
     inputs.insert(std::string(name));
@@ -194,6 +194,8 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
   EXPECT_EQ(str(in.at("python-version").at("default")), "3.14");
   EXPECT_EQ(str(in.at("github-token").at("default")), "${{ github.token }}");
   EXPECT_EQ(str(in.at("mode").at("default")), "check");
+  // A/B against the pull request's base by default (empty outside a pull request).
+  EXPECT_EQ(str(in.at("cpython-base").at("default")), "${{ github.event.pull_request.base.sha }}");
 
   // Every output the issue names, each the check step's output of the same name (which
   // `gilguard check` writes through GITHUB_OUTPUT).
@@ -279,8 +281,8 @@ TEST(ActionMetadata, CachesAreSavedRightAfterEachBuildUnderResolvedPaths) {
       EXPECT_NE(str(s.at("with").at("key")).find("steps.tool-key.outputs.key"), std::string::npos);
     }
   }
-  EXPECT_EQ(restores.size(), 2u) << "the gilguard binary and the CPython builds";
-  EXPECT_EQ(saves, 2);
+  EXPECT_EQ(restores.size(), 3u) << "the gilguard binary, the CPython builds and the base's";
+  EXPECT_EQ(saves, 3);
 }
 
 // setup-python reads a "t" suffix only on plain versions (3.14t): the free-threaded build is
@@ -456,12 +458,15 @@ class ActionJourney : public ::testing::Test {
     return run_step("check", inputs, extra);
   }
 
-  // The same for any `run` step of action.yml, by its id.
+  // The same for any `run` step of action.yml, by its id; `more` adds to the expression context
+  // (github.event, steps.ID.outputs).
   util::ProcessResult run_step(const std::string& id, const json::object& inputs,
-                               const util::Environment& extra = {}) {
-    json::object context;
+                               const util::Environment& extra = {}, const json::object& more = {}) {
+    json::object context = more;
     context["inputs"] = inputs;
-    context["github"] = json::object{{"token", k_token}};
+    auto& github = context["github"];
+    if (!github.is_object()) github = json::object{};
+    github.as_object()["token"] = k_token;
     const auto described =
         run({m_tools.node.string(), step_env_script().string(),
              (repo_root() / "action.yml").string(), id, json::serialize(context)},
@@ -630,6 +635,83 @@ TEST_F(ActionJourney, UpdateWithPushRebasesOnAnEarlierPushAndPushes) {
   ASSERT_TRUE(pushed.success()) << output_of(pushed);
   EXPECT_EQ(git({"--git-dir", origin.string(), "ls-tree", "-r", "--name-only", "main"}).stdout_text,
             "README.md\nbaselines/e2e-runner.json\nbaselines/other-runner.json\n");
+}
+
+// A/B in a pull request: the base steps, as action.yml declares them, build the pull request's
+// base commit (cpython-base's default) from the checkout without touching it, and key it as a
+// run on the base branch keys its own head, so that run's cache entry serves every pull request
+// on that base. The CPython is a stand-in (test::make_fake_cpython); gilguard is the real one.
+TEST_F(ActionJourney, TheBaseStepsBuildThePullRequestsBaseUnderItsBranchsKey) {
+  REQUIRE_VALIDATORS(tools);
+  prepare(tools);
+  test::make_fake_cpython(workspace());
+  git({"add", "."});
+  git({"commit", "-q", "-m", "the base"});
+  const std::string base = test::run_git(workspace(), {"rev-parse", "HEAD"});
+  test::write_file(workspace() / "Objects/longobject.c", "/* the pull request's change */\n");
+  git({"add", "."});
+  git({"commit", "-q", "-m", "the head"});
+
+  const json::object inputs{{"cpython-source", "."}};
+  json::object event;
+  event["event"] =
+      json::object{{"pull_request", json::object{{"base", json::object{{"sha", base}}}}}};
+  const json::object pull_request{{"github", event}};
+  const auto keyed = run_step("base-key", inputs, {}, pull_request);
+  ASSERT_TRUE(keyed.success()) << output_of(keyed);
+  const auto key = outputs();
+  ASSERT_TRUE(key.contains("key") && key.contains("prefix")) << output_of(keyed);
+  EXPECT_EQ(key.at("key").rfind(test::run_git(workspace(), {"rev-parse", base + "^{tree}"}), 0), 0u)
+      << key.at("key");
+
+  json::object steps;
+  steps["base-key"] =
+      json::object{{"outputs", json::object{{"key", key.at("key")}, {"prefix", key.at("prefix")}}}};
+  json::object with_steps = pull_request;
+  with_steps["steps"] = steps;
+  const auto built = run_step("build-base", inputs, {}, with_steps);
+  ASSERT_TRUE(built.success()) << output_of(built);
+  const auto out = outputs();
+  EXPECT_EQ(out.at("commit"), base);
+  EXPECT_EQ(out.at("gil").rfind(key.at("prefix") + "/gil-", 0), 0u) << out.at("gil");
+  EXPECT_EQ(out.at("ft").rfind(key.at("prefix") + "/ft-", 0), 0u) << out.at("ft");
+  EXPECT_TRUE(fs::exists(out.at("ft")));
+  EXPECT_EQ(git({"status", "--porcelain"}).stdout_text, "") << "the checkout was touched";
+
+  // The base branch's own run (a push, no A/B) on a checkout of the base commit: the head's key
+  // and prefix are the base's, so its saved entry is what the pull request restores.
+  git({"clone", "-q", workspace().string(), (m_dir.path() / "main").string()});
+  git({"-C", (m_dir.path() / "main").string(), "checkout", "-q", base});
+  const auto head_keyed =
+      run_step("source-key", json::object{{"cpython-source", (m_dir.path() / "main").string()}});
+  ASSERT_TRUE(head_keyed.success()) << output_of(head_keyed);
+  EXPECT_EQ(outputs().at("key"), key.at("key"));
+  EXPECT_EQ(outputs().at("prefix"), key.at("prefix"));
+  // The pull request's head has a key of its own.
+  const auto pr_keyed = run_step("source-key", inputs);
+  ASSERT_TRUE(pr_keyed.success()) << output_of(pr_keyed);
+  EXPECT_NE(outputs().at("key"), key.at("key"));
+
+  // actions/checkout's default, a shallow clone of the head alone: the key step fetches the
+  // base commit from origin and keys it the same; a base origin does not have either fails
+  // with how to get the history.
+  const fs::path shallow = m_dir.path() / "shallow";
+  git({"clone", "-q", "--depth", "1", "file://" + workspace().string(), shallow.string()});
+  const json::object shallow_inputs{{"cpython-source", shallow.string()}};
+  const auto fetched = run_step("base-key", shallow_inputs, {}, pull_request);
+  ASSERT_TRUE(fetched.success()) << output_of(fetched);
+  EXPECT_EQ(outputs().at("key"), key.at("key"));
+  const auto gone = json::object{
+      {"event",
+       json::object{
+           {"pull_request", json::object{{"base", json::object{{"sha", std::string(40, 'a')}}}}}}}};
+  const auto missing = run_step("base-key", shallow_inputs, {}, json::object{{"github", gone}});
+  EXPECT_EQ(missing.exit_code, 2) << output_of(missing);
+  EXPECT_NE(missing.stderr_text.find("::error title=gilguard::cpython-base " +
+                                     std::string(40, 'a') + " is not in the checkout"),
+            std::string::npos)
+      << output_of(missing);
+  EXPECT_NE(missing.stderr_text.find("fetch-depth: 0"), std::string::npos) << output_of(missing);
 }
 
 TEST_F(ActionJourney, GilForcedOnInTheFreeThreadedBuildFailsTheStep) {

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "gilguard/util/process.hpp"
+
 namespace gilguard::test {
 
 TempDir::TempDir() {
@@ -33,6 +35,57 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::string run_git(const std::filesystem::path& dir, std::vector<std::string> args) {
+  const util::Environment env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
+                                 {"HOME", dir.string()},
+                                 {"GIT_CONFIG_NOSYSTEM", "1"},
+                                 {"GIT_AUTHOR_NAME", "Test"},
+                                 {"GIT_AUTHOR_EMAIL", "test@example.com"},
+                                 {"GIT_COMMITTER_NAME", "Test"},
+                                 {"GIT_COMMITTER_EMAIL", "test@example.com"}};
+  args.insert(args.begin(), "git");
+  util::ProcessOptions options;
+  options.working_directory = dir;
+  options.timeout = std::chrono::seconds(30);
+  const auto result = util::run_process(args, env, options);
+  if (!result || !result->success())
+    throw std::runtime_error("git " + args.at(1) +
+                             " failed: " + (result ? result->stderr_text : result.error().message));
+  std::string out = result->stdout_text;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+void make_fake_cpython(const std::filesystem::path& dir) {
+  write_file(dir / "Include" / "Python.h", "/* fake */\n");
+  write_file(dir / "configure", R"SH(#!/bin/sh
+prefix=; ft=false; name=python3.13; failflag=/nonexistent
+for a in "$@"; do
+  case "$a" in
+    --prefix=*) prefix="${a#--prefix=}" ;;
+    --disable-gil) ft=true; name=python3.13t ;;
+    --lie) lie=1 ;;
+    --fail-if-exists=*) failflag="${a#--fail-if-exists=}" ;;
+    --fail-configure) echo "configure: error: the test asked configure to fail" >&2; exit 1 ;;
+  esac
+done
+[ -n "$lie" ] && { if [ $ft = true ]; then ft=false; else ft=true; fi; }
+echo "checking for a fake compiler... yes"
+src=$(dirname "$0")
+printf 'all:\n\t@test ! -e %s || { echo "the test asked make to fail" >&2; exit 1; }\n\t@echo compiled\ninstall:\n\tsh %s/install.sh %s %s %s\n' \
+  "$failflag" "$src" "$prefix" "$ft" "$name" > Makefile
+)SH");
+  std::filesystem::permissions(dir / "configure", std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::add);
+  write_file(dir / "install.sh", R"SH(mkdir -p "$1/bin"
+cat > "$1/bin/$3" <<EOF
+#!/bin/sh
+echo 'GILGUARD-FACTS {"path": "p", "executable": "/p", "version": "3.13.5", "implementation": "cpython", "py_gil_disabled": $2, "gil_enabled_at_start": false, "config_args": "", "platform": "linux-x86_64", "logical_cpus": 2, "usable_cpus": 2}'
+EOF
+chmod +x "$1/bin/$3"
+)SH");
 }
 
 std::filesystem::path gilguard_binary() { return GILGUARD_BINARY; }

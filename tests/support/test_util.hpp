@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "gilguard/core/run_result.hpp"
 
@@ -29,6 +30,15 @@ std::string read_file(const std::filesystem::path& path);
 
 // Writes a whole file, creating parent directories.
 void write_file(const std::filesystem::path& path, const std::string& text);
+
+// Runs the git CLI in `dir` with a fixed identity and no user configuration; returns its
+// stdout without the final newlines. Throws, with git's stderr, when git fails.
+std::string run_git(const std::filesystem::path& dir, std::vector<std::string> args);
+
+// A stand-in CPython tree in `dir`: its configure writes a Makefile whose install puts a fake
+// python3.13[t] into the prefix that answers gilguard's probe like a real one would.
+// `--fail-if-exists=FILE` makes make fail while FILE exists; `--lie` installs the wrong flavour.
+void make_fake_cpython(const std::filesystem::path& dir);
 
 // The built gilguard binary under test.
 std::filesystem::path gilguard_binary();

@@ -35,6 +35,8 @@ std::string build_record_to_json_text(const BuildRecord& record) {
   out["key_inputs"] = record.key_inputs;
   out["source"] = record.source;
   out["source_identity"] = record.source_identity;
+  if (!record.source_ref.empty()) out["source_ref"] = record.source_ref;
+  if (!record.source_commit.empty()) out["source_commit"] = record.source_commit;
   out["interpreter"] = record.interpreter;
   out["version"] = record.version;
   out["finished_at"] = record.finished_at;
@@ -63,6 +65,9 @@ Expected<BuildRecord> build_record_from_json_text(std::string_view text) {
     record.key_inputs = string_at(object, "key_inputs");
     record.source = string_at(object, "source");
     record.source_identity = string_at(object, "source_identity");
+    // Only builds of a revision (--ref) have these two.
+    if (object.contains("source_ref")) record.source_ref = string_at(object, "source_ref");
+    if (object.contains("source_commit")) record.source_commit = string_at(object, "source_commit");
     record.interpreter = string_at(object, "interpreter");
     record.version = string_at(object, "version");
     record.finished_at = string_at(object, "finished_at");
@@ -87,6 +92,7 @@ std::string build_summary_to_json_text(const std::vector<BuiltInterpreter>& buil
   for (const auto& entry : built) {
     out[to_string(entry.flavor)] = entry.interpreter;
     hits[to_string(entry.flavor)] = entry.cache_hit;
+    if (!entry.source_commit.empty()) out["commit"] = entry.source_commit;
   }
   out["cache_hits"] = std::move(hits);
   return json::serialize(out) + "\n";

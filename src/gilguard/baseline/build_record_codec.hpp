@@ -19,6 +19,8 @@ struct BuildRecord {
   std::string key_inputs;       // the canonical text the key was computed from
   std::string source;           // the --source as given (absolute)
   std::string source_identity;  // "tarball sha256=...", "git tree=... dirty=...", "tree sha256=..."
+  std::string source_ref;       // with --ref: the revision as given ("" otherwise)
+  std::string source_commit;    // with --ref: the commit it named when built ("" otherwise)
   std::string interpreter;      // absolute path of install/bin/python3.X[t]
   std::string version;          // the interpreter's version, "3.13.5"
   std::string finished_at;      // UTC, "2025-06-11T09:30:00Z"
@@ -37,10 +39,11 @@ struct BuiltInterpreter {
   Flavor flavor = Flavor::gil;
   std::string interpreter;
   bool cache_hit = false;
+  std::string source_commit;  // with --ref: the commit the revision names now ("" otherwise)
 };
 
 // `gilguard build`'s stdout: {"gil": path, "ft": path, "cache_hits": {"gil": bool, ...}}, with
-// only the flavours built, and a final newline.
+// only the flavours built, plus "commit": id when built from a revision, and a final newline.
 std::string build_summary_to_json_text(const std::vector<BuiltInterpreter>& built);
 
 }  // namespace gilguard::baseline

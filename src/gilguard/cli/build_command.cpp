@@ -15,6 +15,7 @@ namespace {
 
 struct BuildOptions {
   std::string source;
+  std::string ref;
   std::string prefix;
   std::string flavor = "both";
   bool optimize = false;
@@ -41,12 +42,18 @@ void add_build_command(CLI::App& app, Action& action) {
       "Build CPython from source with the GIL (gil) and/or free-threaded (ft, --disable-gil),\n"
       "out of tree, and install it under the prefix. A build is cached by the source's content\n"
       "and the flags: the same call again returns at once. Progress goes to stderr; stdout gets\n"
-      "{\"gil\": PATH, \"ft\": PATH, \"cache_hits\": {...}} for the flavours built.");
+      "{\"gil\": PATH, \"ft\": PATH, \"cache_hits\": {...}} for the flavours built (and\n"
+      "\"commit\": ID with --ref).");
   auto options = std::make_shared<BuildOptions>();
   sub->add_option("--source", options->source,
                   "CPython source: a .tar.xz/.tar.gz tarball, an unpacked source tree, or a git "
                   "checkout (its HEAD tree and uncommitted changes make the cache key)")
       ->required();
+  sub->add_option("--ref", options->ref,
+                  "Build this revision of the --source git repository (a commit id, branch, tag, "
+                  "HEAD~1, ...) instead of its work tree: its tree is checked out under the "
+                  "prefix, the checkout's files and index are left alone, and the build is "
+                  "cached by the tree's id");
   sub->add_option("--prefix", options->prefix,
                   fmt::format("Cache directory for the builds (default: $XDG_CACHE_HOME/gilguard/"
                               "cpython, else ~/.cache/gilguard/cpython; here {})",
@@ -68,6 +75,7 @@ void add_build_command(CLI::App& app, Action& action) {
       python::BuildRequest request;
       request.flavors = parse_flavors(options->flavor);
       request.source = options->source;
+      request.ref = options->ref;
       request.prefix = options->prefix.empty() ? default_prefix : options->prefix;
       request.optimize = options->optimize;
       request.jobs = options->jobs;

@@ -1,10 +1,11 @@
 #include "gilguard/git/commit.hpp"
 
 #include <fmt/format.h>
-#include <git2.h>
 
 #include <memory>
 #include <optional>
+
+#include "gilguard/git/libgit2.hpp"
 
 namespace gilguard::git {
 namespace {
@@ -16,33 +17,16 @@ void ensure_libgit2() {
   (void)initialized;
 }
 
-// libgit2's own explanation of its last failure.
-std::string last_error() {
-  const git_error* error = git_error_last();
-  return error != nullptr && error->message != nullptr ? error->message : "unknown libgit2 error";
-}
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-template <typename T, void (*Free)(T*)>
-using Owned = std::unique_ptr<T, Deleter<T, Free>>;
-
-using RepositoryPtr = Owned<git_repository, git_repository_free>;
+using detail::last_error;
+using detail::ObjectPtr;
+using detail::Owned;
+using detail::RepositoryPtr;
 using ReferencePtr = Owned<git_reference, git_reference_free>;
-using ObjectPtr = Owned<git_object, git_object_free>;
 using TreePtr = Owned<git_tree, git_tree_free>;
 using TreeBuilderPtr = Owned<git_treebuilder, git_treebuilder_free>;
 using ConfigPtr = Owned<git_config, git_config_free>;
 using SignaturePtr = Owned<git_signature, git_signature_free>;
 using IndexPtr = Owned<git_index, git_index_free>;
-
-std::string oid_text(const git_oid& oid) {
-  char buffer[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(buffer, sizeof buffer, &oid);
-  return buffer;
-}
 
 std::string env_value(const util::Environment& env, const std::string& name) {
   const auto found = env.find(name);
@@ -230,7 +214,7 @@ Expected<CommitOutcome> commit_files(const CommitRequest& request) {
   outcome.committer = resolve_identity("COMMITTER", request.env, config);
 
   if (head_commit && git_oid_equal(&tree_id, git_tree_id(base_tree.get())) != 0) {
-    outcome.commit_id = oid_text(*git_object_id(head_commit.get()));
+    outcome.commit_id = detail::hex(*git_object_id(head_commit.get()));
   } else {
     auto author = make_signature(outcome.author, "AUTHOR");
     if (!author) return std::unexpected(author.error());
@@ -248,7 +232,7 @@ Expected<CommitOutcome> commit_files(const CommitRequest& request) {
                           request.message.c_str(), tree.get(), head_commit ? 1 : 0, parents) != 0)
       return fail(fmt::format("cannot create the commit: {}", last_error()));
     outcome.created = true;
-    outcome.commit_id = oid_text(commit_id);
+    outcome.commit_id = detail::hex(commit_id);
   }
 
   // Refresh just these paths in the index so `git status` shows them clean; every other

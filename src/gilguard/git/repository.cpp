@@ -1,41 +1,20 @@
 #include "gilguard/git/repository.hpp"
 
 #include <fmt/format.h>
-#include <git2.h>
 
 #include <algorithm>
-#include <memory>
+
+#include "gilguard/git/libgit2.hpp"
 
 namespace gilguard::git {
 namespace {
 
-// Keeps libgit2 initialised for the lifetime of one operation (the count nests).
-struct Library {
-  Library() { git_libgit2_init(); }
-  ~Library() { git_libgit2_shutdown(); }
-  Library(const Library&) = delete;
-  Library& operator=(const Library&) = delete;
-};
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using RepositoryPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
-using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
-using StatusListPtr =
-    std::unique_ptr<git_status_list, Deleter<git_status_list, git_status_list_free>>;
-
-std::string last_error() {
-  const git_error* error = git_error_last();
-  return error != nullptr && error->message != nullptr ? error->message : "unknown libgit2 error";
-}
-
-std::string hex(const git_oid* oid) {
-  char buffer[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(buffer, sizeof buffer, oid);
-  return buffer;
-}
+using detail::hex;
+using detail::last_error;
+using detail::Library;
+using detail::RepositoryPtr;
+using CommitPtr = detail::Owned<git_commit, git_commit_free>;
+using StatusListPtr = detail::Owned<git_status_list, git_status_list_free>;
 
 // Compact letters for a status entry's flags, index part then work tree part (like git's XY).
 std::string flags_text(unsigned int flags) {
@@ -87,8 +66,8 @@ Expected<WorkTreeState> read_work_tree_state(const std::filesystem::path& work_t
   const CommitPtr commit(raw_commit);
 
   WorkTreeState state;
-  state.head_commit = hex(&head_id);
-  state.head_tree = hex(git_commit_tree_id(commit.get()));
+  state.head_commit = hex(head_id);
+  state.head_tree = hex(*git_commit_tree_id(commit.get()));
 
   git_status_options options = GIT_STATUS_OPTIONS_INIT;
   options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
@@ -116,14 +95,14 @@ Expected<WorkTreeState> read_work_tree_state(const std::filesystem::path& work_t
     // second edit of an already modified file must change the state too.
     std::string staged = "-";
     if (entry->head_to_index != nullptr && (entry->status & GIT_STATUS_INDEX_DELETED) == 0)
-      staged = hex(&entry->head_to_index->new_file.id);
+      staged = hex(entry->head_to_index->new_file.id);
     std::string current = "-";
     const auto file = root / path;
     std::error_code ec;
     if (std::filesystem::is_symlink(file, ec) || std::filesystem::is_regular_file(file, ec)) {
       git_oid blob;
       if (git_odb_hashfile(&blob, file.c_str(), GIT_OBJECT_BLOB) == 0) {
-        current = hex(&blob);
+        current = hex(blob);
       } else {
         return fail(fmt::format("{}: cannot hash {} ({})", work_tree.string(), file.string(),
                                 last_error()));
@@ -144,7 +123,7 @@ std::optional<std::string> head_commit_containing(const std::filesystem::path& p
   if (git_repository_is_bare(repo.get()) != 0) return std::nullopt;
   git_oid head_id;
   if (git_reference_name_to_id(&head_id, repo.get(), "HEAD") != 0) return std::nullopt;
-  return hex(&head_id);
+  return hex(head_id);
 }
 
 }  // namespace gilguard::git

@@ -13,6 +13,7 @@
 #include <ctime>
 #include <regex>
 
+#include "gilguard/git/revision.hpp"
 #include "gilguard/python/environment.hpp"
 #include "gilguard/python/probe.hpp"
 #include "gilguard/python/source.hpp"
@@ -28,6 +29,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view k_complete_file = "complete.json";
 constexpr std::size_t k_failure_tail_lines = 20;
+// Marks a finished directory under <prefix>/sources/ (an unpacked tarball, a checked-out tree).
+constexpr std::string_view k_source_marker = ".gilguard-unpacked";
 
 // Holds an exclusive flock on a file for as long as it lives (released on close, or when the
 // process dies, so a killed build never leaves a stale lock).
@@ -143,77 +146,121 @@ struct Phase {
   }
 };
 
-// Unpacks a tarball once under <prefix>/sources/<digest>/ and returns the CPython tree in it.
-fs::path unpack_tarball(const Source& source, const std::string& identity, const fs::path& prefix,
-                        const util::Environment& env, std::FILE* progress) {
-  const std::string digest = identity_digest(identity).substr(0, 16);
-  const fs::path sources = prefix / "sources";
-  const fs::path target = sources / digest;
-  const fs::path done_marker = target / ".gilguard-unpacked";
-  FileLock lock(sources / (digest + ".lock"), progress, "the source of " + source.path.string());
-
-  const auto find_tree = [&](const fs::path& dir) -> std::optional<fs::path> {
-    if (is_cpython_tree(dir)) return dir;
-    std::error_code ec;
-    std::optional<fs::path> found;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      if (entry.is_directory(ec) && is_cpython_tree(entry.path())) {
-        if (found) return std::nullopt;  // two candidates: ambiguous
-        found = entry.path();
-      }
-    }
-    return found;
-  };
-
+// Makes <sources>/<name>/ once for every build that needs it: under a lock, `fill` writes into
+// <name>.partial, which gets a marker and is renamed into place only when complete, so a killed
+// fill leaves nothing that looks finished. A directory with the marker is reused as it is.
+template <typename Fill>
+fs::path make_source_once(const fs::path& sources, const std::string& name,
+                          const std::string& marker_text, const std::string& what,
+                          std::FILE* progress, Fill&& fill) {
+  const fs::path target = sources / name;
+  FileLock lock(sources / (name + ".lock"), progress, what);
   std::error_code ec;
-  if (fs::exists(done_marker, ec)) {
-    if (auto tree = find_tree(target)) return *tree;
-  }
+  if (fs::exists(target / k_source_marker, ec)) return target;
   remove_quietly(target);
-  const fs::path partial = sources / (digest + ".partial");
+  const fs::path partial = sources / (name + ".partial");
   remove_quietly(partial);
-  fs::create_directories(partial, ec);
+  fs::create_directories(sources, ec);
   if (ec)
     throw usage_error(fmt::format("cannot create {}: {}; pass a writable --prefix",
-                                  partial.string(), ec.message()));
-
-  const std::string name = source.path.filename().string();
-  const bool xz = name.ends_with(".xz") || name.ends_with(".txz");
-  const std::vector<std::string> argv = {"tar", xz ? "-xJf" : "-xzf", source.path.string(),
-                                         "-C",  partial.string(),     "--no-same-owner"};
-  if (progress != nullptr) fmt::print(progress, "unpacking {} ...\n", source.path.string());
+                                  sources.string(), ec.message()));
   const auto started = Clock::now();
-  util::ProcessOptions options;
-  options.timeout = std::chrono::minutes(20);
-  auto result = util::run_process(argv, env, options);
-  if (!result || !result->success()) {
+  try {
+    fill(partial);
+  } catch (const Failure&) {
     remove_quietly(partial);
-    const std::string why = !result
-                                ? result.error().message + "\n"
-                                : fmt::format("tar {}:\n{}", result->describe(),
-                                              indented(util::tail_lines(result->stderr_text, 5)));
-    throw usage_error(fmt::format(
-        "cannot unpack --source {}: {}Check that it is a complete CPython source tarball "
-        "(download it again, or run scripts/find-cpython-source.sh to get a verified one).",
-        source.path.string(), why));
+    throw;
   }
-  const auto tree = find_tree(partial);
-  if (!tree) {
-    remove_quietly(partial);
-    throw usage_error(
-        fmt::format("--source {} unpacked, but holds no CPython source tree (no configure and "
-                    "Include/Python.h at its top); pass a CPython source tarball such as "
-                    "Python-3.13.5.tar.xz",
-                    source.path.string()));
-  }
-  if (auto ok = util::write_file_atomic(partial / ".gilguard-unpacked", identity + "\n"); !ok)
+  if (auto ok = util::write_file_atomic(partial / k_source_marker, marker_text + "\n"); !ok)
     throw usage_error(ok.error().message);
   fs::rename(partial, target, ec);
   if (ec)
     throw usage_error(
         fmt::format("cannot rename {} to {}: {}", partial.string(), target.string(), ec.message()));
-  if (progress != nullptr) fmt::print(progress, "unpacked in {:.1f} s\n", seconds_since(started));
-  return target / tree->lexically_relative(partial);
+  if (progress != nullptr)
+    fmt::print(progress, "{} ready in {:.1f} s\n", what, seconds_since(started));
+  return target;
+}
+
+// The CPython tree in `dir`: `dir` itself or its only subdirectory that is one.
+std::optional<fs::path> find_tree(const fs::path& dir) {
+  if (is_cpython_tree(dir)) return dir;
+  std::error_code ec;
+  std::optional<fs::path> found;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_directory(ec) && is_cpython_tree(entry.path())) {
+      if (found) return std::nullopt;  // two candidates: ambiguous
+      found = entry.path();
+    }
+  }
+  return found;
+}
+
+// Unpacks a tarball once under <prefix>/sources/<digest>/ and returns the CPython tree in it.
+fs::path unpack_tarball(const Source& source, const std::string& identity, const fs::path& prefix,
+                        const util::Environment& env, std::FILE* progress) {
+  const auto unpack = [&](const fs::path& partial) {
+    std::error_code ec;
+    fs::create_directories(partial, ec);
+    if (ec)
+      throw usage_error(fmt::format("cannot create {}: {}; pass a writable --prefix",
+                                    partial.string(), ec.message()));
+    const std::string name = source.path.filename().string();
+    const bool xz = name.ends_with(".xz") || name.ends_with(".txz");
+    const std::vector<std::string> argv = {"tar", xz ? "-xJf" : "-xzf", source.path.string(),
+                                           "-C",  partial.string(),     "--no-same-owner"};
+    if (progress != nullptr) fmt::print(progress, "unpacking {} ...\n", source.path.string());
+    util::ProcessOptions options;
+    options.timeout = std::chrono::minutes(20);
+    auto result = util::run_process(argv, env, options);
+    if (!result || !result->success()) {
+      const std::string why = !result
+                                  ? result.error().message + "\n"
+                                  : fmt::format("tar {}:\n{}", result->describe(),
+                                                indented(util::tail_lines(result->stderr_text, 5)));
+      throw usage_error(fmt::format(
+          "cannot unpack --source {}: {}Check that it is a complete CPython source tarball "
+          "(download it again, or run scripts/find-cpython-source.sh to get a verified one).",
+          source.path.string(), why));
+    }
+    if (!find_tree(partial))
+      throw usage_error(
+          fmt::format("--source {} unpacked, but holds no CPython source tree (no configure and "
+                      "Include/Python.h at its top); pass a CPython source tarball such as "
+                      "Python-3.13.5.tar.xz",
+                      source.path.string()));
+  };
+  const std::string digest = identity_digest(identity).substr(0, 16);
+  const fs::path target =
+      make_source_once(prefix / "sources", digest, identity,
+                       "the source of " + source.path.string(), progress, unpack);
+  if (auto tree = find_tree(target)) return *tree;
+  // A marker over a tree that is gone (edited by hand): unpack again.
+  remove_quietly(target);
+  return *find_tree(make_source_once(prefix / "sources", digest, identity,
+                                     "the source of " + source.path.string(), progress, unpack));
+}
+
+// Checks the tree of `revision` out once under <prefix>/sources/tree-<id16>/, leaving the
+// repository's work tree and index alone, and returns it.
+fs::path check_out_revision(const fs::path& repository, const std::string& ref,
+                            const git::Revision& revision, const fs::path& prefix,
+                            std::FILE* progress) {
+  const auto check_out = [&](const fs::path& partial) {
+    if (progress != nullptr)
+      fmt::print(progress, "checking out {} (commit {}) of {} into {} ...\n", ref,
+                 revision.commit.substr(0, 12), repository.string(), partial.string());
+    value_or_throw(git::export_tree(repository, revision.tree, partial),
+                   fmt::format("--ref {}", ref));
+    if (!is_cpython_tree(partial))
+      throw usage_error(
+          fmt::format("--ref {} (commit {}) of {} holds no CPython source tree (no configure and "
+                      "Include/Python.h at its top); pass a revision of a CPython repository",
+                      ref, revision.commit.substr(0, 12), repository.string()));
+  };
+  return make_source_once(prefix / "sources", "tree-" + revision.tree.substr(0, 16),
+                          "git tree=" + revision.tree, "tree " + revision.tree.substr(0, 12),
+                          progress, check_out);
 }
 
 // install/bin/python3.X (gil) or python3.Xt (ft), the highest X when there are several.
@@ -233,6 +280,46 @@ std::optional<fs::path> find_installed_interpreter(const fs::path& bin, Flavor f
     }
   }
   return best;
+}
+
+// What a build is made from, and the identity of its content for the cache key.
+struct Origin {
+  Source source;
+  std::string identity;
+  std::optional<git::Revision> revision;  // with --ref: what it names
+};
+
+Origin identify(const BuildRequest& request, const fs::path& prefix, std::FILE* progress) {
+  const auto started = Clock::now();
+  if (!request.ref.empty()) {
+    // A revision's content is its tree, wherever the work tree stands: the same tree from any
+    // commit, branch or clone has the same identity (and that of a clean checkout of it).
+    std::error_code ec;
+    const fs::path repository = fs::absolute(request.source, ec).lexically_normal();
+    const git::Revision revision = value_or_throw(git::resolve_revision(repository, request.ref),
+                                                  "--source " + request.source.string());
+    if (progress != nullptr)
+      fmt::print(progress, "source: {} at {} (commit {}, tree {}; resolved in {:.2f} s)\n",
+                 repository.string(), request.ref, revision.commit.substr(0, 12),
+                 revision.tree.substr(0, 12), seconds_since(started));
+    return {{SourceKind::git, repository}, "git tree=" + revision.tree, revision};
+  }
+  const Source source = value_or_throw(classify_source(request.source), "");
+  if (source.kind != SourceKind::tarball) {
+    const auto inside = prefix.lexically_relative(source.path);
+    if (!inside.empty() && *inside.begin() != "..")
+      throw usage_error(fmt::format(
+          "--prefix {} is inside --source {}: the builds would change the source's identity "
+          "on every call; pass a --prefix outside the source tree (the default is {})",
+          prefix.string(), source.path.string(),
+          default_build_prefix(request.environment).string()));
+  }
+  std::string identity =
+      value_or_throw(source_identity(source), "reading --source " + source.path.string());
+  if (progress != nullptr)
+    fmt::print(progress, "source: {} ({}, identified in {:.2f} s)\n", source.path.string(),
+               to_string(source.kind), seconds_since(started));
+  return {source, std::move(identity), std::nullopt};
 }
 
 }  // namespace
@@ -326,24 +413,10 @@ std::vector<baseline::BuildRecord> list_complete_builds(const fs::path& prefix) 
 }
 
 std::vector<baseline::BuiltInterpreter> build(const BuildRequest& request, std::FILE* progress) {
-  const Source source = value_or_throw(classify_source(request.source), "");
   std::error_code ec;
   const fs::path prefix = fs::absolute(request.prefix, ec).lexically_normal();
-  if (source.kind != SourceKind::tarball) {
-    const auto inside = prefix.lexically_relative(source.path);
-    if (!inside.empty() && *inside.begin() != "..")
-      throw usage_error(fmt::format(
-          "--prefix {} is inside --source {}: the builds would change the source's identity "
-          "on every call; pass a --prefix outside the source tree (the default is {})",
-          prefix.string(), source.path.string(),
-          default_build_prefix(request.environment).string()));
-  }
-  const auto hash_started = Clock::now();
-  const std::string identity =
-      value_or_throw(source_identity(source), "reading --source " + source.path.string());
-  if (progress != nullptr)
-    fmt::print(progress, "source: {} ({}, identified in {:.2f} s)\n", source.path.string(),
-               to_string(source.kind), seconds_since(hash_started));
+  const Origin origin = identify(request, prefix, progress);
+  const Source& source = origin.source;
 
   fs::create_directories(prefix, ec);
   if (ec)
@@ -361,10 +434,11 @@ std::vector<baseline::BuiltInterpreter> build(const BuildRequest& request, std::
   }
   const int jobs = request.jobs > 0 ? request.jobs : usable_cpus();
 
+  const std::string commit = origin.revision ? origin.revision->commit : "";
   std::optional<fs::path> tree;
   std::vector<baseline::BuiltInterpreter> built;
   for (const Flavor flavor : request.flavors) {
-    const CacheKeyInputs inputs{identity, flavor, request.optimize, request.configure_args,
+    const CacheKeyInputs inputs{origin.identity, flavor, request.optimize, request.configure_args,
                                 build_variables};
     const std::string key = cache_key(inputs);
     const std::string name = build_directory_name(flavor, key);
@@ -376,14 +450,18 @@ std::vector<baseline::BuiltInterpreter> build(const BuildRequest& request, std::
       if (progress != nullptr)
         fmt::print(progress, "[{}] cached: {} (built {})\n", flavor_name, record->interpreter,
                    record->finished_at);
-      built.push_back({flavor, record->interpreter, true});
+      built.push_back({flavor, record->interpreter, true, commit});
       continue;
     }
 
-    if (!tree) {  // unpacked lazily: a fully cached call never unpacks
-      tree = source.kind == SourceKind::tarball
-                 ? unpack_tarball(source, identity, prefix, child_env, progress)
-                 : source.path;
+    if (!tree) {  // made lazily: a fully cached call never unpacks or checks out
+      if (origin.revision) {
+        tree = check_out_revision(source.path, request.ref, *origin.revision, prefix, progress);
+      } else if (source.kind == SourceKind::tarball) {
+        tree = unpack_tarball(source, origin.identity, prefix, child_env, progress);
+      } else {
+        tree = source.path;
+      }
     }
     // Whatever is here is a failed or interrupted build: start over.
     remove_quietly(dir);
@@ -435,7 +513,11 @@ std::vector<baseline::BuiltInterpreter> build(const BuildRequest& request, std::
     record.key = key;
     record.key_inputs = cache_key_text(inputs);
     record.source = source.path.string();
-    record.source_identity = identity;
+    record.source_identity = origin.identity;
+    if (origin.revision) {
+      record.source_ref = request.ref;
+      record.source_commit = origin.revision->commit;
+    }
     record.interpreter = interpreter->string();
     record.version = facts.version;
     record.finished_at = utc_now();
@@ -447,7 +529,7 @@ std::vector<baseline::BuiltInterpreter> build(const BuildRequest& request, std::
     if (progress != nullptr)
       fmt::print(progress, "[{}] built {} in {:.1f} s\n", flavor_name, interpreter->string(),
                  seconds_since(started));
-    built.push_back({flavor, interpreter->string(), false});
+    built.push_back({flavor, interpreter->string(), false, commit});
   }
   return built;
 }

@@ -62,6 +62,9 @@ std::vector<baseline::BuildRecord> list_complete_builds(const std::filesystem::p
 // What `gilguard build` was asked to do.
 struct BuildRequest {
   std::filesystem::path source;
+  // A revision of the git repository `source` (sha, branch, tag, HEAD~1) to build instead of
+  // its work tree; empty: build `source` as it is.
+  std::string ref;
   std::filesystem::path prefix;
   std::vector<Flavor> flavors;
   bool optimize = false;
@@ -71,8 +74,11 @@ struct BuildRequest {
 };
 
 // Builds each requested flavour out of tree and installs it under the prefix, or reuses the
-// finished build with the same key. Progress goes to `progress` (stderr; nullptr: silent).
-// Throws Failure (exit 2) naming the phase, the log and its last lines when a step fails.
+// finished build with the same key. With a ref, the revision's tree is checked out once into
+// <prefix>/sources/tree-<first 16 hex digits of its id>/ (never into the repository's work
+// tree or index) and keyed by its tree id, so every revision with that tree shares the build.
+// Progress goes to `progress` (stderr; nullptr: silent). Throws Failure (exit 2) naming the phase,
+// the log and its last lines when a step fails.
 std::vector<baseline::BuiltInterpreter> build(const BuildRequest& request, std::FILE* progress);
 
 }  // namespace gilguard::python

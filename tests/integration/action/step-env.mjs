@@ -10,7 +10,8 @@
 //   "outputs": {name: {description, value}}, "steps": [{id, name, uses, run, env, with}]}.
 //   CONTEXT_JSON: {"inputs": {...}, "github": {...}, "steps": {"id": {"outputs": {...}}}}
 // Expressions understood: `${{ a || b || ... }}` where each operand is inputs.NAME,
-// github.NAME, steps.ID.outputs.NAME or a quoted string; anything else is an error (exit 2),
+// github.NAME (a dotted path, such as github.event.pull_request.base.sha),
+// steps.ID.outputs.NAME or a quoted string; anything else is an error (exit 2),
 // so a change to action.yml that the tests cannot follow fails loudly.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -62,8 +63,12 @@ function operand(text) {
     if (!(m[1] in inputs)) die(`expression names unknown input '${m[1]}'`);
     return inputs[m[1]];
   }
-  m = /^github\.([A-Za-z0-9_]+)$/.exec(text);
-  if (m) return String(context.github?.[m[1]] ?? "");
+  m = /^github\.([A-Za-z0-9_.]+)$/.exec(text);
+  if (m) {
+    // github.token, github.event.pull_request.base.sha, ...: a path into context.github.
+    const value = m[1].split(".").reduce((object, key) => object?.[key], context.github);
+    return typeof value === "object" ? "" : String(value ?? "");
+  }
   m = /^steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)$/.exec(text);
   if (m) return String(context.steps?.[m[1]]?.outputs?.[m[2]] ?? "");
   die(`cannot evaluate '${text}'`);

@@ -2,32 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include "gilguard/util/process.hpp"
 #include "support/test_util.hpp"
 
 namespace gilguard::git {
 namespace {
 
-// Runs the git CLI in `dir` with a fixed identity; returns its trimmed stdout.
-std::string run_git(const std::filesystem::path& dir, std::vector<std::string> args) {
-  util::Environment env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
-                           {"HOME", dir.string()},
-                           {"GIT_AUTHOR_NAME", "Test"},
-                           {"GIT_AUTHOR_EMAIL", "test@example.com"},
-                           {"GIT_COMMITTER_NAME", "Test"},
-                           {"GIT_COMMITTER_EMAIL", "test@example.com"}};
-  args.insert(args.begin(), "git");
-  util::ProcessOptions options;
-  options.working_directory = dir;
-  options.timeout = std::chrono::seconds(30);
-  const auto result = util::run_process(args, env, options);
-  if (!result || !result->success())
-    throw std::runtime_error("git failed: " +
-                             (result ? result->stderr_text : result.error().message));
-  std::string out = result->stdout_text;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
+using test::run_git;
 
 class RepositoryTest : public ::testing::Test {
  protected:

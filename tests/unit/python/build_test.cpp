@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
+#include <fstream>
+
+#include "gilguard/baseline/build_record_codec.hpp"
 #include "gilguard/util/files.hpp"
 #include "support/test_util.hpp"
 
@@ -81,36 +83,18 @@ TEST(DefaultBuildPrefix, XdgCacheHomeThenHome) {
             fs::path("/home/u/.cache/gilguard/cpython"));
 }
 
-// A stand-in CPython tree: its configure writes a Makefile whose install puts a fake
-// python3.13[t] into the prefix that answers gilguard's probe like a real one would.
-// `--fail-if-exists=FILE` makes make fail while FILE exists; `--lie` installs the wrong flavour.
-void make_fake_cpython(const fs::path& dir) {
-  test::write_file(dir / "Include" / "Python.h", "/* fake */\n");
-  test::write_file(dir / "configure", R"SH(#!/bin/sh
-prefix=; ft=false; name=python3.13; failflag=/nonexistent
-for a in "$@"; do
-  case "$a" in
-    --prefix=*) prefix="${a#--prefix=}" ;;
-    --disable-gil) ft=true; name=python3.13t ;;
-    --lie) lie=1 ;;
-    --fail-if-exists=*) failflag="${a#--fail-if-exists=}" ;;
-    --fail-configure) echo "configure: error: the test asked configure to fail" >&2; exit 1 ;;
-  esac
-done
-[ -n "$lie" ] && { if [ $ft = true ]; then ft=false; else ft=true; fi; }
-echo "checking for a fake compiler... yes"
-src=$(dirname "$0")
-printf 'all:\n\t@test ! -e %s || { echo "the test asked make to fail" >&2; exit 1; }\n\t@echo compiled\ninstall:\n\tsh %s/install.sh %s %s %s\n' \
-  "$failflag" "$src" "$prefix" "$ft" "$name" > Makefile
-)SH");
-  ::chmod((dir / "configure").c_str(), 0755);
-  test::write_file(dir / "install.sh", R"SH(mkdir -p "$1/bin"
-cat > "$1/bin/$3" <<EOF
-#!/bin/sh
-echo 'GILGUARD-FACTS {"path": "p", "executable": "/p", "version": "3.13.5", "implementation": "cpython", "py_gil_disabled": $2, "gil_enabled_at_start": false, "config_args": "", "platform": "linux-x86_64", "logical_cpus": 2, "usable_cpus": 2}'
-EOF
-chmod +x "$1/bin/$3"
-)SH");
+using test::make_fake_cpython;
+
+// The message of the usage error `build` fails with (a test failure when it succeeds).
+std::string build_error(const BuildRequest& r) {
+  try {
+    build(r, nullptr);
+  } catch (const Failure& failure) {
+    EXPECT_EQ(failure.code(), ExitCode::usage);
+    return failure.what();
+  }
+  ADD_FAILURE() << "build unexpectedly succeeded";
+  return "";
 }
 
 class FakeBuild : public ::testing::Test {
@@ -125,16 +109,6 @@ class FakeBuild : public ::testing::Test {
     r.configure_args = std::move(args);
     r.environment = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"HOME", m_dir.path().string()}};
     return r;
-  }
-  std::string build_error(const BuildRequest& r) {
-    try {
-      build(r, nullptr);
-    } catch (const Failure& failure) {
-      EXPECT_EQ(failure.code(), ExitCode::usage);
-      return failure.what();
-    }
-    ADD_FAILURE() << "build unexpectedly succeeded";
-    return "";
   }
   test::TempDir m_dir;
 };
@@ -248,6 +222,168 @@ TEST(Build, PrefixInsideASourceTreeIsRefused) {
     EXPECT_NE(message.find("/home/u/.cache/gilguard/cpython"), std::string::npos) << message;
   }
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "cache"));
+}
+
+}  // namespace
+}  // namespace gilguard::python
+
+namespace gilguard::python {
+namespace {
+
+// A git repository holding the fake CPython with two commits, "base" and "head", whose
+// installed interpreters carry the content of marker.txt they were built from; builds of its
+// revisions go to a prefix outside it.
+class RefBuild : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    make_fake_cpython(repo());
+    std::ofstream(repo() / "install.sh", std::ios::app)
+        << "cp \"$(dirname \"$0\")/marker.txt\" \"$1/marker.txt\"\n";
+    test::write_file(repo() / "marker.txt", "base\n");
+    git({"init", "-q", "-b", "main"});
+    git({"add", "."});
+    git({"commit", "-q", "-m", "base"});
+    test::write_file(repo() / "marker.txt", "head\n");
+    git({"commit", "-q", "-am", "head"});
+  }
+  fs::path repo() const { return m_dir.path() / "cpython"; }
+  fs::path prefix() const { return m_dir.path() / "prefix"; }
+  std::string git(std::vector<std::string> args) { return test::run_git(repo(), std::move(args)); }
+
+  BuildRequest request(std::string ref, std::vector<Flavor> flavors = {Flavor::gil}) {
+    BuildRequest r;
+    r.source = repo();
+    r.ref = std::move(ref);
+    r.prefix = prefix();
+    r.flavors = std::move(flavors);
+    r.jobs = 1;
+    r.environment = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"HOME", m_dir.path().string()}};
+    return r;
+  }
+  // The marker.txt an interpreter was built from.
+  static std::string built_from(const baseline::BuiltInterpreter& built) {
+    return test::read_file(fs::path(built.interpreter).parent_path().parent_path() / "marker.txt");
+  }
+  static baseline::BuildRecord record_of(const baseline::BuiltInterpreter& built) {
+    const auto dir = fs::path(built.interpreter).parent_path().parent_path().parent_path();
+    const auto record = read_complete_build(dir);
+    if (!record) throw std::runtime_error("no complete build in " + dir.string());
+    return *record;
+  }
+  test::TempDir m_dir;
+};
+
+TEST_F(RefBuild, TwoRevisionsGiveTwoBuildsOfTheirCommittedContent) {
+  const auto base = build(request("HEAD~1", {Flavor::gil, Flavor::ft}), nullptr);
+  const auto head = build(request("main", {Flavor::gil, Flavor::ft}), nullptr);
+  ASSERT_EQ(base.size(), 2u);
+  ASSERT_EQ(head.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_FALSE(base[i].cache_hit);
+    EXPECT_FALSE(head[i].cache_hit);
+    EXPECT_NE(base[i].interpreter, head[i].interpreter);
+    EXPECT_EQ(built_from(base[i]), "base\n");
+    EXPECT_EQ(built_from(head[i]), "head\n");
+  }
+  // The record and the summary name the commit; the key rests on the tree.
+  const std::string base_commit = git({"rev-parse", "HEAD~1"});
+  EXPECT_EQ(base[0].source_commit, base_commit);
+  const auto record = record_of(base[1]);
+  EXPECT_EQ(record.source_commit, base_commit);
+  EXPECT_EQ(record.source_ref, "HEAD~1");
+  EXPECT_EQ(record.source_identity, "git tree=" + git({"rev-parse", "HEAD~1^{tree}"}));
+  EXPECT_NE(baseline::build_summary_to_json_text(base).find("\"commit\":\"" + base_commit + "\""),
+            std::string::npos)
+      << baseline::build_summary_to_json_text(base);
+  // Each tree was checked out once, under the prefix.
+  EXPECT_TRUE(fs::exists(prefix() / "sources" /
+                         ("tree-" + git({"rev-parse", "HEAD~1^{tree}"}).substr(0, 16)) /
+                         "configure"));
+}
+
+TEST_F(RefBuild, TheSameTreeAgainIsReusedWithoutCheckingOutAgain) {
+  const auto first = build(request("HEAD"), nullptr);
+  ASSERT_FALSE(first[0].cache_hit);
+  fs::remove_all(prefix() / "sources");
+  // Another commit with the same tree (and a tag naming it): the same build.
+  git({"commit", "-q", "--allow-empty", "-m", "nothing changed"});
+  git({"tag", "v1"});
+  const auto again = build(request("v1"), nullptr);
+  EXPECT_TRUE(again[0].cache_hit);
+  EXPECT_EQ(again[0].interpreter, first[0].interpreter);
+  EXPECT_EQ(again[0].source_commit, git({"rev-parse", "HEAD"}));
+  EXPECT_FALSE(fs::exists(prefix() / "sources")) << "checked out although the build was cached";
+  // A clean checkout of that tree is the same source too.
+  BuildRequest work_tree = request("");
+  EXPECT_TRUE(build(work_tree, nullptr)[0].cache_hit);
+}
+
+TEST_F(RefBuild, TheCheckoutsWorkTreeIndexAndHeadAreLeftAlone) {
+  test::write_file(repo() / "marker.txt", "edited, not committed\n");
+  test::write_file(repo() / "staged.txt", "staged\n");
+  git({"add", "staged.txt"});
+  const std::string status = git({"status", "--porcelain"});
+  const std::string index = test::read_file(repo() / ".git" / "index");
+  const std::string head = git({"rev-parse", "HEAD"});
+
+  const auto built = build(request("HEAD"), nullptr);
+  EXPECT_EQ(built_from(built[0]), "head\n") << "built the work tree, not the commit";
+  EXPECT_EQ(git({"status", "--porcelain"}), status);
+  EXPECT_EQ(test::read_file(repo() / ".git" / "index"), index);
+  EXPECT_EQ(git({"rev-parse", "HEAD"}), head);
+  EXPECT_EQ(test::read_file(repo() / "marker.txt"), "edited, not committed\n");
+  EXPECT_FALSE(fs::exists(repo() / "Makefile"));
+}
+
+TEST_F(RefBuild, ABareRepositoryWorksToo) {
+  test::run_git(m_dir.path(), {"clone", "-q", "--bare", repo().string(), "bare.git"});
+  BuildRequest r = request("main~1");
+  r.source = m_dir.path() / "bare.git";
+  EXPECT_EQ(built_from(build(r, nullptr)[0]), "base\n");
+}
+
+TEST_F(RefBuild, AnUnknownRevisionIsNamedWithHowToFetchIt) {
+  const std::string message = build_error(request("no-such-branch"));
+  EXPECT_NE(message.find("revision 'no-such-branch' is not in " + repo().string()),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("git -C " + repo().string() + " fetch origin no-such-branch"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("shallow"), std::string::npos) << message;
+  EXPECT_FALSE(fs::exists(prefix() / "sources"));
+}
+
+TEST_F(RefBuild, AShallowCloneSaysToFetchTheHistory) {
+  test::run_git(m_dir.path(),
+                {"clone", "-q", "--depth", "1", "file://" + repo().string(), "shallow"});
+  BuildRequest r = request("HEAD~1");
+  r.source = m_dir.path() / "shallow";
+  const std::string message = build_error(r);
+  EXPECT_NE(message.find("revision 'HEAD~1' is not in"), std::string::npos) << message;
+  EXPECT_NE(message.find("is a shallow clone"), std::string::npos) << message;
+  EXPECT_NE(message.find("fetch-depth: 0"), std::string::npos) << message;
+}
+
+TEST_F(RefBuild, NotARepositoryNotACommitAndNoCPythonAreRefused) {
+  make_fake_cpython(m_dir.path() / "plain");
+  BuildRequest plain = request("HEAD");
+  plain.source = m_dir.path() / "plain";
+  std::string message = build_error(plain);
+  EXPECT_NE(message.find("is not a git repository"), std::string::npos) << message;
+  EXPECT_NE(message.find("top directory of a git clone"), std::string::npos) << message;
+
+  message = build_error(request("HEAD:marker.txt"));
+  EXPECT_NE(message.find("names a blob, not a commit"), std::string::npos) << message;
+
+  // A commit whose tree is only Include/: no configure at its top.
+  const std::string odd = git({"commit-tree", "HEAD:Include", "-m", "not CPython"});
+  message = build_error(request(odd));
+  EXPECT_NE(message.find("holds no CPython source tree"), std::string::npos) << message;
+  EXPECT_TRUE(list_complete_builds(prefix()).empty());
+  // Nothing half made stays under sources/.
+  for (const auto& entry : fs::directory_iterator(prefix() / "sources"))
+    EXPECT_TRUE(entry.path().extension() == ".lock") << entry.path();
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "gilguard/util/process.hpp"
 #include "support/test_util.hpp"
 
 namespace gilguard::python {
@@ -11,21 +10,6 @@ namespace {
 void make_cpython_tree(const std::filesystem::path& dir) {
   test::write_file(dir / "configure", "#!/bin/sh\n");
   test::write_file(dir / "Include" / "Python.h", "/* Python.h */\n");
-}
-
-void git(const std::filesystem::path& dir, std::vector<std::string> args) {
-  args.insert(args.begin(), "git");
-  util::ProcessOptions options;
-  options.working_directory = dir;
-  const auto result = util::run_process(args,
-                                        {{"PATH", "/usr/bin:/bin"},
-                                         {"HOME", dir.string()},
-                                         {"GIT_AUTHOR_NAME", "T"},
-                                         {"GIT_AUTHOR_EMAIL", "t@example.com"},
-                                         {"GIT_COMMITTER_NAME", "T"},
-                                         {"GIT_COMMITTER_EMAIL", "t@example.com"}},
-                                        options);
-  ASSERT_TRUE(result && result->success()) << (result ? result->stderr_text : "");
 }
 
 std::string identity_of(const std::filesystem::path& path) {
@@ -62,7 +46,7 @@ TEST(ClassifySource, TreeGitAndNotCPython) {
   EXPECT_EQ(tree->kind, SourceKind::tree);
 
   make_cpython_tree(dir.path() / "checkout");
-  git(dir.path() / "checkout", {"init", "-q"});
+  test::run_git(dir.path() / "checkout", {"init", "-q"});
   const auto checkout = classify_source(dir.path() / "checkout");
   ASSERT_TRUE(checkout);
   EXPECT_EQ(checkout->kind, SourceKind::git);
@@ -117,9 +101,9 @@ TEST(SourceIdentity, TreeFollowsContentNamesAndModes) {
 TEST(SourceIdentity, GitCheckoutUsesHeadTreeAndADirtyMarker) {
   test::TempDir dir;
   make_cpython_tree(dir.path());
-  git(dir.path(), {"init", "-q"});
-  git(dir.path(), {"add", "."});
-  git(dir.path(), {"commit", "-q", "-m", "c"});
+  test::run_git(dir.path(), {"init", "-q"});
+  test::run_git(dir.path(), {"add", "."});
+  test::run_git(dir.path(), {"commit", "-q", "-m", "c"});
   const auto clean = identity_of(dir.path());
   EXPECT_TRUE(clean.starts_with("git tree=")) << clean;
   EXPECT_EQ(clean.find("dirty"), std::string::npos) << clean;
@@ -132,7 +116,7 @@ TEST(SourceIdentity, GitCheckoutUsesHeadTreeAndADirtyMarker) {
   const auto dirtier = identity_of(dir.path());
   EXPECT_NE(dirtier, dirty);
 
-  git(dir.path(), {"commit", "-q", "-am", "d"});
+  test::run_git(dir.path(), {"commit", "-q", "-am", "d"});
   const auto committed = identity_of(dir.path());
   EXPECT_EQ(committed.find("dirty"), std::string::npos);
   EXPECT_NE(committed, clean);

@@ -7,9 +7,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <random>
+#include <stdexcept>
 
 #include "gilguard/bench/checks.hpp"
 #include "gilguard/bench/summary.hpp"
+#include "gilguard/python/imports.hpp"
 #include "gilguard/python/probe.hpp"
 #include "gilguard/util/machine.hpp"
 #include "gilguard/version.hpp"
@@ -127,6 +129,15 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
 
   const auto steal_start = util::steal_seconds();
   result.failures = check_interpreters(gil, ft);
+  if (result.failures.empty() && !request.imports.empty()) {
+    if (!hooks.probe_import)
+      throw std::logic_error("run_benchmark: --import modules without RunHooks::probe_import");
+    for (const auto& module : request.imports) {
+      result.imports.push_back(hooks.probe_import(module));
+      if (hooks.imported) hooks.imported(result.imports.back());
+    }
+    result.failures = check_imports(result.imports, request.ft_python.string());
+  }
   if (result.failures.empty()) {
     ScheduleOptions options;
     options.cells = cells;
@@ -157,13 +168,22 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   return result;
 }
 
+void prepare_imports(const RunRequest& request, ProcessExecutor& executor, RunHooks& hooks) {
+  executor.import_in_ft_children(request.imports);
+  hooks.probe_import = [ft = request.ft_python, &executor](const std::string& module) {
+    return python::probe_import(ft, module, executor.environment(), executor.gil_override());
+  };
+}
+
 RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks) {
   const auto gil = value_or_throw(python::probe(request.gil_python),
                                   fmt::format("probing --gil {}", request.gil_python.string()));
   const auto ft = value_or_throw(python::probe(request.ft_python),
                                  fmt::format("probing --ft {}", request.ft_python.string()));
   ProcessExecutor executor(request.gil_python, request.ft_python, util::current_environment());
-  return run_benchmark(request, gil, ft, executor, hooks);
+  auto with_imports = hooks;
+  prepare_imports(request, executor, with_imports);
+  return run_benchmark(request, gil, ft, executor, with_imports);
 }
 
 }  // namespace gilguard::bench

@@ -18,7 +18,8 @@ inline constexpr std::int64_t k_max_range = 100'000'000;
 inline constexpr int k_max_threads = 256;
 
 // The Python source of the prime-counting workload, run as `python -I -c SCRIPT RANGE THREADS
-// SEQ_FIRST REFERENCE`; it prints one JSON line (see baseline::decode_child_report).
+// SEQ_FIRST REFERENCE [MODULE...]` (the modules are imported before timing); it prints one JSON
+// line (see baseline::decode_child_report).
 std::string_view workload_script();
 
 // The half-open interval [first, last) of numbers one thread tests.

@@ -93,8 +93,10 @@ ExitCode run_check(const CheckOptions& options) {
   const auto compare_options = to_compare_options(options.compare, plan.machine);
   print_stderr(fmt::format("gilguard: baseline {} ({} runs)\n", loaded.key, history.size()));
 
+  warn_about_gil_override(env);
   bench::RunHooks hooks;
   hooks.progress = print_progress;
+  hooks.imported = print_import;
   if (request.time_budget > 0) {
     hooks.decided = [&history, &compare_options](const std::vector<Sample>& samples) {
       // A failed check (a crash, a timeout, the GIL on in the free-threaded build) decides the
@@ -104,6 +106,7 @@ ExitCode run_check(const CheckOptions& options) {
     };
   }
   bench::ProcessExecutor executor(pair.gil, pair.ft, env);
+  bench::prepare_imports(request, executor, hooks);
   auto result = bench::run_benchmark(request, gil, ft, executor, hooks);
   value_or_throw(util::write_file_atomic(options.results, baseline::results_to_json_text(result)),
                  fmt::format("writing the results to {}", options.results));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gilguard/core/import_check.hpp"
 #include "gilguard/core/interpreter.hpp"
 
 namespace gilguard {
@@ -158,7 +159,8 @@ struct RunResult {
   // Median over rounds of t_seq(ft) / t_seq(gil) at one thread, paired within each round.
   double ft_overhead = 0;
   std::vector<CheckFailure> failures;
-  std::string source_commit;  // GITHUB_SHA or HEAD of the working directory, when known
+  std::string source_commit;         // GITHUB_SHA or HEAD of the working directory, when known
+  std::vector<ImportCheck> imports;  // the --import probes, before any round
 };
 
 }  // namespace gilguard

@@ -5,7 +5,8 @@
 # workflow pushes the commit.
 # Every input arrives as an environment variable (never spliced into this script):
 # GILGUARD_PYTHON_GIL/_FT, GILGUARD_MODE, GILGUARD_THREADS, GILGUARD_RANGE, GILGUARD_TIME_BUDGET,
-# GILGUARD_THRESHOLD, GILGUARD_BASELINES, GILGUARD_BASELINE_KEY, GILGUARD_COMMENT,
+# GILGUARD_THRESHOLD, GILGUARD_IMPORT (modules, newline- or comma-separated: passed as one
+# --import, which gilguard splits), GILGUARD_BASELINES, GILGUARD_BASELINE_KEY, GILGUARD_COMMENT,
 # GILGUARD_FAIL_ON_REGRESSION, GITHUB_TOKEN; GILGUARD_BINARY overrides the gilguard to run.
 set -euo pipefail
 gilguard="${GILGUARD_BINARY:-$GITHUB_ACTION_PATH/build/default/gilguard}"
@@ -24,6 +25,7 @@ args=(check --baselines "$baselines" --results "$results" --comparison "$compari
 [ -n "${GILGUARD_TIME_BUDGET:-}" ] && args+=(--time-budget "$GILGUARD_TIME_BUDGET")
 [ -n "${GILGUARD_THRESHOLD:-}" ] && args+=(--threshold "$GILGUARD_THRESHOLD")
 [ -n "${GILGUARD_BASELINE_KEY:-}" ] && args+=(--baseline-key "$GILGUARD_BASELINE_KEY")
+[ -n "${GILGUARD_IMPORT//[$' \t\r\n,']/}" ] && args+=(--import "$GILGUARD_IMPORT")
 
 case "$mode" in
   check)

@@ -5,9 +5,10 @@
 # workflow pushes the commit.
 # Every input arrives as an environment variable (never spliced into this script):
 # GILGUARD_PYTHON_GIL/_FT, GILGUARD_MODE, GILGUARD_THREADS, GILGUARD_RANGE, GILGUARD_TIME_BUDGET,
-# GILGUARD_THRESHOLD, GILGUARD_BASELINES, GILGUARD_BASELINE_KEY, GILGUARD_COMMENT,
+# GILGUARD_THRESHOLD, GILGUARD_IMPORT (modules, newline- or comma-separated: passed as one
+# --import, which gilguard splits), GILGUARD_BASELINES, GILGUARD_BASELINE_KEY, GILGUARD_COMMENT,
 # GILGUARD_FAIL_ON_REGRESSION, GITHUB_TOKEN; GILGUARD_BASE_GIL/_FT, the base's two interpreters
-# for an A/B check (mode check only); GILGUARD_BINARY overrides the gilguard to run.
+# for an A/B check (mode check only) and GILGUARD_BASE_LABEL, its revision; GILGUARD_BINARY overrides the gilguard to run.
 set -euo pipefail
 gilguard="${GILGUARD_BINARY:-$GITHUB_ACTION_PATH/build/default/gilguard}"
 mode="${GILGUARD_MODE:-check}"
@@ -25,12 +26,15 @@ args=(check --baselines "$baselines" --results "$results" --comparison "$compari
 [ -n "${GILGUARD_TIME_BUDGET:-}" ] && args+=(--time-budget "$GILGUARD_TIME_BUDGET")
 [ -n "${GILGUARD_THRESHOLD:-}" ] && args+=(--threshold "$GILGUARD_THRESHOLD")
 [ -n "${GILGUARD_BASELINE_KEY:-}" ] && args+=(--baseline-key "$GILGUARD_BASELINE_KEY")
+[ -n "${GILGUARD_IMPORT//[$' \t\r\n,']/}" ] && args+=(--import "$GILGUARD_IMPORT")
 
 case "$mode" in
   check)
     # A/B: the head measured against the base's interpreters in the same rounds.
     [ -n "${GILGUARD_BASE_GIL:-}" ] && args+=(--base-gil "$GILGUARD_BASE_GIL")
     [ -n "${GILGUARD_BASE_FT:-}" ] && args+=(--base-ft "$GILGUARD_BASE_FT")
+    [ -n "${GILGUARD_BASE_FT:-}" ] && [ -n "${GILGUARD_BASE_LABEL:-}" ] &&
+      args+=(--base-label "$GILGUARD_BASE_LABEL")
     args+=(--comment "${GILGUARD_COMMENT:-auto}" --fail-on-regression "${GILGUARD_FAIL_ON_REGRESSION:-true}")
     exec "$gilguard" "${args[@]}"
     ;;

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -341,6 +342,42 @@ TEST(CheckStep, PassesTheBaseInterpretersForAnABCheck) {
   // Without a base, no A/B flags.
   const std::string plain = check_arguments(dir, {{"GILGUARD_PYTHON_GIL", "/head/python3.13"}});
   EXPECT_FALSE(contains(plain, "--base-")) << plain;
+}
+
+// scripts/action/check.sh with a gilguard stand-in that prints its arguments, each ended by NUL.
+std::vector<std::string> check_step_arguments(const test::TempDir& dir,
+                                              const util::Environment& inputs) {
+  const auto fake = dir.path() / "fake-gilguard";
+  test::write_file(fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done\n");
+  fs::permissions(fake, fs::perms::owner_all);
+  auto env = util::current_environment();
+  env["GILGUARD_BINARY"] = fake.string();
+  env["RUNNER_TEMP"] = dir.path().string();
+  for (const auto& [name, value] : inputs) env[name] = value;
+  const auto r = run({(repo_root() / "scripts" / "action" / "check.sh").string()}, env, dir.path());
+  EXPECT_TRUE(r.success()) << output_of(r);
+  std::vector<std::string> args;
+  std::istringstream lines(r.stdout_text);
+  for (std::string arg; std::getline(lines, arg, '\0');) args.push_back(arg);
+  return args;
+}
+
+// The `import` input, newline- or comma-separated, reaches gilguard as one --import value
+// (gilguard splits it); a blank input adds nothing.
+TEST(CheckStep, PassesTheImportInputAsOneValue) {
+  test::TempDir dir;
+  const auto args =
+      check_step_arguments(dir, {{"GILGUARD_IMPORT", "mypkg\nmypkg._speedups, other\n"}});
+  const auto at = std::find(args.begin(), args.end(), "--import");
+  ASSERT_NE(at, args.end()) << testing::PrintToString(args);
+  ASSERT_NE(at + 1, args.end());
+  EXPECT_EQ(*(at + 1), "mypkg\nmypkg._speedups, other\n");
+  EXPECT_EQ(std::count(args.begin(), args.end(), "--import"), 1);
+  for (const char* blank : {"", " \n, \n"}) {
+    const auto none = check_step_arguments(dir, {{"GILGUARD_IMPORT", blank}});
+    EXPECT_EQ(std::find(none.begin(), none.end(), "--import"), none.end())
+        << testing::PrintToString(none);
+  }
 }
 
 }  // namespace

@@ -182,7 +182,7 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
       "python-version", "python-gil",        "python-ft", "cpython-source", "cpython-base",
       "optimize",       "threads",           "range",     "time-budget",    "threshold",
       "baselines",      "baseline-key",      "mode",      "push",           "comment",
-      "github-token",   "fail-on-regression"};
+      "github-token",   "fail-on-regression", "import"};
   std::set<std::string> inputs;
   for (const auto& [name, spec] : action.at("inputs").as_object()) {
     inputs.insert(std::string(name));

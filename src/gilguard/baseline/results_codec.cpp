@@ -255,6 +255,45 @@ CellSummary read_summary(const Node& node) {
   return s;
 }
 
+json::value optional_bool_json(const std::optional<bool>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
+
+std::optional<bool> read_optional_bool(const Node& node) {
+  if (node.value().is_null()) return std::nullopt;
+  return node.as_bool();
+}
+
+std::vector<std::string> read_strings(const Node& node) {
+  std::vector<std::string> out;
+  for (const auto& element : node.elements()) out.push_back(element.as_string());
+  return out;
+}
+
+json::object import_json(const ImportCheck& c) {
+  return {{"module", c.module},
+          {"imported", c.imported},
+          {"gil_before", optional_bool_json(c.gil_before)},
+          {"gil_after", optional_bool_json(c.gil_after)},
+          {"startup_gil_modules", strings(c.startup_gil_modules)},
+          {"import_gil_modules", strings(c.import_gil_modules)},
+          {"gil_flag", c.gil_flag},
+          {"error", c.error}};
+}
+
+ImportCheck read_import(const Node& node) {
+  ImportCheck c;
+  c.module = node.field("module").as_string();
+  c.imported = node.field("imported").as_bool();
+  c.gil_before = read_optional_bool(node.field("gil_before"));
+  c.gil_after = read_optional_bool(node.field("gil_after"));
+  c.startup_gil_modules = read_strings(node.field("startup_gil_modules"));
+  c.import_gil_modules = read_strings(node.field("import_gil_modules"));
+  c.gil_flag = node.field("gil_flag").as_string();
+  c.error = node.field("error").as_string();
+  return c;
+}
+
 }  // namespace
 
 json::value to_json(const RunResult& result) {
@@ -282,6 +321,12 @@ json::value to_json(const RunResult& result) {
   out["failures"] = std::move(failures);
   out["summaries"] = std::move(summaries);
   out["samples"] = std::move(samples);
+  // Only with --import, so that files of runs without it read as before.
+  if (!result.imports.empty()) {
+    json::array imports;
+    for (const auto& c : result.imports) imports.emplace_back(import_json(c));
+    out["imports"] = std::move(imports);
+  }
   return out;
 }
 
@@ -321,6 +366,8 @@ Expected<RunResult> results_from_json(const json::value& value) {
     for (const auto& s : root.field("summaries").elements())
       result.summaries.push_back(read_summary(s));
     for (const auto& s : root.field("samples").elements()) result.samples.push_back(read_sample(s));
+    if (const auto imports = root.optional_field("imports"))
+      for (const auto& c : imports->elements()) result.imports.push_back(read_import(c));
     return result;
   } catch (const FieldError& e) {
     return fail(e.what());

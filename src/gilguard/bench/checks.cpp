@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
-#include <regex>
 #include <tuple>
 
 #include "gilguard/bench/executor.hpp"
+#include "gilguard/python/gil_messages.hpp"
 
 namespace gilguard::bench {
 namespace {
@@ -33,6 +34,64 @@ std::string advice(const std::string& kind) {
   return "The other cells went on; run the interpreter by hand to reproduce the failure.";
 }
 
+// True when the warning naming `module` was printed at start-up (see k_startup_warning_prefix).
+bool at_startup(const std::vector<std::string>& warnings, const std::string& module) {
+  return std::any_of(warnings.begin(), warnings.end(), [&](const std::string& warning) {
+    return warning.starts_with(k_startup_warning_prefix) &&
+           python::module_in_gil_warning(warning) == module;
+  });
+}
+
+// "a", "a and b", "a, b and c".
+std::string in_words(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+// "module 'a' has" / "modules 'a' and 'b' have".
+std::string modules_have(const std::vector<std::string>& modules) {
+  std::vector<std::string> quoted;
+  for (const auto& module : modules) quoted.push_back("'" + module + "'");
+  return fmt::format("module{} {} {}", modules.size() == 1 ? "" : "s", in_words(quoted),
+                     modules.size() == 1 ? "has" : "have");
+}
+
+// "module 'a' has not declared free-threading support (...). Use a version that declares it,
+// or <otherwise>", `otherwise` with {0} standing for "it" or "them".
+std::string undeclared(const std::vector<std::string>& modules, std::string_view otherwise) {
+  const bool one = modules.size() == 1;
+  return fmt::format(
+      "{} not declared free-threading support (the Py_mod_gil slot). Use {} that declare{} it, "
+      "or {}",
+      modules_have(modules), one ? "a version" : "versions", one ? "s" : "",
+      fmt::format(fmt::runtime(otherwise), one ? "it" : "them"));
+}
+
+constexpr std::string_view k_keep_out_of_startup =
+    "keep {0} out of start-up (site loaded {0} from a .pth file or sitecustomize in the "
+    "interpreter's site-packages)";
+
+CheckFailure startup_failure(const ImportCheck& check, const std::string& ft_python) {
+  std::string cause;
+  if (!check.startup_gil_modules.empty())
+    cause = undeclared(check.startup_gil_modules, k_keep_out_of_startup);
+  else if (!check.gil_flag.empty())
+    cause = fmt::format(
+        "sys.flags.gil is {} (PYTHON_GIL or -X gil); unset it to measure without "
+        "the GIL",
+        check.gil_flag);
+  else
+    cause = "CPython named no module; check the interpreter's configuration";
+  return {"gil-enabled",
+          fmt::format("free-threaded interpreter {}: the GIL was enabled at start-up, before "
+                      "gilguard imported anything: {}.",
+                      ft_python, cause)};
+}
+
 }  // namespace
 
 void mark_wrong_counts(std::vector<Sample>& samples, std::int64_t expected, std::int64_t range) {
@@ -49,12 +108,8 @@ void mark_wrong_counts(std::vector<Sample>& samples, std::int64_t expected, std:
 }
 
 std::optional<std::string> module_reenabling_gil(const std::vector<std::string>& warnings) {
-  // CPython 3.13+: "The global interpreter lock (GIL) has been enabled to load module 'x', ..."
-  static const std::regex pattern(R"(GIL\)? has been enabled to load module '([^']+)')");
-  for (const auto& warning : warnings) {
-    std::smatch match;
-    if (std::regex_search(warning, match, pattern)) return match[1].str();
-  }
+  for (const auto& warning : warnings)
+    if (auto module = python::module_in_gil_warning(warning)) return module;
   return std::nullopt;
 }
 
@@ -100,10 +155,13 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
     if (kind == "gil-enabled") {
       std::string cause;
       if (const auto module = module_reenabling_gil(first.warnings))
-        cause = fmt::format(
-            "module '{}' re-enabled it at import. Use a version of '{}' that declares "
-            "free-threading support, or do not import it",
-            *module, *module);
+        cause = at_startup(first.warnings, *module)
+                    ? fmt::format("it was re-enabled at start-up, before the workload ran: {}",
+                                  undeclared({*module}, k_keep_out_of_startup))
+                    : fmt::format(
+                          "module '{}' re-enabled it at import. Use a version of '{}' that "
+                          "declares free-threading support, or do not import it",
+                          *module, *module);
       else if (gil_override)
         cause = fmt::format(
             "PYTHON_GIL={} is set in gilguard's environment and was passed on; unset it to "
@@ -148,6 +206,43 @@ std::vector<CheckFailure> check_interpreters(const InterpreterFacts& gil,
                      "free-threaded build, such as python{}t or one configured with "
                      "--disable-gil",
                      prefix, ft.path, ft.version, ft.major_minor())});
+  return failures;
+}
+
+std::vector<CheckFailure> check_imports(const std::vector<ImportCheck>& imports,
+                                        const std::string& ft_python) {
+  std::vector<CheckFailure> failures;
+  const auto startup = std::find_if(imports.begin(), imports.end(), [](const ImportCheck& check) {
+    return check.gil_before == true;
+  });
+  if (startup != imports.end()) failures.push_back(startup_failure(*startup, ft_python));
+  for (const auto& check : imports) {
+    if (!check.imported) {
+      failures.push_back(
+          {"import-failed",
+           fmt::format("--import {}: importing it in {} failed:\n{}\nInstall '{}' into that "
+                       "interpreter (for a venv, pass the venv's bin/python). gilguard's children "
+                       "run isolated (-I, with only {} from the environment), so PYTHONPATH and "
+                       "the user site-packages are not seen.",
+                       check.module, ft_python, check.error, check.module,
+                       in_words({std::begin(k_child_environment_allow_list),
+                                 std::end(k_child_environment_allow_list)}))});
+      continue;
+    }
+    if (check.import_gil_modules.empty() && !check.enabled_gil()) continue;
+    std::string what = check.enabled_gil() ? "importing it enabled the GIL"
+                                           : "importing it needs the GIL (already on at start-up)";
+    failures.push_back(
+        {"import-gil",
+         check.import_gil_modules.empty()
+             ? fmt::format("--import {}: {}, but CPython named no module; import its extension "
+                           "modules one by one with --import to find the one without the "
+                           "Py_mod_gil slot.",
+                           check.module, what)
+             : fmt::format("--import {}: {}: {}.", check.module, what,
+                           undeclared(check.import_gil_modules,
+                                      "do not import {0} in free-threaded code"))});
+  }
   return failures;
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gilguard/core/import_check.hpp"
 #include "gilguard/core/interpreter.hpp"
 #include "gilguard/core/run_result.hpp"
 
@@ -14,6 +15,11 @@ namespace gilguard::bench {
 // Turns every ok sample whose sequential or threaded count differs from `expected` into a
 // failed one, so no summary uses a wrong result.
 void mark_wrong_counts(std::vector<Sample>& samples, std::int64_t expected, std::int64_t range);
+
+// A sample's warning that CPython printed on the child's stderr rather than to the workload's
+// catch_warnings block starts with this: it was raised at start-up (site running a .pth file or
+// sitecustomize), before the workload began.
+inline constexpr std::string_view k_startup_warning_prefix = "at start-up: ";
 
 // The module named by a "GIL has been enabled to load module 'x'" RuntimeWarning, if any.
 std::optional<std::string> module_reenabling_gil(const std::vector<std::string>& warnings);
@@ -30,5 +36,12 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
 std::vector<CheckFailure> check_interpreters(const InterpreterFacts& gil,
                                              const InterpreterFacts& ft,
                                              std::string_view prefix = "");
+
+// The failed checks of the --import probes of `ft_python`: "import-failed" for a module that
+// could not be imported (with its traceback's last lines), "import-gil" for one whose import
+// switched the GIL on (naming every module CPython named), and one "gil-enabled" when the GIL
+// was on before any import, at start-up (naming the modules site loaded).
+std::vector<CheckFailure> check_imports(const std::vector<ImportCheck>& imports,
+                                        const std::string& ft_python);
 
 }  // namespace gilguard::bench

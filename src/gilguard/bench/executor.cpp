@@ -6,7 +6,9 @@
 #include <utility>
 
 #include "gilguard/baseline/child_codec.hpp"
+#include "gilguard/bench/checks.hpp"
 #include "gilguard/bench/workload.hpp"
+#include "gilguard/python/gil_messages.hpp"
 
 namespace gilguard::bench {
 namespace {
@@ -37,7 +39,8 @@ util::Environment child_environment(const util::Environment& parent) {
 
 std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor flavor,
                                     const ChildRequest& request,
-                                    const std::optional<std::string>& gil_override) {
+                                    const std::optional<std::string>& gil_override,
+                                    const std::vector<std::string>& imports) {
   std::vector<std::string> argv{python.string(), "-I"};
   if (gil_override && flavor == Flavor::ft) {
     argv.emplace_back("-X");
@@ -49,8 +52,16 @@ std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor 
   argv.push_back(std::to_string(request.threads));
   argv.emplace_back(request.seq_first ? "1" : "0");
   argv.emplace_back(request.reference ? "1" : "0");
-  if (request.repeats > 1) argv.push_back(std::to_string(request.repeats));
+  argv.push_back(std::to_string(request.repeats));
+  argv.insert(argv.end(), imports.begin(), imports.end());
   return argv;
+}
+
+std::vector<std::string> startup_warnings(const std::string& stderr_text) {
+  std::vector<std::string> warnings;
+  for (const auto& message : python::gil_warnings_in_stderr(stderr_text))
+    warnings.push_back(std::string(k_startup_warning_prefix) + message);
+  return warnings;
 }
 
 ProcessExecutor::ProcessExecutor(std::filesystem::path gil_python, std::filesystem::path ft_python,
@@ -73,8 +84,9 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
   util::ProcessOptions options;
   options.timeout = request.timeout;
   options.max_capture_bytes = k_max_capture_bytes;
-  const auto result = util::run_process(child_argv(python, cell.flavor, request, m_gil_override),
-                                        m_environment, options);
+  const auto& imports = cell.flavor == Flavor::ft ? m_ft_imports : std::vector<std::string>{};
+  const auto result = util::run_process(
+      child_argv(python, cell.flavor, request, m_gil_override, imports), m_environment, options);
   if (!result) {
     sample.failure = fmt::format("could not start {}: {}", python.string(), result.error().message);
     return sample;
@@ -123,7 +135,8 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
     sample.ok = false;
     sample.failure = "the workload measured no process reference, though one was asked for";
   }
-  sample.warnings = std::move(report->warnings);
+  sample.warnings = startup_warnings(result->stderr_text);
+  for (auto& warning : report->warnings) sample.warnings.push_back(std::move(warning));
   return sample;
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gilguard/core/run_result.hpp"
@@ -50,12 +51,19 @@ inline constexpr std::string_view k_child_environment_allow_list[] = {
 util::Environment child_environment(const util::Environment& parent);
 
 // The argv of one workload child:
-// PYTHON -I [-X gil=V] -c SCRIPT RANGE THREADS SEQ_FIRST REFERENCE [REPEATS, when above 1].
+// PYTHON -I [-X gil=V] -c SCRIPT RANGE THREADS SEQ_FIRST REFERENCE REPEATS [MODULE...].
 // `gil_override` is gilguard's own PYTHON_GIL: -I makes Python ignore PYTHON_* variables, so it
-// is passed on as -X gil=V (free-threaded flavour only; a GIL build rejects gil=0).
+// is passed on as -X gil=V (free-threaded flavour only; a GIL build rejects gil=0). The child
+// imports `imports` (the --import modules) before it times anything.
 std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor flavor,
                                     const ChildRequest& request,
-                                    const std::optional<std::string>& gil_override);
+                                    const std::optional<std::string>& gil_override,
+                                    const std::vector<std::string>& imports = {});
+
+// The GIL RuntimeWarnings a successful child printed on stderr, each prefixed with
+// k_startup_warning_prefix: the workload records the warnings raised while it runs, so those on
+// stderr were raised at start-up (a .pth file or sitecustomize).
+std::vector<std::string> startup_warnings(const std::string& stderr_text);
 
 // Runs the embedded workload in real interpreter processes through util::run_process.
 class ProcessExecutor : public Executor {
@@ -75,6 +83,15 @@ class ProcessExecutor : public Executor {
   // The exact environment every child gets.
   const util::Environment& environment() const { return m_environment; }
 
+  // Modules every free-threaded child imports before it times anything (--import), so that what
+  // they do at import (a hook, a thread, a trace function) shows in the speedup.
+  void import_in_ft_children(std::vector<std::string> modules) {
+    m_ft_imports = std::move(modules);
+  }
+
+  // gilguard's PYTHON_GIL, passed on to free-threaded children as -X gil.
+  const std::optional<std::string>& gil_override() const { return m_gil_override; }
+
  private:
   std::filesystem::path m_gil_python;
   std::filesystem::path m_ft_python;
@@ -85,6 +102,7 @@ class ProcessExecutor : public Executor {
   std::optional<Pair> m_base;
   util::Environment m_environment;
   std::optional<std::string> m_gil_override;
+  std::vector<std::string> m_ft_imports;
 };
 
 }  // namespace gilguard::bench

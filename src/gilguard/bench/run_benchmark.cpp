@@ -7,9 +7,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <random>
+#include <stdexcept>
 
 #include "gilguard/bench/checks.hpp"
 #include "gilguard/bench/summary.hpp"
+#include "gilguard/python/imports.hpp"
 #include "gilguard/python/probe.hpp"
 #include "gilguard/util/machine.hpp"
 #include "gilguard/version.hpp"
@@ -156,6 +158,15 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
     auto more = check_interpreters(base->gil, base->ft, "base-");
     result.failures.insert(result.failures.end(), more.begin(), more.end());
   }
+  if (result.failures.empty() && !request.imports.empty()) {
+    if (!hooks.probe_import)
+      throw std::logic_error("run_benchmark: --import modules without RunHooks::probe_import");
+    for (const auto& module : request.imports) {
+      result.imports.push_back(hooks.probe_import(module));
+      if (hooks.imported) hooks.imported(result.imports.back());
+    }
+    result.failures = check_imports(result.imports, request.ft_python.string());
+  }
   if (result.failures.empty()) {
     ScheduleOptions options;
     options.cells = cells;
@@ -188,13 +199,22 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   return result;
 }
 
+void prepare_imports(const RunRequest& request, ProcessExecutor& executor, RunHooks& hooks) {
+  executor.import_in_ft_children(request.imports);
+  hooks.probe_import = [ft = request.ft_python, &executor](const std::string& module) {
+    return python::probe_import(ft, module, executor.environment(), executor.gil_override());
+  };
+}
+
 RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks) {
   const auto gil = value_or_throw(python::probe(request.gil_python),
                                   fmt::format("probing --gil {}", request.gil_python.string()));
   const auto ft = value_or_throw(python::probe(request.ft_python),
                                  fmt::format("probing --ft {}", request.ft_python.string()));
   ProcessExecutor executor(request.gil_python, request.ft_python, util::current_environment());
-  if (!request.is_ab()) return run_benchmark(request, gil, ft, executor, hooks);
+  auto with_imports = hooks;
+  prepare_imports(request, executor, with_imports);
+  if (!request.is_ab()) return run_benchmark(request, gil, ft, executor, with_imports);
   BaseFacts base{
       value_or_throw(python::probe(request.base_gil_python),
                      fmt::format("probing --base-gil {}", request.base_gil_python.string())),
@@ -202,7 +222,7 @@ RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks) {
                      fmt::format("probing --base-ft {}", request.base_ft_python.string())),
       request.base_label};
   executor.set_base(request.base_gil_python, request.base_ft_python);
-  return run_benchmark(request, gil, ft, executor, hooks, base);
+  return run_benchmark(request, gil, ft, executor, with_imports, base);
 }
 
 }  // namespace gilguard::bench

@@ -38,6 +38,9 @@ struct RunRequest {
   // Each child alternates its sequential and threaded regions this many times (A/B runs; the
   // process reference is then not measured).
   int repeats = 1;
+  // Modules (--import) probed one per fresh free-threaded process before any round, then
+  // imported by every free-threaded child before it times anything.
+  std::vector<std::string> imports;
 
   bool is_ab() const { return !base_gil_python.empty() && !base_ft_python.empty(); }
 };
@@ -55,6 +58,10 @@ struct RunHooks {
   DecidedFn decided;  // the stopping rule; may only end the run early
   int min_rounds_before_decided = 5;
   std::function<double()> clock;  // seconds on a monotonic clock (tests)
+  // Imports one --import module in a fresh free-threaded process (prepare_imports sets it to
+  // python::probe_import); required when the request has imports.
+  std::function<ImportCheck(const std::string& module)> probe_import;
+  std::function<void(const ImportCheck&)> imported;  // after each probe
 };
 
 // 1, the powers of two up to usable_cpus, and usable_cpus itself; sorted, without repeats.
@@ -78,13 +85,17 @@ MachineFacts current_machine();
 
 // Runs the benchmark on interpreters already probed (`gil`, `ft`) through `executor`, checks
 // every result and returns everything measured. Failed checks are in RunResult::failures; this
-// throws only for an invalid request. When the probe facts show swapped or wrong flavours, no
-// rounds are run and the failure says which interpreter to fix.
+// throws only for an invalid request. When the probe facts show swapped or wrong flavours, or an
+// --import module fails its probe, no rounds are run and the failure says what to fix.
 // With `base` (an A/B run) the base pair's cells run in the same rounds, next to the head's
 // (paired_order), without the process reference (the base is the reference).
 RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
                         const InterpreterFacts& ft, Executor& executor, const RunHooks& hooks,
                         const std::optional<BaseFacts>& base = std::nullopt);
+
+// Makes the free-threaded children of `executor` import request.imports, and `hooks` probe each
+// of them first in a fresh process of request.ft_python with the children's environment.
+void prepare_imports(const RunRequest& request, ProcessExecutor& executor, RunHooks& hooks);
 
 // Probes the interpreters (throws a usage Failure naming the one that fails) and runs the
 // benchmark in real child processes with the allow-listed environment; an A/B run when the

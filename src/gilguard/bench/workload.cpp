@@ -342,11 +342,14 @@ reference = len(sys.argv) > 4 and sys.argv[4] == "1"
 repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 1
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
+    import importlib
     import json
     import threading
     from math import isqrt
     from time import perf_counter, process_time
 
+    for name in sys.argv[6:]:
+        importlib.import_module(name)
     if repeats > 1 and not reference:
         report = measure_repeated(limit, nthreads, seq_first, repeats)
     else:
@@ -354,6 +357,16 @@ with warnings.catch_warnings(record=True) as caught:
 gil_probe = getattr(sys, "_is_gil_enabled", None)
 report["gil_enabled"] = gil_probe() if gil_probe is not None else None
 report["warnings"] = [describe(w) for w in caught]
+# A set sys.flags.gil (PYTHON_GIL or -X gil) hides modules that need the GIL: CPython then
+# neither warns nor switches it on. A build with the GIL always reports 1.
+if getattr(sys.flags, "gil", None) is not None:
+    import sysconfig
+
+    if sysconfig.get_config_var("Py_GIL_DISABLED"):
+        report["warnings"].append(
+            "sys.flags.gil is %d (PYTHON_GIL or -X gil): CPython neither warns about nor "
+            "switches on the GIL for a module that needs it, so this run cannot name such "
+            "modules; unset PYTHON_GIL to check them" % sys.flags.gil)
 sys.stdout.write(json.dumps(report) + "\n")
 sys.stdout.flush()
 )PY";

@@ -20,7 +20,8 @@ inline constexpr int k_max_threads = 256;
 inline constexpr int k_max_repeats = 1000;
 
 // The Python source of the prime-counting workload, run as `python -I -c SCRIPT RANGE THREADS
-// SEQ_FIRST REFERENCE [REPEATS]`; it prints one JSON line (see baseline::decode_child_report).
+// SEQ_FIRST REFERENCE [REPEATS [MODULE...]]` (the modules are imported before timing); it prints
+// one JSON line (see baseline::decode_child_report).
 std::string_view workload_script();
 
 // The half-open interval [first, last) of numbers one thread tests.

@@ -125,8 +125,10 @@ ExitCode run_check(const CheckOptions& options) {
   if (!base)
     print_stderr(fmt::format("gilguard: baseline {} ({} runs)\n", loaded.key, history.size()));
 
+  warn_about_gil_override(env);
   bench::RunHooks hooks;
   hooks.progress = print_progress;
+  hooks.imported = print_import;
   if (request.time_budget > 0) {
     hooks.decided = [&history, &compare_options, &ab_options,
                      ab = base.has_value()](const std::vector<Sample>& samples) {
@@ -138,6 +140,7 @@ ExitCode run_check(const CheckOptions& options) {
     };
   }
   bench::ProcessExecutor executor(pair.gil, pair.ft, env);
+  bench::prepare_imports(request, executor, hooks);
   if (base) executor.set_base(request.base_gil_python, request.base_ft_python);
   auto result = bench::run_benchmark(request, gil, ft, executor, hooks, base);
   value_or_throw(util::write_file_atomic(options.results, baseline::results_to_json_text(result)),

@@ -11,6 +11,7 @@
 #include "gilguard/cli/print.hpp"
 #include "gilguard/cli/run_options.hpp"
 #include "gilguard/git/repository.hpp"
+#include "gilguard/python/imports.hpp"
 #include "gilguard/report/run_table.hpp"
 #include "gilguard/util/files.hpp"
 
@@ -114,6 +115,14 @@ void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_r
                   "results, so a run can be repeated in the same order)")
       ->type_name("S");
   command
+      .add_option("--import", options.imports,
+                  "A module (repeatable, or a comma-separated list) imported first in a fresh "
+                  "free-threaded process, one per module, to check that it keeps the GIL "
+                  "disabled, then in every free-threaded child before timing. It must be "
+                  "installed in the --ft interpreter (or venv): children run isolated (-I), "
+                  "without PYTHONPATH or the user site-packages")
+      ->type_name("MODULE");
+  command
       .add_option("--base-gil", options.base_gil,
                   "A/B: the base's GIL build, measured in the same rounds as --gil (pass "
                   "--base-ft too); the verdict then compares head with base, not a baseline")
@@ -184,6 +193,7 @@ bench::RunRequest to_run_request(const RunOptions& options) {
   }
   if (request.rounds == 0 && request.time_budget == 0)
     request.time_budget = options.default_time_budget;
+  request.imports = python::parse_import_list(options.imports);
   if (options.base_gil.empty() != options.base_ft.empty())
     throw usage_error(fmt::format(
         "only --base-{} was given: an A/B run needs the base's pair, so pass both --base-gil "
@@ -232,6 +242,39 @@ void print_progress(const bench::RoundProgress& progress) {
                progress.time_budget, left);
 }
 
+void print_import(const ImportCheck& check) {
+  std::string outcome;
+  if (!check.imported)
+    outcome = "the import failed (see the failed checks)";
+  else if (check.enabled_gil())
+    outcome = "importing it enabled the GIL";
+  else if (!check.import_gil_modules.empty())
+    outcome = "importing it needs the GIL (already on at start-up)";
+  else if (check.gil_after == false)
+    outcome = "the GIL stays disabled";
+  else
+    outcome = "imported; the GIL was already on";
+  for (std::size_t i = 0; i < check.import_gil_modules.size(); ++i)
+    outcome += fmt::format("{}'{}'", i == 0 ? ": needed by " : ", ", check.import_gil_modules[i]);
+  print_stderr(fmt::format("gilguard: --import {}: {}\n", check.module, outcome));
+  if (!check.gil_flag.empty())
+    print_stderr(fmt::format(
+        "gilguard: warning: sys.flags.gil is {} in the free-threaded interpreter (PYTHON_GIL or "
+        "-X gil): CPython neither warns about nor switches on the GIL for a module that needs "
+        "it, so --import {} could not be checked; unset PYTHON_GIL\n",
+        check.gil_flag, check.module));
+}
+
+void warn_about_gil_override(const util::Environment& env) {
+  const auto it = env.find("PYTHON_GIL");
+  if (it == env.end()) return;
+  print_stderr(fmt::format(
+      "gilguard: warning: PYTHON_GIL={} is set and passed on to the free-threaded children as "
+      "-X gil={}: CPython then neither warns about nor switches on the GIL for a module that "
+      "needs it, so no such module can be named; unset PYTHON_GIL to check them\n",
+      it->second, it->second));
+}
+
 void add_run_command(CLI::App& app, Action& action) {
   auto* sub = app.add_subcommand(
       "run",
@@ -251,8 +294,10 @@ void add_run_command(CLI::App& app, Action& action) {
     action = [options, output]() -> ExitCode {
       auto request = to_run_request(*options);
       request.source_commit = source_commit_of(util::current_environment());
+      warn_about_gil_override(util::current_environment());
       bench::RunHooks hooks;
       hooks.progress = print_progress;
+      hooks.imported = print_import;
       const auto result = bench::run_benchmark(request, hooks);
 
       value_or_throw(util::write_file_atomic(*output, baseline::results_to_json_text(result)),

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "gilguard/bench/run_benchmark.hpp"
 #include "gilguard/bench/workload.hpp"
@@ -23,6 +24,7 @@ struct RunOptions {
   std::string rounds;
   std::string time_budget;
   std::string seed;
+  std::vector<std::string> imports;  // --import, each possibly a comma-separated list
   // A/B: the base pair measured beside the head, and its name in reports.
   std::string base_gil;
   std::string base_ft;
@@ -33,9 +35,9 @@ struct RunOptions {
   double default_time_budget = 0;  // > 0: a time budget instead of bench::k_default_rounds
 };
 
-// Adds --gil, --ft, --threads, --range, --rounds, --time-budget, --seed and the A/B options
-// --base-gil, --base-ft, --base-label to `command`, their help naming the defaults set in
-// `options`.
+// Adds --gil, --ft, --threads, --range, --rounds, --time-budget, --seed, --import and the A/B
+// options --base-gil, --base-ft, --base-label, --repeats to `command`, their help naming the
+// defaults set in `options`.
 // --gil/--ft are marked required when `interpreters_required`.
 void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_required);
 
@@ -48,5 +50,13 @@ std::string source_commit_of(const util::Environment& env);
 
 // "gilguard: round 2 of 6, ~45 s left" on stderr.
 void print_progress(const bench::RoundProgress& progress);
+
+// "gilguard: --import numpy: the GIL stays disabled" (or what went wrong) on stderr, with a
+// warning when sys.flags.gil was set and hid modules that need the GIL.
+void print_import(const ImportCheck& check);
+
+// A warning on stderr when gilguard's own PYTHON_GIL is set: it is passed on as -X gil, and then
+// CPython neither warns about nor switches on the GIL for a module that needs it.
+void warn_about_gil_override(const util::Environment& env);
 
 }  // namespace gilguard::cli

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gilguard/core/import_check.hpp"
 #include "gilguard/core/interpreter.hpp"
 
 namespace gilguard {
@@ -170,7 +171,8 @@ struct RunResult {
   // Median over rounds of t_seq(ft) / t_seq(gil) at one thread, paired within each round.
   double ft_overhead = 0;
   std::vector<CheckFailure> failures;
-  std::string source_commit;  // GITHUB_SHA or HEAD of the working directory, when known
+  std::string source_commit;         // GITHUB_SHA or HEAD of the working directory, when known
+  std::vector<ImportCheck> imports;  // the --import probes, before any round
   // A/B runs: the base pair, measured in the same rounds (samples with cell.side == base), and
   // what it was built from (a revision, or a free label), for reports: "against base <label>".
   std::optional<InterpreterFacts> base_gil;

@@ -114,6 +114,29 @@ TEST(ResultsCodec, RoundTrips) {
   EXPECT_NE(text.find("\"schema_version\": 2"), std::string::npos);
 }
 
+TEST(ResultsCodec, ImportChecksRoundTripAndAreLeftOutWithoutImports) {
+  auto original = example();
+  EXPECT_EQ(results_to_json_text(original).find("\"imports\""), std::string::npos);
+  ImportCheck failed;
+  failed.module = "missing";
+  failed.gil_before = false;
+  failed.gil_flag = "0";
+  failed.error = "ModuleNotFoundError: No module named 'missing'";
+  ImportCheck offender;
+  offender.module = "pkg";
+  offender.imported = true;
+  offender.gil_before = false;
+  offender.gil_after = true;
+  offender.startup_gil_modules = {"gg_pth"};
+  offender.import_gil_modules = {"pkg._a", "pkg._b"};
+  original.imports = {failed, offender};
+  const auto text = results_to_json_text(original);
+  const auto decoded = results_from_json_text(text);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->imports, original.imports);
+  EXPECT_EQ(results_to_json_text(*decoded), text);
+}
+
 TEST(ResultsCodec, ErrorsNameTheField) {
   auto text = results_to_json_text(example());
   const auto at = text.find("\"t_par\": 0.1243077330000233");

@@ -78,6 +78,20 @@ TEST(Checks, GilEnabledInFreeThreadedNamesTheModule) {
             std::string::npos);
 }
 
+TEST(Checks, AModuleLoadedAtStartUpIsNamedAsSuch) {
+  std::vector<Sample> samples{good(Flavor::ft, 2, 1)};
+  samples[0].gil_enabled = true;
+  samples[0].warnings = {std::string(k_startup_warning_prefix) + k_gil_warning};
+  const auto failures = check_samples(samples, std::nullopt);
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].message,
+            "ft interpreter, 2 threads: the GIL was enabled at run time in 1 of 1 runs (round 0 "
+            "is the warm-up): it was re-enabled at start-up, before the workload ran: module "
+            "'fastcodec._speedups' has not declared free-threading support (the Py_mod_gil "
+            "slot). Use a version that declares it, or keep it out of start-up (site loaded it "
+            "from a .pth file or sitecustomize in the interpreter's site-packages).");
+}
+
 TEST(Checks, GilEnabledBlamesPythonGilWhenNoModuleIsNamed) {
   std::vector<Sample> samples{good(Flavor::ft, 2, 1)};
   samples[0].gil_enabled = true;
@@ -116,6 +130,79 @@ TEST(Checks, ProbeFactsOfSwappedInterpretersFail) {
   ft.gil_disabled_build = true;
   gil.gil_disabled_build = false;
   EXPECT_TRUE(check_interpreters(gil, ft).empty());
+}
+
+ImportCheck imported(std::string module, bool gil_before, bool gil_after,
+                     std::vector<std::string> import_gil_modules = {}) {
+  ImportCheck check;
+  check.module = std::move(module);
+  check.imported = true;
+  check.gil_before = gil_before;
+  check.gil_after = gil_after;
+  check.import_gil_modules = std::move(import_gil_modules);
+  return check;
+}
+
+TEST(CheckImports, CleanImportsPass) {
+  EXPECT_TRUE(
+      check_imports({imported("a", false, false), imported("b", false, false)}, "/ft").empty());
+}
+
+TEST(CheckImports, EveryOffenderIsNamedAndTheCleanOnePasses) {
+  const auto failures = check_imports(
+      {imported("gg_needs_a", false, true, {"gg_needs_a"}), imported("gg_clean", false, false),
+       imported("pair", false, true, {"pair._a", "pair._b", "pair._c"})},
+      "/venv/bin/python");
+  ASSERT_EQ(failures.size(), 2u);
+  EXPECT_EQ(failures[0].kind, "import-gil");
+  EXPECT_EQ(failures[0].message,
+            "--import gg_needs_a: importing it enabled the GIL: module 'gg_needs_a' has not "
+            "declared free-threading support (the Py_mod_gil slot). Use a version that declares "
+            "it, or do not import it in free-threaded code.");
+  EXPECT_NE(failures[1].message.find("--import pair: importing it enabled the GIL: modules "
+                                     "'pair._a', 'pair._b' and 'pair._c' have not declared "
+                                     "free-threading support (the Py_mod_gil slot). Use "
+                                     "versions that declare it, or do not import them"),
+            std::string::npos)
+      << failures[1].message;
+}
+
+TEST(CheckImports, AFailedImportShowsTheTracebackAndWhereToInstall) {
+  ImportCheck check;
+  check.module = "mypkg";
+  check.error = "ModuleNotFoundError: No module named 'mypkg'";
+  const auto failures = check_imports({check}, "/venv/bin/python");
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].kind, "import-failed");
+  EXPECT_EQ(failures[0].message,
+            "--import mypkg: importing it in /venv/bin/python failed:\n"
+            "ModuleNotFoundError: No module named 'mypkg'\n"
+            "Install 'mypkg' into that interpreter (for a venv, pass the venv's bin/python). "
+            "gilguard's children run isolated (-I, with only PATH, HOME, LANG, LC_ALL, TMPDIR and "
+            "PYTHON_GIL from the environment), so PYTHONPATH and the user site-packages are not "
+            "seen.");
+}
+
+TEST(CheckImports, TheGilOnAtStartUpIsOneFailureNamingWhatSiteLoaded) {
+  auto first = imported("a", true, true, {"a._ext"});
+  first.startup_gil_modules = {"gg_pth"};
+  auto second = imported("b", true, true);
+  second.startup_gil_modules = {"gg_pth"};
+  const auto failures = check_imports({first, second}, "/venv/bin/python");
+  ASSERT_EQ(failures.size(), 2u);
+  EXPECT_EQ(failures[0].kind, "gil-enabled");
+  EXPECT_EQ(failures[0].message,
+            "free-threaded interpreter /venv/bin/python: the GIL was enabled at start-up, before "
+            "gilguard imported anything: module 'gg_pth' has not declared free-threading support "
+            "(the Py_mod_gil slot). Use a version that declares it, or keep it out of start-up "
+            "(site loaded it from a .pth file or sitecustomize in the interpreter's "
+            "site-packages).");
+  // 'a' still needs the GIL itself (the -v lines name it even with the GIL already on).
+  EXPECT_EQ(failures[1].kind, "import-gil");
+  EXPECT_NE(failures[1].message.find("--import a: importing it needs the GIL (already on at "
+                                     "start-up): module 'a._ext'"),
+            std::string::npos)
+      << failures[1].message;
 }
 
 }  // namespace

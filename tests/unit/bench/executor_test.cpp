@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "gilguard/bench/checks.hpp"
 #include "gilguard/bench/workload.hpp"
 #include "support/test_util.hpp"
 
@@ -49,7 +50,7 @@ TEST(ChildEnvironment, KeepsOnlyTheAllowList) {
 TEST(ChildArgv, IsolatedModeAndGilOverrideForFreeThreadedOnly) {
   ChildRequest r{1000, 4, false, {}};
   const auto ft = child_argv("/py/ft", Flavor::ft, r, std::string("1"));
-  ASSERT_EQ(ft.size(), 10u);
+  ASSERT_EQ(ft.size(), 11u);
   EXPECT_EQ(ft[0], "/py/ft");
   EXPECT_EQ(ft[1], "-I");
   EXPECT_EQ(ft[2], "-X");
@@ -59,12 +60,66 @@ TEST(ChildArgv, IsolatedModeAndGilOverrideForFreeThreadedOnly) {
   EXPECT_EQ(ft[6], "1000");
   EXPECT_EQ(ft[7], "4");
   EXPECT_EQ(ft[8], "0");
-  EXPECT_EQ(ft[9], "0");  // no process reference
+  EXPECT_EQ(ft[9], "0");   // no process reference
+  EXPECT_EQ(ft[10], "1");  // one sequential/threaded pair
   r.reference = true;
-  EXPECT_EQ(child_argv("/py/ft", Flavor::ft, r, std::nullopt).back(), "1");
+  r.repeats = 5;
+  const auto again = child_argv("/py/ft", Flavor::ft, r, std::nullopt);
+  EXPECT_EQ(again[again.size() - 2], "1");
+  EXPECT_EQ(again.back(), "5");
   const auto gil = child_argv("/py/gil", Flavor::gil, r, std::string("1"));
-  EXPECT_EQ(gil.size(), 8u);
+  EXPECT_EQ(gil.size(), 9u);
   EXPECT_EQ(gil[2], "-c");
+}
+
+TEST(ChildArgv, ImportsFollowTheWorkloadArguments) {
+  const ChildRequest r{1000, 2, true, {}};
+  const auto argv = child_argv("/py/ft", Flavor::ft, r, std::nullopt, {"numpy", "pkg.mod"});
+  ASSERT_EQ(argv.size(), 11u);
+  EXPECT_EQ(argv[7], "0");  // REFERENCE
+  EXPECT_EQ(argv[8], "1");  // REPEATS
+  EXPECT_EQ(argv[9], "numpy");
+  EXPECT_EQ(argv[10], "pkg.mod");
+}
+
+constexpr const char* k_startup_warning =
+    "The global interpreter lock (GIL) has been enabled to load module 'gg_needs_a', which has "
+    "not declared that it can run safely without the GIL. To override this behavior and keep "
+    "the GIL disabled (at your own risk), run with PYTHON_GIL=0 or -Xgil=0.";
+
+TEST(StartupWarnings, OnlyGilWarningsOnStderrAreTaggedAsStartUp) {
+  EXPECT_EQ(startup_warnings(std::string("<string>:1: RuntimeWarning: ") + k_startup_warning +
+                             "\nsomething else\n"),
+            std::vector<std::string>{std::string(k_startup_warning_prefix) + k_startup_warning});
+  EXPECT_TRUE(startup_warnings("x.py:1: UserWarning: hello\n").empty());
+}
+
+// The warning CPython printed while site ran a .pth file reaches the sample, so the check can
+// name the module (before, the report said "no warning named a module").
+TEST(ProcessExecutor, AGilWarningPrintedAtStartUpIsRecordedBeforeTheWorkloadsOwn) {
+  test::TempDir dir;
+  const auto python = fake_python(dir.path(), "python",
+                                  std::string("echo \"<string>:1: RuntimeWarning: ") +
+                                      k_startup_warning + "\" >&2\n" + k_report);
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  const auto sample = executor.execute({Flavor::ft, 2, true}, request());
+  ASSERT_TRUE(sample.ok) << sample.failure;
+  ASSERT_EQ(sample.warnings.size(), 2u);
+  EXPECT_EQ(sample.warnings[0], std::string(k_startup_warning_prefix) + k_startup_warning);
+  EXPECT_EQ(sample.warnings[1], "w");
+}
+
+TEST(ProcessExecutor, OnlyFreeThreadedChildrenGetTheImports) {
+  test::TempDir dir;
+  const auto args = dir.path() / "args.txt";
+  // $8 is the first argument after REFERENCE: the first module.
+  const auto python = fake_python(dir.path(), "python",
+                                  "echo \"$# ${8:-none}\" >> '" + args.string() + "'\n" + k_report);
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  executor.import_in_ft_children({"gg_clean", "pkg.mod"});
+  ASSERT_TRUE(executor.execute({Flavor::ft, 2, true}, request()).ok);
+  ASSERT_TRUE(executor.execute({Flavor::gil, 2, true}, request()).ok);
+  EXPECT_EQ(test::read_file(args), "9 gg_clean\n7 none\n");
 }
 
 TEST(ProcessExecutor, AMissingReferenceFailsTheSample) {

@@ -99,6 +99,56 @@ TEST(RunBenchmark, SwappedInterpretersAreNotMeasured) {
   EXPECT_TRUE(result.samples.empty());
 }
 
+TEST(RunBenchmark, ImportsAreProbedOneByOneBeforeAnyRound) {
+  FakeExecutor fake(168);
+  auto request = small_request();
+  request.ft_python = "/venv/bin/python";
+  request.imports = {"gg_clean", "pkg"};
+  std::vector<std::string> probed;
+  std::vector<std::string> reported;
+  RunHooks hooks;
+  hooks.probe_import = [&](const std::string& module) {
+    EXPECT_TRUE(fake.calls().empty()) << "a round ran before the import probes";
+    probed.push_back(module);
+    ImportCheck check;
+    check.module = module;
+    check.imported = true;
+    check.gil_before = check.gil_after = false;
+    return check;
+  };
+  hooks.imported = [&](const ImportCheck& check) { reported.push_back(check.module); };
+  const auto result = run_benchmark(request, facts(false), facts(true), fake, hooks);
+  EXPECT_EQ(probed, (std::vector<std::string>{"gg_clean", "pkg"}));
+  EXPECT_EQ(reported, probed);
+  ASSERT_EQ(result.imports.size(), 2u);
+  EXPECT_TRUE(result.failures.empty());
+  EXPECT_FALSE(fake.calls().empty());
+}
+
+TEST(RunBenchmark, AnImportThatFailsItsCheckStopsBeforeMeasuring) {
+  FakeExecutor fake(168);
+  auto request = small_request();
+  request.ft_python = "/venv/bin/python";
+  request.imports = {"gg_needs_a", "missing"};
+  RunHooks hooks;
+  hooks.probe_import = [](const std::string& module) {
+    ImportCheck check;
+    check.module = module;
+    check.imported = module != "missing";
+    check.gil_before = false;
+    check.gil_after = module == "gg_needs_a";
+    if (check.gil_after == true) check.import_gil_modules = {module};
+    if (!check.imported) check.error = "ModuleNotFoundError: No module named 'missing'";
+    return check;
+  };
+  const auto result = run_benchmark(request, facts(false), facts(true), fake, hooks);
+  EXPECT_TRUE(fake.calls().empty());
+  EXPECT_TRUE(result.samples.empty());
+  ASSERT_EQ(result.failures.size(), 2u);
+  EXPECT_EQ(result.failures[0].kind, "import-gil");
+  EXPECT_EQ(result.failures[1].kind, "import-failed");
+}
+
 TEST(RunBenchmark, InvalidRequestsAreUsageErrors) {
   FakeExecutor fake;
   auto request = small_request();

@@ -1,0 +1,307 @@
+// --import and the GIL's culprits end to end, with real C extension modules compiled here
+// against the free-threaded interpreter's headers: gg_clean declares Py_mod_gil =
+// Py_MOD_GIL_NOT_USED, gg_needs_a and gg_needs_b do not. They are installed into venvs of the
+// free-threaded build (the interpreter gilguard is given is the one the package is installed
+// in) and loaded at start-up through a .pth file and through --import.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "gilguard/baseline/results_codec.hpp"
+#include "gilguard/util/process.hpp"
+#include "support/test_util.hpp"
+
+namespace gilguard {
+namespace {
+
+// Our own minimal extension module: one function, and the Py_mod_gil slot only when `declares`.
+std::string extension_source(const std::string& name, bool declares) {
+  return "#define PY_SSIZE_T_CLEAN\n"
+         "#include <Python.h>\n"
+         "static PyObject *answer(PyObject *self, PyObject *unused) {\n"
+         "  return PyLong_FromLong(42);\n"
+         "}\n"
+         "static PyMethodDef methods[] = {\n"
+         "  {\"answer\", answer, METH_NOARGS, \"Returns 42.\"},\n"
+         "  {NULL, NULL, 0, NULL}};\n"
+         "static PyModuleDef_Slot slots[] = {\n" +
+         std::string(declares ? "  {Py_mod_gil, Py_MOD_GIL_NOT_USED},\n" : "") +
+         "  {0, NULL}};\n"
+         "static struct PyModuleDef definition = {\n"
+         "  PyModuleDef_HEAD_INIT, \"" +
+         name +
+         "\", NULL, 0, methods, slots};\n"
+         "PyMODINIT_FUNC PyInit_" +
+         name + "(void) { return PyModuleDef_Init(&definition); }\n";
+}
+
+util::ProcessResult run_checked(const std::vector<std::string>& argv,
+                                const util::Environment& env = util::current_environment()) {
+  util::ProcessOptions options;
+  options.timeout = std::chrono::minutes(5);
+  auto result = util::run_process(argv, env, options);
+  if (!result) throw std::runtime_error(argv[0] + ": " + result.error().message);
+  if (!result->success())
+    throw std::runtime_error(argv[0] + " " + (argv.size() > 1 ? argv[1] : "") + " failed (" +
+                             result->describe() + "):\n" + result->stderr_text);
+  return *result;
+}
+
+// The first line of `python -I -c CODE`.
+std::string python_says(const std::filesystem::path& python, const std::string& code) {
+  auto out = run_checked({python.string(), "-I", "-c", code}).stdout_text;
+  return out.substr(0, out.find('\n'));
+}
+
+// A venv of the free-threaded build (made by its own `-m venv`).
+struct Venv {
+  std::filesystem::path python;
+  std::filesystem::path site_packages;
+};
+
+Venv make_venv(const std::filesystem::path& ft, const std::filesystem::path& dir) {
+  run_checked({ft.string(), "-I", "-m", "venv", "--without-pip", dir.string()});
+  Venv venv{dir / "bin" / "python", {}};
+  venv.site_packages =
+      python_says(venv.python, "import sysconfig; print(sysconfig.get_paths()['purelib'])");
+  return venv;
+}
+
+// Built once for the suite: the three extension modules, and two venvs.
+struct Fixture {
+  test::TempDir dir;
+  std::filesystem::path gil;
+  std::filesystem::path ft;
+  // gg_clean, gg_needs_a, gg_needs_b, gg_pair (a package importing both offenders) and
+  // gg_marker (appends its pid to marker_file on import).
+  Venv plain;
+  // The same modules, plus a .pth file that imports both offenders at start-up.
+  Venv startup;
+  std::filesystem::path marker_file;
+};
+
+class Imports : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const auto interpreters = test::find_test_interpreters();
+    if (!interpreters) return;
+    auto fixture = std::make_unique<Fixture>();
+    fixture->gil = interpreters->gil;
+    fixture->ft = interpreters->ft;
+    const auto& ft = fixture->ft;
+    const auto include =
+        python_says(ft, "import sysconfig; print(sysconfig.get_paths()['include'])");
+    const auto suffix =
+        python_says(ft, "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))");
+    const auto cc = util::find_on_path("cc", util::current_environment());
+    if (!cc) throw std::runtime_error("cc is not on PATH: install a C compiler (build-essential)");
+    const auto root = fixture->dir.path();
+    std::vector<std::filesystem::path> built;
+    for (const auto& [name, declares] : {std::pair<std::string, bool>{"gg_clean", true},
+                                         {"gg_needs_a", false},
+                                         {"gg_needs_b", false}}) {
+      const auto source = root / "src" / (name + ".c");
+      test::write_file(source, extension_source(name, declares));
+      built.push_back(root / "build" / (name + suffix));
+      std::filesystem::create_directories(built.back().parent_path());
+      run_checked({cc->string(), "-shared", "-fPIC", "-O0", "-I" + include, source.string(), "-o",
+                   built.back().string()});
+    }
+    fixture->marker_file = root / "marker.txt";
+    fixture->plain = make_venv(ft, root / "venv-plain");
+    fixture->startup = make_venv(ft, root / "venv-startup");
+    for (const auto* venv : {&fixture->plain, &fixture->startup}) {
+      for (const auto& module : built)
+        std::filesystem::copy_file(module, venv->site_packages / module.filename());
+      test::write_file(venv->site_packages / "gg_pair" / "__init__.py",
+                       "import gg_needs_a\nimport gg_needs_b\n");
+      test::write_file(venv->site_packages / "gg_marker.py",
+                       "import os\nwith open('" + fixture->marker_file.string() +
+                           "', 'a') as f:\n    f.write('%d\\n' % os.getpid())\n");
+    }
+    test::write_file(fixture->startup.site_packages / "gg_startup.pth",
+                     "import gg_needs_a, gg_needs_b\n");
+    s_fixture = std::move(fixture);
+  }
+
+  static void TearDownTestSuite() { s_fixture.reset(); }
+
+  void SetUp() override {
+    if (!s_fixture) {
+      if (std::getenv("CI") != nullptr)
+        FAIL() << "GILGUARD_TEST_PYTHON_GIL / GILGUARD_TEST_PYTHON_FT are not set under CI";
+      GTEST_SKIP() << "set GILGUARD_TEST_PYTHON_GIL and GILGUARD_TEST_PYTHON_FT to run this";
+    }
+  }
+
+  const Fixture& fx() const { return *s_fixture; }
+
+  // `gilguard run` on a tiny range (one round), the GIL interpreter from the suite and `ft`.
+  util::ProcessResult run(const std::filesystem::path& ft, std::vector<std::string> args,
+                          util::Environment env = util::current_environment()) {
+    const auto output = fx().dir.path() / "results.json";
+    std::filesystem::remove(output);
+    std::vector<std::string> argv{test::gilguard_binary().string(),
+                                  "run",
+                                  "--gil",
+                                  fx().gil.string(),
+                                  "--ft",
+                                  ft.string(),
+                                  "--range",
+                                  "2000",
+                                  "--threads",
+                                  "1,2",
+                                  "--rounds",
+                                  "1",
+                                  "--output",
+                                  output.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    util::ProcessOptions options;
+    options.timeout = std::chrono::minutes(5);
+    auto result = util::run_process(argv, env, options);
+    EXPECT_TRUE(result) << result.error().message;
+    return result ? *result : util::ProcessResult{};
+  }
+
+  RunResult results() const {
+    auto decoded =
+        baseline::results_from_json_text(test::read_file(fx().dir.path() / "results.json"));
+    EXPECT_TRUE(decoded) << decoded.error().message;
+    return decoded ? *decoded : RunResult{};
+  }
+
+  static std::vector<std::string> kinds(const RunResult& run) {
+    std::vector<std::string> out;
+    for (const auto& failure : run.failures) out.push_back(failure.kind);
+    return out;
+  }
+
+ private:
+  static inline std::unique_ptr<Fixture> s_fixture;
+};
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST_F(Imports, BothOffendersAreNamedAndTheCleanModulePasses) {
+  const auto result =
+      run(fx().plain.python, {"--import", "gg_clean,gg_needs_a", "--import", "gg_needs_b"});
+  EXPECT_EQ(result.exit_code, 1) << result.stderr_text;
+  const auto& err = result.stderr_text;
+  EXPECT_TRUE(contains(err, "gilguard: --import gg_clean: the GIL stays disabled\n")) << err;
+  EXPECT_TRUE(contains(err,
+                       "--import gg_needs_a: importing it enabled the GIL: module "
+                       "'gg_needs_a' has not declared free-threading support"))
+      << err;
+  EXPECT_TRUE(contains(err,
+                       "--import gg_needs_b: importing it enabled the GIL: module "
+                       "'gg_needs_b' has not declared free-threading support"))
+      << err;
+  const auto run_result = results();
+  EXPECT_EQ(kinds(run_result), (std::vector<std::string>{"import-gil", "import-gil"}));
+  ASSERT_EQ(run_result.imports.size(), 3u);
+  EXPECT_EQ(run_result.imports[0].module, "gg_clean");
+  EXPECT_TRUE(run_result.imports[0].imported);
+  EXPECT_EQ(run_result.imports[0].gil_after, false);
+  EXPECT_TRUE(run_result.samples.empty()) << "measured although an import failed its check";
+}
+
+// CPython warns only for the first module that needs the GIL; the -v lines name the second.
+TEST_F(Imports, APackageLoadingTwoOffendersNamesBoth) {
+  const auto result = run(fx().plain.python, {"--import", "gg_pair"});
+  EXPECT_EQ(result.exit_code, 1) << result.stderr_text;
+  EXPECT_TRUE(contains(result.stderr_text,
+                       "--import gg_pair: importing it enabled the GIL: modules 'gg_needs_a' and "
+                       "'gg_needs_b' have not declared free-threading support"))
+      << result.stderr_text;
+}
+
+// The issue's report: the RuntimeWarning on the child's stderr names the module loaded by the
+// .pth file (the check used to say "no warning named a module").
+TEST_F(Imports, AModuleAPthFileLoadsAtStartUpIsNamedWithoutImport) {
+  const auto result = run(fx().startup.python, {});
+  EXPECT_EQ(result.exit_code, 1) << result.stderr_text;
+  EXPECT_TRUE(contains(result.stderr_text,
+                       "it was re-enabled at start-up, before the workload ran: module "
+                       "'gg_needs_a' has not declared free-threading support"))
+      << result.stderr_text;
+  EXPECT_FALSE(contains(result.stderr_text, "no warning named a module")) << result.stderr_text;
+  EXPECT_EQ(kinds(results()), (std::vector<std::string>{"gil-enabled", "gil-enabled"}));
+}
+
+TEST_F(Imports, WithImportEveryModuleTheStartUpLoadedIsNamed) {
+  const auto result = run(fx().startup.python, {"--import", "gg_clean"});
+  EXPECT_EQ(result.exit_code, 1) << result.stderr_text;
+  EXPECT_TRUE(contains(result.stderr_text,
+                       "the GIL was enabled at start-up, before gilguard imported anything: "
+                       "modules 'gg_needs_a' and 'gg_needs_b' have not declared free-threading "
+                       "support"))
+      << result.stderr_text;
+  EXPECT_EQ(kinds(results()), std::vector<std::string>{"gil-enabled"});
+}
+
+// A clean module stays imported in every free-threaded child during the measurement, and only
+// there: gg_marker writes a line each time it is imported.
+TEST_F(Imports, CleanModulesStayImportedInEveryFreeThreadedChild) {
+  std::filesystem::remove(fx().marker_file);
+  const auto result = run(fx().plain.python, {"--import", "gg_clean", "--import", "gg_marker"});
+  EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
+  const auto run_result = results();
+  EXPECT_TRUE(run_result.failures.empty());
+  const auto ft_samples =
+      std::count_if(run_result.samples.begin(), run_result.samples.end(),
+                    [](const Sample& s) { return s.cell.flavor == Flavor::ft; });
+  EXPECT_EQ(ft_samples, 4);  // threads 1 and 2, warm-up and one measured round
+  const auto lines = test::read_file(fx().marker_file);
+  // Its own probe, then each free-threaded child; never a GIL child.
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 1 + ft_samples) << lines;
+}
+
+// Children run isolated: the package must be installed in the interpreter gilguard is given.
+TEST_F(Imports, AModuleOnlyOnPythonpathIsNotSeenAndTheFailureSaysWhy) {
+  const auto elsewhere = fx().dir.path() / "elsewhere";
+  test::write_file(elsewhere / "gg_elsewhere.py", "x = 1\n");
+  auto env = util::current_environment();
+  env["PYTHONPATH"] = elsewhere.string();
+  const auto result = run(fx().plain.python, {"--import", "gg_elsewhere"}, env);
+  EXPECT_EQ(result.exit_code, 1) << result.stderr_text;
+  EXPECT_TRUE(contains(result.stderr_text, "ModuleNotFoundError: No module named 'gg_elsewhere'"))
+      << result.stderr_text;
+  EXPECT_TRUE(contains(result.stderr_text, "PYTHONPATH and the user site-packages are not seen"));
+  EXPECT_EQ(kinds(results()), std::vector<std::string>{"import-failed"});
+}
+
+TEST_F(Imports, PythonGilZeroHidesOffendersAndIsWarnedAbout) {
+  auto env = util::current_environment();
+  env["PYTHON_GIL"] = "0";
+  const auto result = run(fx().plain.python, {"--import", "gg_needs_a"}, env);
+  EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
+  EXPECT_TRUE(contains(result.stderr_text, "gilguard: warning: PYTHON_GIL=0 is set"))
+      << result.stderr_text;
+  EXPECT_TRUE(contains(result.stderr_text,
+                       "gilguard: warning: sys.flags.gil is 0 in the free-threaded interpreter"))
+      << result.stderr_text;
+}
+
+TEST_F(Imports, CheckTakesImportsToo) {
+  const auto dir = fx().dir.path() / "check";
+  std::filesystem::create_directories(dir);
+  util::ProcessOptions options;
+  options.timeout = std::chrono::minutes(5);
+  options.working_directory = dir;
+  const auto result = util::run_process(
+      {test::gilguard_binary().string(), "check", "--gil", fx().gil.string(), "--ft",
+       fx().plain.python.string(), "--import", "gg_clean, gg_needs_b", "--range", "2000",
+       "--threads", "2", "--rounds", "1", "--baselines", (dir / "baselines").string()},
+      util::current_environment(), options);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->exit_code, 1) << result->stderr_text;
+  EXPECT_TRUE(contains(result->stdout_text, "--import gg_needs_b: importing it enabled the GIL"))
+      << result->stdout_text;
+}
+
+}  // namespace
+}  // namespace gilguard

@@ -25,7 +25,7 @@ tarball=${GILGUARD_CPYTHON_SOURCE:-/work/shared/cpython/python3.13_3.13.5.orig.t
 ab_dir=${GILGUARD_AB_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/gilguard/ab}
 repo=$ab_dir/cpython-3.13.5
 patch=$here/contention.patch
-every="0 2 4 8 16 32"
+every="0 2 3 4 8 12 16 24 32"
 jobs=2
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -1,0 +1,273 @@
+#include "gilguard/workload/harness.hpp"
+
+#include <fmt/format.h>
+
+namespace gilguard::workload {
+namespace {
+
+// Written for gilguard, after the kinds of work CPython's Tools/ftscalingbench exercises (object
+// creation, method calls, generators, mutation of containers each thread owns, reads of shared
+// immutable data); each built-in has its closed-form expected result.
+constexpr std::string_view k_script = R"PY(
+import sys
+import warnings
+
+MASK = (1 << 61) - 1
+
+
+# An order-free digest of one result: an int is itself, anything else its repr's CRC-32.
+def fold(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value & MASK
+    return zlib.crc32(repr(value).encode())
+
+
+def run_range(f, first, last):
+    total = 0
+    for i in range(first, last):
+        total += fold(f(i))
+    return total & MASK
+
+
+def triangle(n):
+    return n * (n - 1) // 2
+
+
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def shifted(self, dx):
+        return Point(self.x + dx, self.y)
+
+    def manhattan(self):
+        return abs(self.x) + abs(self.y)
+
+
+# Allocation: a fresh object per step, dropped at once.
+def objects(i):
+    total = 0
+    for k in range(50):
+        p = Point(i, k)
+        total += p.x + p.y
+    return total
+
+
+def objects_expected(n):
+    return 50 * triangle(n) + n * triangle(50)
+
+
+# Method calls on an object this call owns.
+def methods(i):
+    p = Point(i, 1)
+    total = 0
+    for _ in range(50):
+        total += p.manhattan()
+    return total
+
+
+def methods_expected(n):
+    return 50 * (triangle(n) + n)
+
+
+def squares(limit):
+    for k in range(limit):
+        yield k * k
+
+
+# Generator frames: created, resumed and finished.
+def generators(i):
+    return sum(squares(40)) + i
+
+
+def generators_expected(n):
+    return n * sum(k * k for k in range(40)) + triangle(n)
+
+
+# A dict this call owns: inserts, then deletes of every even key.
+def dict_mutation(i):
+    table = {}
+    for k in range(40):
+        table[k] = k + i
+    for k in range(0, 40, 2):
+        del table[k]
+    return sum(table.values())
+
+
+def dict_mutation_expected(n):
+    return n * sum(range(1, 40, 2)) + 20 * triangle(n)
+
+
+# A list this call owns: appends, then pops back to its first 30 items.
+def list_mutation(i):
+    items = []
+    for k in range(60):
+        items.append(k + i)
+    while len(items) > 30:
+        items.pop()
+    items.reverse()
+    return sum(items)
+
+
+def list_mutation_expected(n):
+    return n * triangle(30) + 30 * triangle(n)
+
+
+SHARED_TABLE = tuple(range(256))
+SHARED_NAMES = {str(k): k for k in range(64)}
+SHARED_KEYS = tuple(str(k) for k in range(64))
+
+
+# Reads of a tuple and a dict every thread shares (reference counts of shared objects).
+def shared_reads(i):
+    total = 0
+    for k in range(64):
+        total += SHARED_TABLE[(i + k) & 255] + SHARED_NAMES[SHARED_KEYS[k]]
+    return total
+
+
+def shared_reads_expected(n):
+    per_residue = [sum((r + k) & 255 for k in range(64)) for r in range(256)]
+    full, rest = divmod(n, 256)
+    return full * sum(per_residue) + sum(per_residue[:rest]) + n * triangle(64)
+
+
+SUITE = {
+    "objects": (objects, objects_expected),
+    "methods": (methods, methods_expected),
+    "generators": (generators, generators_expected),
+    "dict-mutation": (dict_mutation, dict_mutation_expected),
+    "list-mutation": (list_mutation, list_mutation_expected),
+    "shared-reads": (shared_reads, shared_reads_expected),
+}
+
+
+def load(spec):
+    if spec.startswith("builtin:"):
+        return SUITE[spec[len("builtin:"):]]
+    path, _, function = spec.rpartition(":")
+    # The file's own folder comes first on sys.path (-I leaves it out), so it may import its
+    # neighbours; installed packages come from the interpreter's site-packages.
+    sys.path.insert(0, os.path.dirname(path))
+    found = importlib.util.spec_from_file_location("gilguard_workload", path)
+    module = importlib.util.module_from_spec(found)
+    sys.modules["gilguard_workload"] = module
+    found.loader.exec_module(module)
+    return getattr(module, function), None
+
+
+def chunks(limit, nthreads):
+    size = limit // nthreads
+    return [(i * size, limit if i == nthreads - 1 else (i + 1) * size) for i in range(nthreads)]
+
+
+def sequential(f, limit):
+    began = perf_counter()
+    result = run_range(f, 0, limit)
+    return result, perf_counter() - began
+
+
+def threaded(f, limit, nthreads):
+    parts = chunks(limit, nthreads)
+    results = [0] * nthreads
+    seconds = [0.0] * nthreads
+
+    def worker(index, first, last):
+        began = perf_counter()
+        results[index] = run_range(f, first, last)
+        seconds[index] = perf_counter() - began
+
+    workers = [threading.Thread(target=worker, args=(i, a, b)) for i, (a, b) in enumerate(parts)]
+    began = perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return sum(results) & MASK, perf_counter() - began, seconds
+
+
+# Doubles the range from 256 until the sequential region takes the target time.
+def sized(f, target):
+    limit = 256
+    while limit < 100_000_000:
+        _, seconds = sequential(f, limit)
+        if seconds >= target:
+            break
+        limit *= 2
+    return limit
+
+
+spec, limit, nthreads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+seq_first = sys.argv[4] == "1"
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    import importlib
+    import importlib.util
+    import json
+    import os
+    import threading
+    import zlib
+    from time import perf_counter
+
+    for name in sys.argv[5:]:
+        importlib.import_module(name)
+    f, expected = load(spec)
+    if limit == 0:
+        limit = sized(f, TARGET)
+    if seq_first:
+        count_seq, t_seq = sequential(f, limit)
+    count_par, t_par, thread_times = threaded(f, limit, nthreads)
+    if not seq_first:
+        count_seq, t_seq = sequential(f, limit)
+gil_probe = getattr(sys, "_is_gil_enabled", None)
+report = {
+    "workload": spec if spec.startswith("builtin:") else "file",
+    "range": limit,
+    "threads": nthreads,
+    "seq_first": seq_first,
+    "count_seq": count_seq,
+    "count_par": count_par,
+    "expected": expected(limit) & MASK if expected is not None else None,
+    "t_seq": t_seq,
+    "t_par": t_par,
+    "thread_times": thread_times,
+    "gil_enabled": gil_probe() if gil_probe is not None else None,
+    "warnings": [str(w.message) for w in caught],
+}
+sys.stdout.write(json.dumps(report) + "\n")
+sys.stdout.flush()
+)PY";
+
+}  // namespace
+
+std::string_view harness_script() {
+  static const std::string script = [] {
+    std::string text(k_script);
+    const std::string placeholder = "sized(f, TARGET)";
+    text.replace(text.find(placeholder), placeholder.size(),
+                 fmt::format("sized(f, {})", k_target_seconds));
+    return text;
+  }();
+  return script;
+}
+
+std::vector<std::string> harness_argv(const std::filesystem::path& python, const WorkloadSpec& spec,
+                                      std::int64_t range, int threads, bool seq_first,
+                                      const std::vector<std::string>& imports) {
+  std::string target = spec.kind == WorkloadSpec::Kind::builtin ? "builtin:" + spec.name : "";
+  if (spec.kind == WorkloadSpec::Kind::file)
+    target = std::filesystem::absolute(spec.file).lexically_normal().string() + ":" + spec.function;
+  std::vector<std::string> argv{python.string(),
+                                "-I",
+                                "-c",
+                                std::string(harness_script()),
+                                target,
+                                std::to_string(range),
+                                std::to_string(threads),
+                                seq_first ? "1" : "0"};
+  argv.insert(argv.end(), imports.begin(), imports.end());
+  return argv;
+}
+
+}  // namespace gilguard::workload

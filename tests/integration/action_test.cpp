@@ -178,11 +178,24 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
   REQUIRE_VALIDATORS(tools);
   const auto action = describe_action(tools);
   EXPECT_EQ(str(action.at("using")), "composite");
-  const std::set<std::string> expected_inputs = {
-      "python-version", "python-gil",        "python-ft", "cpython-source", "cpython-base",
-      "optimize",       "threads",           "range",     "time-budget",    "threshold",
-      "baselines",      "baseline-key",      "mode",      "push",           "comment",
-      "github-token",   "fail-on-regression", "import"};
+  const std::set<std::string> expected_inputs = {"python-version",
+                                                 "python-gil",
+                                                 "python-ft",
+                                                 "cpython-source",
+                                                 "cpython-base",
+                                                 "optimize",
+                                                 "threads",
+                                                 "range",
+                                                 "time-budget",
+                                                 "threshold",
+                                                 "baselines",
+                                                 "baseline-key",
+                                                 "mode",
+                                                 "push",
+                                                 "comment",
+                                                 "github-token",
+                                                 "fail-on-regression",
+                                                 "import"};
   std::set<std::string> inputs;
   for (const auto& [name, spec] : action.at("inputs").as_object()) {
     inputs.insert(std::string(name));

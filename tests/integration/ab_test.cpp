@@ -50,6 +50,7 @@ std::vector<std::string> ab_args(const test::Interpreters& head, const test::Int
           "--base-gil",   base.gil.string(),
           "--base-ft",    base.ft.string(),
           "--base-label", "base-rev",
+          "--threads",    "1,2",
           "--rounds",     "12",
           "--seed",       "5",
           "--results",    (dir.path() / "r.json").string(),

@@ -112,14 +112,14 @@ TEST(ProcessExecutor, AGilWarningPrintedAtStartUpIsRecordedBeforeTheWorkloadsOwn
 TEST(ProcessExecutor, OnlyFreeThreadedChildrenGetTheImports) {
   test::TempDir dir;
   const auto args = dir.path() / "args.txt";
-  // $8 is the first argument after REFERENCE: the first module.
+  // $9 is the first argument after REFERENCE and REPEATS: the first module.
   const auto python = fake_python(dir.path(), "python",
-                                  "echo \"$# ${8:-none}\" >> '" + args.string() + "'\n" + k_report);
+                                  "echo \"$# ${9:-none}\" >> '" + args.string() + "'\n" + k_report);
   ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
   executor.import_in_ft_children({"gg_clean", "pkg.mod"});
   ASSERT_TRUE(executor.execute({Flavor::ft, 2, true}, request()).ok);
   ASSERT_TRUE(executor.execute({Flavor::gil, 2, true}, request()).ok);
-  EXPECT_EQ(test::read_file(args), "9 gg_clean\n7 none\n");
+  EXPECT_EQ(test::read_file(args), "10 gg_clean\n8 none\n");
 }
 
 TEST(ProcessExecutor, AMissingReferenceFailsTheSample) {

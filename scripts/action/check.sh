@@ -26,7 +26,8 @@ args=(check --baselines "$baselines" --results "$results" --comparison "$compari
 [ -n "${GILGUARD_TIME_BUDGET:-}" ] && args+=(--time-budget "$GILGUARD_TIME_BUDGET")
 [ -n "${GILGUARD_THRESHOLD:-}" ] && args+=(--threshold "$GILGUARD_THRESHOLD")
 [ -n "${GILGUARD_BASELINE_KEY:-}" ] && args+=(--baseline-key "$GILGUARD_BASELINE_KEY")
-[ -n "${GILGUARD_IMPORT//[$' \t\r\n,']/}" ] && args+=(--import "$GILGUARD_IMPORT")
+imports=${GILGUARD_IMPORT:-}
+[ -n "${imports//[$' \t\r\n,']/}" ] && args+=(--import "$imports")
 
 case "$mode" in
   check)

@@ -206,6 +206,16 @@ void prepare_imports(const RunRequest& request, ProcessExecutor& executor, RunHo
   };
 }
 
+std::optional<BaseFacts> probe_base(const RunRequest& request) {
+  if (!request.is_ab()) return std::nullopt;
+  return BaseFacts{
+      value_or_throw(python::probe(request.base_gil_python),
+                     fmt::format("probing --base-gil {}", request.base_gil_python.string())),
+      value_or_throw(python::probe(request.base_ft_python),
+                     fmt::format("probing --base-ft {}", request.base_ft_python.string())),
+      request.base_label};
+}
+
 RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks) {
   const auto gil = value_or_throw(python::probe(request.gil_python),
                                   fmt::format("probing --gil {}", request.gil_python.string()));
@@ -214,14 +224,8 @@ RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks) {
   ProcessExecutor executor(request.gil_python, request.ft_python, util::current_environment());
   auto with_imports = hooks;
   prepare_imports(request, executor, with_imports);
-  if (!request.is_ab()) return run_benchmark(request, gil, ft, executor, with_imports);
-  BaseFacts base{
-      value_or_throw(python::probe(request.base_gil_python),
-                     fmt::format("probing --base-gil {}", request.base_gil_python.string())),
-      value_or_throw(python::probe(request.base_ft_python),
-                     fmt::format("probing --base-ft {}", request.base_ft_python.string())),
-      request.base_label};
-  executor.set_base(request.base_gil_python, request.base_ft_python);
+  const auto base = probe_base(request);
+  if (base) executor.set_base(request.base_gil_python, request.base_ft_python);
   return run_benchmark(request, gil, ft, executor, with_imports, base);
 }
 

@@ -52,6 +52,10 @@ struct BaseFacts {
   std::string label;
 };
 
+// The request's base pair probed (throws a usage Failure naming --base-gil or --base-ft when one
+// fails); nullopt when the request is not an A/B run.
+std::optional<BaseFacts> probe_base(const RunRequest& request);
+
 // Callbacks from the run; all optional.
 struct RunHooks {
   std::function<void(const RoundProgress&)> progress;

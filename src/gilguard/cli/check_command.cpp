@@ -103,14 +103,8 @@ ExitCode run_check(const CheckOptions& options) {
   plan.gil = gil;
   plan.ft = ft;
   plan.parameters.range = request.range;
-  std::optional<bench::BaseFacts> base;
-  if (request.is_ab()) {
-    base = bench::BaseFacts{
-        value_or_throw(python::probe(request.base_gil_python),
-                       fmt::format("probing --base-gil {}", request.base_gil_python.string())),
-        value_or_throw(python::probe(request.base_ft_python),
-                       fmt::format("probing --base-ft {}", request.base_ft_python.string())),
-        request.base_label};
+  const auto base = bench::probe_base(request);
+  if (base) {
     plan.base_gil = base->gil;
     plan.base_ft = base->ft;
     print_stderr(fmt::format(

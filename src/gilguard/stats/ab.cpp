@@ -30,8 +30,8 @@ double order_statistic(std::vector<double>& values, std::size_t k) {
 HodgesLehmann hodges_lehmann_walsh(const std::vector<double>& values, double confidence) {
   HodgesLehmann out;
   if (values.empty()) return out;
-  out.estimate = hodges_lehmann(values);
   auto walsh = walsh_averages(values);
+  out.estimate = median(walsh);  // hodges_lehmann, without building the averages a second time
   const double n = static_cast<double>(values.size());
   const double z = boost::math::quantile(boost::math::normal(), (1 + confidence) / 2);
   const double k = std::floor(n * (n + 1) / 4 - z * std::sqrt(n * (n + 1) * (2 * n + 1) / 24));
@@ -44,10 +44,9 @@ HodgesLehmann hodges_lehmann_walsh(const std::vector<double>& values, double con
 
 namespace {
 
-Estimate estimate_of(const std::vector<double>& values, const AbOptions& options) {
-  std::vector<double> logs;
-  for (const double v : values)
-    if (v > 0 && std::isfinite(v)) logs.push_back(std::log(v));
+Estimate estimate_of(const MetricId& id, const std::vector<double>& values,
+                     const AbOptions& options) {
+  const auto logs = log_values(MetricSamples{id, values});
   Estimate out;
   out.rounds = static_cast<int>(logs.size());
   if (logs.empty()) return out;
@@ -124,8 +123,8 @@ MetricComparison compare_paired(const PairedSamples& paired, const AbOptions& op
   MetricComparison out;
   out.id = paired.id;
   out.gating = is_gating_ab(paired.id, options);
-  out.current = estimate_of(paired.head, options);
-  const Estimate base = estimate_of(paired.base, options);
+  out.current = estimate_of(paired.id, paired.head, options);
+  const Estimate base = estimate_of(paired.id, paired.base, options);
   out.baseline = base.value;
   out.baseline_low = base.low;
   out.baseline_high = base.high;
@@ -159,18 +158,13 @@ MetricComparison compare_paired(const PairedSamples& paired, const AbOptions& op
       percent(*out.change_low), percent(*out.change_high), value_text(paired.id, out.current.value),
       value_text(paired.id, base.value), rounds);
   const std::string threshold = fmt::format("{:.0f}%", options.threshold * 100);
-  if (past_bad) {
-    out.verdict = Verdict::regression;
+  if (past_bad || past_good) {
+    // Past the threshold on the bad side (a regression) or the good side (an improvement).
+    out.verdict = past_bad ? Verdict::regression : Verdict::improvement;
     out.explanation = fmt::format(
-        "The {} {} against the base ({}): the whole interval is past "
-        "the {} threshold.",
-        what, higher ? "fell" : "rose", numbers, threshold);
-  } else if (past_good) {
-    out.verdict = Verdict::improvement;
-    out.explanation = fmt::format(
-        "The {} {} against the base ({}): the whole interval is past "
-        "the {} threshold on the good side.",
-        what, higher ? "rose" : "fell", numbers, threshold);
+        "The {} {} against the base ({}): the whole interval is past the {} threshold{}.", what,
+        past_bad == higher ? "fell" : "rose", numbers, threshold,
+        past_bad ? "" : " on the good side");
   } else if (clear_of_bad) {
     out.verdict = Verdict::pass;
     out.explanation =

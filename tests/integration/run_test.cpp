@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "gilguard/baseline/results_codec.hpp"
-#include "gilguard/bench/workload.hpp"
+#include "gilguard/workload/primes.hpp"
 #include "gilguard/util/process.hpp"
 #include "support/test_util.hpp"
 
@@ -89,7 +89,7 @@ TEST(RunCommand, MeasuresBothInterpretersAndChecksEveryCount) {
 
   const auto run = read_results(output);
   EXPECT_EQ(run.parameters.seed, 11u);
-  EXPECT_EQ(run.parameters.expected_count, bench::count_primes_below(200'000));
+  EXPECT_EQ(run.parameters.expected_count, workload::count_primes_below(200'000));
   EXPECT_TRUE(run.ft.gil_disabled_build);
   EXPECT_FALSE(run.gil.gil_disabled_build);
   ASSERT_EQ(run.samples.size(), 4u * 4u);

@@ -11,7 +11,7 @@
 #include "gilguard/baseline/show.hpp"
 #include "gilguard/baseline/store.hpp"
 #include "gilguard/baseline/update.hpp"
-#include "gilguard/bench/recheck.hpp"
+#include "gilguard/measure/recheck.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/print.hpp"
 #include "gilguard/git/commit.hpp"
@@ -100,11 +100,11 @@ ExitCode run_update(const UpdateOptions& options) {
       throw usage_error(fmt::format("--baseline-key: {}", valid.error().message));
   }
   const RunResult results = read_results(options.results);
-  if (auto valid = bench::validate_results(results); !valid)
+  if (auto valid = measure::validate_results(results); !valid)
     throw usage_error(fmt::format("results file {}: {} (nothing was written)", options.results,
                                   valid.error().message));
   // Derived again from the samples: the file may have been edited since its run.
-  const auto failures = bench::recheck_failures(results);
+  const auto failures = measure::recheck_failures(results);
   if (!failures.empty()) {
     throw usage_error(fmt::format(
         "results file {} records {} failed check{}; a baseline must come from a run without "

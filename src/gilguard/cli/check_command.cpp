@@ -6,8 +6,8 @@
 
 #include "gilguard/baseline/comparison_codec.hpp"
 #include "gilguard/baseline/results_codec.hpp"
-#include "gilguard/bench/checks.hpp"
-#include "gilguard/bench/run_benchmark.hpp"
+#include "gilguard/measure/checks.hpp"
+#include "gilguard/measure/run_benchmark.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/compare_flow.hpp"
 #include "gilguard/cli/print.hpp"
@@ -99,11 +99,11 @@ ExitCode run_check(const CheckOptions& options) {
   // needs only the machine, the interpreters and the workload. An A/B run compares with its
   // base instead, measured in the same rounds.
   RunResult plan;
-  plan.machine = bench::current_machine();
+  plan.machine = measure::current_machine();
   plan.gil = gil;
   plan.ft = ft;
   plan.parameters.range = request.range;
-  const auto base = bench::probe_base(request);
+  const auto base = measure::probe_base(request);
   if (base) {
     plan.base_gil = base->gil;
     plan.base_ft = base->ft;
@@ -120,7 +120,7 @@ ExitCode run_check(const CheckOptions& options) {
     print_stderr(fmt::format("gilguard: baseline {} ({} runs)\n", loaded.key, history.size()));
 
   warn_about_gil_override(env);
-  bench::RunHooks hooks;
+  measure::RunHooks hooks;
   hooks.progress = print_progress;
   hooks.imported = print_import;
   if (request.time_budget > 0) {
@@ -128,15 +128,15 @@ ExitCode run_check(const CheckOptions& options) {
                      ab = base.has_value()](const std::vector<Sample>& samples) {
       // A failed check (a crash, a timeout, the GIL on in the free-threaded build) decides the
       // verdict by itself; more rounds would only spend the budget.
-      if (!bench::check_samples(samples, std::nullopt).empty()) return true;
+      if (!measure::check_samples(samples, std::nullopt).empty()) return true;
       if (ab) return stats::may_stop_ab(samples, ab_options);
       return stats::may_stop(samples, history, compare_options);
     };
   }
-  bench::ProcessExecutor executor(pair.gil, pair.ft, env);
-  bench::prepare_imports(request, executor, hooks);
+  measure::ProcessExecutor executor(pair.gil, pair.ft, env);
+  measure::prepare_imports(request, executor, hooks);
   if (base) executor.set_base(request.base_gil_python, request.base_ft_python);
-  auto result = bench::run_benchmark(request, gil, ft, executor, hooks, base);
+  auto result = measure::run_benchmark(request, gil, ft, executor, hooks, base);
   value_or_throw(util::write_file_atomic(options.results, baseline::results_to_json_text(result)),
                  fmt::format("writing the results to {}", options.results));
 

@@ -5,7 +5,7 @@
 
 #include "gilguard/baseline/comparison_codec.hpp"
 #include "gilguard/baseline/results_codec.hpp"
-#include "gilguard/bench/recheck.hpp"
+#include "gilguard/measure/recheck.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/compare_flow.hpp"
 #include "gilguard/util/files.hpp"
@@ -42,7 +42,7 @@ void add_compare_command(CLI::App& app, Action& action) {
       const auto run = value_or_throw(
           baseline::results_from_json_text(text),
           fmt::format("results file {} (write it with 'gilguard run')", options->results));
-      value_or_throw(bench::validate_results(run),
+      value_or_throw(measure::validate_results(run),
                      fmt::format("results file {}", options->results));
       const auto comparison = compare_run(run, options->settings);
       value_or_throw(

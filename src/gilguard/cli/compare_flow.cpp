@@ -11,7 +11,7 @@
 #include "gilguard/baseline/key.hpp"
 #include "gilguard/baseline/store.hpp"
 #include "gilguard/baseline/update.hpp"
-#include "gilguard/bench/recheck.hpp"
+#include "gilguard/measure/recheck.hpp"
 #include "gilguard/report/text.hpp"
 
 namespace gilguard::cli {
@@ -104,7 +104,7 @@ Comparison compare_run(const RunResult& run, const CompareSettings& settings,
         baseline::baseline_path(settings.baselines_dir, baseline.key).string();
   }
   // Derived again from the samples: a results file may have been edited since its run.
-  for (const auto& failure : bench::recheck_failures(run))
+  for (const auto& failure : measure::recheck_failures(run))
     comparison.failed_checks.push_back(failure.message);
   return comparison;
 }

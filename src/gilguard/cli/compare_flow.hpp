@@ -48,7 +48,7 @@ LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settin
 
 // Compares `run` with `baseline`, or an A/B run's head with its base (stats::compare_ab): the
 // per-metric verdicts, the overall verdict, the key, the
-// baseline path and the run's failed checks (bench::recheck_failures: those it records and
+// baseline path and the run's failed checks (measure::recheck_failures: those it records and
 // those its samples show).
 Comparison compare_run(const RunResult& run, const CompareSettings& settings,
                        const LoadedBaseline& baseline);

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "gilguard/baseline/facts_codec.hpp"
-#include "gilguard/bench/run_benchmark.hpp"
+#include "gilguard/measure/run_benchmark.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/python/probe.hpp"
 #include "gilguard/report/format.hpp"
@@ -37,7 +37,7 @@ void add_probe_command(CLI::App& app, Action& action) {
       for (const auto& path : *paths) all.push_back(value_or_throw(python::probe(path, limit), ""));
       fmt::print("{}", baseline::facts_list_to_json_text(all));
       fmt::print(stderr, "gilguard: machine: {}\n",
-                 report::describe_machine(bench::current_machine()));
+                 report::describe_machine(measure::current_machine()));
       return ExitCode::ok;
     };
   });

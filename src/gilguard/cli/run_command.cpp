@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "gilguard/baseline/results_codec.hpp"
-#include "gilguard/bench/workload.hpp"
+#include "gilguard/workload/primes.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/print.hpp"
 #include "gilguard/cli/run_options.hpp"
@@ -49,13 +49,13 @@ std::vector<int> parse_threads(const std::string& text) {
     const auto comma = text.find(',', start);
     const auto item =
         text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const auto count = parse_integer<int>(item, 1, bench::k_max_threads);
+    const auto count = parse_integer<int>(item, 1, measure::k_max_threads);
     if (!count)
       throw usage_error(fmt::format(
           "--threads {}: '{}' is not a thread count from 1 to {}; pass a comma-separated list "
           "such as --threads 1,2,4, or --threads auto (1, the powers of two up to the usable "
           "CPUs, and the usable CPU count)",
-          text, trim(item), bench::k_max_threads));
+          text, trim(item), measure::k_max_threads));
     counts.push_back(*count);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -88,7 +88,7 @@ void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_r
   command
       .add_option("--range", options.range,
                   fmt::format("Count the primes in [1, N) (default {}; {} to {})",
-                              options.default_range, bench::k_min_range, bench::k_max_range))
+                              options.default_range, measure::k_min_range, measure::k_max_range))
       ->type_name("N");
   command
       .add_option("--rounds", options.rounds,
@@ -98,7 +98,7 @@ void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_r
                                     "in a fresh random order")
                       : fmt::format("Measured rounds after the warm-up round (default {}); each "
                                     "round runs every cell once in a fresh random order",
-                                    bench::k_default_rounds))
+                                    measure::k_default_rounds))
       ->type_name("N");
   command
       .add_option("--time-budget", options.time_budget,
@@ -143,20 +143,20 @@ void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_r
       ->type_name("N");
 }
 
-bench::RunRequest to_run_request(const RunOptions& options) {
-  bench::RunRequest request;
+measure::RunRequest to_run_request(const RunOptions& options) {
+  measure::RunRequest request;
   request.gil_python = options.gil;
   request.ft_python = options.ft;
   request.threads = parse_threads(options.threads);
   request.range = options.default_range;
   if (!options.range.empty()) {
     const auto range =
-        parse_integer<std::int64_t>(options.range, bench::k_min_range, bench::k_max_range);
+        parse_integer<std::int64_t>(options.range, measure::k_min_range, measure::k_max_range);
     if (!range)
       throw usage_error(fmt::format(
           "--range {}: pass a whole number from {} to {} (primes are counted in [1, N); the "
           "default is {})",
-          options.range, bench::k_min_range, bench::k_max_range, options.default_range));
+          options.range, measure::k_min_range, measure::k_max_range, options.default_range));
     request.range = *range;
   }
   if (!options.rounds.empty() && !options.time_budget.empty())
@@ -168,7 +168,7 @@ bench::RunRequest to_run_request(const RunOptions& options) {
     if (!rounds)
       throw usage_error(fmt::format(
           "--rounds {}: pass a whole number of measured rounds from 1 to {} (the default is {})",
-          options.rounds, k_max_rounds, bench::k_default_rounds));
+          options.rounds, k_max_rounds, measure::k_default_rounds));
     request.rounds = *rounds;
   }
   if (!options.time_budget.empty()) {
@@ -204,10 +204,10 @@ bench::RunRequest to_run_request(const RunOptions& options) {
         "--base-label names the base of an A/B run: pass --base-gil and --base-ft "
         "too, or leave --base-label out");
   if (!options.repeats.empty()) {
-    const auto repeats = parse_integer<int>(options.repeats, 1, bench::k_max_repeats);
+    const auto repeats = parse_integer<int>(options.repeats, 1, measure::k_max_repeats);
     if (!repeats)
       throw usage_error(fmt::format("--repeats {}: pass a whole number from 1 to {}",
-                                    options.repeats, bench::k_max_repeats));
+                                    options.repeats, measure::k_max_repeats));
     if (*repeats > 1 && options.base_gil.empty())
       throw usage_error(
           "--repeats changes what one child measures, so stored baselines could not be compared "
@@ -229,7 +229,7 @@ std::string source_commit_of(const util::Environment& env) {
   return git::head_commit_containing(here).value_or("");
 }
 
-void print_progress(const bench::RoundProgress& progress) {
+void print_progress(const measure::RoundProgress& progress) {
   std::string left;
   if (progress.seconds_left) left = fmt::format(", ~{:.0f} s left", *progress.seconds_left);
   if (progress.round == 0)
@@ -295,16 +295,16 @@ void add_run_command(CLI::App& app, Action& action) {
       auto request = to_run_request(*options);
       request.source_commit = source_commit_of(util::current_environment());
       warn_about_gil_override(util::current_environment());
-      bench::RunHooks hooks;
+      measure::RunHooks hooks;
       hooks.progress = print_progress;
       hooks.imported = print_import;
-      const auto result = bench::run_benchmark(request, hooks);
+      const auto result = measure::run_benchmark(request, hooks);
 
       value_or_throw(util::write_file_atomic(*output, baseline::results_to_json_text(result)),
                      fmt::format("writing the results to {}", *output));
       report::RunTableOptions table;
       for (const int t : result.parameters.threads)
-        if (const auto bound = bench::split_speedup_bound(result.parameters.range, t))
+        if (const auto bound = workload::split_speedup_bound(result.parameters.range, t))
           table.split_bound[t] = *bound;
       print_defused(stdout, report::render_run_table(result, table));
       print_stderr(fmt::format("gilguard: results written to {}\n", *output));

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "gilguard/bench/run_benchmark.hpp"
-#include "gilguard/bench/workload.hpp"
+#include "gilguard/measure/run_benchmark.hpp"
+#include "gilguard/workload/primes.hpp"
 #include "gilguard/util/process.hpp"
 
 namespace CLI {
@@ -31,8 +31,8 @@ struct RunOptions {
   std::string base_label;
   std::string repeats;  // A/B only: sequential/threaded pairs per child
   // What the options default to when not given; `gilguard check` has its own.
-  std::int64_t default_range = bench::k_default_range;
-  double default_time_budget = 0;  // > 0: a time budget instead of bench::k_default_rounds
+  std::int64_t default_range = workload::k_default_range;
+  double default_time_budget = 0;  // > 0: a time budget instead of measure::k_default_rounds
 };
 
 // Adds --gil, --ft, --threads, --range, --rounds, --time-budget, --seed, --import and the A/B
@@ -42,14 +42,14 @@ struct RunOptions {
 void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_required);
 
 // The request the options describe; throws a usage Failure (exit 2) naming the bad option.
-bench::RunRequest to_run_request(const RunOptions& options);
+measure::RunRequest to_run_request(const RunOptions& options);
 
 // The commit a run measures: GITHUB_SHA inside Actions, else the HEAD of the git work tree
 // containing the current directory, else empty (not in a repository).
 std::string source_commit_of(const util::Environment& env);
 
 // "gilguard: round 2 of 6, ~45 s left" on stderr.
-void print_progress(const bench::RoundProgress& progress);
+void print_progress(const measure::RoundProgress& progress);
 
 // "gilguard: --import numpy: the GIL stays disabled" (or what went wrong) on stderr, with a
 // warning when sys.flags.gil was set and hid modules that need the GIL.

@@ -80,7 +80,7 @@ MetricComparison compare_paired(const PairedSamples& paired, const AbOptions& op
 // comparison `ab`; leaves base_label, baseline_key and failed_checks to the caller.
 Comparison compare_ab(const std::vector<Sample>& samples, const AbOptions& options = {});
 
-// The stopping rule of an A/B check, the shape of bench::DecidedFn: true when every gating
+// The stopping rule of an A/B check, the shape of measure::DecidedFn: true when every gating
 // metric's stop_confidence interval lies wholly on the good side of its regression line after at
 // least stop_min_rounds rounds. Like stats::decided, it never stops a run that looks like a
 // regression, so early looks add no false alarms.

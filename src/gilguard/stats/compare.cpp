@@ -138,7 +138,7 @@ std::vector<MetricSamples> metric_samples(const std::vector<Sample>& samples,
       seq_times[cell.threads][sample.round].try_emplace(cell.flavor, sample.t_seq);
   }
   // The overhead pairs the two flavours' t_seq within a round, at the smallest thread count
-  // where some round has both (1 whenever it was measured), like bench::ft_overhead.
+  // where some round has both (1 whenever it was measured), like measure::ft_overhead.
   for (const auto& [threads, by_round] : seq_times) {
     bool paired = false;
     for (const auto& [round, times] : by_round) {

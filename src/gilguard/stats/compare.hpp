@@ -108,7 +108,7 @@ std::string describe(const MetricId& id);
 // T > 1, the speedup t_seq / t_par of each measured round's ok sample of that cell; and the
 // free-threaded overhead t_seq(ft) / t_seq(gil) of each round that has both flavours' ok samples
 // at one thread (at the smallest thread count with such a pair when 1 was not measured, as
-// bench::ft_overhead does). Warm-up round 0 and failed samples are left out. Sorted by MetricId;
+// measure::ft_overhead does). Warm-up round 0 and failed samples are left out. Sorted by MetricId;
 // a metric with no usable round is omitted.
 // Since schema 2 also the relative speedup t_ref / t_par of cells with a process reference; each
 // value is left out where interference disturbed what it rests on (disturbs_sequential,
@@ -145,7 +145,7 @@ StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun
 bool may_stop(const std::vector<MetricSamples>& current, const std::vector<BaselineRun>& history,
               const CompareOptions& options = {});
 
-// may_stop on the samples measured so far: the shape of bench::DecidedFn, so the runner can call
+// may_stop on the samples measured so far: the shape of measure::DecidedFn, so the runner can call
 // it after each round.
 bool may_stop(const std::vector<Sample>& samples, const std::vector<BaselineRun>& history,
               const CompareOptions& options = {});

@@ -7,10 +7,10 @@
 #include <random>
 #include <vector>
 
-#include "gilguard/bench/executor.hpp"
+#include "gilguard/measure/executor.hpp"
 #include "gilguard/core/run_result.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 
 // Told to the progress callback before each round starts.
 struct RoundProgress {
@@ -73,4 +73,4 @@ std::vector<std::size_t> random_order(std::size_t n, std::mt19937_64& rng);
 // shares the machine's state, and the head/base ratio keeps less of it than across a round.
 std::vector<std::size_t> paired_order(const std::vector<Cell>& cells, std::mt19937_64& rng);
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

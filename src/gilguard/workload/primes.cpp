@@ -1,11 +1,11 @@
-#include "gilguard/bench/workload.hpp"
+#include "gilguard/workload/primes.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
 
-namespace gilguard::bench {
+namespace gilguard::workload {
 namespace {
 
 // Written for gilguard (not taken from the blog): the same method, trial division up to the
@@ -380,7 +380,7 @@ std::int64_t isqrt(std::int64_t n) {
 
 }  // namespace
 
-std::string_view workload_script() { return k_script; }
+std::string_view prime_script() { return k_script; }
 
 std::vector<Chunk> split_range(std::int64_t range, int threads) {
   std::vector<Chunk> chunks;
@@ -436,4 +436,4 @@ std::optional<double> split_speedup_bound(std::int64_t range, int threads) {
   return static_cast<double>(total) / static_cast<double>(largest);
 }
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::workload

@@ -10,7 +10,7 @@
 #include "gilguard/core/interpreter.hpp"
 #include "gilguard/core/run_result.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 
 // Turns every ok sample whose sequential or threaded count differs from `expected` into a
 // failed one, so no summary uses a wrong result.
@@ -44,4 +44,4 @@ std::vector<CheckFailure> check_interpreters(const InterpreterFacts& gil,
 std::vector<CheckFailure> check_imports(const std::vector<ImportCheck>& imports,
                                         const std::string& ft_python);
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

@@ -5,7 +5,7 @@
 
 #include "gilguard/core/run_result.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 
 // max / mean of one child's per-thread times; 1 for a perfectly balanced run, 0 without data.
 double load_imbalance(const std::vector<double>& thread_times);
@@ -20,4 +20,4 @@ std::vector<CellSummary> summarize_cells(const std::vector<Cell>& cells,
 // when no round has both.
 std::optional<double> ft_overhead(const std::vector<Sample>& samples);
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

@@ -1,4 +1,4 @@
-#include "gilguard/bench/checks.hpp"
+#include "gilguard/measure/checks.hpp"
 
 #include <fmt/format.h>
 
@@ -6,10 +6,10 @@
 #include <map>
 #include <tuple>
 
-#include "gilguard/bench/executor.hpp"
+#include "gilguard/measure/executor.hpp"
 #include "gilguard/python/gil_messages.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 std::string cell_name(const Cell& cell) {
@@ -246,4 +246,4 @@ std::vector<CheckFailure> check_imports(const std::vector<ImportCheck>& imports,
   return failures;
 }
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

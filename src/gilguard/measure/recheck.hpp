@@ -5,7 +5,7 @@
 #include "gilguard/core/error.hpp"
 #include "gilguard/core/run_result.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 
 // Times a sample may hold, in seconds: below a nanosecond or above about 11 days no child of
 // this gilguard measured it, and between them every ratio of two times stays a normal number.
@@ -25,4 +25,4 @@ Expected<void> validate_results(const RunResult& result);
 // for the same cell and kind is not repeated. Call validate_results first.
 std::vector<CheckFailure> recheck_failures(const RunResult& result);
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

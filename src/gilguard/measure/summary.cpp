@@ -1,4 +1,4 @@
-#include "gilguard/bench/summary.hpp"
+#include "gilguard/measure/summary.hpp"
 
 #include <algorithm>
 #include <map>
@@ -6,7 +6,7 @@
 
 #include "gilguard/stats/estimators.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 
 namespace {
 
@@ -88,4 +88,4 @@ std::optional<double> ft_overhead(const std::vector<Sample>& samples) {
   return median(ratios);
 }
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

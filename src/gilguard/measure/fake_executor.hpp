@@ -4,9 +4,9 @@
 #include <functional>
 #include <vector>
 
-#include "gilguard/bench/executor.hpp"
+#include "gilguard/measure/executor.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 
 // A deterministic stand-in for ProcessExecutor (tests of the scheduler, the checks and
 // `gilguard check`): every child "takes" a fixed simulated time on a fake clock and reports
@@ -49,4 +49,4 @@ class FakeExecutor : public Executor {
   std::vector<Call> m_calls;
 };
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

@@ -1,6 +1,6 @@
-#include "gilguard/bench/fake_executor.hpp"
+#include "gilguard/measure/fake_executor.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 
 Sample FakeExecutor::execute(const Cell& cell, const ChildRequest& request) {
   const int call = static_cast<int>(m_calls.size());
@@ -30,4 +30,4 @@ Sample FakeExecutor::execute(const Cell& cell, const ChildRequest& request) {
   return sample;
 }
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

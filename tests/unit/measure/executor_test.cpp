@@ -1,15 +1,15 @@
-#include "gilguard/bench/executor.hpp"
+#include "gilguard/measure/executor.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
 
-#include "gilguard/bench/checks.hpp"
-#include "gilguard/bench/workload.hpp"
+#include "gilguard/measure/checks.hpp"
+#include "gilguard/workload/primes.hpp"
 #include "support/test_util.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 // Writes an executable /bin/sh script standing in for a Python interpreter. The workload's
@@ -56,7 +56,7 @@ TEST(ChildArgv, IsolatedModeAndGilOverrideForFreeThreadedOnly) {
   EXPECT_EQ(ft[2], "-X");
   EXPECT_EQ(ft[3], "gil=1");
   EXPECT_EQ(ft[4], "-c");
-  EXPECT_EQ(ft[5], workload_script());
+  EXPECT_EQ(ft[5], workload::prime_script());
   EXPECT_EQ(ft[6], "1000");
   EXPECT_EQ(ft[7], "4");
   EXPECT_EQ(ft[8], "0");
@@ -227,4 +227,4 @@ TEST(ProcessExecutor, AMissingInterpreterIsAFailedSample) {
 }
 
 }  // namespace
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

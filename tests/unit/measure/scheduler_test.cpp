@@ -1,13 +1,13 @@
-#include "gilguard/bench/scheduler.hpp"
+#include "gilguard/measure/scheduler.hpp"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
-#include "gilguard/bench/fake_executor.hpp"
+#include "gilguard/measure/fake_executor.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 std::vector<Cell> four_cells() {
@@ -234,4 +234,4 @@ TEST(Scheduler, WithoutTheReferenceNoChildTimesProcesses) {
 }
 
 }  // namespace
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

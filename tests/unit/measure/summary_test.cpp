@@ -1,8 +1,8 @@
-#include "gilguard/bench/summary.hpp"
+#include "gilguard/measure/summary.hpp"
 
 #include <gtest/gtest.h>
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 Sample sample(Flavor flavor, int threads, int round, double t_seq, double t_par,
@@ -69,4 +69,4 @@ TEST(Summary, FtOverheadFallsBackToTheSmallestThreadCount) {
 }
 
 }  // namespace
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

@@ -1,10 +1,10 @@
-#include "gilguard/bench/workload.hpp"
+#include "gilguard/workload/primes.hpp"
 
 #include <gtest/gtest.h>
 
 #include <numeric>
 
-namespace gilguard::bench {
+namespace gilguard::workload {
 namespace {
 
 // Trial division exactly as the Python workload does it, counting divisions.
@@ -80,7 +80,7 @@ TEST(Workload, SplitBoundIsBetweenOneAndTheThreadCount) {
 }
 
 TEST(Workload, ScriptTakesItsParametersFromArgv) {
-  const auto script = workload_script();
+  const auto script = prime_script();
   EXPECT_NE(script.find("sys.argv[1]"), std::string_view::npos);
   EXPECT_NE(script.find("isqrt"), std::string_view::npos);
   EXPECT_NE(script.find("_is_gil_enabled"), std::string_view::npos);
@@ -88,4 +88,4 @@ TEST(Workload, ScriptTakesItsParametersFromArgv) {
 }
 
 }  // namespace
-}  // namespace gilguard::bench
+}  // namespace gilguard::workload

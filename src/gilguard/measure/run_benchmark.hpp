@@ -7,12 +7,13 @@
 #include <optional>
 #include <vector>
 
-#include "gilguard/bench/executor.hpp"
-#include "gilguard/bench/scheduler.hpp"
-#include "gilguard/bench/workload.hpp"
+#include "gilguard/measure/executor.hpp"
+#include "gilguard/measure/scheduler.hpp"
+#include "gilguard/measure/limits.hpp"
+#include "gilguard/workload/primes.hpp"
 #include "gilguard/core/run_result.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 
 // Measured rounds when neither --rounds nor --time-budget is given: with the warm-up, about
 // 105 s at the default range on a 2-CPU machine (4 cells of ~4 s each per round), so that
@@ -24,7 +25,7 @@ struct RunRequest {
   std::filesystem::path gil_python;
   std::filesystem::path ft_python;
   std::vector<int> threads;  // empty: auto_thread_counts(usable CPUs)
-  std::int64_t range = k_default_range;
+  std::int64_t range = workload::k_default_range;
   int rounds = 0;          // measured rounds; 0 with time_budget == 0 means k_default_rounds
   double time_budget = 0;  // seconds for the whole run, when rounds == 0
   std::optional<std::uint64_t> seed;                       // random when unset; always recorded
@@ -106,4 +107,4 @@ void prepare_imports(const RunRequest& request, ProcessExecutor& executor, RunHo
 // request names a base pair.
 RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks);
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

@@ -6,23 +6,15 @@
 #include <utility>
 #include <vector>
 
-namespace gilguard::bench {
+namespace gilguard::workload {
 
 // The blog's setting: primes below one million (78,498 of them).
 inline constexpr std::int64_t k_default_range = 1'000'000;
-// Bounds accepted for --range: below the minimum the timings are noise; above the maximum a
-// single child would run for hours.
-inline constexpr std::int64_t k_min_range = 100;
-inline constexpr std::int64_t k_max_range = 100'000'000;
-// Largest thread count accepted for --threads.
-inline constexpr int k_max_threads = 256;
-// Largest --repeats: the regions one child alternates.
-inline constexpr int k_max_repeats = 1000;
 
 // The Python source of the prime-counting workload, run as `python -I -c SCRIPT RANGE THREADS
 // SEQ_FIRST REFERENCE [REPEATS [MODULE...]]` (the modules are imported before timing); it prints
 // one JSON line (see baseline::decode_child_report).
-std::string_view workload_script();
+std::string_view prime_script();
 
 // The half-open interval [first, last) of numbers one thread tests.
 using Chunk = std::pair<std::int64_t, std::int64_t>;
@@ -45,4 +37,4 @@ std::vector<std::int64_t> chunk_trial_divisions(std::int64_t range, int threads)
 // memory for the factor sieve) or when the range is empty.
 std::optional<double> split_speedup_bound(std::int64_t range, int threads);
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::workload

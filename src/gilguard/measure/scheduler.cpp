@@ -1,10 +1,10 @@
-#include "gilguard/bench/scheduler.hpp"
+#include "gilguard/measure/scheduler.hpp"
 
 #include <algorithm>
 #include <limits>
 #include <numeric>
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 // A uniform integer in [0, bound) by rejection, independent of the standard library's
@@ -141,4 +141,4 @@ ScheduleResult run_rounds(const ScheduleOptions& options, Executor& executor) {
   return result;
 }
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

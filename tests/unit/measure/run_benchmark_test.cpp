@@ -1,10 +1,10 @@
-#include "gilguard/bench/run_benchmark.hpp"
+#include "gilguard/measure/run_benchmark.hpp"
 
 #include <gtest/gtest.h>
 
-#include "gilguard/bench/fake_executor.hpp"
+#include "gilguard/measure/fake_executor.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 InterpreterFacts facts(bool free_threaded) {
@@ -47,7 +47,7 @@ TEST(RunBenchmark, ChildTimeoutIsGenerous) {
 }
 
 TEST(RunBenchmark, RecordsEverythingAndSummarizes) {
-  FakeExecutor fake(count_primes_below(1000));
+  FakeExecutor fake(workload::count_primes_below(1000));
   RunHooks hooks;
   hooks.clock = fake.clock();
   const auto result = run_benchmark(small_request(), facts(false), facts(true), fake, hooks);
@@ -165,9 +165,9 @@ TEST(RunBenchmark, InvalidRequestsAreUsageErrors) {
 }
 
 }  // namespace
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 BaseFacts base_facts() { return {facts(false), facts(true), "abc123"}; }
@@ -188,7 +188,7 @@ TEST(RunBenchmarkAb, BothSidesOfEveryCellAboveOneThread) {
 }
 
 TEST(RunBenchmarkAb, HeadAndBaseRunBackToBackWithoutTheProcessReference) {
-  FakeExecutor fake(count_primes_below(1000));
+  FakeExecutor fake(workload::count_primes_below(1000));
   RunHooks hooks;
   hooks.clock = fake.clock();
   auto request = small_request();
@@ -232,4 +232,4 @@ TEST(RunBenchmarkAb, AFailedBaseSampleNamesTheBase) {
 }
 
 }  // namespace
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

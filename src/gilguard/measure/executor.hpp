@@ -12,7 +12,7 @@
 #include "gilguard/core/run_result.hpp"
 #include "gilguard/util/process.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 
 // What one child process is asked to do.
 struct ChildRequest {
@@ -105,4 +105,4 @@ class ProcessExecutor : public Executor {
   std::vector<std::string> m_ft_imports;
 };
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

@@ -1,10 +1,10 @@
-#include "gilguard/bench/recheck.hpp"
+#include "gilguard/measure/recheck.hpp"
 
 #include <gtest/gtest.h>
 
 #include "unit/baseline/baseline_samples.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 namespace testdata = baseline::testdata;
@@ -99,4 +99,4 @@ TEST(ValidateResults, NamesTheFieldThatCannotBeMeasured) {
 }
 
 }  // namespace
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

@@ -1,8 +1,8 @@
-#include "gilguard/bench/checks.hpp"
+#include "gilguard/measure/checks.hpp"
 
 #include <gtest/gtest.h>
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 Sample good(Flavor flavor, int threads, int round) {
@@ -206,4 +206,4 @@ TEST(CheckImports, TheGilOnAtStartUpIsOneFailureNamingWhatSiteLoaded) {
 }
 
 }  // namespace
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

@@ -1,4 +1,4 @@
-#include "gilguard/bench/run_benchmark.hpp"
+#include "gilguard/measure/run_benchmark.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -9,14 +9,14 @@
 #include <random>
 #include <stdexcept>
 
-#include "gilguard/bench/checks.hpp"
-#include "gilguard/bench/summary.hpp"
+#include "gilguard/measure/checks.hpp"
+#include "gilguard/measure/summary.hpp"
 #include "gilguard/python/imports.hpp"
 #include "gilguard/python/probe.hpp"
 #include "gilguard/util/machine.hpp"
 #include "gilguard/version.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 std::string utc_now_iso8601() {
@@ -36,7 +36,7 @@ void validate(const RunRequest& request, const std::vector<int>& threads) {
   if (request.range < k_min_range || request.range > k_max_range)
     throw usage_error(fmt::format(
         "range {} is out of bounds: pass --range with an integer from {} to {} (the default is {})",
-        request.range, k_min_range, k_max_range, k_default_range));
+        request.range, k_min_range, k_max_range, workload::k_default_range));
   for (const int t : threads)
     if (t < 1 || t > k_max_threads)
       throw usage_error(
@@ -150,7 +150,7 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   parameters.time_budget = request.rounds == 0 ? request.time_budget : 0;
   const int rounds =
       request.rounds > 0 ? request.rounds : (request.time_budget > 0 ? 0 : k_default_rounds);
-  parameters.expected_count = count_primes_below(request.range);
+  parameters.expected_count = workload::count_primes_below(request.range);
 
   const auto steal_start = util::steal_seconds();
   result.failures = check_interpreters(gil, ft);
@@ -229,4 +229,4 @@ RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks) {
   return run_benchmark(request, gil, ft, executor, with_imports, base);
 }
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

@@ -1,4 +1,4 @@
-#include "gilguard/bench/recheck.hpp"
+#include "gilguard/measure/recheck.hpp"
 
 #include <fmt/format.h>
 
@@ -6,10 +6,11 @@
 #include <string_view>
 #include <utility>
 
-#include "gilguard/bench/checks.hpp"
-#include "gilguard/bench/workload.hpp"
+#include "gilguard/measure/checks.hpp"
+#include "gilguard/measure/limits.hpp"
+#include "gilguard/workload/primes.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 constexpr std::string_view k_rerun =
@@ -68,7 +69,7 @@ std::vector<CheckFailure> recheck_failures(const RunResult& result) {
   const std::int64_t range = result.parameters.range;
   // Out of bounds is validate_results' error; the sieve is not run on a range it refuses.
   if (range >= k_min_range && range <= k_max_range)
-    mark_wrong_counts(samples, count_primes_below(range), range);
+    mark_wrong_counts(samples, workload::count_primes_below(range), range);
   for (auto& failure : check_samples(samples, std::nullopt)) derived.push_back(std::move(failure));
 
   std::vector<CheckFailure> failures = result.failures;
@@ -81,4 +82,4 @@ std::vector<CheckFailure> recheck_failures(const RunResult& result) {
   return failures;
 }
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

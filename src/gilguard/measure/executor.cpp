@@ -1,4 +1,4 @@
-#include "gilguard/bench/executor.hpp"
+#include "gilguard/measure/executor.hpp"
 
 #include <fmt/format.h>
 
@@ -6,11 +6,11 @@
 #include <utility>
 
 #include "gilguard/baseline/child_codec.hpp"
-#include "gilguard/bench/checks.hpp"
-#include "gilguard/bench/workload.hpp"
+#include "gilguard/measure/checks.hpp"
+#include "gilguard/workload/primes.hpp"
 #include "gilguard/python/gil_messages.hpp"
 
-namespace gilguard::bench {
+namespace gilguard::measure {
 namespace {
 
 constexpr std::size_t k_stderr_tail_lines = 20;
@@ -47,7 +47,7 @@ std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor 
     argv.push_back("gil=" + *gil_override);
   }
   argv.emplace_back("-c");
-  argv.emplace_back(workload_script());
+  argv.emplace_back(workload::prime_script());
   argv.push_back(std::to_string(request.range));
   argv.push_back(std::to_string(request.threads));
   argv.emplace_back(request.seq_first ? "1" : "0");
@@ -140,4 +140,4 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
   return sample;
 }
 
-}  // namespace gilguard::bench
+}  // namespace gilguard::measure

@@ -111,6 +111,13 @@ Headline ab_headline(const Comparison& comparison, const MetricComparison& main)
     case Verdict::no_baseline: {
       const auto metrics = gated_with(comparison, Verdict::inconclusive);
       const MetricComparison* metric = metrics.empty() ? &main : metrics.front();
+      // No paired round left (interference set them all aside): there is no change to quote,
+      // and the metric's own explanation says why.
+      if (!metric->change)
+        return {"Inconclusive", "⚠️",
+                fmt::format("{} Rerun with a larger --time-budget, or on a quieter runner.",
+                            metric->explanation),
+                false};
       return {
           "Inconclusive", "⚠️",
           fmt::format("The {} could not be told apart from {} at the {} threshold ({}); "

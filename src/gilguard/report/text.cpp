@@ -104,8 +104,10 @@ std::string render_text(const Comparison& comparison, const RunResult* run,
          : id.kind == MetricKind::relative ? fmt::format("{} vs proc", id.threads)
                                            : std::to_string(id.threads),
          metric->baseline ? format_value(id, *metric->baseline) : "—",
-         fmt::format("{} {}", format_value(id, metric->current.value),
-                     format_value_interval(id, metric->current.low, metric->current.high)),
+         metric->current.rounds > 0
+             ? fmt::format("{} {}", format_value(id, metric->current.value),
+                           format_value_interval(id, metric->current.low, metric->current.high))
+             : std::string("—"),
          change, std::string(verdict_label(metric->verdict)) + (metric->gating ? "" : " (info)")});
     verdicts.push_back(metric->verdict);
   }

@@ -146,6 +146,10 @@ MetricComparison compare_paired(const PairedSamples& paired, const AbOptions& op
   out.change = std::expm1(centre);
   out.change_low = std::expm1(interval.low);
   out.change_high = std::expm1(interval.high);
+  // The head's value shown is the base's times the paired change, so that the two columns and
+  // the change always agree in sign: the head's own estimate, from unpaired rounds, carries the
+  // machine's swings that pairing cancels and could read 1.53x against 1.54x beside +0.7%.
+  if (base.value > 0) out.current.value = base.value * std::exp(centre);
 
   const bool higher = higher_is_better(paired.id);
   const double line = regression_line(paired.id, options.threshold);

@@ -61,6 +61,29 @@ TEST(AbReport, ThePassSentenceNamesTheBase) {
                               "rounds"));
 }
 
+TEST(AbReport, AMetricWithNoPairedRoundLeftIsExplainedNotQuotedAsZero) {
+  // Interference set every paired round of the gated speedup aside: no change to quote.
+  Comparison comparison = ab_comparison(1.0);
+  comparison.overall = Verdict::inconclusive;
+  for (auto& metric : comparison.metrics) {
+    if (!(metric.id.kind == MetricKind::speedup && metric.id.flavor == Flavor::ft)) continue;
+    metric.verdict = Verdict::inconclusive;
+    metric.change.reset();
+    metric.change_low.reset();
+    metric.change_high.reset();
+    metric.current = {};
+    metric.explanation =
+        "The free-threaded speedup at 2 threads has no undisturbed paired round. Interference "
+        "from other processes took up to 46% of a timed region.";
+  }
+  const auto text = render_text(comparison, nullptr, {}, false);
+  EXPECT_THAT(text, HasSubstr("gilguard: Inconclusive. The free-threaded speedup at 2 threads has "
+                              "no undisturbed paired round."));
+  EXPECT_THAT(text, HasSubstr("on a quieter runner"));
+  EXPECT_THAT(text, Not(HasSubstr("0.0% above base")));
+  EXPECT_THAT(text, Not(HasSubstr("0.00x")));  // the row shows a dash, not a zero speedup
+}
+
 TEST(AbReport, TheSummaryAndCommentSpeakOfTheBase) {
   const auto comparison = ab_comparison(0.93);
   const auto summary = render_summary(comparison, nullptr, {});

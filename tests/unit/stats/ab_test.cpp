@@ -117,6 +117,23 @@ TEST(CompareAb, AFivePercentDropInScalingIsARegression) {
   EXPECT_FALSE(find(c, k_gil2)->gating);
 }
 
+TEST(CompareAb, TheHeadsValueIsTheBaseTimesThePairedChange) {
+  // Head and base swing together over a wide range; the head is 1% better in every round.
+  // Unpaired, the two medians could disagree with the change; the shown head value follows it.
+  std::vector<Sample> samples;
+  for (int r = 1; r <= 30; ++r) {
+    const double state = std::exp(0.4 * k_scores[(r * 7) % 10] + 0.01 * r);
+    samples.push_back(sample(Side::base, Flavor::ft, 2, r, 0.44, 1.50 * state));
+    samples.push_back(sample(Side::head, Flavor::ft, 2, r, 0.44, 1.50 * state * 1.01));
+  }
+  const auto c = compare_ab(samples);
+  const auto* ft = find(c, k_ft2);
+  ASSERT_NE(ft, nullptr);
+  ASSERT_TRUE(ft->change && ft->baseline);
+  EXPECT_NEAR(*ft->change, 0.01, 1e-9);
+  EXPECT_NEAR(ft->current.value, *ft->baseline * 1.01, 1e-9);
+}
+
 TEST(CompareAb, ASlowerInterpreterIsARegressionEvenWhenItScales) {
   // The head's free-threaded build is 6% slower single-threaded but scales the same.
   const auto c = compare_ab(ab_rounds(20, 1.0, 1.06));

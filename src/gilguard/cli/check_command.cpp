@@ -184,12 +184,11 @@ void add_check_command(CLI::App& app, Action& action) {
       "options it finds both interpreters (--gil/--ft, then GILGUARD_PYTHON_GIL/_FT, then\n"
       "python3.X/python3.Xt pairs on PATH, then builds in gilguard's cache), runs the prime\n"
       "workload (or --workload) until the verdict is decided or the time budget is spent,\n"
-      "and compares with ./baselines. Inside GitHub Actions (GITHUB_ACTIONS=true) it also writes "
-      "annotations,\n"
-      "the job summary, step outputs and a sticky PR comment. With --base-gil/--base-ft it is\n"
-      "an A/B check: the base pair runs in the same rounds, next to the head, and each metric\n"
-      "is judged from head/base ratios paired within rounds (no stored baseline; defaults:\n"
-      "range 30,000, time budget 180 s, threshold 2%). Exit 0 no\n"
+      "and compares with ./baselines. Inside GitHub Actions (GITHUB_ACTIONS=true) it also\n"
+      "writes annotations, the job summary, step outputs and a sticky PR comment. With\n"
+      "--base-gil/--base-ft it is an A/B check: the base pair runs in the same rounds, next to\n"
+      "the head, and each metric is judged from head/base ratios paired within rounds (no\n"
+      "stored baseline; defaults: range 30,000, time budget 180 s, threshold 2%). Exit 0 no\n"
       "regression, 1 regression or failed check, 2 usage or tool error.");
   auto options = std::make_shared<CheckOptions>();
   add_run_options(*sub, options->run, false);

@@ -310,12 +310,11 @@ void add_run_command(CLI::App& app, Action& action) {
   auto* sub = app.add_subcommand(
       "run",
       "Run the prime-counting benchmark (or --workload) on a GIL and a free-threaded\n"
-      "interpreter: a warm-up\n"
-      "round, then rounds that run every (interpreter, thread count) cell once in a fresh\n"
-      "process, in a fresh random order. Writes the results JSON, prints a table on stdout and\n"
-      "progress on stderr. Exit 1 when a check fails (wrong prime count, crashed or hung child,\n"
-      "GIL enabled in the free-threaded run, interpreters of the wrong kind); the results are\n"
-      "written anyway. Exit 2 for bad options.");
+      "interpreter: a warm-up round, then rounds that run every (interpreter, thread count)\n"
+      "cell once in a fresh process, in a fresh random order. Writes the results JSON, prints\n"
+      "a table on stdout and progress on stderr. Exit 1 when a check fails (wrong prime count\n"
+      "or workload result, crashed or hung child, GIL enabled in the free-threaded run,\n"
+      "interpreters of the wrong kind); the results are written anyway. Exit 2 for bad options.");
   auto options = std::make_shared<RunOptions>();
   auto output = std::make_shared<std::string>(k_default_output);
   add_run_options(*sub, *options, true);

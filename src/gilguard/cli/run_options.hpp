@@ -37,9 +37,8 @@ struct RunOptions {
 };
 
 // Adds --gil, --ft, --threads, --range, --rounds, --time-budget, --seed, --import, --workload
-// and the A/B
-// options --base-gil, --base-ft, --base-label, --repeats to `command`, their help naming the
-// defaults set in `options`.
+// and the A/B options --base-gil, --base-ft, --base-label, --repeats to `command`, their help
+// naming the defaults set in `options`.
 // --gil/--ft are marked required when `interpreters_required`.
 void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_required);
 

@@ -147,8 +147,8 @@ struct MachineFacts {
 
 // What was asked for.
 struct RunParameters {
-  std::string workload =
-      "primes";  // WorkloadSpec::label(): "primes", "builtin:objects", "file:..."
+  // WorkloadSpec::label(): "primes", "builtin:objects", "file:w.py:step".
+  std::string workload = "primes";
   // A file workload's SHA-256 (hex), so a changed file is told apart from a changed interpreter.
   std::optional<std::string> workload_digest;
   std::int64_t range = 1'000'000;

@@ -121,7 +121,7 @@ TEST_F(CompareCommandTest, AChangedWorkloadFileIsSaidSo) {
   ASSERT_TRUE(baseline::save(m_tmp.path() / "baselines", recorded));
   const auto r = gilguard({"compare", results_file(results)});
   EXPECT_NE(r.exit_code, 2) << r.stdout_text << r.stderr_text;
-  EXPECT_EQ(r.stdout_text.find("wrong"), std::string::npos) << r.stdout_text;
+  EXPECT_EQ(r.stdout_text.find("wrong result"), std::string::npos) << r.stdout_text;
   EXPECT_NE(r.stdout_text.find("The workload file w.py changed since the baseline was recorded "
                                "(SHA-256 aaaaaaaaaaaa then, bbbbbbbbbbbb now)"),
             std::string::npos)

@@ -287,11 +287,9 @@ std::vector<std::string> harness_argv(const std::filesystem::path& python, const
     argv.emplace_back("-X");
     argv.push_back("gil=" + *gil_override);
   }
-  for (std::string arg :
-       {std::string("-c"), std::string(harness_script()), target, std::to_string(run.range),
-        std::to_string(run.threads), std::string(run.seq_first ? "1" : "0"),
-        std::string(run.reference ? "1" : "0")})
-    argv.push_back(std::move(arg));
+  argv.insert(argv.end(),
+              {"-c", std::string(harness_script()), target, std::to_string(run.range),
+               std::to_string(run.threads), run.seq_first ? "1" : "0", run.reference ? "1" : "0"});
   argv.insert(argv.end(), imports.begin(), imports.end());
   return argv;
 }

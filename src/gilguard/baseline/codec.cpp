@@ -139,12 +139,9 @@ Workload workload_from(const Node& node) {
   if (w.name.empty()) node.field("name").reject("empty; expected the workload's name, \"primes\"");
   // Range 0: a workload other than primes whose range each run sized in its warm-up.
   const auto range = node.field("range");
-  w.range = range.as_integer(0, k_max_range);
-  if (w.range < 2 && (w.name == "primes" || w.range != 0))
-    range.reject(
-        fmt::format("{}: expected a range of at least 2 (or 0, sized in each run, for a "
-                    "workload other than primes)",
-                    w.range));
+  const bool sized =
+      w.name != "primes" && range.value().is_int64() && range.value().get_int64() == 0;
+  w.range = sized ? 0 : range.as_integer(2, k_max_range);
   for (const auto& t : node.field("threads").elements()) {
     const int threads = static_cast<int>(t.as_integer(1, k_max_threads));
     if (!w.threads.empty() && threads <= w.threads.back())

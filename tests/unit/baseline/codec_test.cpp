@@ -174,7 +174,7 @@ TEST(BaselineCodec, UnknownFieldIsRejected) {
   EXPECT_EQ(error_of(value),
             "runs[0].provenance.comit: unknown field; the fields allowed here are commit, date, "
             "gilguard_version, cpu_model, gil_version, gil_config_args, ft_version, "
-            "ft_config_args, machine_id, cpu_key");
+            "ft_config_args, machine_id, cpu_key, workload_digest");
 }
 
 TEST(BaselineCodec, UnknownMetricName) {

@@ -44,9 +44,9 @@ TEST(BaselineKey, WorkloadsAreNamedByLabelAndASizedRangeIsAuto) {
   auto result = result_on("linux", "x86_64", 2, "3.13.5", "3.13.5", 65'536);
   result.parameters.workload = "builtin:dict-mutation";
   result.parameters.range_sized = true;
-  EXPECT_EQ(derive_key(result), "linux-x86_64-cpu2-py3.13-builtin_dict-mutation-rauto");
+  EXPECT_EQ(derive_key(result), "linux-x86_64-cpu2-py3.13-builtin_dict_mutation-rauto");
   result.parameters.range = 131'072;  // another machine sized another range
-  EXPECT_EQ(derive_key(result), "linux-x86_64-cpu2-py3.13-builtin_dict-mutation-rauto");
+  EXPECT_EQ(derive_key(result), "linux-x86_64-cpu2-py3.13-builtin_dict_mutation-rauto");
   result.parameters.workload = "file:bench_parse.py:parse_one";
   result.parameters.range_sized = false;
   const auto key = derive_key(result);

@@ -6,7 +6,8 @@
 # Every input arrives as an environment variable (never spliced into this script):
 # GILGUARD_PYTHON_GIL/_FT, GILGUARD_MODE, GILGUARD_THREADS, GILGUARD_RANGE, GILGUARD_TIME_BUDGET,
 # GILGUARD_THRESHOLD, GILGUARD_IMPORT (modules, newline- or comma-separated: passed as one
-# --import, which gilguard splits), GILGUARD_BASELINES, GILGUARD_BASELINE_KEY, GILGUARD_COMMENT,
+# --import, which gilguard splits), GILGUARD_WORKLOAD (--workload: primes, builtin:NAME or
+# FILE.py[:FUNCTION]; empty means primes), GILGUARD_BASELINES, GILGUARD_BASELINE_KEY, GILGUARD_COMMENT,
 # GILGUARD_FAIL_ON_REGRESSION, GITHUB_TOKEN; GILGUARD_BASE_GIL/_FT, the base's two interpreters
 # for an A/B check (mode check only) and GILGUARD_BASE_LABEL, its revision; GILGUARD_BINARY overrides the gilguard to run.
 set -euo pipefail
@@ -28,6 +29,7 @@ args=(check --baselines "$baselines" --results "$results" --comparison "$compari
 [ -n "${GILGUARD_BASELINE_KEY:-}" ] && args+=(--baseline-key "$GILGUARD_BASELINE_KEY")
 imports=${GILGUARD_IMPORT:-}
 [ -n "${imports//[$' \t\r\n,']/}" ] && args+=(--import "$imports")
+[ -n "${GILGUARD_WORKLOAD:-}" ] && args+=(--workload "$GILGUARD_WORKLOAD")
 
 case "$mode" in
   check)

@@ -380,5 +380,19 @@ TEST(CheckStep, PassesTheImportInputAsOneValue) {
   }
 }
 
+// The `workload` input reaches gilguard as --workload, unchanged; an empty one adds nothing.
+TEST(CheckStep, PassesTheWorkloadInput) {
+  test::TempDir dir;
+  const auto args =
+      check_step_arguments(dir, {{"GILGUARD_WORKLOAD", "bench/parse me.py:parse_one"}});
+  const auto at = std::find(args.begin(), args.end(), "--workload");
+  ASSERT_NE(at, args.end()) << testing::PrintToString(args);
+  ASSERT_NE(at + 1, args.end());
+  EXPECT_EQ(*(at + 1), "bench/parse me.py:parse_one");
+  const auto none = check_step_arguments(dir, {{"GILGUARD_WORKLOAD", ""}});
+  EXPECT_EQ(std::find(none.begin(), none.end(), "--workload"), none.end())
+      << testing::PrintToString(none);
+}
+
 }  // namespace
 }  // namespace gilguard

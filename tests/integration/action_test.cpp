@@ -195,7 +195,8 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
                                                  "comment",
                                                  "github-token",
                                                  "fail-on-regression",
-                                                 "import"};
+                                                 "import",
+                                                 "workload"};
   std::set<std::string> inputs;
   for (const auto& [name, spec] : action.at("inputs").as_object()) {
     inputs.insert(std::string(name));

@@ -7,8 +7,8 @@
 #include <algorithm>
 
 #include "gilguard/baseline/results_codec.hpp"
-#include "gilguard/workload/primes.hpp"
 #include "gilguard/util/process.hpp"
+#include "gilguard/workload/primes.hpp"
 #include "support/test_util.hpp"
 
 namespace gilguard {
@@ -74,7 +74,114 @@ INSTANTIATE_TEST_SUITE_P(
                   "--base-gil and --base-ft"},
         BadOption{{"--base-label", "x"}, "--base-label names the base of an A/B run"},
         BadOption{{"--repeats", "3"}, "use it in A/B runs only (with --base-gil and --base-ft)"},
-        BadOption{{"--repeats", "0"}, "--repeats 0: pass a whole number from 1 to 1000"}));
+        BadOption{{"--repeats", "0"}, "--repeats 0: pass a whole number from 1 to 1000"},
+        BadOption{{"--workload", "builtin:nope"},
+                  "--workload builtin:nope: there is no built-in workload 'nope'; pass one of "
+                  "builtin:objects, builtin:methods"},
+        BadOption{{"--workload", "quicksort"},
+                  "--workload quicksort: pass primes, builtin:NAME (one of objects, methods"},
+        BadOption{{"--workload", "/nonexistent/w.py:step"},
+                  "cannot read /nonexistent/w.py: No such file or directory; check the path"},
+        BadOption{{"--workload", "builtin:objects", "--range", "5"},
+                  "--range 5: pass a whole number from 100 to 100000000 (the function of "
+                  "--workload builtin:objects is called for every index in [0, N)), or leave it "
+                  "out to size the range in the warm-up"}));
+
+// --help lists the built-in workloads.
+TEST(RunCommand, HelpListsTheBuiltinWorkloads) {
+  const auto result = run_gilguard({"--help"});
+  EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
+  for (const auto* name :
+       {"--workload", "objects", "methods", "generators", "dict-mutation", "shared-reads"})
+    EXPECT_NE(result.stdout_text.find(name), std::string::npos) << name << "\n"
+                                                                << result.stdout_text;
+}
+
+// A built-in of the suite through `gilguard run`: every child runs the harness at the range
+// given, every result agrees with the others and with the closed form, and the free-threaded
+// cells with threads time the same chunks in forked processes (the same-machine reference).
+TEST(RunCommand, ABuiltinWorkloadIsMeasuredWithItsReferenceAndChecked) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  const auto output = dir.path() / "results.json";
+  const auto result = run_gilguard({"--gil", py.gil.string(), "--ft", py.ft.string(), "--workload",
+                                    "builtin:objects", "--range", "3000", "--threads", "1,2",
+                                    "--rounds", "2", "--output", output.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.stderr_text << result.stdout_text;
+  EXPECT_NE(result.stdout_text.find("Workload builtin:objects over indices [0, 3,000)"),
+            std::string::npos)
+      << result.stdout_text;
+  const auto run = read_results(output);
+  EXPECT_EQ(run.parameters.workload, "builtin:objects");
+  EXPECT_EQ(run.parameters.range, 3000);
+  EXPECT_FALSE(run.parameters.range_sized);
+  EXPECT_FALSE(run.parameters.workload_digest.has_value());
+  EXPECT_EQ(run.parameters.expected_count, 0);
+  EXPECT_TRUE(run.failures.empty());
+  ASSERT_EQ(run.samples.size(), 3u * 4u);
+  for (const auto& s : run.samples) {
+    ASSERT_TRUE(s.ok) << s.failure;
+    ASSERT_TRUE(s.expected.has_value());
+    EXPECT_EQ(s.count_seq, *s.expected);
+    EXPECT_EQ(s.count_par, *s.expected);
+    EXPECT_EQ(s.gil_enabled, s.cell.flavor == Flavor::gil);
+    ASSERT_TRUE(s.seq_load.has_value() && s.par_load.has_value());
+    if (s.cell.threads > 1 && s.cell.flavor == Flavor::ft) {
+      EXPECT_GT(s.t_ref, 0);
+      EXPECT_EQ(s.count_ref, s.count_seq);
+      EXPECT_EQ(s.ref_times.size(), 2u);
+      EXPECT_TRUE(s.ref_load.has_value());
+    } else {
+      EXPECT_EQ(s.t_ref, 0);
+    }
+  }
+}
+
+// Without --range the warm-up's first child sizes the range and every other child runs it.
+TEST(RunCommand, AWorkloadWithoutRangeRunsTheRangeTheWarmUpSized) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  const auto output = dir.path() / "results.json";
+  const auto result = run_gilguard({"--gil", py.gil.string(), "--ft", py.ft.string(), "--workload",
+                                    "builtin:generators", "--threads", "1", "--rounds", "1",
+                                    "--output", output.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.stderr_text << result.stdout_text;
+  const auto run = read_results(output);
+  EXPECT_TRUE(run.parameters.range_sized);
+  EXPECT_GE(run.parameters.range, 256);
+  EXPECT_EQ(run.parameters.range % 256, 0);
+  for (const auto& s : run.samples) {
+    ASSERT_TRUE(s.ok) << s.failure;
+    // Every child's closed form is for the one range: all agree.
+    EXPECT_EQ(s.expected, run.samples.front().expected);
+  }
+}
+
+// A user function that raises: each child fails with the traceback's last lines, and the run
+// reports the failed checks (exit 1) instead of a speedup.
+TEST(RunCommand, AUserWorkloadThatRaisesIsAFailedCheckWithItsTraceback) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  test::write_file(dir.path() / "bad.py",
+                   "def step(i):\n    if i == 700:\n        return i // (i - 700)\n    return i\n");
+  const auto output = dir.path() / "results.json";
+  const auto result =
+      run_gilguard({"--gil", py.gil.string(), "--ft", py.ft.string(), "--workload",
+                    (dir.path() / "bad.py").string() + ":step", "--range", "1000", "--threads",
+                    "1,2", "--rounds", "1", "--output", output.string()});
+  EXPECT_EQ(result.exit_code, 1) << result.stderr_text << result.stdout_text;
+  EXPECT_NE(result.stderr_text.find("check failed: ft interpreter, 2 threads: child failed"),
+            std::string::npos)
+      << result.stderr_text;
+  EXPECT_NE(result.stderr_text.find("ZeroDivisionError"), std::string::npos) << result.stderr_text;
+  EXPECT_NE(result.stderr_text.find("return i // (i - 700)"), std::string::npos)
+      << result.stderr_text;
+  const auto run = read_results(output);
+  EXPECT_EQ(run.parameters.workload, "file:bad.py:step");
+  ASSERT_TRUE(run.parameters.workload_digest.has_value());
+  EXPECT_EQ(run.parameters.workload_digest->size(), 64u);
+  for (const auto& s : run.samples) EXPECT_FALSE(s.ok);
+}
 
 TEST(RunCommand, MeasuresBothInterpretersAndChecksEveryCount) {
   REQUIRE_INTERPRETERS(py);

@@ -1,6 +1,6 @@
 // The workload harness on the real free-threaded interpreter: every built-in of the suite and a
 // user file, sequential against threaded, checked against each other and the built-in's
-// closed-form result. (Not yet run by `gilguard run`/`check`: see ARCHITECTURE.md.)
+// closed-form result, and the same-machine reference in forked processes.
 
 #include <gtest/gtest.h>
 
@@ -15,10 +15,10 @@ namespace gilguard::workload {
 namespace {
 
 boost::json::object run_harness(const std::filesystem::path& python, const WorkloadSpec& spec,
-                                std::int64_t range, int threads) {
+                                std::int64_t range, int threads, bool reference = false) {
   util::ProcessOptions options;
   options.timeout = std::chrono::minutes(2);
-  const auto run = util::run_process(harness_argv(python, spec, range, threads, true),
+  const auto run = util::run_process(harness_argv(python, spec, {range, threads, true, reference}),
                                      {{"PATH", "/usr/bin:/bin"}}, options);
   if (!run || !run->success())
     throw std::runtime_error(
@@ -32,8 +32,14 @@ class Builtins : public testing::TestWithParam<std::string> {};
 TEST_P(Builtins, ThreadsAgreeWithTheSequentialRunAndTheClosedForm) {
   REQUIRE_INTERPRETERS(py);
   const auto spec = parse_workload("builtin:" + GetParam());
-  const auto report = run_harness(py.ft, spec, 3001, 2);
+  const auto report = run_harness(py.ft, spec, 3001, 2, true);
   EXPECT_EQ(report.at("range").as_int64(), 3001);
+  // The same chunks in two forked single-threaded processes fold to the same result.
+  EXPECT_EQ(report.at("count_ref"), report.at("count_seq"));
+  EXPECT_GT(report.at("t_ref").as_double(), 0);
+  EXPECT_EQ(report.at("ref_times").as_array().size(), 2u);
+  for (const auto* region : {"seq", "par", "ref"})
+    EXPECT_TRUE(report.at("loads").as_object().contains(region)) << region;
   EXPECT_EQ(report.at("threads").as_int64(), 2);
   EXPECT_EQ(report.at("count_seq"), report.at("count_par"));
   EXPECT_EQ(report.at("count_seq"), report.at("expected"));

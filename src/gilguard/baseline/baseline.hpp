@@ -17,9 +17,9 @@ inline constexpr int k_default_max_runs = 10;
 
 // What was measured: the workload and its parameters, and the thread counts seen in any run.
 struct Workload {
-  std::string name = "primes";
-  std::int64_t range = 1'000'000;
-  std::vector<int> threads;  // ascending, no repeats
+  std::string name = "primes";     // RunParameters::workload: the workload's label
+  std::int64_t range = 1'000'000;  // 0: sized in each run's warm-up (not primes)
+  std::vector<int> threads;        // ascending, no repeats
 
   friend bool operator==(const Workload&, const Workload&) = default;
 };

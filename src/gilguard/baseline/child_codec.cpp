@@ -62,6 +62,9 @@ Expected<ChildReport> decode_child_report(std::string_view stdout_text) {
       if (const auto par = loads->optional_field("par")) report.par_load = region_load_from(*par);
       if (const auto ref = loads->optional_field("ref")) report.ref_load = region_load_from(*ref);
     }
+    if (const auto expected = root.optional_field("expected");
+        expected && !expected->value().is_null())
+      report.expected = expected->as_integer(0, k_max);
     return report;
   } catch (const FieldError& e) {
     return fail(e.what());

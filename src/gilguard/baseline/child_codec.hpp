@@ -12,7 +12,8 @@
 
 namespace gilguard::baseline {
 
-// The one JSON line the prime workload prints at the end of a child process.
+// The one JSON line a child prints at its end: the prime script's, or the harness's (which adds
+// `expected`).
 struct ChildReport {
   std::int64_t range = 0;
   int threads = 0;
@@ -32,6 +33,7 @@ struct ChildReport {
   std::optional<RegionLoad> seq_load;
   std::optional<RegionLoad> par_load;
   std::optional<RegionLoad> ref_load;
+  std::optional<std::int64_t> expected;  // the harness's closed-form result (built-ins only)
 };
 
 // A region's readings from its JSON object (wall, workers, wait, other_cpu, steal, pressure,

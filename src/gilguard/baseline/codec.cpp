@@ -45,6 +45,7 @@ json::object provenance_to_json(const Provenance& p) {
   out["ft_config_args"] = p.ft_config_args;
   out["machine_id"] = p.machine_id;
   out["cpu_key"] = p.cpu_key;
+  if (!p.workload_digest.empty()) out["workload_digest"] = p.workload_digest;
   return out;
 }
 
@@ -72,7 +73,8 @@ json::object entry_to_json(const BaselineEntry& entry) {
 Provenance provenance_from(const Node& node, int schema_version) {
   if (schema_version >= 2)
     node.allow_only({"commit", "date", "gilguard_version", "cpu_model", "gil_version",
-                     "gil_config_args", "ft_version", "ft_config_args", "machine_id", "cpu_key"});
+                     "gil_config_args", "ft_version", "ft_config_args", "machine_id", "cpu_key",
+                     "workload_digest"});
   else
     node.allow_only({"commit", "date", "gilguard_version", "cpu_model", "gil_version",
                      "gil_config_args", "ft_version", "ft_config_args"});
@@ -88,6 +90,8 @@ Provenance provenance_from(const Node& node, int schema_version) {
   if (schema_version >= 2) {
     p.machine_id = node.field("machine_id").as_string();
     p.cpu_key = node.field("cpu_key").as_string();
+    if (const auto digest = node.optional_field("workload_digest"))
+      p.workload_digest = digest->as_string();
   }
   return p;
 }
@@ -133,7 +137,11 @@ Workload workload_from(const Node& node) {
   Workload w;
   w.name = node.field("name").as_string();
   if (w.name.empty()) node.field("name").reject("empty; expected the workload's name, \"primes\"");
-  w.range = node.field("range").as_integer(2, k_max_range);
+  // Range 0: a workload other than primes whose range each run sized in its warm-up.
+  const auto range = node.field("range");
+  const bool sized =
+      w.name != "primes" && range.value().is_int64() && range.value().get_int64() == 0;
+  w.range = sized ? 0 : range.as_integer(2, k_max_range);
   for (const auto& t : node.field("threads").elements()) {
     const int threads = static_cast<int>(t.as_integer(1, k_max_threads));
     if (!w.threads.empty() && threads <= w.threads.back())

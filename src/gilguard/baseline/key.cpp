@@ -39,15 +39,17 @@ KeyParts key_parts(const RunResult& result) {
   parts.ft_python = result.ft.major_minor();
   parts.workload = result.parameters.workload;
   parts.range = result.parameters.range;
+  parts.range_sized = result.parameters.range_sized;
   return parts;
 }
 
 std::string make_key(const KeyParts& parts) {
   std::string python = "py" + clean_part(parts.gil_python);
   if (parts.ft_python != parts.gil_python) python += "-" + clean_part(parts.ft_python) + "t";
+  const std::string range = parts.range_sized ? std::string("auto") : std::to_string(parts.range);
   std::string key =
       fmt::format("{}-{}-cpu{}-{}-{}-r{}", clean_part(parts.os), clean_part(parts.arch),
-                  parts.usable_cpus, python, clean_part(parts.workload), parts.range);
+                  parts.usable_cpus, python, clean_part(parts.workload), range);
   if (key.size() > k_max_key_length) key.resize(k_max_key_length);
   return key;
 }

@@ -19,17 +19,21 @@ struct KeyParts {
   int usable_cpus = 0;
   std::string gil_python;  // major.minor of each interpreter, "3.13"
   std::string ft_python;
-  std::string workload;  // "primes"
+  std::string workload;  // the workload's label: "primes", "builtin:objects", "file:w.py:f"
   std::int64_t range = 0;
+  bool range_sized = false;  // sized in each run's warm-up: the range part is "rauto"
 };
 
 // The parts of the key for a run's results.
 KeyParts key_parts(const RunResult& result);
 
 // "<os>-<arch>-cpu<N>-py<M.m>-<workload>-r<range>", e.g.
-// "linux-x86_64-cpu2-py3.13-primes-r1000000". When the two interpreters differ in major.minor
-// the Python part is "py<gil>-<ft>t" ("py3.13-3.14t"). Each part is lower-cased and any
-// character outside [a-z0-9._] becomes '_', so the key is always a valid file name.
+// "linux-x86_64-cpu2-py3.13-primes-r1000000" or "linux-x86_64-cpu2-py3.13-builtin_objects-rauto"
+// (a range sized in each run's warm-up differs between machines, so the key does not hold it,
+// and the next run on another machine of the class finds the same file). When the two interpreters
+// differ in major.minor the Python part is "py<gil>-<ft>t" ("py3.13-3.14t"). Each part is
+// lower-cased and any character outside [a-z0-9._] becomes '_', so the key is always a valid file
+// name.
 std::string make_key(const KeyParts& parts);
 
 // make_key(key_parts(result)).

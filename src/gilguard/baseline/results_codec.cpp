@@ -73,14 +73,18 @@ json::object load_json(const RegionLoad& l) {
 json::object parameters_json(const RunParameters& p) {
   json::array threads;
   for (const int t : p.threads) threads.emplace_back(t);
-  return {{"workload", p.workload},
-          {"range", p.range},
-          {"threads", threads},
-          {"rounds", p.rounds},
-          {"time_budget", p.time_budget},
-          {"seed", p.seed},
-          {"expected_count", p.expected_count},
-          {"repeats", p.repeats}};
+  json::object out{{"workload", p.workload},
+                   {"range", p.range},
+                   {"threads", threads},
+                   {"rounds", p.rounds},
+                   {"time_budget", p.time_budget},
+                   {"seed", p.seed},
+                   {"expected_count", p.expected_count},
+                   {"repeats", p.repeats}};
+  // Only for workloads other than primes, so prime results read as before.
+  if (p.workload_digest) out["workload_digest"] = *p.workload_digest;
+  if (p.range_sized) out["range_sized"] = true;
+  return out;
 }
 
 json::object sample_json(const Sample& s) {
@@ -103,6 +107,7 @@ json::object sample_json(const Sample& s) {
   out["ref_times"] = numbers(s.ref_times);
   out["count_ref"] = s.count_ref;
   out["cpus"] = s.cpus;
+  if (s.expected) out["expected"] = *s.expected;
   json::object loads;
   if (s.seq_load) loads["seq"] = load_json(*s.seq_load);
   if (s.par_load) loads["par"] = load_json(*s.par_load);
@@ -198,7 +203,7 @@ std::uint64_t read_seed(const Node& node) {
 
 RunParameters read_parameters(const Node& node) {
   RunParameters p;
-  p.workload = node.field("workload").as_string();
+  if (const auto workload = node.optional_field("workload")) p.workload = workload->as_string();
   p.range = node.field("range").as_integer(0, k_max_int);
   for (const auto& t : node.field("threads").elements())
     p.threads.push_back(static_cast<int>(t.as_integer(1, 1 << 20)));
@@ -208,6 +213,9 @@ RunParameters read_parameters(const Node& node) {
   p.expected_count = node.field("expected_count").as_integer(0, k_max_int);
   if (const auto repeats = node.optional_field("repeats"))
     p.repeats = static_cast<int>(repeats->as_integer(1, 1 << 20));
+  if (const auto digest = node.optional_field("workload_digest"))
+    p.workload_digest = digest->as_string();
+  if (const auto sized = node.optional_field("range_sized")) p.range_sized = sized->as_bool();
   return p;
 }
 
@@ -235,6 +243,8 @@ Sample read_sample(const Node& node) {
   }
   if (const auto cpus = node.optional_field("cpus"))
     s.cpus = static_cast<int>(cpus->as_integer(0, 1 << 20));
+  if (const auto expected = node.optional_field("expected"))
+    s.expected = expected->as_integer(0, k_max_int);
   if (const auto loads = node.optional_field("loads")) {
     if (const auto seq = loads->optional_field("seq")) s.seq_load = region_load_from(*seq);
     if (const auto par = loads->optional_field("par")) s.par_load = region_load_from(*par);

@@ -48,7 +48,9 @@ std::string format_baselines(const std::vector<Baseline>& baselines,
     if (!out.empty()) out += "\n";
     out += fmt::format("{}  ({})\n", baseline.key, baseline_path(dir, baseline.key).string());
     out += fmt::format("  workload {}, range {}, threads {}; {} run{}, oldest first\n",
-                       baseline.workload.name, baseline.workload.range,
+                       baseline.workload.name,
+                       baseline.workload.range == 0 ? std::string("sized in each run")
+                                                    : std::to_string(baseline.workload.range),
                        fmt::join(baseline.workload.threads, " "), baseline.runs.size(),
                        baseline.runs.size() == 1 ? "" : "s");
     std::set<std::string> machines;

@@ -24,6 +24,7 @@ BaselineEntry entry_from_results(const RunResult& result) {
   p.gil_config_args = result.gil.config_args;
   p.ft_version = result.ft.version;
   p.ft_config_args = result.ft.config_args;
+  p.workload_digest = result.parameters.workload_digest.value_or("");
   entry.per_round = stats::metric_samples(result.samples);
   for (const auto& samples : entry.per_round) {
     Estimate estimate = stats::summarize(samples);
@@ -38,13 +39,21 @@ BaselineEntry entry_from_results(const RunResult& result) {
 Workload workload_of(const RunResult& result) {
   Workload workload;
   workload.name = result.parameters.workload;
-  workload.range = result.parameters.range;
+  workload.range = result.parameters.range_sized ? 0 : result.parameters.range;
   workload.threads = result.parameters.threads;
   std::sort(workload.threads.begin(), workload.threads.end());
   workload.threads.erase(std::unique(workload.threads.begin(), workload.threads.end()),
                          workload.threads.end());
   return workload;
 }
+
+namespace {
+
+std::string range_text(const Workload& workload) {
+  return workload.range == 0 ? std::string("sized in each run") : std::to_string(workload.range);
+}
+
+}  // namespace
 
 Expected<void> check_results_match(const Baseline& baseline, const RunResult& results) {
   const Workload workload = workload_of(results);
@@ -54,8 +63,8 @@ Expected<void> check_results_match(const Baseline& baseline, const RunResult& re
       "the results are for key '{}' (workload {}, range {}), but the baseline holds key '{}' "
       "(workload {}, range {}). Pass --baseline-key with a key recorded for this workload, or "
       "point --baselines at the directory that holds its baselines",
-      derive_key(results), workload.name, workload.range, baseline.key, baseline.workload.name,
-      baseline.workload.range));
+      derive_key(results), workload.name, range_text(workload), baseline.key,
+      baseline.workload.name, range_text(baseline.workload)));
 }
 
 namespace {

@@ -11,10 +11,10 @@
 #include "gilguard/baseline/show.hpp"
 #include "gilguard/baseline/store.hpp"
 #include "gilguard/baseline/update.hpp"
-#include "gilguard/measure/recheck.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/print.hpp"
 #include "gilguard/git/commit.hpp"
+#include "gilguard/measure/recheck.hpp"
 #include "gilguard/util/files.hpp"
 #include "gilguard/util/process.hpp"
 

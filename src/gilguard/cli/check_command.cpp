@@ -6,13 +6,13 @@
 
 #include "gilguard/baseline/comparison_codec.hpp"
 #include "gilguard/baseline/results_codec.hpp"
-#include "gilguard/measure/checks.hpp"
-#include "gilguard/measure/run_benchmark.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/compare_flow.hpp"
 #include "gilguard/cli/print.hpp"
 #include "gilguard/cli/run_options.hpp"
 #include "gilguard/github/publish.hpp"
+#include "gilguard/measure/checks.hpp"
+#include "gilguard/measure/run_benchmark.hpp"
 #include "gilguard/python/discover.hpp"
 #include "gilguard/python/probe.hpp"
 #include "gilguard/util/files.hpp"
@@ -71,8 +71,9 @@ ExitCode run_check(const CheckOptions& options) {
   }
   // Validate every option before minutes of measuring.
   auto request = to_run_request(options.run);
+  const bool primes = request.workload.kind == workload::WorkloadSpec::Kind::primes;
   if (request.is_ab()) {
-    if (options.run.range.empty()) request.range = k_default_ab_range;
+    if (options.run.range.empty() && primes) request.range = k_default_ab_range;
     if (options.run.rounds.empty() && options.run.time_budget.empty())
       request.time_budget = k_default_ab_budget;
   }
@@ -102,7 +103,10 @@ ExitCode run_check(const CheckOptions& options) {
   plan.machine = measure::current_machine();
   plan.gil = gil;
   plan.ft = ft;
+  plan.parameters.workload = request.workload.label();
+  plan.parameters.workload_digest = request.workload_digest;
   plan.parameters.range = request.range;
+  plan.parameters.range_sized = request.range == 0;
   const auto base = measure::probe_base(request);
   if (base) {
     plan.base_gil = base->gil;
@@ -118,6 +122,9 @@ ExitCode run_check(const CheckOptions& options) {
   const auto ab_options = to_ab_options(options.compare, plan.machine);
   if (!base)
     print_stderr(fmt::format("gilguard: baseline {} ({} runs)\n", loaded.key, history.size()));
+  if (!primes)
+    print_stderr(fmt::format("gilguard: workload {}{}\n", request.workload.label(),
+                             request.range == 0 ? ", range sized in the warm-up" : ""));
 
   warn_about_gil_override(env);
   measure::RunHooks hooks;
@@ -134,6 +141,7 @@ ExitCode run_check(const CheckOptions& options) {
     };
   }
   measure::ProcessExecutor executor(pair.gil, pair.ft, env);
+  executor.set_workload(request.workload);
   measure::prepare_imports(request, executor, hooks);
   if (base) executor.set_base(request.base_gil_python, request.base_ft_python);
   auto result = measure::run_benchmark(request, gil, ft, executor, hooks, base);
@@ -175,12 +183,12 @@ void add_check_command(CLI::App& app, Action& action) {
       "Run the benchmark, compare with the baseline and report: the action's step. With no\n"
       "options it finds both interpreters (--gil/--ft, then GILGUARD_PYTHON_GIL/_FT, then\n"
       "python3.X/python3.Xt pairs on PATH, then builds in gilguard's cache), runs the prime\n"
-      "workload until the verdict is decided or the time budget is spent, and compares with\n"
-      "./baselines. Inside GitHub Actions (GITHUB_ACTIONS=true) it also writes annotations,\n"
-      "the job summary, step outputs and a sticky PR comment. With --base-gil/--base-ft it is\n"
-      "an A/B check: the base pair runs in the same rounds, next to the head, and each metric\n"
-      "is judged from head/base ratios paired within rounds (no stored baseline; defaults:\n"
-      "range 30,000, time budget 180 s, threshold 2%). Exit 0 no\n"
+      "workload (or --workload) until the verdict is decided or the time budget is spent,\n"
+      "and compares with ./baselines. Inside GitHub Actions (GITHUB_ACTIONS=true) it also\n"
+      "writes annotations, the job summary, step outputs and a sticky PR comment. With\n"
+      "--base-gil/--base-ft it is an A/B check: the base pair runs in the same rounds, next to\n"
+      "the head, and each metric is judged from head/base ratios paired within rounds (no\n"
+      "stored baseline; defaults: range 30,000, time budget 180 s, threshold 2%). Exit 0 no\n"
       "regression, 1 regression or failed check, 2 usage or tool error.");
   auto options = std::make_shared<CheckOptions>();
   add_run_options(*sub, options->run, false);

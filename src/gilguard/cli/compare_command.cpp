@@ -5,9 +5,9 @@
 
 #include "gilguard/baseline/comparison_codec.hpp"
 #include "gilguard/baseline/results_codec.hpp"
-#include "gilguard/measure/recheck.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/compare_flow.hpp"
+#include "gilguard/measure/recheck.hpp"
 #include "gilguard/util/files.hpp"
 
 namespace gilguard::cli {

@@ -13,6 +13,7 @@
 #include "gilguard/baseline/update.hpp"
 #include "gilguard/measure/recheck.hpp"
 #include "gilguard/report/text.hpp"
+#include "gilguard/workload/spec.hpp"
 
 namespace gilguard::cli {
 
@@ -90,6 +91,16 @@ LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settin
   return loaded;
 }
 
+std::optional<std::string> workload_note(const RunResult& run,
+                                         const std::vector<BaselineRun>& history) {
+  const auto spec = workload::spec_from_label(run.parameters.workload);
+  if (!spec || history.empty()) return std::nullopt;
+  const auto& recorded = history.back().provenance.workload_digest;
+  return workload::changed_file_note(
+      *spec, recorded.empty() ? std::nullopt : std::optional<std::string>(recorded),
+      run.parameters.workload_digest);
+}
+
 Comparison compare_run(const RunResult& run, const CompareSettings& settings,
                        const LoadedBaseline& baseline) {
   Comparison comparison;
@@ -102,6 +113,7 @@ Comparison compare_run(const RunResult& run, const CompareSettings& settings,
     comparison.baseline_key = baseline.key;
     comparison.baseline_path =
         baseline::baseline_path(settings.baselines_dir, baseline.key).string();
+    comparison.workload_note = workload_note(run, baseline.history);
   }
   // Derived again from the samples: a results file may have been edited since its run.
   for (const auto& failure : measure::recheck_failures(run))

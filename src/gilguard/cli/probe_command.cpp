@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "gilguard/baseline/facts_codec.hpp"
-#include "gilguard/measure/run_benchmark.hpp"
 #include "gilguard/cli/commands.hpp"
+#include "gilguard/measure/run_benchmark.hpp"
 #include "gilguard/python/probe.hpp"
 #include "gilguard/report/format.hpp"
 

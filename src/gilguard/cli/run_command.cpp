@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
 #include <charconv>
@@ -6,7 +7,6 @@
 #include <memory>
 
 #include "gilguard/baseline/results_codec.hpp"
-#include "gilguard/workload/primes.hpp"
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/print.hpp"
 #include "gilguard/cli/run_options.hpp"
@@ -14,6 +14,9 @@
 #include "gilguard/python/imports.hpp"
 #include "gilguard/report/run_table.hpp"
 #include "gilguard/util/files.hpp"
+#include "gilguard/workload/harness.hpp"
+#include "gilguard/workload/primes.hpp"
+#include "gilguard/workload/spec.hpp"
 
 namespace gilguard::cli {
 namespace {
@@ -87,9 +90,24 @@ void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_r
       ->capture_default_str();
   command
       .add_option("--range", options.range,
-                  fmt::format("Count the primes in [1, N) (default {}; {} to {})",
-                              options.default_range, measure::k_min_range, measure::k_max_range))
+                  fmt::format("Count the primes in [1, N) (default {}; {} to {}); with --workload, "
+                              "call the function for every index in [0, N) (default: sized in the "
+                              "warm-up so that the sequential run takes about {:g} s)",
+                              options.default_range, measure::k_min_range, measure::k_max_range,
+                              workload::k_target_seconds))
       ->type_name("N");
+  command
+      .add_option(
+          "--workload", options.workload,
+          fmt::format("What to measure: primes (the prime count), builtin:NAME (one of {}), "
+                      "or FILE.py[:FUNCTION] (default function {}), a function of the "
+                      "file that takes an index and returns a value, called for every "
+                      "index sequentially and split over the threads; both results must "
+                      "agree. Packages it imports must be installed in the interpreters "
+                      "(or venvs) given: children run isolated (-I)",
+                      fmt::join(workload::builtin_names(), ", "), workload::k_default_function))
+      ->type_name("SPEC")
+      ->capture_default_str();
   command
       .add_option("--rounds", options.rounds,
                   options.default_time_budget > 0
@@ -148,15 +166,24 @@ measure::RunRequest to_run_request(const RunOptions& options) {
   request.gil_python = options.gil;
   request.ft_python = options.ft;
   request.threads = parse_threads(options.threads);
-  request.range = options.default_range;
+  request.workload = workload::parse_workload(options.workload);
+  request.workload_digest = value_or_throw(workload::workload_digest(request.workload), "");
+  const bool primes = request.workload.kind == workload::WorkloadSpec::Kind::primes;
+  request.range = primes ? options.default_range : 0;
   if (!options.range.empty()) {
     const auto range =
         parse_integer<std::int64_t>(options.range, measure::k_min_range, measure::k_max_range);
     if (!range)
-      throw usage_error(fmt::format(
-          "--range {}: pass a whole number from {} to {} (primes are counted in [1, N); the "
-          "default is {})",
-          options.range, measure::k_min_range, measure::k_max_range, options.default_range));
+      throw usage_error(
+          primes ? fmt::format("--range {}: pass a whole number from {} to {} (primes are counted "
+                               "in [1, N); the default is {})",
+                               options.range, measure::k_min_range, measure::k_max_range,
+                               options.default_range)
+                 : fmt::format("--range {}: pass a whole number from {} to {} (the function of "
+                               "--workload {} is called for every index in [0, N)), or leave it "
+                               "out to size the range in the warm-up",
+                               options.range, measure::k_min_range, measure::k_max_range,
+                               options.workload));
     request.range = *range;
   }
   if (!options.rounds.empty() && !options.time_budget.empty())
@@ -208,6 +235,10 @@ measure::RunRequest to_run_request(const RunOptions& options) {
     if (!repeats)
       throw usage_error(fmt::format("--repeats {}: pass a whole number from 1 to {}",
                                     options.repeats, measure::k_max_repeats));
+    if (*repeats > 1 && !primes)
+      throw usage_error(
+          fmt::format("--repeats is for the prime workload only: leave it out with --workload {}",
+                      options.workload));
     if (*repeats > 1 && options.base_gil.empty())
       throw usage_error(
           "--repeats changes what one child measures, so stored baselines could not be compared "
@@ -278,12 +309,12 @@ void warn_about_gil_override(const util::Environment& env) {
 void add_run_command(CLI::App& app, Action& action) {
   auto* sub = app.add_subcommand(
       "run",
-      "Run the prime-counting benchmark on a GIL and a free-threaded interpreter: a warm-up\n"
-      "round, then rounds that run every (interpreter, thread count) cell once in a fresh\n"
-      "process, in a fresh random order. Writes the results JSON, prints a table on stdout and\n"
-      "progress on stderr. Exit 1 when a check fails (wrong prime count, crashed or hung child,\n"
-      "GIL enabled in the free-threaded run, interpreters of the wrong kind); the results are\n"
-      "written anyway. Exit 2 for bad options.");
+      "Run the prime-counting benchmark (or --workload) on a GIL and a free-threaded\n"
+      "interpreter: a warm-up round, then rounds that run every (interpreter, thread count)\n"
+      "cell once in a fresh process, in a fresh random order. Writes the results JSON, prints\n"
+      "a table on stdout and progress on stderr. Exit 1 when a check fails (wrong prime count\n"
+      "or workload result, crashed or hung child, GIL enabled in the free-threaded run,\n"
+      "interpreters of the wrong kind); the results are written anyway. Exit 2 for bad options.");
   auto options = std::make_shared<RunOptions>();
   auto output = std::make_shared<std::string>(k_default_output);
   add_run_options(*sub, *options, true);
@@ -303,9 +334,11 @@ void add_run_command(CLI::App& app, Action& action) {
       value_or_throw(util::write_file_atomic(*output, baseline::results_to_json_text(result)),
                      fmt::format("writing the results to {}", *output));
       report::RunTableOptions table;
-      for (const int t : result.parameters.threads)
-        if (const auto bound = workload::split_speedup_bound(result.parameters.range, t))
-          table.split_bound[t] = *bound;
+      // The split's bound is a fact of the prime workload's trial divisions.
+      if (result.parameters.workload == "primes")
+        for (const int t : result.parameters.threads)
+          if (const auto bound = workload::split_speedup_bound(result.parameters.range, t))
+            table.split_bound[t] = *bound;
       print_defused(stdout, report::render_run_table(result, table));
       print_stderr(fmt::format("gilguard: results written to {}\n", *output));
       if (result.failures.empty()) return ExitCode::ok;

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "gilguard/measure/run_benchmark.hpp"
-#include "gilguard/workload/primes.hpp"
 #include "gilguard/util/process.hpp"
+#include "gilguard/workload/primes.hpp"
 
 namespace CLI {
 class App;
@@ -25,6 +25,7 @@ struct RunOptions {
   std::string time_budget;
   std::string seed;
   std::vector<std::string> imports;  // --import, each possibly a comma-separated list
+  std::string workload = "primes";   // --workload: primes, builtin:NAME or FILE.py[:FUNCTION]
   // A/B: the base pair measured beside the head, and its name in reports.
   std::string base_gil;
   std::string base_ft;
@@ -35,13 +36,15 @@ struct RunOptions {
   double default_time_budget = 0;  // > 0: a time budget instead of measure::k_default_rounds
 };
 
-// Adds --gil, --ft, --threads, --range, --rounds, --time-budget, --seed, --import and the A/B
-// options --base-gil, --base-ft, --base-label, --repeats to `command`, their help naming the
-// defaults set in `options`.
+// Adds --gil, --ft, --threads, --range, --rounds, --time-budget, --seed, --import, --workload
+// and the A/B options --base-gil, --base-ft, --base-label, --repeats to `command`, their help
+// naming the defaults set in `options`.
 // --gil/--ft are marked required when `interpreters_required`.
 void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_required);
 
-// The request the options describe; throws a usage Failure (exit 2) naming the bad option.
+// The request the options describe; throws a usage Failure (exit 2) naming the bad option (a
+// --workload file that cannot be read included). A workload other than primes without --range
+// gets range 0: the warm-up sizes it.
 measure::RunRequest to_run_request(const RunOptions& options);
 
 // The commit a run measures: GITHUB_SHA inside Actions, else the HEAD of the git work tree

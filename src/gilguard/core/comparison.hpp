@@ -66,6 +66,8 @@ struct Provenance {
   // run was measured on; empty for older runs (one unknown machine, an unknown CPU).
   std::string machine_id;
   std::string cpu_key;
+  // A file workload's SHA-256 (hex) when the run measured one; empty otherwise.
+  std::string workload_digest;
 };
 
 // One run's summary as kept in a baseline: provenance plus one estimate per metric.
@@ -127,6 +129,9 @@ struct Comparison {
   // label (a revision) names it in reports: "against base <label>".
   bool ab = false;
   std::string base_label;
+  // Set when the run's workload file differs from the one the newest baseline run measured
+  // (workload::changed_file_note): the reports say so beside the verdicts.
+  std::optional<std::string> workload_note;
 };
 
 }  // namespace gilguard

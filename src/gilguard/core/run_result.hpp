@@ -77,6 +77,12 @@ struct Sample {
   std::optional<RegionLoad> seq_load;
   std::optional<RegionLoad> par_load;
   std::optional<RegionLoad> ref_load;
+  // A built-in workload's closed-form result for the range, as the child computed it (nullopt
+  // for primes, whose count gilguard computes, and for user files, which have none).
+  std::optional<std::int64_t> expected;
+  // The range a child asked to size it (range 0) chose; 0 otherwise. Not recorded in results
+  // files: RunParameters::range holds the range the run used.
+  std::int64_t sized_range = 0;
 
   // t_seq / t_par.
   double speedup() const { return t_par > 0 ? t_seq / t_par : 0; }
@@ -141,19 +147,26 @@ struct MachineFacts {
 
 // What was asked for.
 struct RunParameters {
+  // WorkloadSpec::label(): "primes", "builtin:objects", "file:w.py:step".
   std::string workload = "primes";
+  // A file workload's SHA-256 (hex), so a changed file is told apart from a changed interpreter.
+  std::optional<std::string> workload_digest;
   std::int64_t range = 1'000'000;
+  // True when the warm-up sized the range (a workload other than primes without --range): the
+  // range then differs between machines, and the baseline key says "rauto".
   std::vector<int> threads;  // thread counts measured (1 always among them)
   int rounds = 0;            // measured rounds, warm-up excluded
   double time_budget = 0;    // seconds; 0 when --rounds was given
   std::uint64_t seed = 0;
-  std::int64_t expected_count = 0;  // primes in [1, range), computed by gilguard
+  bool range_sized = false;
+  std::int64_t expected_count = 0;  // primes in [1, range), computed by gilguard; 0 for others
   int repeats = 1;  // sequential/threaded pairs each child alternated (its times are their means)
 };
 
 // A failed check: wrong count, crashed child, GIL on in the free-threaded flavour, ...
 struct CheckFailure {
-  std::string kind;     // "wrong-count", "crash", "timeout", "gil-enabled", "wrong-flavor"
+  // "wrong-count", "wrong-result", "crash", "timeout", "gil-enabled", "wrong-flavor", ...
+  std::string kind;
   std::string message;  // what happened and what to do
 };
 

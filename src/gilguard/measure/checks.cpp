@@ -12,6 +12,8 @@
 namespace gilguard::measure {
 namespace {
 
+constexpr std::string_view k_wrong_result_prefix = "wrong result";
+
 std::string cell_name(const Cell& cell) {
   return fmt::format("{}{} interpreter, {} thread{}", cell.side == Side::base ? "base " : "",
                      to_string(cell.flavor), cell.threads, cell.threads == 1 ? "" : "s");
@@ -20,11 +22,17 @@ std::string cell_name(const Cell& cell) {
 // The failure kind of a failed sample ("wrong-count" is decided by mark_wrong_counts).
 std::string failure_kind(const Sample& sample) {
   if (sample.failure.starts_with("wrong prime count")) return "wrong-count";
+  if (sample.failure.starts_with(k_wrong_result_prefix)) return "wrong-result";
   if (is_timeout(sample)) return "timeout";
   return "crash";
 }
 
 std::string advice(const std::string& kind) {
+  if (kind == "wrong-result")
+    return "The sequential and threaded runs of the workload disagreed: if the function is "
+           "deterministic (its result depends only on the index), this is a data race in the "
+           "code it runs or an interpreter bug; a function that reads shared mutable state or "
+           "randomness cannot be checked this way.";
   if (kind == "wrong-count")
     return "The interpreter computed a wrong result: rerun, and if it repeats, treat it as an "
            "interpreter bug.";
@@ -107,6 +115,21 @@ void mark_wrong_counts(std::vector<Sample>& samples, std::int64_t expected, std:
   }
 }
 
+void mark_wrong_results(std::vector<Sample>& samples, std::string_view workload) {
+  for (auto& s : samples) {
+    if (!s.ok) continue;
+    const bool reference_ok = s.t_ref <= 0 || s.count_ref == s.count_seq;
+    const bool expected_ok = !s.expected || s.count_seq == *s.expected;
+    if (s.count_seq == s.count_par && reference_ok && expected_ok) continue;
+    s.ok = false;
+    s.failure =
+        fmt::format("{} of {}: folded results sequential {}, threaded {}{}{}",
+                    k_wrong_result_prefix, workload, s.count_seq, s.count_par,
+                    s.t_ref > 0 ? fmt::format(", in processes {}", s.count_ref) : std::string(),
+                    s.expected ? fmt::format(", expected {}", *s.expected) : std::string());
+  }
+}
+
 std::optional<std::string> module_reenabling_gil(const std::vector<std::string>& warnings) {
   for (const auto& warning : warnings)
     if (auto module = python::module_in_gil_warning(warning)) return module;
@@ -180,9 +203,9 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
           cell_name(cell), how_often);
     } else {
       message = fmt::format("{}: {} {} (round {}): {}. {}", cell_name(cell),
-                            kind == "wrong-count" ? "wrong result"
-                            : kind == "timeout"   ? "child timed out"
-                                                  : "child failed",
+                            kind == "wrong-count" || kind == "wrong-result" ? "wrong result"
+                            : kind == "timeout"                             ? "child timed out"
+                                                                            : "child failed",
                             how_often, first.round, first.failure, advice(kind));
     }
     failures.push_back({kind, message});

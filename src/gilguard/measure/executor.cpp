@@ -7,8 +7,9 @@
 
 #include "gilguard/baseline/child_codec.hpp"
 #include "gilguard/measure/checks.hpp"
-#include "gilguard/workload/primes.hpp"
 #include "gilguard/python/gil_messages.hpp"
+#include "gilguard/workload/harness.hpp"
+#include "gilguard/workload/primes.hpp"
 
 namespace gilguard::measure {
 namespace {
@@ -57,6 +58,19 @@ std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor 
   return argv;
 }
 
+std::vector<std::string> workload_child_argv(const std::filesystem::path& python, Flavor flavor,
+                                             const ChildRequest& request,
+                                             const std::optional<std::string>& gil_override,
+                                             const std::vector<std::string>& imports,
+                                             const workload::WorkloadSpec& workload) {
+  if (workload.kind == workload::WorkloadSpec::Kind::primes)
+    return child_argv(python, flavor, request, gil_override, imports);
+  const workload::HarnessRun run{request.range, request.threads, request.seq_first,
+                                 request.reference};
+  return workload::harness_argv(python, workload, run, imports,
+                                flavor == Flavor::ft ? gil_override : std::nullopt);
+}
+
 std::vector<std::string> startup_warnings(const std::string& stderr_text) {
   std::vector<std::string> warnings;
   for (const auto& message : python::gil_warnings_in_stderr(stderr_text))
@@ -86,7 +100,8 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
   options.max_capture_bytes = k_max_capture_bytes;
   const auto& imports = cell.flavor == Flavor::ft ? m_ft_imports : std::vector<std::string>{};
   const auto result = util::run_process(
-      child_argv(python, cell.flavor, request, m_gil_override, imports), m_environment, options);
+      workload_child_argv(python, cell.flavor, request, m_gil_override, imports, m_workload),
+      m_environment, options);
   if (!result) {
     sample.failure = fmt::format("could not start {}: {}", python.string(), result.error().message);
     return sample;
@@ -109,13 +124,18 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
                                  report.error().message, stderr_suffix(result->stderr_text));
     return sample;
   }
-  if (report->range != request.range || report->threads != request.threads) {
+  const bool sized = request.range == 0;
+  if ((sized ? report->range < 1 : report->range != request.range) ||
+      report->threads != request.threads) {
     sample.failure = fmt::format(
-        "the workload reported range {} with {} threads, but range {} with {} threads was asked "
-        "for",
-        report->range, report->threads, request.range, request.threads);
+        "the workload reported range {} with {} threads, but {} with {} threads was asked for",
+        report->range, report->threads,
+        sized ? std::string("a range it sizes") : fmt::format("range {}", request.range),
+        request.threads);
     return sample;
   }
+  if (sized) sample.sized_range = report->range;
+  sample.expected = report->expected;
   sample.ok = true;
   sample.seq_first = report->seq_first;
   sample.t_seq = report->t_seq;

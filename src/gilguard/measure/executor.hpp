@@ -11,12 +11,13 @@
 
 #include "gilguard/core/run_result.hpp"
 #include "gilguard/util/process.hpp"
+#include "gilguard/workload/spec.hpp"
 
 namespace gilguard::measure {
 
 // What one child process is asked to do.
 struct ChildRequest {
-  std::int64_t range = 0;
+  std::int64_t range = 0;  // 0: the child sizes it (workloads other than primes)
   int threads = 1;
   bool seq_first = true;
   std::chrono::milliseconds timeout{0};  // zero: no limit
@@ -65,6 +66,14 @@ std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor 
 // stderr were raised at start-up (a .pth file or sitecustomize).
 std::vector<std::string> startup_warnings(const std::string& stderr_text);
 
+// The argv of one child of `workload`: child_argv for primes (unchanged, so prime results and
+// baselines stay comparable), workload::harness_argv for the others (no repeats).
+std::vector<std::string> workload_child_argv(const std::filesystem::path& python, Flavor flavor,
+                                             const ChildRequest& request,
+                                             const std::optional<std::string>& gil_override,
+                                             const std::vector<std::string>& imports,
+                                             const workload::WorkloadSpec& workload);
+
 // Runs the embedded workload in real interpreter processes through util::run_process.
 class ProcessExecutor : public Executor {
  public:
@@ -89,6 +98,9 @@ class ProcessExecutor : public Executor {
     m_ft_imports = std::move(modules);
   }
 
+  // The workload every child runs (default: primes).
+  void set_workload(workload::WorkloadSpec workload) { m_workload = std::move(workload); }
+
   // gilguard's PYTHON_GIL, passed on to free-threaded children as -X gil.
   const std::optional<std::string>& gil_override() const { return m_gil_override; }
 
@@ -103,6 +115,7 @@ class ProcessExecutor : public Executor {
   util::Environment m_environment;
   std::optional<std::string> m_gil_override;
   std::vector<std::string> m_ft_imports;
+  workload::WorkloadSpec m_workload;
 };
 
 }  // namespace gilguard::measure

@@ -18,6 +18,7 @@ Sample FakeExecutor::execute(const Cell& cell, const ChildRequest& request) {
   sample.count_seq = m_count;
   sample.count_par = m_count;
   sample.gil_enabled = cell.flavor == Flavor::gil;
+  if (request.range == 0) sample.sized_range = k_sized_range;
   if (request.reference) {
     // Processes scale perfectly in both flavours: the same machine, no shared interpreter.
     sample.t_ref = sample.t_seq / request.threads;

@@ -39,6 +39,9 @@ class FakeExecutor : public Executor {
   }
   const std::vector<Call>& calls() const { return m_calls; }
 
+  // The range a child asked to size its range (range 0) reports.
+  static constexpr std::int64_t k_sized_range = 4096;
+
  private:
   static constexpr double k_ft_slowdown = 1.1;
   static constexpr double k_overhead = 0.05;

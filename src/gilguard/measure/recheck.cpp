@@ -9,6 +9,7 @@
 #include "gilguard/measure/checks.hpp"
 #include "gilguard/measure/limits.hpp"
 #include "gilguard/workload/primes.hpp"
+#include "gilguard/workload/spec.hpp"
 
 namespace gilguard::measure {
 namespace {
@@ -33,12 +34,14 @@ std::pair<std::string_view, std::string_view> subject(const CheckFailure& failur
 
 Expected<void> validate_results(const RunResult& result) {
   const auto& parameters = result.parameters;
-  if (parameters.workload != "primes")
+  if (!workload::spec_from_label(parameters.workload))
     return fail(fmt::format(
-        "parameters.workload: \"{}\" is not a workload this gilguard measures (only \"primes\"); "
-        "{}",
+        "parameters.workload: \"{}\" is not a workload this gilguard measures (\"primes\", "
+        "\"builtin:NAME\" or \"file:FILE.py:FUNCTION\"); {}",
         parameters.workload, k_rerun));
-  if (parameters.range < k_min_range || parameters.range > k_max_range)
+  // A sized range stays 0 when no child could size it (every warm-up child failed).
+  const bool unsized = parameters.range_sized && parameters.range == 0;
+  if (!unsized && (parameters.range < k_min_range || parameters.range > k_max_range))
     return fail(fmt::format("parameters.range: {} is outside the bounds of --range ({} to {}); {}",
                             parameters.range, k_min_range, k_max_range, k_rerun));
   for (std::size_t i = 0; i < result.samples.size(); ++i) {
@@ -68,7 +71,9 @@ std::vector<CheckFailure> recheck_failures(const RunResult& result) {
   std::vector<Sample> samples = result.samples;
   const std::int64_t range = result.parameters.range;
   // Out of bounds is validate_results' error; the sieve is not run on a range it refuses.
-  if (range >= k_min_range && range <= k_max_range)
+  if (result.parameters.workload != "primes")
+    mark_wrong_results(samples, result.parameters.workload);
+  else if (range >= k_min_range && range <= k_max_range)
     mark_wrong_counts(samples, workload::count_primes_below(range), range);
   for (auto& failure : check_samples(samples, std::nullopt)) derived.push_back(std::move(failure));
 

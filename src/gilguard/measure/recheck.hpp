@@ -13,14 +13,16 @@ inline constexpr double k_min_seconds = 1e-9;
 inline constexpr double k_max_seconds = 1e6;
 
 // Fails, naming the field ("samples[3].t_par: ..."), when a results file (which may have been
-// edited) cannot come from a run of this gilguard: a workload other than primes, a range
-// outside the bounds of --range, or a successful sample whose t_seq or t_par lies outside
-// [k_min_seconds, k_max_seconds].
+// edited) cannot come from a run of this gilguard: a workload that is not a label of this
+// gilguard (primes, builtin:NAME, file:FILE.py:FUNCTION), a range outside the bounds of --range
+// (0 only for a sized range no child could size), or a successful sample whose t_seq or t_par lies
+// outside [k_min_seconds, k_max_seconds].
 Expected<void> validate_results(const RunResult& result);
 
 // The failed checks of a results file derived again from its interpreter facts and samples,
 // as `gilguard run` derives them (wrong prime counts against the count gilguard computes for
-// the range, the GIL enabled in the free-threaded flavour, crashes, timeouts, swapped
+// the range; for other workloads, folded results that disagree or differ from a built-in's
+// expectation, the GIL enabled in the free-threaded flavour, crashes, timeouts, swapped
 // flavours), after the failures the file records; a derived failure the file already records
 // for the same cell and kind is not repeated. Call validate_results first.
 std::vector<CheckFailure> recheck_failures(const RunResult& result);

@@ -32,8 +32,13 @@ std::uint64_t random_seed() {
   return ((high << 32) | low) & ((std::uint64_t{1} << 53) - 1);
 }
 
+bool is_primes(const RunRequest& request) {
+  return request.workload.kind == workload::WorkloadSpec::Kind::primes;
+}
+
 void validate(const RunRequest& request, const std::vector<int>& threads) {
-  if (request.range < k_min_range || request.range > k_max_range)
+  const bool sized = request.range == 0 && !is_primes(request);
+  if (!sized && (request.range < k_min_range || request.range > k_max_range))
     throw usage_error(fmt::format(
         "range {} is out of bounds: pass --range with an integer from {} to {} (the default is {})",
         request.range, k_min_range, k_max_range, workload::k_default_range));
@@ -43,6 +48,10 @@ void validate(const RunRequest& request, const std::vector<int>& threads) {
           fmt::format("thread count {} is out of bounds: pass --threads with counts from 1 to {}, "
                       "or 'auto'",
                       t, k_max_threads));
+  if (!is_primes(request) && request.repeats != 1)
+    throw usage_error(
+        fmt::format("--repeats is for the prime workload only: leave it out with --workload {}",
+                    request.workload.label()));
   if (request.repeats < 1 || request.repeats > k_max_repeats)
     throw usage_error(fmt::format("{} repeats: pass --repeats with a whole number from 1 to {}",
                                   request.repeats, k_max_repeats));
@@ -141,7 +150,10 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
                           : plan_cells(threads, result.machine.usable_cores());
 
   auto& parameters = result.parameters;
+  parameters.workload = request.workload.label();
+  parameters.workload_digest = request.workload_digest;
   parameters.range = request.range;
+  parameters.range_sized = request.range == 0;
   parameters.repeats = request.repeats;
   for (const auto& cell : cells)
     if (cell.flavor == Flavor::gil && cell.side == Side::head)
@@ -150,7 +162,7 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   parameters.time_budget = request.rounds == 0 ? request.time_budget : 0;
   const int rounds =
       request.rounds > 0 ? request.rounds : (request.time_budget > 0 ? 0 : k_default_rounds);
-  parameters.expected_count = workload::count_primes_below(request.range);
+  if (is_primes(request)) parameters.expected_count = workload::count_primes_below(request.range);
 
   const auto steal_start = util::steal_seconds();
   result.failures = check_interpreters(gil, ft);
@@ -176,7 +188,9 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
     options.time_budget = request.time_budget;
     options.reference = !base && request.repeats <= 1;
     options.repeats = request.repeats;
-    options.initial_timeout = request.child_timeout.value_or(default_child_timeout(request.range));
+    options.initial_timeout = request.child_timeout.value_or(
+        is_primes(request) || request.range == 0 ? default_child_timeout(request.range)
+                                                 : k_workload_child_timeout);
     if (request.child_timeout) options.min_timeout = *request.child_timeout;
     options.min_rounds_before_decided = hooks.min_rounds_before_decided;
     options.decided = hooks.decided;
@@ -185,8 +199,12 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
     auto scheduled = run_rounds(options, executor);
     result.samples = std::move(scheduled.samples);
     parameters.rounds = scheduled.measured_rounds;
+    parameters.range = scheduled.range;
 
-    mark_wrong_counts(result.samples, parameters.expected_count, request.range);
+    if (is_primes(request))
+      mark_wrong_counts(result.samples, parameters.expected_count, request.range);
+    else
+      mark_wrong_results(result.samples, parameters.workload);
     std::optional<std::string> gil_override;
     if (const char* value = std::getenv("PYTHON_GIL"); value != nullptr) gil_override = value;
     result.failures = check_samples(result.samples, gil_override);
@@ -222,6 +240,7 @@ RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks) {
   const auto ft = value_or_throw(python::probe(request.ft_python),
                                  fmt::format("probing --ft {}", request.ft_python.string()));
   ProcessExecutor executor(request.gil_python, request.ft_python, util::current_environment());
+  executor.set_workload(request.workload);
   auto with_imports = hooks;
   prepare_imports(request, executor, with_imports);
   const auto base = probe_base(request);

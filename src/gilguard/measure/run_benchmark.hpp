@@ -7,11 +7,12 @@
 #include <optional>
 #include <vector>
 
-#include "gilguard/measure/executor.hpp"
-#include "gilguard/measure/scheduler.hpp"
-#include "gilguard/measure/limits.hpp"
-#include "gilguard/workload/primes.hpp"
 #include "gilguard/core/run_result.hpp"
+#include "gilguard/measure/executor.hpp"
+#include "gilguard/measure/limits.hpp"
+#include "gilguard/measure/scheduler.hpp"
+#include "gilguard/workload/primes.hpp"
+#include "gilguard/workload/spec.hpp"
 
 namespace gilguard::measure {
 
@@ -25,7 +26,11 @@ struct RunRequest {
   std::filesystem::path gil_python;
   std::filesystem::path ft_python;
   std::vector<int> threads;  // empty: auto_thread_counts(usable CPUs)
+  // 0 (workloads other than primes only): the first warm-up child sizes it, and every child
+  // after runs the range it reported.
   std::int64_t range = workload::k_default_range;
+  workload::WorkloadSpec workload;             // primes unless --workload says otherwise
+  std::optional<std::string> workload_digest;  // a file workload's SHA-256
   int rounds = 0;          // measured rounds; 0 with time_budget == 0 means k_default_rounds
   double time_budget = 0;  // seconds for the whole run, when rounds == 0
   std::optional<std::uint64_t> seed;                       // random when unset; always recorded
@@ -84,6 +89,10 @@ std::vector<Cell> plan_ab_cells(const std::vector<int>& threads, int usable_cpus
 // The warm-up child timeout: max(60 s, 20 x a pessimistic estimate of one child at `range`),
 // the estimate being 10 s at 10^6 scaled by (range / 10^6)^1.5 (trial division work).
 std::chrono::milliseconds default_child_timeout(std::int64_t range);
+
+// The warm-up child timeout of a workload other than primes at an explicit --range (the cost of
+// the user's function is unknown); a sized range (0) gets default_child_timeout(0), 60 s.
+inline constexpr std::chrono::milliseconds k_workload_child_timeout{600'000};
 
 // The facts of this machine now (load average at start; the end is filled in later).
 MachineFacts current_machine();

@@ -74,6 +74,7 @@ ScheduleResult run_rounds(const ScheduleOptions& options, Executor& executor) {
   double warmup_seconds = 0;
   const double start = clock();
   const bool budgeted = options.rounds <= 0;
+  result.range = options.range;
 
   for (int round = 0;; ++round) {
     const double elapsed = clock() - start;
@@ -98,7 +99,7 @@ ScheduleResult run_rounds(const ScheduleOptions& options, Executor& executor) {
     for (std::size_t position = 0; position < order.size(); ++position) {
       const auto cell_index = order[position];
       ChildRequest request;
-      request.range = options.range;
+      request.range = result.range;
       request.threads = options.cells[cell_index].threads;
       // Always the sequential region first, as the blog times them. A random order per child
       // turns an order effect of the free-threaded build (the first timed region runs about 10%
@@ -115,6 +116,8 @@ ScheduleResult run_rounds(const ScheduleOptions& options, Executor& executor) {
       sample.round = round;
       sample.position = static_cast<int>(position);
       sample.cell = options.cells[cell_index];
+      if (result.range == 0 && sample.ok && sample.sized_range > 0)
+        result.range = sample.sized_range;
       if (round == 0 && sample.ok)
         timeouts[cell_index] =
             std::max(options.min_timeout, to_millis(options.timeout_factor * sample.wall_seconds));

@@ -7,8 +7,8 @@
 #include <random>
 #include <vector>
 
-#include "gilguard/measure/executor.hpp"
 #include "gilguard/core/run_result.hpp"
+#include "gilguard/measure/executor.hpp"
 
 namespace gilguard::measure {
 
@@ -26,6 +26,8 @@ using DecidedFn = std::function<bool(const std::vector<Sample>&)>;
 // How the rounds are run.
 struct ScheduleOptions {
   std::vector<Cell> cells;
+  // 0: the first child sizes the range (ChildRequest::range 0) and every later child, of every
+  // cell, runs the range it reported (a child that fails leaves the sizing to the next one).
   std::int64_t range = 0;
   std::uint64_t seed = 0;
   int rounds = 0;          // measured rounds (warm-up not counted); used when > 0
@@ -52,6 +54,7 @@ struct ScheduleResult {
   std::vector<Sample> samples;  // every sample, warm-up (round 0) included, in execution order
   int measured_rounds = 0;
   bool decided_early = false;  // the decided callback ended the run
+  std::int64_t range = 0;      // the range the children ran: options.range, or the one sized
 };
 
 // Runs a warm-up round and then measured rounds. Each round runs every cell once, in a fresh

@@ -187,6 +187,9 @@ std::vector<Finding> collect_findings(const Comparison& comparison, const RunRes
   add_failed_checks(comparison, run, findings);
   add_metric_findings(comparison, findings);
   add_interference(comparison, findings);
+  if (comparison.workload_note)
+    findings.push_back(
+        {Severity::warning, 0, 0, "Workload file changed", *comparison.workload_note});
   if (run != nullptr) add_run_findings(*run, findings);
   rank_findings(findings);
   return findings;

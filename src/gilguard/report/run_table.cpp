@@ -52,10 +52,14 @@ int failed_samples(const RunResult& result, const Cell& cell) {
 
 std::string render_run_table(const RunResult& result, const RunTableOptions& options) {
   const auto& p = result.parameters;
-  std::string out =
-      fmt::format("Primes below {} ({} expected), {} measured round{} after a warm-up, seed {}\n\n",
-                  with_thousands(p.range), with_thousands(p.expected_count), p.rounds,
-                  p.rounds == 1 ? "" : "s", p.seed);
+  const std::string what =
+      p.workload == "primes"
+          ? fmt::format("Primes below {} ({} expected)", with_thousands(p.range),
+                        with_thousands(p.expected_count))
+          : fmt::format("Workload {} over indices [0, {}){}", p.workload, with_thousands(p.range),
+                        p.range_sized ? " (range sized in the warm-up)" : "");
+  std::string out = fmt::format("{}, {} measured round{} after a warm-up, seed {}\n\n", what,
+                                p.rounds, p.rounds == 1 ? "" : "s", p.seed);
 
   const bool bounds = !options.split_bound.empty();
   std::vector<std::vector<std::string>> rows;

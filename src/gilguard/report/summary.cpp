@@ -84,12 +84,17 @@ std::string environment_section(const RunResult& run) {
   for (const int t : run.parameters.threads) {
     threads += (threads.empty() ? "" : ", ") + std::to_string(t);
   }
-  row("Workload",
-      fmt::format("{}: primes below {} ({} expected), threads {}, {} measured rounds after a "
-                  "warm-up, seed {}",
-                  table_cell(code_span(run.parameters.workload)), run.parameters.range,
-                  run.parameters.expected_count, threads, run.parameters.rounds,
-                  run.parameters.seed));
+  const auto& p = run.parameters;
+  const std::string what =
+      p.workload == "primes"
+          ? fmt::format("primes below {} ({} expected)", p.range, p.expected_count)
+          : fmt::format("indices [0, {}){}{}", p.range,
+                        p.range_sized ? " (range sized in the warm-up)" : "",
+                        p.workload_digest ? fmt::format(", file SHA-256 {}",
+                                                        table_cell(code_span(*p.workload_digest)))
+                                          : std::string());
+  row("Workload", fmt::format("{}: {}, threads {}, {} measured rounds after a warm-up, seed {}",
+                              table_cell(code_span(p.workload)), what, threads, p.rounds, p.seed));
   if (!run.source_commit.empty()) row("Commit", table_cell(code_span(run.source_commit)));
   row("gilguard", table_cell(code_span(run.gilguard_version)) +
                       (run.started_at.empty()

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "gilguard/workload/prelude.hpp"
+
 namespace gilguard::workload {
 namespace {
 
@@ -9,9 +11,6 @@ namespace {
 // creation, method calls, generators, mutation of containers each thread owns, reads of shared
 // immutable data); each built-in has its closed-form expected result.
 constexpr std::string_view k_script = R"PY(
-import sys
-import warnings
-
 MASK = (1 << 61) - 1
 
 
@@ -163,87 +162,111 @@ def chunks(limit, nthreads):
 
 
 def sequential(f, limit):
+    pin(0)
+    before = counters()
+    mine = sched_times()
     began = perf_counter()
     result = run_range(f, 0, limit)
-    return result, perf_counter() - began
+    seconds = perf_counter() - began
+    mine = spent(mine, sched_times())
+    return result, seconds, region_load(before, counters(), [mine], True)
 
 
+# An exception in a worker thread is raised again here, after every worker has ended, so the
+# child fails with the function's own traceback instead of reporting a partial result.
 def threaded(f, limit, nthreads):
     parts = chunks(limit, nthreads)
     results = [0] * nthreads
     seconds = [0.0] * nthreads
+    sched = [None] * nthreads
+    errors = []
 
     def worker(index, first, last):
+        pin(index)
+        mine = sched_times()
         began = perf_counter()
-        results[index] = run_range(f, first, last)
+        try:
+            results[index] = run_range(f, first, last)
+        except BaseException as error:
+            errors.append(error)
         seconds[index] = perf_counter() - began
+        sched[index] = spent(mine, sched_times())
 
     workers = [threading.Thread(target=worker, args=(i, a, b)) for i, (a, b) in enumerate(parts)]
+    before = counters()
     began = perf_counter()
     for w in workers:
         w.start()
     for w in workers:
         w.join()
-    return sum(results) & MASK, perf_counter() - began, seconds
+    elapsed = perf_counter() - began
+    if errors:
+        raise errors[0]
+    return sum(results) & MASK, elapsed, seconds, region_load(before, counters(), sched, True)
 
 
-# Doubles the range from 256 until the sequential region takes the target time.
+# Doubles the range from 256 until one sequential pass takes the target time.
 def sized(f, target):
     limit = 256
     while limit < 100_000_000:
-        _, seconds = sequential(f, limit)
-        if seconds >= target:
+        began = perf_counter()
+        run_range(f, 0, limit)
+        if perf_counter() - began >= target:
             break
         limit *= 2
     return limit
 
 
+# The regions in the prime script's order: sequential (when first), the reference processes
+# forked (before any thread exists), threaded, sequential (when last), then the processes run.
+def measure(f, limit, nthreads, seq_first, reference):
+    if seq_first:
+        count_seq, t_seq, seq_load = sequential(f, limit)
+    pool = None
+    if reference:
+        pool = fork_workers(chunks(limit, nthreads), lambda first, last: run_range(f, first, last))
+    count_par, t_par, thread_times, par_load = threaded(f, limit, nthreads)
+    if not seq_first:
+        count_seq, t_seq, seq_load = sequential(f, limit)
+    report = {"range": limit, "threads": nthreads, "seq_first": seq_first,
+              "count_seq": count_seq, "count_par": count_par, "t_seq": t_seq, "t_par": t_par,
+              "thread_times": thread_times, "cpus": len(CPUS) or os.cpu_count(),
+              "loads": {"seq": seq_load, "par": par_load}}
+    if pool is not None:
+        folded, t_ref, ref_times, ref_load = processes(pool)
+        report.update(count_ref=sum(folded) & MASK, t_ref=t_ref, ref_times=ref_times)
+        report["loads"]["ref"] = ref_load
+    return report
+
+
 spec, limit, nthreads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 seq_first = sys.argv[4] == "1"
+reference = sys.argv[5] == "1"
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     import importlib
     import importlib.util
     import json
-    import os
     import threading
     import zlib
-    from time import perf_counter
+    from time import perf_counter, process_time
 
-    for name in sys.argv[5:]:
+    for name in sys.argv[6:]:
         importlib.import_module(name)
     f, expected = load(spec)
     if limit == 0:
         limit = sized(f, TARGET)
-    if seq_first:
-        count_seq, t_seq = sequential(f, limit)
-    count_par, t_par, thread_times = threaded(f, limit, nthreads)
-    if not seq_first:
-        count_seq, t_seq = sequential(f, limit)
-gil_probe = getattr(sys, "_is_gil_enabled", None)
-report = {
-    "workload": spec if spec.startswith("builtin:") else "file",
-    "range": limit,
-    "threads": nthreads,
-    "seq_first": seq_first,
-    "count_seq": count_seq,
-    "count_par": count_par,
-    "expected": expected(limit) & MASK if expected is not None else None,
-    "t_seq": t_seq,
-    "t_par": t_par,
-    "thread_times": thread_times,
-    "gil_enabled": gil_probe() if gil_probe is not None else None,
-    "warnings": [str(w.message) for w in caught],
-}
-sys.stdout.write(json.dumps(report) + "\n")
-sys.stdout.flush()
+    report = measure(f, limit, nthreads, seq_first, reference)
+report["workload"] = spec if spec.startswith("builtin:") else "file"
+report["expected"] = expected(limit) & MASK if expected is not None else None
+finish(report, caught)
 )PY";
 
 }  // namespace
 
 std::string_view harness_script() {
   static const std::string script = [] {
-    std::string text(k_script);
+    std::string text = std::string(child_prelude()) + std::string(k_script);
     const std::string placeholder = "sized(f, TARGET)";
     text.replace(text.find(placeholder), placeholder.size(),
                  fmt::format("sized(f, {})", k_target_seconds));
@@ -253,19 +276,20 @@ std::string_view harness_script() {
 }
 
 std::vector<std::string> harness_argv(const std::filesystem::path& python, const WorkloadSpec& spec,
-                                      std::int64_t range, int threads, bool seq_first,
-                                      const std::vector<std::string>& imports) {
+                                      const HarnessRun& run,
+                                      const std::vector<std::string>& imports,
+                                      const std::optional<std::string>& gil_override) {
   std::string target = spec.kind == WorkloadSpec::Kind::builtin ? "builtin:" + spec.name : "";
   if (spec.kind == WorkloadSpec::Kind::file)
     target = std::filesystem::absolute(spec.file).lexically_normal().string() + ":" + spec.function;
-  std::vector<std::string> argv{python.string(),
-                                "-I",
-                                "-c",
-                                std::string(harness_script()),
-                                target,
-                                std::to_string(range),
-                                std::to_string(threads),
-                                seq_first ? "1" : "0"};
+  std::vector<std::string> argv{python.string(), "-I"};
+  if (gil_override) {
+    argv.emplace_back("-X");
+    argv.push_back("gil=" + *gil_override);
+  }
+  argv.insert(argv.end(),
+              {"-c", std::string(harness_script()), target, std::to_string(run.range),
+               std::to_string(run.threads), run.seq_first ? "1" : "0", run.reference ? "1" : "0"});
   argv.insert(argv.end(), imports.begin(), imports.end());
   return argv;
 }

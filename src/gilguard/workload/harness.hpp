@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,17 +17,29 @@ inline constexpr double k_target_seconds = 0.25;
 // The Python source of the harness that runs a built-in or a user function f(i) for every i in
 // [0, RANGE): sequentially, then split into contiguous chunks over THREADS threads (or the other
 // way round), folding the results into one order-free number per region, so that both regions
-// must agree (and, for a built-in, equal its closed-form expectation). Run as
-// `python -I -c SCRIPT SPEC RANGE THREADS SEQ_FIRST [MODULE...]` with SPEC "builtin:NAME" or
-// "/abs/FILE.py:FUNCTION"; RANGE 0 sizes the range first so that the sequential region takes
-// about k_target_seconds. Prints one JSON line: workload, range, threads, seq_first, count_seq,
-// count_par (the folded results), expected (null for a file), t_seq, t_par, thread_times,
-// gil_enabled, warnings.
+// must agree (and, for a built-in, equal its closed-form expectation); with REFERENCE 1 also over
+// the same chunks in forked single-threaded processes (the same-machine reference, as the prime
+// script measures it, with the same readings around each region: child_prelude()). Run as
+// `python -I [-X gil=V] -c SCRIPT SPEC RANGE THREADS SEQ_FIRST REFERENCE [MODULE...]` with SPEC
+// "builtin:NAME" or "/abs/FILE.py:FUNCTION"; RANGE 0 sizes the range first so that the
+// sequential region takes about k_target_seconds. Prints one JSON line with the prime script's
+// fields (see baseline::decode_child_report) and `workload` and `expected` (null for a file). An
+// exception in the function ends the child with its traceback on stderr.
 std::string_view harness_script();
 
+// What one harness child measures.
+struct HarnessRun {
+  std::int64_t range = 0;  // 0: sized in the child
+  int threads = 1;
+  bool seq_first = true;
+  bool reference = false;  // also the forked-process reference
+};
+
 // The argv of one harness child; a file's path is made absolute (children may start elsewhere).
-std::vector<std::string> harness_argv(const std::filesystem::path& python, const WorkloadSpec& spec,
-                                      std::int64_t range, int threads, bool seq_first,
-                                      const std::vector<std::string>& imports = {});
+// `gil_override` becomes -X gil=V (free-threaded children only: -I hides PYTHON_GIL).
+std::vector<std::string> harness_argv(
+    const std::filesystem::path& python, const WorkloadSpec& spec, const HarnessRun& run,
+    const std::vector<std::string>& imports = {},
+    const std::optional<std::string>& gil_override = std::nullopt);
 
 }  // namespace gilguard::workload

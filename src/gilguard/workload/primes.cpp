@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <string>
+
+#include "gilguard/workload/prelude.hpp"
 
 namespace gilguard::workload {
 namespace {
@@ -12,18 +15,11 @@ namespace {
 // integer square root, sequentially and over contiguous chunks in threads; with REFERENCE = 1
 // also over the same chunks in forked single-threaded processes (the same-machine reference);
 // with REPEATS > 1 (and no reference) the sequential and threaded regions alternate that often.
-// Worker i of the threads and of the processes is pinned to the same CPU (distinct physical
-// cores first), and the sequential region to the first of them.
-// Around each timed region it reads the workers' run-queue delay (schedstat), steal time, CPU
-// pressure and cgroup throttling, so interference from outside can be told from the code's own
-// cost. Warnings raised while importing or working (such as the RuntimeWarning a free-threaded
-// build emits when a module re-enables the GIL) are recorded and reported instead of printed.
+// It runs after child_prelude(): the CPU placement, the readings around each timed region, the
+// forked reference and the report line come from there. Warnings raised while importing or
+// working (such as the RuntimeWarning a free-threaded build emits when a module re-enables the
+// GIL) are recorded and reported instead of printed.
 constexpr std::string_view k_script = R"PY(
-import os
-import sys
-import warnings
-
-
 def is_prime(n):
     if n < 2:
         return False
@@ -41,44 +37,6 @@ def count_between(first, last):
     return found
 
 
-# The CPUs this process may use, distinct physical cores first (the second SMT sibling of a core
-# only after every core has one worker), so worker i of the threads and worker i of the
-# processes run on the same CPU: vCPUs of one machine can differ in speed, and the two
-# splits must meet the same ones.
-def placement():
-    try:
-        allowed = sorted(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return []
-    seen = {}
-    keyed = []
-    for cpu in allowed:
-        base = "/sys/devices/system/cpu/cpu%d/topology/" % cpu
-        try:
-            with open(base + "physical_package_id") as f:
-                package = int(f.read())
-            with open(base + "core_id") as f:
-                core = int(f.read())
-        except (OSError, ValueError):
-            package, core = 0, cpu
-        rank = seen.get((package, core), 0)
-        seen[(package, core)] = rank + 1
-        keyed.append((rank, package, core, cpu))
-    return [cpu for _, _, _, cpu in sorted(keyed)]
-
-
-CPUS = placement()
-
-
-# Pins the calling thread (or process) to the CPU of worker `index`.
-def pin(index):
-    if CPUS:
-        try:
-            os.sched_setaffinity(0, {CPUS[index % len(CPUS)]})
-        except OSError:
-            pass
-
-
 def chunks(limit, nthreads):
     size = limit // nthreads
     out = []
@@ -86,106 +44,6 @@ def chunks(limit, nthreads):
         first = 1 + i * size
         out.append((first, limit if i == nthreads - 1 else 1 + (i + 1) * size))
     return out
-
-
-# Run-queue readings: (seconds on a CPU, seconds runnable but waiting for one) of the calling
-# thread, from the scheduler's own statistics; None where the kernel does not offer them.
-def sched_times(path="/proc/thread-self/schedstat"):
-    try:
-        with open(path) as f:
-            ran, waited = f.read().split()[:2]
-        return int(ran) / 1e9, int(waited) / 1e9
-    except (OSError, ValueError):
-        return None
-
-
-def spent(before, after):
-    if before is None or after is None:
-        return None
-    return after[0] - before[0], after[1] - before[1]
-
-
-def cgroup_cpu_stat():
-    try:
-        with open("/proc/self/cgroup") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        parts = line.split(":", 2)
-        if len(parts) != 3:
-            continue
-        _, controllers, path = parts
-        if controllers == "":
-            places = ["/sys/fs/cgroup" + path.rstrip("/"), "/sys/fs/cgroup"]
-            key, scale = "throttled_usec", 1e-6
-        elif "cpu" in controllers.split(","):
-            root = "/sys/fs/cgroup/" + controllers
-            places = [root + path.rstrip("/"), root]
-            key, scale = "throttled_time", 1e-9
-        else:
-            continue
-        for place in places:
-            if os.path.exists(place + "/cpu.stat"):
-                return place + "/cpu.stat", key, scale
-    return None
-
-
-CPU_STAT = cgroup_cpu_stat()
-TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-# Machine-wide counters around a timed region, in seconds: steal (all CPUs together), CPU
-# pressure ("some"), time this cgroup was throttled, and this process's CPU time.
-def counters():
-    steal = pressure = throttled = None
-    try:
-        with open("/proc/stat") as f:
-            fields = f.readline().split()
-        steal = int(fields[8]) / TICK
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        with open("/proc/pressure/cpu") as f:
-            for line in f:
-                if line.startswith("some"):
-                    pressure = int(line.rsplit("total=", 1)[1]) / 1e6
-    except (OSError, ValueError, IndexError):
-        pass
-    if CPU_STAT is not None:
-        try:
-            with open(CPU_STAT[0]) as f:
-                for line in f:
-                    name, value = line.split()
-                    if name == CPU_STAT[1]:
-                        throttled = int(value) * CPU_STAT[2]
-        except (OSError, ValueError):
-            pass
-    return perf_counter(), process_time(), steal, pressure, throttled
-
-
-# What disturbed a region: its workers' run-queue delay, the CPU time this process spent in
-# threads other than the workers (its own cost, not interference), steal, pressure, throttling.
-def region_load(before, after, worker_times, workers_in_process):
-    def delta(i):
-        if before[i] is None or after[i] is None:
-            return None
-        return after[i] - before[i]
-
-    known = [t for t in worker_times if t is not None]
-    load = {
-        "wall": after[0] - before[0],
-        "workers": len(worker_times),
-        "wait": sum(t[1] for t in known) if len(known) == len(worker_times) else None,
-        "other_cpu": None,
-        "steal": delta(2),
-        "pressure": delta(3),
-        "throttled": delta(4),
-    }
-    if len(known) == len(worker_times):
-        own = delta(1) - (sum(t[0] for t in known) if workers_in_process else 0.0)
-        load["other_cpu"] = max(own, 0.0)
-    return load
 
 
 def sequential(limit):
@@ -224,67 +82,11 @@ def threaded(limit, nthreads):
     return sum(counts), elapsed, seconds, region_load(before, counters(), sched, True)
 
 
-# The same-machine reference: the same chunks in single-threaded processes forked from this
-# one (before any thread exists), started together. They share the machine (cores, caches,
-# clock, neighbours) but not the interpreter's threading.
-def fork_workers(limit, nthreads):
-    workers = []
-    for index, (first, last) in enumerate(chunks(limit, nthreads)):
-        go_read, go_write = os.pipe()
-        done_read, done_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            status = 1
-            try:
-                os.close(go_write)
-                os.close(done_read)
-                pin(index)
-                os.read(go_read, 1)
-                mine = sched_times("/proc/self/schedstat")
-                began = perf_counter()
-                found = count_between(first, last)
-                seconds = perf_counter() - began
-                mine = spent(mine, sched_times("/proc/self/schedstat"))
-                os.write(done_write, json.dumps([found, seconds, mine]).encode())
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(go_read)
-        os.close(done_write)
-        workers.append((pid, go_write, done_read))
-    return workers
-
-
-def processes(workers):
-    before = counters()
-    began = perf_counter()
-    for _, go, _ in workers:
-        os.write(go, b"g")
-    replies = []
-    for _, _, done in workers:
-        data = b""
-        while chunk := os.read(done, 65536):
-            data += chunk
-        replies.append(data)
-    elapsed = perf_counter() - began
-    after = counters()
-    for pid, go, done in workers:
-        os.close(go)
-        os.close(done)
-        os.waitpid(pid, 0)
-    if not all(replies):
-        raise RuntimeError("a reference worker process ended without a result")
-    results = [json.loads(r) for r in replies]
-    sched = [tuple(r[2]) if r[2] is not None else None for r in results]
-    load = region_load(before, after, sched, False)
-    return sum(r[0] for r in results), elapsed, [r[1] for r in results], load
-
-
 def measure(limit, nthreads, seq_first, reference):
     report = {"workload": "primes", "range": limit, "threads": nthreads, "seq_first": seq_first}
     if seq_first:
         count_seq, t_seq, seq_load = sequential(limit)
-    pool = fork_workers(limit, nthreads) if reference else None
+    pool = fork_workers(chunks(limit, nthreads), count_between) if reference else None
     count_par, t_par, thread_times, par_load = threaded(limit, nthreads)
     if not seq_first:
         count_seq, t_seq, seq_load = sequential(limit)
@@ -292,8 +94,8 @@ def measure(limit, nthreads, seq_first, reference):
                   thread_times=thread_times, cpus=len(CPUS) or os.cpu_count(),
                   loads={"seq": seq_load, "par": par_load})
     if pool is not None:
-        count_ref, t_ref, ref_times, ref_load = processes(pool)
-        report.update(count_ref=count_ref, t_ref=t_ref, ref_times=ref_times)
+        found, t_ref, ref_times, ref_load = processes(pool)
+        report.update(count_ref=sum(found), t_ref=t_ref, ref_times=ref_times)
         report["loads"]["ref"] = ref_load
     return report
 
@@ -331,12 +133,6 @@ def measure_repeated(limit, nthreads, seq_first, repeats):
                       "par": combined_load([p[3] for p in pars])}}
 
 
-def describe(w):
-    if issubclass(w.category, RuntimeWarning):
-        return str(w.message)
-    return w.category.__name__ + ": " + str(w.message)
-
-
 limit, nthreads, seq_first = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
 reference = len(sys.argv) > 4 and sys.argv[4] == "1"
 repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 1
@@ -354,21 +150,7 @@ with warnings.catch_warnings(record=True) as caught:
         report = measure_repeated(limit, nthreads, seq_first, repeats)
     else:
         report = measure(limit, nthreads, seq_first, reference)
-gil_probe = getattr(sys, "_is_gil_enabled", None)
-report["gil_enabled"] = gil_probe() if gil_probe is not None else None
-report["warnings"] = [describe(w) for w in caught]
-# A set sys.flags.gil (PYTHON_GIL or -X gil) hides modules that need the GIL: CPython then
-# neither warns nor switches it on. A build with the GIL always reports 1.
-if getattr(sys.flags, "gil", None) is not None:
-    import sysconfig
-
-    if sysconfig.get_config_var("Py_GIL_DISABLED"):
-        report["warnings"].append(
-            "sys.flags.gil is %d (PYTHON_GIL or -X gil): CPython neither warns about nor "
-            "switches on the GIL for a module that needs it, so this run cannot name such "
-            "modules; unset PYTHON_GIL to check them" % sys.flags.gil)
-sys.stdout.write(json.dumps(report) + "\n")
-sys.stdout.flush()
+finish(report, caught)
 )PY";
 
 std::int64_t isqrt(std::int64_t n) {
@@ -380,7 +162,10 @@ std::int64_t isqrt(std::int64_t n) {
 
 }  // namespace
 
-std::string_view prime_script() { return k_script; }
+std::string_view prime_script() {
+  static const std::string script = std::string(child_prelude()) + std::string(k_script);
+  return script;
+}
 
 std::vector<Chunk> split_range(std::int64_t range, int threads) {
   std::vector<Chunk> chunks;

@@ -66,6 +66,29 @@ WorkloadSpec parse_workload(std::string_view text) {
   return spec;
 }
 
+std::optional<WorkloadSpec> spec_from_label(std::string_view label) {
+  constexpr std::string_view k_file_prefix = "file:";
+  WorkloadSpec spec;
+  if (label == "primes") return spec;
+  if (label.starts_with(k_builtin_prefix)) {
+    const std::string name(label.substr(k_builtin_prefix.size()));
+    const auto& names = builtin_names();
+    if (std::find(names.begin(), names.end(), name) == names.end()) return std::nullopt;
+    spec.kind = WorkloadSpec::Kind::builtin;
+    spec.name = name;
+    return spec;
+  }
+  if (!label.starts_with(k_file_prefix)) return std::nullopt;
+  const auto rest = label.substr(k_file_prefix.size());
+  const auto colon = rest.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size())
+    return std::nullopt;
+  spec.kind = WorkloadSpec::Kind::file;
+  spec.file = std::string(rest.substr(0, colon));
+  spec.function = std::string(rest.substr(colon + 1));
+  return spec;
+}
+
 Expected<std::optional<std::string>> workload_digest(const WorkloadSpec& spec) {
   if (spec.kind != WorkloadSpec::Kind::file) return std::optional<std::string>();
   auto digest = util::sha256_file(spec.file);

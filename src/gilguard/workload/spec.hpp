@@ -35,6 +35,11 @@ const std::vector<std::string>& builtin_names();
 // value and the fix (the built-in names, the .py suffix, an identifier for the function).
 WorkloadSpec parse_workload(std::string_view text);
 
+// The spec a label() names, for reading results files: a file's spec has the file's name only
+// (label() keeps no directory). nullopt when `label` is no label of this gilguard (an unknown
+// built-in, an unknown form).
+std::optional<WorkloadSpec> spec_from_label(std::string_view label);
+
 // SHA-256 of a file workload's content, recorded with its results so a changed file is told
 // apart from a changed interpreter; nullopt for the other kinds. Fails naming the file.
 Expected<std::optional<std::string>> workload_digest(const WorkloadSpec& spec);

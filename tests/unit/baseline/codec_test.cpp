@@ -65,6 +65,27 @@ TEST(BaselineCodec, RoundTripKeepsEveryField) {
   EXPECT_EQ(to_json_text(*back), text);
 }
 
+// A workload with a sized range is stored with range 0 and each run's file digest; a prime
+// baseline never has range 0, and its runs carry no digest field.
+TEST(BaselineCodec, AWorkloadWithASizedRangeAndDigestsRoundTrips) {
+  EXPECT_EQ(to_json_text(testdata::sample_baseline(1)).find("workload_digest"), std::string::npos);
+  Baseline original = testdata::sample_baseline(2);
+  original.key = "linux-x86_64-cpu2-py3.13-file_w.py_step-rauto";
+  original.workload = {"file:w.py:step", 0, {1, 2}};
+  original.runs[1].summary.provenance.workload_digest = std::string(64, 'a');
+  const std::string text = to_json_text(original);
+  auto back = baseline_from_json_text(text);
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(back->workload, original.workload);
+  EXPECT_EQ(back->runs[0].summary.provenance.workload_digest, "");
+  EXPECT_EQ(back->runs[1].summary.provenance.workload_digest, std::string(64, 'a'));
+  EXPECT_EQ(to_json_text(*back), text);
+
+  json::value primes = sample_json();
+  primes.at("workload").at("range") = 0;
+  EXPECT_NE(error_of(primes).find("workload.range"), std::string::npos) << error_of(primes);
+}
+
 TEST(BaselineCodec, FileLooksAsDocumented) {
   const std::string text = to_json_text(testdata::sample_baseline(1));
   expect_starts_with(text,
@@ -153,7 +174,7 @@ TEST(BaselineCodec, UnknownFieldIsRejected) {
   EXPECT_EQ(error_of(value),
             "runs[0].provenance.comit: unknown field; the fields allowed here are commit, date, "
             "gilguard_version, cpu_model, gil_version, gil_config_args, ft_version, "
-            "ft_config_args, machine_id, cpu_key");
+            "ft_config_args, machine_id, cpu_key, workload_digest");
 }
 
 TEST(BaselineCodec, UnknownMetricName) {

@@ -44,6 +44,17 @@ TEST(ComparisonCodec, RoundTripsExactly) {
   }
 }
 
+TEST(ComparisonCodec, TheWorkloadNoteRoundTripsAndIsLeftOutWithoutOne) {
+  Comparison original = test::regression_comparison();
+  EXPECT_EQ(comparison_to_json_text(original).find("workload_note"), std::string::npos);
+  original.workload_note = "The workload file w.py changed since the baseline was recorded.";
+  const std::string text = comparison_to_json_text(original);
+  auto back = comparison_from_json_text(text);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->workload_note, original.workload_note);
+  EXPECT_EQ(comparison_to_json_text(*back), text);
+}
+
 TEST(ComparisonCodec, AnAbComparisonKeepsItsBaseAndPairedIntervals) {
   Comparison original = test::regression_comparison();
   original.ab = true;

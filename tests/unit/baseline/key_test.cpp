@@ -38,6 +38,22 @@ TEST(BaselineKey, UnsafeCharactersAreReplacedAndTheResultIsValid) {
   EXPECT_TRUE(validate_key(key).has_value());
 }
 
+// A workload's key holds its label; a range sized in the warm-up differs between machines, so
+// the key says "rauto" and the next run on another machine of the class finds the same file.
+TEST(BaselineKey, WorkloadsAreNamedByLabelAndASizedRangeIsAuto) {
+  auto result = result_on("linux", "x86_64", 2, "3.13.5", "3.13.5", 65'536);
+  result.parameters.workload = "builtin:dict-mutation";
+  result.parameters.range_sized = true;
+  EXPECT_EQ(derive_key(result), "linux-x86_64-cpu2-py3.13-builtin_dict_mutation-rauto");
+  result.parameters.range = 131'072;  // another machine sized another range
+  EXPECT_EQ(derive_key(result), "linux-x86_64-cpu2-py3.13-builtin_dict_mutation-rauto");
+  result.parameters.workload = "file:bench_parse.py:parse_one";
+  result.parameters.range_sized = false;
+  const auto key = derive_key(result);
+  EXPECT_EQ(key, "linux-x86_64-cpu2-py3.13-file_bench_parse.py_parse_one-r131072");
+  EXPECT_TRUE(validate_key(key).has_value());
+}
+
 TEST(BaselineKey, EmptyPartsBecomeUnknown) {
   const std::string key = derive_key(result_on("", "", 1, "", "", 10));
   EXPECT_EQ(key, "unknown-unknown-cpu1-pyunknown-primes-r10");

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "gilguard/baseline/child_codec.hpp"
 #include "support/test_util.hpp"
 
@@ -137,6 +139,38 @@ TEST(ResultsCodec, ImportChecksRoundTripAndAreLeftOutWithoutImports) {
   EXPECT_EQ(results_to_json_text(*decoded), text);
 }
 
+// A workload's label, its file digest, a sized range and each sample's expected result survive
+// the round trip; a prime run's file has none of the new fields, and a file without "workload"
+// reads as primes.
+TEST(ResultsCodec, WorkloadsRoundTripAndOldFilesReadAsPrimes) {
+  auto original = example();
+  const auto prime_text = results_to_json_text(original);
+  for (const auto* field : {"workload_digest", "range_sized", "\"expected\""})
+    EXPECT_EQ(prime_text.find(field), std::string::npos) << field;
+  original.parameters.workload = "file:w.py:step";
+  original.parameters.workload_digest = std::string(64, 'e');
+  original.parameters.range_sized = true;
+  original.parameters.expected_count = 0;
+  original.samples[0].expected = (std::int64_t{1} << 61) - 2;
+  const auto text = results_to_json_text(original);
+  const auto decoded = results_from_json_text(text);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->parameters.workload, "file:w.py:step");
+  EXPECT_EQ(decoded->parameters.workload_digest, std::string(64, 'e'));
+  EXPECT_TRUE(decoded->parameters.range_sized);
+  EXPECT_EQ(decoded->samples[0].expected, (std::int64_t{1} << 61) - 2);
+  EXPECT_FALSE(decoded->samples[1].expected.has_value());
+  EXPECT_EQ(results_to_json_text(*decoded), text);
+
+  auto json = boost::json::parse(prime_text);
+  json.as_object().at("parameters").as_object().erase("workload");
+  const auto old = results_from_json_text(boost::json::serialize(json));
+  ASSERT_TRUE(old) << old.error().message;
+  EXPECT_EQ(old->parameters.workload, "primes");
+  EXPECT_FALSE(old->parameters.workload_digest.has_value());
+  EXPECT_FALSE(old->parameters.range_sized);
+}
+
 TEST(ResultsCodec, ErrorsNameTheField) {
   auto text = results_to_json_text(example());
   const auto at = text.find("\"t_par\": 0.1243077330000233");
@@ -218,6 +252,29 @@ TEST(ChildCodec, ReadsTheLastLine) {
   EXPECT_FALSE(report->gil_enabled.has_value());
   EXPECT_EQ(report->thread_times, (std::vector<double>{0.1, 0.2}));
   EXPECT_EQ(report->warnings, std::vector<std::string>{"careful"});
+}
+
+TEST(ChildCodec, ReadsTheHarnessReportWithItsExpectationAndReference) {
+  const auto report = decode_child_report(
+      "{\"workload\": \"builtin:objects\", \"range\": 4096, \"threads\": 2, \"seq_first\": true, "
+      "\"count_seq\": 9, \"count_par\": 9, \"t_seq\": 0.5, \"t_par\": 0.3, \"thread_times\": "
+      "[0.3, 0.3], \"cpus\": 2, \"loads\": {\"seq\": {\"wall\": 0.5, \"workers\": 1, \"wait\": 0, "
+      "\"other_cpu\": 0, \"steal\": null, \"pressure\": null, \"throttled\": null}}, "
+      "\"count_ref\": 9, \"t_ref\": 0.26, \"ref_times\": [0.25, 0.26], \"expected\": 9, "
+      "\"gil_enabled\": false, \"warnings\": []}\n");
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->expected, 9);
+  EXPECT_EQ(report->count_ref, 9);
+  EXPECT_DOUBLE_EQ(report->t_ref, 0.26);
+  ASSERT_TRUE(report->seq_load.has_value());
+  EXPECT_DOUBLE_EQ(report->seq_load->wall, 0.5);
+  // A user file has no closed form: expected is null.
+  const auto file = decode_child_report(
+      "{\"range\": 100, \"threads\": 1, \"seq_first\": true, \"count_seq\": 1, "
+      "\"count_par\": 1, \"t_seq\": 1, \"t_par\": 1, \"thread_times\": [1], "
+      "\"expected\": null, \"gil_enabled\": null, \"warnings\": []}");
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_FALSE(file->expected.has_value());
 }
 
 TEST(ChildCodec, NamesWhatIsWrong) {

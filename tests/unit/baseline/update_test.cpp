@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "gilguard/baseline/key.hpp"
 #include "unit/baseline/baseline_samples.hpp"
 
 namespace gilguard::baseline {
@@ -119,6 +120,30 @@ TEST(BaselineUpdate, ResultsForAnotherWorkloadAreRefused) {
             "range 500000), but the baseline holds key 'linux-x86_64-cpu2-py3.13-primes-r1000000' "
             "(workload primes, range 1000000). Pass --baseline-key with a key recorded for this "
             "workload, or point --baselines at the directory that holds its baselines");
+}
+
+// A sized range is range 0 in the baseline, so a run that sized another range on another machine
+// still matches; the run's file digest is kept with its entry.
+TEST(BaselineUpdate, ASizedRangeMatchesWhateverRangeTheRunSized) {
+  RunResult results = testdata::sample_results(1);
+  results.parameters.workload = "builtin:objects";
+  results.parameters.range_sized = true;
+  results.parameters.range = 65'536;
+  const Workload workload = workload_of(results);
+  EXPECT_EQ(workload.range, 0);
+  Baseline baseline =
+      add_run(std::nullopt, derive_key(results), workload, entry_from_results(results), 10, false);
+  results.parameters.range = 131'072;
+  EXPECT_TRUE(check_results_match(baseline, results).has_value());
+  results.parameters.range_sized = false;
+  auto mismatch = check_results_match(baseline, results);
+  ASSERT_FALSE(mismatch.has_value());
+  EXPECT_NE(mismatch.error().message.find("(workload builtin:objects, range sized in each run)"),
+            std::string::npos)
+      << mismatch.error().message;
+
+  results.parameters.workload_digest = std::string(64, 'f');
+  EXPECT_EQ(entry_from_results(results).summary.provenance.workload_digest, std::string(64, 'f'));
 }
 
 TEST(BaselineUpdate, CommitMessageNamesKeyAndSourceCommit) {

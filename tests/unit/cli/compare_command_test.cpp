@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "gilguard/baseline/key.hpp"
 #include "gilguard/baseline/results_codec.hpp"
 #include "gilguard/baseline/store.hpp"
 #include "gilguard/util/process.hpp"
@@ -104,6 +105,33 @@ TEST_F(CompareCommandTest, GilEnabledInFreeThreadedSamplesFailsTheCheck) {
                                "of 5 runs"),
             std::string::npos)
       << r.stdout_text;
+}
+
+// A file workload compared with a baseline whose newest run measured another version of the file:
+// the report says so; with the same digest it says nothing. No prime count is asked of it.
+TEST_F(CompareCommandTest, AChangedWorkloadFileIsSaidSo) {
+  RunResult results = testdata::sample_results(4);
+  results.parameters.workload = "file:w.py:step";
+  results.parameters.workload_digest = std::string(64, 'b');
+  for (auto& sample : results.samples) sample.count_seq = sample.count_par = 31;
+  baseline::Baseline recorded = testdata::sample_baseline(2);
+  recorded.key = baseline::derive_key(results);
+  recorded.workload.name = "file:w.py:step";
+  recorded.runs.back().summary.provenance.workload_digest = std::string(64, 'a');
+  ASSERT_TRUE(baseline::save(m_tmp.path() / "baselines", recorded));
+  const auto r = gilguard({"compare", results_file(results)});
+  EXPECT_NE(r.exit_code, 2) << r.stdout_text << r.stderr_text;
+  EXPECT_EQ(r.stdout_text.find("wrong result"), std::string::npos) << r.stdout_text;
+  EXPECT_NE(r.stdout_text.find("The workload file w.py changed since the baseline was recorded "
+                               "(SHA-256 aaaaaaaaaaaa then, bbbbbbbbbbbb now)"),
+            std::string::npos)
+      << r.stdout_text;
+
+  recorded.runs.back().summary.provenance.workload_digest = std::string(64, 'b');
+  ASSERT_TRUE(baseline::save(m_tmp.path() / "baselines", recorded));
+  const auto same = gilguard({"compare", results_file(results)});
+  EXPECT_EQ(same.stdout_text.find("changed since the baseline"), std::string::npos)
+      << same.stdout_text;
 }
 
 TEST_F(CompareCommandTest, ImpossibleTimesAreADamagedFile) {

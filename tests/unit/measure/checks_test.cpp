@@ -45,6 +45,39 @@ TEST(Checks, WrongCountFailsTheSampleAndTheRun) {
   EXPECT_NE(failures[0].message.find("threaded 24"), std::string::npos);
 }
 
+// A workload other than primes: its folded results must agree with each other, with the process
+// reference when measured, and with a built-in's closed-form result when the sample has one.
+TEST(Checks, WorkloadResultsMustAgreeWithEachOtherTheReferenceAndTheExpectation) {
+  std::vector<Sample> samples;
+  for (int round = 0; round < 5; ++round) samples.push_back(good(Flavor::ft, 2, round));
+  samples[1].count_par = 24;  // threads disagree
+  samples[2].t_ref = 0.5;     // processes disagree
+  samples[2].count_ref = 26;
+  samples[3].expected = 30;  // the built-in's closed form disagrees
+  samples[4].t_ref = 0.5;    // all agree
+  samples[4].count_ref = 25;
+  samples[4].expected = 25;
+  mark_wrong_results(samples, "builtin:objects");
+  EXPECT_TRUE(samples[0].ok);
+  EXPECT_FALSE(samples[1].ok);
+  EXPECT_EQ(samples[1].failure,
+            "wrong result of builtin:objects: folded results sequential 25, threaded 24");
+  EXPECT_FALSE(samples[2].ok);
+  EXPECT_EQ(samples[2].failure,
+            "wrong result of builtin:objects: folded results sequential 25, threaded 25, in "
+            "processes 26");
+  EXPECT_FALSE(samples[3].ok);
+  EXPECT_NE(samples[3].failure.find("expected 30"), std::string::npos) << samples[3].failure;
+  EXPECT_TRUE(samples[4].ok) << samples[4].failure;
+  const auto failures = check_samples(samples, std::nullopt);
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].kind, "wrong-result");
+  EXPECT_NE(failures[0].message.find("ft interpreter, 2 threads: wrong result in 3 of 5 runs"),
+            std::string::npos)
+      << failures[0].message;
+  EXPECT_NE(failures[0].message.find("data race"), std::string::npos) << failures[0].message;
+}
+
 TEST(Checks, CrashAndTimeoutAreTheirOwnKindsPerCell) {
   std::vector<Sample> samples{good(Flavor::gil, 1, 1), good(Flavor::gil, 2, 1),
                               good(Flavor::ft, 1, 1)};

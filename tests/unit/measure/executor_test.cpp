@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "gilguard/measure/checks.hpp"
+#include "gilguard/workload/harness.hpp"
 #include "gilguard/workload/primes.hpp"
 #include "support/test_util.hpp"
 
@@ -216,6 +217,67 @@ TEST(ProcessExecutor, AReportForOtherParametersIsRejected) {
   EXPECT_EQ(sample.failure,
             "the workload reported range 999 with 1 threads, but range 100 with 2 threads was "
             "asked for");
+}
+
+// A workload other than primes runs the harness: $4=SPEC $5=RANGE $6=THREADS $7=SEQ_FIRST
+// $8=REFERENCE. Asked for range 0, the child sizes it, and the sample carries the size and the
+// built-in's expected result.
+TEST(ProcessExecutor, AWorkloadRunsTheHarnessAndReportsTheRangeItSized) {
+  test::TempDir dir;
+  const auto args = dir.path() / "args.txt";
+  const auto python = fake_python(
+      dir.path(), "python",
+      "echo \"$1 $2 $4 $5 $6 $7 $8 ${9:-none}\" >> '" + args.string() + "'\n" +
+          R"(echo '{"workload": "builtin:objects", "range": 4096, "threads": 2, )"
+          R"("seq_first": true, "count_seq": 77, "count_par": 77, "t_seq": 0.3, "t_par": 0.2, )"
+          R"("thread_times": [0.2, 0.2], "expected": 77, "gil_enabled": false, "warnings": []}')");
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  executor.set_workload(workload::parse_workload("builtin:objects"));
+  executor.import_in_ft_children({"mod"});
+  const auto sample = executor.execute({Flavor::ft, 2, true}, request(0, 2));
+  ASSERT_TRUE(sample.ok) << sample.failure;
+  EXPECT_EQ(sample.sized_range, 4096);
+  EXPECT_EQ(sample.expected, 77);
+  EXPECT_EQ(sample.count_par, 77);
+  EXPECT_DOUBLE_EQ(sample.speedup(), 1.5);
+  // Asked for a range, the child must report that one.
+  const auto other = executor.execute({Flavor::gil, 2, true}, request(100, 2));
+  EXPECT_FALSE(other.ok);
+  EXPECT_EQ(other.failure,
+            "the workload reported range 4096 with 2 threads, but range 100 with 2 threads was "
+            "asked for");
+  EXPECT_EQ(test::read_file(args),
+            "-I -c builtin:objects 0 2 1 0 mod\n-I -c builtin:objects 100 2 1 0 none\n");
+}
+
+TEST(ProcessExecutor, AnExceptionInTheWorkloadFailsTheSampleWithItsTraceback) {
+  test::TempDir dir;
+  const auto python = fake_python(dir.path(), "python",
+                                  "echo 'Traceback (most recent call last):' >&2\n"
+                                  "echo '  File \"/w/w.py\", line 2, in step' >&2\n"
+                                  "echo 'ZeroDivisionError: division by zero' >&2\nexit 1");
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  executor.set_workload(workload::parse_workload("/w/w.py:step"));
+  const auto sample = executor.execute({Flavor::ft, 2, true}, request(0, 2));
+  EXPECT_FALSE(sample.ok);
+  EXPECT_EQ(sample.sized_range, 0);
+  EXPECT_NE(sample.failure.find("exit"), std::string::npos) << sample.failure;
+  EXPECT_NE(sample.failure.find("ZeroDivisionError: division by zero"), std::string::npos)
+      << sample.failure;
+}
+
+TEST(WorkloadChildArgv, PrimesKeepTheirArgvAndOthersGetTheHarness) {
+  ChildRequest r = request(5000, 2);
+  r.reference = true;
+  EXPECT_EQ(workload_child_argv("/py/ft", Flavor::ft, r, std::string("0"), {"m"},
+                                workload::parse_workload("primes")),
+            child_argv("/py/ft", Flavor::ft, r, std::string("0"), {"m"}));
+  const auto spec = workload::parse_workload("builtin:generators");
+  EXPECT_EQ(workload_child_argv("/py/ft", Flavor::ft, r, std::string("0"), {"m"}, spec),
+            workload::harness_argv("/py/ft", spec, {5000, 2, true, true}, {"m"}, "0"));
+  // The GIL build rejects -X gil=0: the override reaches free-threaded children only.
+  EXPECT_EQ(workload_child_argv("/py/gil", Flavor::gil, r, std::string("0"), {}, spec),
+            workload::harness_argv("/py/gil", spec, {5000, 2, true, true}));
 }
 
 TEST(ProcessExecutor, AMissingInterpreterIsAFailedSample) {

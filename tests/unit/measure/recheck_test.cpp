@@ -95,7 +95,41 @@ TEST(ValidateResults, NamesTheFieldThatCannotBeMeasured) {
 
   results = testdata::sample_results(3);
   results.parameters.workload = "other";
+  valid = validate_results(results);
+  ASSERT_FALSE(valid.has_value());
+  EXPECT_EQ(valid.error().message.rfind("parameters.workload: \"other\" is not a workload", 0), 0u)
+      << valid.error().message;
+
+  // Workloads: built-ins and files; range 0 only for a sized range no child could size.
+  for (const auto* label : {"builtin:objects", "file:w.py:step"}) {
+    results = testdata::sample_results(3);
+    results.parameters.workload = label;
+    EXPECT_TRUE(validate_results(results).has_value()) << label;
+  }
+  results.parameters.range = 0;
   EXPECT_FALSE(validate_results(results).has_value());
+  results.parameters.range_sized = true;
+  EXPECT_TRUE(validate_results(results).has_value());
+}
+
+// A workload has no prime count: its samples are checked against each other and a built-in's
+// recorded expectation, never against the primes below the range.
+TEST(RecheckFailures, WorkloadsAreCheckedByTheirOwnResults) {
+  RunResult results = testdata::sample_results(3);
+  results.parameters.workload = "builtin:methods";
+  results.parameters.expected_count = 0;
+  for (auto& sample : results.samples) {
+    sample.count_seq = sample.count_par = 123;
+    sample.expected = 123;
+  }
+  EXPECT_EQ(recheck_failures(results).size(), 0u);
+  results.samples[2].expected = 124;
+  results.samples[5].count_par = 7;
+  const auto failures = recheck_failures(results);
+  ASSERT_FALSE(failures.empty());
+  for (const auto& failure : failures) EXPECT_EQ(failure.kind, "wrong-result") << failure.message;
+  EXPECT_NE(failures[0].message.find("wrong result of builtin:methods"), std::string::npos)
+      << failures[0].message;
 }
 
 }  // namespace

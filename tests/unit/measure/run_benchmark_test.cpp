@@ -67,6 +67,37 @@ TEST(RunBenchmark, RecordsEverythingAndSummarizes) {
   EXPECT_FALSE(result.started_at.empty());
 }
 
+// A workload without --range: the warm-up sizes the range, the results record it with the label
+// and the digest, there is no prime count, and threads that disagree fail the check.
+TEST(RunBenchmark, AWorkloadRunsAtTheSizedRangeAndIsCheckedByItsOwnResults) {
+  FakeExecutor fake(4242, [](Sample& sample, const ChildRequest&, int call) {
+    if (call == 9) sample.count_par = 1;
+  });
+  RunHooks hooks;
+  hooks.clock = fake.clock();
+  auto request = small_request();
+  request.workload = workload::parse_workload("/w/w.py:step");
+  request.workload_digest = std::string(64, 'd');
+  request.range = 0;
+  const auto result = run_benchmark(request, facts(false), facts(true), fake, hooks);
+  EXPECT_EQ(result.parameters.workload, "file:w.py:step");
+  EXPECT_EQ(result.parameters.workload_digest, std::string(64, 'd'));
+  EXPECT_TRUE(result.parameters.range_sized);
+  EXPECT_EQ(result.parameters.range, FakeExecutor::k_sized_range);
+  EXPECT_EQ(result.parameters.expected_count, 0);
+  EXPECT_EQ(fake.calls()[0].request.range, 0);
+  EXPECT_EQ(fake.calls()[1].request.range, FakeExecutor::k_sized_range);
+  // The sized warm-up child gets the sizing timeout, not a prime estimate.
+  EXPECT_EQ(fake.calls()[0].request.timeout, default_child_timeout(0));
+  ASSERT_EQ(result.failures.size(), 1u);
+  EXPECT_EQ(result.failures[0].kind, "wrong-result");
+  EXPECT_NE(result.failures[0].message.find("wrong result of file:w.py:step"), std::string::npos)
+      << result.failures[0].message;
+  // --repeats belongs to the prime workload.
+  request.repeats = 3;
+  EXPECT_THROW(run_benchmark(request, facts(false), facts(true), fake, hooks), Failure);
+}
+
 TEST(RunBenchmark, DefaultRoundsWithoutRoundsOrBudget) {
   FakeExecutor fake(168);
   auto request = small_request();

@@ -233,5 +233,29 @@ TEST(Scheduler, WithoutTheReferenceNoChildTimesProcesses) {
   for (const auto& call : fake.calls()) EXPECT_FALSE(call.request.reference);
 }
 
+// Range 0: the first child sizes the range; a failed sizing child leaves it to the next, and
+// every child after the first successful one, of every cell and round, runs the sized range.
+TEST(Scheduler, TheFirstChildThatSizesTheRangeSetsItForAllOthers) {
+  FakeExecutor fake(168, [](Sample& sample, const ChildRequest&, int call) {
+    if (call == 0) {
+      sample.ok = false;
+      sample.sized_range = 0;
+      sample.failure = "the interpreter ended with exit status 1";
+    }
+  });
+  auto options = options_for(fake, 2);
+  options.range = 0;
+  const auto result = run_rounds(options, fake);
+  EXPECT_EQ(result.range, FakeExecutor::k_sized_range);
+  ASSERT_EQ(fake.calls().size(), 12u);
+  EXPECT_EQ(fake.calls()[0].request.range, 0);
+  EXPECT_EQ(fake.calls()[1].request.range, 0);
+  for (std::size_t i = 2; i < fake.calls().size(); ++i)
+    EXPECT_EQ(fake.calls()[i].request.range, FakeExecutor::k_sized_range) << "call " << i;
+  // With a range given, nothing is sized.
+  FakeExecutor given(168);
+  EXPECT_EQ(run_rounds(options_for(given, 1), given).range, 1000);
+}
+
 }  // namespace
 }  // namespace gilguard::measure

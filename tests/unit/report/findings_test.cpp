@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gilguard/report/summary.hpp"
 #include "unit/report/sample_comparison.hpp"
 
 namespace gilguard::report {
@@ -61,6 +62,19 @@ TEST(Findings, SuspiciousMeasurementsAreWarnings) {
       (std::vector<std::string>{"Too few CPUs", "Inconclusive: free-threaded speedup at 4 threads",
                                 "Noisy measurement: free-threaded speedup at 2 threads",
                                 "Busy machine", "RuntimeWarning (free-threaded)"}));
+}
+
+// A changed workload file is a warning in every report (terminal text, summary, annotations).
+TEST(Findings, AChangedWorkloadFileIsAWarningInTheReports) {
+  auto comparison = test::regression_comparison();
+  EXPECT_TRUE(titles(collect_findings(comparison, nullptr), Severity::warning).empty());
+  comparison.workload_note = "The workload file w.py changed since the baseline was recorded.";
+  const auto findings = collect_findings(comparison, nullptr);
+  EXPECT_EQ(titles(findings, Severity::warning), std::vector<std::string>{"Workload file changed"});
+  const auto summary = render_summary(comparison, nullptr, {});
+  EXPECT_NE(summary.find("The workload file w.py changed since the baseline was recorded."),
+            std::string::npos)
+      << summary;
 }
 
 TEST(Findings, MissingBaselineIsOneNotice) {

@@ -4,6 +4,8 @@
 
 #include "gilguard/util/sha256.hpp"
 #include "gilguard/workload/harness.hpp"
+#include "gilguard/workload/prelude.hpp"
+#include "gilguard/workload/primes.hpp"
 #include "support/test_util.hpp"
 
 namespace gilguard::workload {
@@ -74,18 +76,61 @@ TEST(WorkloadSpec, AFilesDigestAndTheNoteWhenItChanged) {
 }
 
 TEST(Harness, ArgvCarriesTheSpecWithAnAbsolutePathAndTheImports) {
-  const auto argv = harness_argv("/py/ft", parse_workload("rel/w.py:f"), 0, 2, true, {"m"});
-  ASSERT_EQ(argv.size(), 9u);
+  const auto argv = harness_argv("/py/ft", parse_workload("rel/w.py:f"), {0, 2, true, true}, {"m"});
+  ASSERT_EQ(argv.size(), 10u);
   EXPECT_EQ(argv[1], "-I");
+  EXPECT_EQ(argv[2], "-c");
   EXPECT_EQ(argv[3], harness_script());
   EXPECT_EQ(argv[4], (std::filesystem::current_path() / "rel/w.py").string() + ":f");
   EXPECT_EQ(argv[5], "0");
   EXPECT_EQ(argv[6], "2");
   EXPECT_EQ(argv[7], "1");
-  EXPECT_EQ(argv[8], "m");
-  EXPECT_EQ(harness_argv("/py/ft", parse_workload("builtin:methods"), 10, 1, false)[4],
-            "builtin:methods");
+  EXPECT_EQ(argv[8], "1");
+  EXPECT_EQ(argv[9], "m");
+  const auto builtin = harness_argv("/py/ft", parse_workload("builtin:methods"), {10, 1, false});
+  EXPECT_EQ(builtin[4], "builtin:methods");
+  EXPECT_EQ(builtin[7], "0");
+  EXPECT_EQ(builtin[8], "0");
   EXPECT_NE(harness_script().find("sized(f, 0.25)"), std::string_view::npos);
+}
+
+TEST(Harness, ArgvPassesTheGilOverrideAsAnInterpreterOption) {
+  const auto argv =
+      harness_argv("/py/ft", parse_workload("builtin:objects"), {500, 2, true, false}, {}, "1");
+  ASSERT_EQ(argv.size(), 11u);
+  EXPECT_EQ(argv[1], "-I");
+  EXPECT_EQ(argv[2], "-X");
+  EXPECT_EQ(argv[3], "gil=1");
+  EXPECT_EQ(argv[4], "-c");
+  EXPECT_EQ(argv[6], "builtin:objects");
+  EXPECT_EQ(argv[7], "500");
+}
+
+// The harness and the prime script share one prelude (placement, readings, the forked
+// reference, the report line) instead of copies of it.
+TEST(Harness, SharesThePreludeWithThePrimeScript) {
+  const auto prelude = child_prelude();
+  EXPECT_TRUE(harness_script().starts_with(prelude));
+  EXPECT_TRUE(prime_script().starts_with(prelude));
+  EXPECT_NE(prelude.find("def fork_workers(parts, work)"), std::string_view::npos);
+  EXPECT_NE(prelude.find("def finish(report, caught)"), std::string_view::npos);
+  EXPECT_EQ(harness_script().find("def fork_workers", prelude.size()), std::string_view::npos);
+  EXPECT_EQ(prime_script().find("def fork_workers", prelude.size()), std::string_view::npos);
+}
+
+TEST(Spec, LabelsReadBackAsTheirSpecs) {
+  for (const auto* text : {"primes", "builtin:dict-mutation"}) {
+    const auto spec = parse_workload(text);
+    EXPECT_EQ(spec_from_label(spec.label()), spec) << text;
+  }
+  const auto file = spec_from_label(parse_workload("dir/w.py:step").label());
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->kind, WorkloadSpec::Kind::file);
+  EXPECT_EQ(file->file, "w.py");
+  EXPECT_EQ(file->function, "step");
+  EXPECT_EQ(spec_from_label("builtin:nope"), std::nullopt);
+  EXPECT_EQ(spec_from_label("file:w.py"), std::nullopt);
+  EXPECT_EQ(spec_from_label("quicksort"), std::nullopt);
 }
 
 }  // namespace

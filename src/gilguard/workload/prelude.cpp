@@ -1,0 +1,249 @@
+#include "gilguard/workload/prelude.hpp"
+
+namespace gilguard::workload {
+namespace {
+
+// Written for gilguard. Worker i of the threads and of the processes is pinned to the same CPU
+// (distinct physical cores first), and the sequential region to the first of them. Around each
+// timed region it reads the workers' run-queue delay (schedstat), steal time, CPU pressure and
+// cgroup throttling, so interference from outside can be told from the code's own cost.
+constexpr std::string_view k_prelude = R"PY(
+import os
+import sys
+import warnings
+
+
+# The CPUs this process may use, distinct physical cores first (the second SMT sibling of a core
+# only after every core has one worker), so worker i of the threads and worker i of the
+# processes run on the same CPU: vCPUs of one machine can differ in speed, and the two
+# splits must meet the same ones.
+def placement():
+    try:
+        allowed = sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return []
+    seen = {}
+    keyed = []
+    for cpu in allowed:
+        base = "/sys/devices/system/cpu/cpu%d/topology/" % cpu
+        try:
+            with open(base + "physical_package_id") as f:
+                package = int(f.read())
+            with open(base + "core_id") as f:
+                core = int(f.read())
+        except (OSError, ValueError):
+            package, core = 0, cpu
+        rank = seen.get((package, core), 0)
+        seen[(package, core)] = rank + 1
+        keyed.append((rank, package, core, cpu))
+    return [cpu for _, _, _, cpu in sorted(keyed)]
+
+
+CPUS = placement()
+
+
+# Pins the calling thread (or process) to the CPU of worker `index`.
+def pin(index):
+    if CPUS:
+        try:
+            os.sched_setaffinity(0, {CPUS[index % len(CPUS)]})
+        except OSError:
+            pass
+
+
+# Run-queue readings: (seconds on a CPU, seconds runnable but waiting for one) of the calling
+# thread, from the scheduler's own statistics; None where the kernel does not offer them.
+def sched_times(path="/proc/thread-self/schedstat"):
+    try:
+        with open(path) as f:
+            ran, waited = f.read().split()[:2]
+        return int(ran) / 1e9, int(waited) / 1e9
+    except (OSError, ValueError):
+        return None
+
+
+def spent(before, after):
+    if before is None or after is None:
+        return None
+    return after[0] - before[0], after[1] - before[1]
+
+
+def cgroup_cpu_stat():
+    try:
+        with open("/proc/self/cgroup") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, path = parts
+        if controllers == "":
+            places = ["/sys/fs/cgroup" + path.rstrip("/"), "/sys/fs/cgroup"]
+            key, scale = "throttled_usec", 1e-6
+        elif "cpu" in controllers.split(","):
+            root = "/sys/fs/cgroup/" + controllers
+            places = [root + path.rstrip("/"), root]
+            key, scale = "throttled_time", 1e-9
+        else:
+            continue
+        for place in places:
+            if os.path.exists(place + "/cpu.stat"):
+                return place + "/cpu.stat", key, scale
+    return None
+
+
+CPU_STAT = cgroup_cpu_stat()
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+# Machine-wide counters around a timed region, in seconds: steal (all CPUs together), CPU
+# pressure ("some"), time this cgroup was throttled, and this process's CPU time.
+def counters():
+    steal = pressure = throttled = None
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        steal = int(fields[8]) / TICK
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open("/proc/pressure/cpu") as f:
+            for line in f:
+                if line.startswith("some"):
+                    pressure = int(line.rsplit("total=", 1)[1]) / 1e6
+    except (OSError, ValueError, IndexError):
+        pass
+    if CPU_STAT is not None:
+        try:
+            with open(CPU_STAT[0]) as f:
+                for line in f:
+                    name, value = line.split()
+                    if name == CPU_STAT[1]:
+                        throttled = int(value) * CPU_STAT[2]
+        except (OSError, ValueError):
+            pass
+    return perf_counter(), process_time(), steal, pressure, throttled
+
+
+# What disturbed a region: its workers' run-queue delay, the CPU time this process spent in
+# threads other than the workers (its own cost, not interference), steal, pressure, throttling.
+def region_load(before, after, worker_times, workers_in_process):
+    def delta(i):
+        if before[i] is None or after[i] is None:
+            return None
+        return after[i] - before[i]
+
+    known = [t for t in worker_times if t is not None]
+    load = {
+        "wall": after[0] - before[0],
+        "workers": len(worker_times),
+        "wait": sum(t[1] for t in known) if len(known) == len(worker_times) else None,
+        "other_cpu": None,
+        "steal": delta(2),
+        "pressure": delta(3),
+        "throttled": delta(4),
+    }
+    if len(known) == len(worker_times):
+        own = delta(1) - (sum(t[0] for t in known) if workers_in_process else 0.0)
+        load["other_cpu"] = max(own, 0.0)
+    return load
+
+
+# The same-machine reference: `work(first, last)` over each (first, last) of `parts` in a
+# single-threaded process forked from this one (before any thread exists), all started together
+# by processes(). They share the machine (cores, caches, clock, neighbours) but not the
+# interpreter's threading. A worker that is never told to start (this process failed first)
+# exits without working; one whose work raises prints the traceback and exits without a result.
+def fork_workers(parts, work):
+    workers = []
+    for index, (first, last) in enumerate(parts):
+        go_read, go_write = os.pipe()
+        done_read, done_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                os.close(go_write)
+                os.close(done_read)
+                pin(index)
+                if os.read(go_read, 1) == b"g":
+                    mine = sched_times("/proc/self/schedstat")
+                    began = perf_counter()
+                    result = work(first, last)
+                    seconds = perf_counter() - began
+                    mine = spent(mine, sched_times("/proc/self/schedstat"))
+                    os.write(done_write, json.dumps([result, seconds, mine]).encode())
+                status = 0
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+                sys.stderr.flush()
+            finally:
+                os._exit(status)
+        os.close(go_read)
+        os.close(done_write)
+        workers.append((pid, go_write, done_read))
+    return workers
+
+
+# Starts the forked workers together and waits for them: (their results, the region's seconds,
+# each worker's seconds, the region's readings).
+def processes(workers):
+    before = counters()
+    began = perf_counter()
+    for _, go, _ in workers:
+        os.write(go, b"g")
+    replies = []
+    for _, _, done in workers:
+        data = b""
+        while chunk := os.read(done, 65536):
+            data += chunk
+        replies.append(data)
+    elapsed = perf_counter() - began
+    after = counters()
+    for pid, go, done in workers:
+        os.close(go)
+        os.close(done)
+        os.waitpid(pid, 0)
+    if not all(replies):
+        raise RuntimeError("a reference worker process ended without a result")
+    results = [json.loads(r) for r in replies]
+    sched = [tuple(r[2]) if r[2] is not None else None for r in results]
+    load = region_load(before, after, sched, False)
+    return [r[0] for r in results], elapsed, [r[1] for r in results], load
+
+
+def describe(w):
+    if issubclass(w.category, RuntimeWarning):
+        return str(w.message)
+    return w.category.__name__ + ": " + str(w.message)
+
+
+# Prints `report` as the child's one JSON line, with the GIL state at the end and the warnings
+# `caught` while importing and working.
+def finish(report, caught):
+    gil_probe = getattr(sys, "_is_gil_enabled", None)
+    report["gil_enabled"] = gil_probe() if gil_probe is not None else None
+    report["warnings"] = [describe(w) for w in caught]
+    # A set sys.flags.gil (PYTHON_GIL or -X gil) hides modules that need the GIL: CPython then
+    # neither warns nor switches it on. A build with the GIL always reports 1.
+    if getattr(sys.flags, "gil", None) is not None:
+        import sysconfig
+
+        if sysconfig.get_config_var("Py_GIL_DISABLED"):
+            report["warnings"].append(
+                "sys.flags.gil is %d (PYTHON_GIL or -X gil): CPython neither warns about nor "
+                "switches on the GIL for a module that needs it, so this run cannot name such "
+                "modules; unset PYTHON_GIL to check them" % sys.flags.gil)
+    sys.stdout.write(json.dumps(report) + "\n")
+    sys.stdout.flush()
+)PY";
+
+}  // namespace
+
+std::string_view child_prelude() { return k_prelude; }
+
+}  // namespace gilguard::workload

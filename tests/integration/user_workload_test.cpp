@@ -1,0 +1,173 @@
+// A user workload that calls a function of an installed package, end to end with the real
+// interpreters: the package lives in venvs of both builds (the interpreters gilguard is given are
+// the ones the package is installed in; the children stay isolated with -I). A baseline is
+// recorded with the lock-free version; the next version takes a module-level threading.Lock
+// around its inner loop, and `gilguard check` must flag the drop in free-threaded scaling. The
+// lock-free version checked against the same baseline (A/A) must not.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "gilguard/baseline/results_codec.hpp"
+#include "gilguard/util/process.hpp"
+#include "support/test_util.hpp"
+
+namespace gilguard {
+namespace {
+
+namespace fs = std::filesystem;
+
+util::ProcessResult run_or_throw(const std::vector<std::string>& argv,
+                                 const fs::path& cwd = fs::current_path()) {
+  util::ProcessOptions options;
+  options.timeout = std::chrono::minutes(5);
+  options.working_directory = cwd;
+  auto result = util::run_process(argv, util::current_environment(), options);
+  if (!result) throw std::runtime_error(argv[0] + ": " + result.error().message);
+  if (!result->success())
+    throw std::runtime_error(argv[0] + " failed (" + result->describe() + "):\n" +
+                             result->stderr_text);
+  return *result;
+}
+
+// A venv of `python` without pip, and its site-packages.
+struct Venv {
+  fs::path python;
+  fs::path site_packages;
+};
+
+Venv make_venv(const fs::path& python, const fs::path& dir) {
+  run_or_throw({python.string(), "-I", "-m", "venv", "--without-pip", dir.string()});
+  Venv venv{dir / "bin" / "python", {}};
+  auto out = run_or_throw({venv.python.string(), "-I", "-c",
+                           "import sysconfig; print(sysconfig.get_paths()['purelib'])"})
+                 .stdout_text;
+  venv.site_packages = out.substr(0, out.find('\n'));
+  return venv;
+}
+
+// Version 1 of the package: a CPU-bound inner loop and nothing shared.
+constexpr const char* k_lock_free =
+    "def crunch(i):\n"
+    "    total = 0\n"
+    "    for k in range(120):\n"
+    "        total += (i * k) % 7\n"
+    "    return total\n";
+
+// Version 2: the same loop under a module-level lock, so threads take turns.
+constexpr const char* k_locked =
+    "import threading\n"
+    "\n"
+    "_LOCK = threading.Lock()\n"
+    "\n"
+    "\n"
+    "def crunch(i):\n"
+    "    with _LOCK:\n"
+    "        total = 0\n"
+    "        for k in range(120):\n"
+    "            total += (i * k) % 7\n"
+    "    return total\n";
+
+class UserWorkload : public testing::Test {
+ protected:
+  void SetUp() override {
+    const auto interpreters = test::find_test_interpreters();
+    if (!interpreters) {
+      if (std::getenv("CI") != nullptr)
+        FAIL() << "GILGUARD_TEST_PYTHON_GIL / GILGUARD_TEST_PYTHON_FT are not set under CI";
+      GTEST_SKIP() << "set GILGUARD_TEST_PYTHON_GIL and GILGUARD_TEST_PYTHON_FT to run this";
+    }
+    m_gil = make_venv(interpreters->gil, m_dir.path() / "venv-gil");
+    m_ft = make_venv(interpreters->ft, m_dir.path() / "venv-ft");
+    install(k_lock_free);
+    // The user's repository: the workload file and its baselines, under git.
+    test::write_file(repo() / "bench_crunch.py",
+                     "import gg_crunch\n\n\ndef workload(i):\n    return gg_crunch.crunch(i)\n");
+    test::run_git(repo(), {"init", "-q", "-b", "main"});
+    test::run_git(repo(), {"add", "bench_crunch.py"});
+    test::run_git(repo(), {"commit", "-q", "-m", "workload"});
+  }
+
+  // Installs `source` as the package gg_crunch in both venvs (as pip would, minus the download).
+  void install(const std::string& source) {
+    for (const auto* venv : {&m_gil, &m_ft})
+      test::write_file(venv->site_packages / "gg_crunch.py", source);
+  }
+
+  fs::path repo() const { return m_dir.path() / "repo"; }
+
+  // `gilguard COMMAND` in the repository on the venvs' interpreters and the workload file, with a
+  // small fixed range (about 0.1 s per sequential region) and ten rounds: enough that a round or
+  // two set aside as disturbed on a busy machine leave the verdict its minimum of five.
+  util::ProcessResult gilguard(const std::string& command, std::vector<std::string> more) {
+    std::vector<std::string> argv{test::gilguard_binary().string(),
+                                  command,
+                                  "--gil",
+                                  m_gil.python.string(),
+                                  "--ft",
+                                  m_ft.python.string(),
+                                  "--workload",
+                                  "bench_crunch.py",
+                                  "--range",
+                                  "12000",
+                                  "--threads",
+                                  "1,2",
+                                  "--rounds",
+                                  "10"};
+    argv.insert(argv.end(), more.begin(), more.end());
+    util::ProcessOptions options;
+    options.timeout = std::chrono::minutes(10);
+    options.working_directory = repo();
+    // Outside GitHub Actions: a terminal report, no workflow commands.
+    const util::Environment env{{"PATH", "/usr/bin:/bin"}, {"HOME", m_dir.path().string()}};
+    auto result = util::run_process(argv, env, options);
+    EXPECT_TRUE(result) << result.error().message;
+    return result ? *result : util::ProcessResult{};
+  }
+
+  test::TempDir m_dir;
+  Venv m_gil;
+  Venv m_ft;
+};
+
+TEST_F(UserWorkload, ALockInTheInstalledPackageIsARegressionAndTheLockFreeVersionPassesAA) {
+  // The baseline, recorded with the lock-free version and committed.
+  const auto recorded = gilguard("run", {"--output", "v1.json"});
+  ASSERT_EQ(recorded.exit_code, 0) << recorded.stderr_text << recorded.stdout_text;
+  util::ProcessOptions in_repo;
+  in_repo.working_directory = repo();
+  in_repo.timeout = std::chrono::minutes(1);
+  const util::Environment git_env{
+      {"PATH", "/usr/bin:/bin"},      {"HOME", m_dir.path().string()},
+      {"GIT_AUTHOR_NAME", "Test"},    {"GIT_AUTHOR_EMAIL", "test@example.com"},
+      {"GIT_COMMITTER_NAME", "Test"}, {"GIT_COMMITTER_EMAIL", "test@example.com"}};
+  const auto update = util::run_process({test::gilguard_binary().string(), "baseline", "update",
+                                         "v1.json", "--baselines", "baselines", "--commit"},
+                                        git_env, in_repo);
+  ASSERT_TRUE(update && update->success())
+      << (update ? update->stderr_text : update.error().message);
+  const auto v1 = baseline::results_from_json_text(test::read_file(repo() / "v1.json"));
+  ASSERT_TRUE(v1) << v1.error().message;
+  EXPECT_EQ(v1->parameters.workload, "file:bench_crunch.py:workload");
+  EXPECT_TRUE(fs::exists(repo() / "baselines"));
+  EXPECT_NE(test::run_git(repo(), {"log", "--oneline", "-1"}).find("baselines"), std::string::npos);
+
+  // Version 2 takes the lock: the free-threaded speedup at 2 threads falls to about 1.
+  install(k_locked);
+  const auto locked = gilguard("check", {"--results", "v2.json", "--comparison", "v2-cmp.json"});
+  EXPECT_EQ(locked.exit_code, 1) << locked.stdout_text << locked.stderr_text;
+  EXPECT_NE(locked.stdout_text.find("regression"), std::string::npos) << locked.stdout_text;
+  // Not a failed check: the results still agree, only the scaling dropped.
+  EXPECT_EQ(locked.stdout_text.find("wrong result"), std::string::npos) << locked.stdout_text;
+
+  // Version 1 again: the same code as the baseline's, no regression (A/A).
+  install(k_lock_free);
+  const auto again = gilguard("check", {"--results", "v1b.json", "--comparison", "v1b-cmp.json"});
+  EXPECT_EQ(again.exit_code, 0) << again.stdout_text << again.stderr_text;
+  EXPECT_EQ(again.stdout_text.find("changed since the baseline"), std::string::npos)
+      << again.stdout_text;
+}
+
+}  // namespace
+}  // namespace gilguard

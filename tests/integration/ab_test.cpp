@@ -98,6 +98,38 @@ TEST(AbCheck, SameInterpretersOnBothSidesAreNeverARegression) {
   EXPECT_NE(comparison->overall, Verdict::regression);
 }
 
+TEST(AbCheck, ABuiltinWorkloadRunsOnBothSidesWithTheRangeItsWarmUpSized) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  auto args = ab_args(py, py, dir);
+  // No --range: the warm-up's first child sizes it, and every child of head and base runs it.
+  args.insert(args.end(), {"--workload", "builtin:dict-mutation", "--threshold", "20"});
+  const auto result = run_check(args);
+  EXPECT_EQ(result.exit_code, 0) << result.stdout_text << result.stderr_text;
+  EXPECT_NE(result.stdout_text.find("against base base-rev, measured in the same rounds"),
+            std::string::npos)
+      << result.stdout_text;
+
+  const auto run = baseline::results_from_json_text(test::read_file(dir.path() / "r.json"));
+  ASSERT_TRUE(run) << run.error().message;
+  ASSERT_TRUE(run->is_ab());
+  EXPECT_EQ(run->parameters.workload, "builtin:dict-mutation");
+  EXPECT_TRUE(run->parameters.range_sized);
+  EXPECT_GE(run->parameters.range, 256);
+  int head = 0;
+  int base = 0;
+  for (const auto& s : run->samples) {
+    EXPECT_TRUE(s.ok) << s.failure;
+    // Both sides computed the built-in's closed-form result, sequentially and with threads.
+    ASSERT_TRUE(s.expected.has_value());
+    EXPECT_EQ(s.count_seq, *s.expected);
+    EXPECT_EQ(s.count_par, *s.expected);
+    (s.cell.side == Side::head ? head : base) += 1;
+  }
+  EXPECT_EQ(head, base);
+  EXPECT_EQ(head, 13 * 2);
+}
+
 TEST(AbCheck, AHeadThatSpinsAThreadIsARegressionAgainstItsBase) {
   REQUIRE_INTERPRETERS(py);
   test::TempDir dir;

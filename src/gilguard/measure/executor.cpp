@@ -9,6 +9,7 @@
 #include "gilguard/measure/checks.hpp"
 #include "gilguard/python/gil_messages.hpp"
 #include "gilguard/workload/harness.hpp"
+#include "gilguard/workload/prelude.hpp"
 #include "gilguard/workload/primes.hpp"
 
 namespace gilguard::measure {
@@ -42,20 +43,12 @@ std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor 
                                     const ChildRequest& request,
                                     const std::optional<std::string>& gil_override,
                                     const std::vector<std::string>& imports) {
-  std::vector<std::string> argv{python.string(), "-I"};
-  if (gil_override && flavor == Flavor::ft) {
-    argv.emplace_back("-X");
-    argv.push_back("gil=" + *gil_override);
-  }
-  argv.emplace_back("-c");
-  argv.emplace_back(workload::prime_script());
-  argv.push_back(std::to_string(request.range));
-  argv.push_back(std::to_string(request.threads));
-  argv.emplace_back(request.seq_first ? "1" : "0");
-  argv.emplace_back(request.reference ? "1" : "0");
-  argv.push_back(std::to_string(request.repeats));
-  argv.insert(argv.end(), imports.begin(), imports.end());
-  return argv;
+  return workload::script_argv(python, flavor == Flavor::ft ? gil_override : std::nullopt,
+                               workload::prime_script(),
+                               {std::to_string(request.range), std::to_string(request.threads),
+                                request.seq_first ? "1" : "0", request.reference ? "1" : "0",
+                                std::to_string(request.repeats)},
+                               imports);
 }
 
 std::vector<std::string> workload_child_argv(const std::filesystem::path& python, Flavor flavor,
@@ -63,8 +56,7 @@ std::vector<std::string> workload_child_argv(const std::filesystem::path& python
                                              const std::optional<std::string>& gil_override,
                                              const std::vector<std::string>& imports,
                                              const workload::WorkloadSpec& workload) {
-  if (workload.kind == workload::WorkloadSpec::Kind::primes)
-    return child_argv(python, flavor, request, gil_override, imports);
+  if (workload.is_primes()) return child_argv(python, flavor, request, gil_override, imports);
   const workload::HarnessRun run{request.range, request.threads, request.seq_first,
                                  request.reference};
   return workload::harness_argv(python, workload, run, imports,

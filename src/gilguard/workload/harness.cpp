@@ -156,55 +156,6 @@ def load(spec):
     return getattr(module, function), None
 
 
-def chunks(limit, nthreads):
-    size = limit // nthreads
-    return [(i * size, limit if i == nthreads - 1 else (i + 1) * size) for i in range(nthreads)]
-
-
-def sequential(f, limit):
-    pin(0)
-    before = counters()
-    mine = sched_times()
-    began = perf_counter()
-    result = run_range(f, 0, limit)
-    seconds = perf_counter() - began
-    mine = spent(mine, sched_times())
-    return result, seconds, region_load(before, counters(), [mine], True)
-
-
-# An exception in a worker thread is raised again here, after every worker has ended, so the
-# child fails with the function's own traceback instead of reporting a partial result.
-def threaded(f, limit, nthreads):
-    parts = chunks(limit, nthreads)
-    results = [0] * nthreads
-    seconds = [0.0] * nthreads
-    sched = [None] * nthreads
-    errors = []
-
-    def worker(index, first, last):
-        pin(index)
-        mine = sched_times()
-        began = perf_counter()
-        try:
-            results[index] = run_range(f, first, last)
-        except BaseException as error:
-            errors.append(error)
-        seconds[index] = perf_counter() - began
-        sched[index] = spent(mine, sched_times())
-
-    workers = [threading.Thread(target=worker, args=(i, a, b)) for i, (a, b) in enumerate(parts)]
-    before = counters()
-    began = perf_counter()
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    elapsed = perf_counter() - began
-    if errors:
-        raise errors[0]
-    return sum(results) & MASK, elapsed, seconds, region_load(before, counters(), sched, True)
-
-
 # Doubles the range from 256 until one sequential pass takes the target time.
 def sized(f, target):
     limit = 256
@@ -217,26 +168,10 @@ def sized(f, target):
     return limit
 
 
-# The regions in the prime script's order: sequential (when first), the reference processes
-# forked (before any thread exists), threaded, sequential (when last), then the processes run.
 def measure(f, limit, nthreads, seq_first, reference):
-    if seq_first:
-        count_seq, t_seq, seq_load = sequential(f, limit)
-    pool = None
-    if reference:
-        pool = fork_workers(chunks(limit, nthreads), lambda first, last: run_range(f, first, last))
-    count_par, t_par, thread_times, par_load = threaded(f, limit, nthreads)
-    if not seq_first:
-        count_seq, t_seq, seq_load = sequential(f, limit)
-    report = {"range": limit, "threads": nthreads, "seq_first": seq_first,
-              "count_seq": count_seq, "count_par": count_par, "t_seq": t_seq, "t_par": t_par,
-              "thread_times": thread_times, "cpus": len(CPUS) or os.cpu_count(),
-              "loads": {"seq": seq_load, "par": par_load}}
-    if pool is not None:
-        folded, t_ref, ref_times, ref_load = processes(pool)
-        report.update(count_ref=sum(folded) & MASK, t_ref=t_ref, ref_times=ref_times)
-        report["loads"]["ref"] = ref_load
-    return report
+    return measure_regions(lambda first, last: run_range(f, first, last), 0, limit,
+                           chunks(0, limit, nthreads), seq_first, reference,
+                           lambda results: sum(results) & MASK)
 
 
 spec, limit, nthreads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -282,16 +217,10 @@ std::vector<std::string> harness_argv(const std::filesystem::path& python, const
   std::string target = spec.kind == WorkloadSpec::Kind::builtin ? "builtin:" + spec.name : "";
   if (spec.kind == WorkloadSpec::Kind::file)
     target = std::filesystem::absolute(spec.file).lexically_normal().string() + ":" + spec.function;
-  std::vector<std::string> argv{python.string(), "-I"};
-  if (gil_override) {
-    argv.emplace_back("-X");
-    argv.push_back("gil=" + *gil_override);
-  }
-  argv.insert(argv.end(),
-              {"-c", std::string(harness_script()), target, std::to_string(run.range),
-               std::to_string(run.threads), run.seq_first ? "1" : "0", run.reference ? "1" : "0"});
-  argv.insert(argv.end(), imports.begin(), imports.end());
-  return argv;
+  return script_argv(python, gil_override, harness_script(),
+                     {target, std::to_string(run.range), std::to_string(run.threads),
+                      run.seq_first ? "1" : "0", run.reference ? "1" : "0"},
+                     imports);
 }
 
 }  // namespace gilguard::workload

@@ -151,6 +151,82 @@ def region_load(before, after, worker_times, workers_in_process):
     return load
 
 
+# [start, limit) cut into `nthreads` contiguous (first, last) chunks of (limit // nthreads)
+# numbers, the last one running to limit.
+def chunks(start, limit, nthreads):
+    size = limit // nthreads
+    return [(start + i * size, limit if i == nthreads - 1 else start + (i + 1) * size)
+            for i in range(nthreads)]
+
+
+# `work(first, last)` on the first worker's CPU: (its result, seconds, the region's readings).
+def sequential_region(work, first, last):
+    pin(0)
+    before = counters()
+    mine = sched_times()
+    began = perf_counter()
+    result = work(first, last)
+    seconds = perf_counter() - began
+    mine = spent(mine, sched_times())
+    return result, seconds, region_load(before, counters(), [mine], True)
+
+
+# `work(first, last)` over each (first, last) of `parts` in a thread of its own, worker i pinned
+# to the CPU of worker i, all started together: (their results, the region's seconds, each
+# worker's seconds, the region's readings). An exception in a worker is raised again here, after
+# every worker has ended, so the child fails with its own traceback instead of a partial result.
+def threaded_region(work, parts):
+    results = [None] * len(parts)
+    seconds = [0.0] * len(parts)
+    sched = [None] * len(parts)
+    errors = []
+
+    def worker(index, first, last):
+        pin(index)
+        mine = sched_times()
+        began = perf_counter()
+        try:
+            results[index] = work(first, last)
+        except BaseException as error:
+            errors.append(error)
+        seconds[index] = perf_counter() - began
+        sched[index] = spent(mine, sched_times())
+
+    workers = [threading.Thread(target=worker, args=(i, a, b)) for i, (a, b) in enumerate(parts)]
+    before = counters()
+    began = perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = perf_counter() - began
+    if errors:
+        raise errors[0]
+    return results, elapsed, seconds, region_load(before, counters(), sched, True)
+
+
+# The regions of one child in their order: sequential over [first, limit) (when first), the
+# reference processes forked (before any thread exists), threaded over `parts`, sequential (when
+# last), then the processes run. `fold` turns the workers' results into the region's one result.
+# Returns the report's measured fields.
+def measure_regions(work, first, limit, parts, seq_first, reference, fold):
+    if seq_first:
+        count_seq, t_seq, seq_load = sequential_region(work, first, limit)
+    pool = fork_workers(parts, work) if reference else None
+    results, t_par, thread_times, par_load = threaded_region(work, parts)
+    if not seq_first:
+        count_seq, t_seq, seq_load = sequential_region(work, first, limit)
+    report = {"range": limit, "threads": len(parts), "seq_first": seq_first,
+              "count_seq": count_seq, "count_par": fold(results), "t_seq": t_seq, "t_par": t_par,
+              "thread_times": thread_times, "cpus": len(CPUS) or os.cpu_count(),
+              "loads": {"seq": seq_load, "par": par_load}}
+    if pool is not None:
+        found, t_ref, ref_times, ref_load = processes(pool)
+        report.update(count_ref=fold(found), t_ref=t_ref, ref_times=ref_times)
+        report["loads"]["ref"] = ref_load
+    return report
+
+
 # The same-machine reference: `work(first, last)` over each (first, last) of `parts` in a
 # single-threaded process forked from this one (before any thread exists), all started together
 # by processes(). They share the machine (cores, caches, clock, neighbours) but not the
@@ -245,5 +321,19 @@ def finish(report, caught):
 }  // namespace
 
 std::string_view child_prelude() { return k_prelude; }
+
+std::vector<std::string> script_argv(const std::filesystem::path& python,
+                                     const std::optional<std::string>& gil_override,
+                                     std::string_view script, std::vector<std::string> args,
+                                     const std::vector<std::string>& imports) {
+  std::vector<std::string> argv{python.string(), "-I"};
+  if (gil_override) argv.insert(argv.end(), {"-X", "gil=" + *gil_override});
+  argv.emplace_back("-c");
+  argv.emplace_back(script);
+  argv.insert(argv.end(), std::make_move_iterator(args.begin()),
+              std::make_move_iterator(args.end()));
+  argv.insert(argv.end(), imports.begin(), imports.end());
+  return argv;
+}
 
 }  // namespace gilguard::workload

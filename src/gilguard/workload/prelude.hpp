@@ -1,17 +1,30 @@
 #pragma once
 
+#include <filesystem>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace gilguard::workload {
 
 // The Python both child scripts (the prime script and the harness) start with, so the two
 // measure alike without a copy of each other: the CPU placement of the workers (distinct physical
 // cores first) and pin(), the run-queue, steal, pressure and throttling readings around a timed
-// region (counters, sched_times, region_load), the same-machine reference in forked
-// single-threaded processes (fork_workers, processes), and finish(), which prints the report line
-// with the GIL state and the warnings caught. It defines functions and a few constants from `os`
-// only; what the functions use besides (json, perf_counter, process_time) the script imports
-// inside its catch_warnings block.
+// region (counters, sched_times, region_load), the split into chunks, the timed regions
+// (sequential_region, threaded_region, and measure_regions, which runs them in their order), the
+// same-machine reference in forked single-threaded processes (fork_workers, processes), and
+// finish(), which prints the report line with the GIL state and the warnings caught. It defines
+// functions and a few constants from `os` only; what the functions use besides (json, threading,
+// perf_counter, process_time) the script imports inside its catch_warnings block.
 std::string_view child_prelude();
+
+// The argv of a child that runs `script`: PYTHON -I [-X gil=V] -c SCRIPT ARGS... MODULES...
+// (-I isolates the child from the job's environment, so gilguard's own PYTHON_GIL is passed on
+// as -X gil=V when `gil_override` is set; the modules are the --import ones).
+std::vector<std::string> script_argv(const std::filesystem::path& python,
+                                     const std::optional<std::string>& gil_override,
+                                     std::string_view script, std::vector<std::string> args,
+                                     const std::vector<std::string>& imports);
 
 }  // namespace gilguard::workload

@@ -15,10 +15,10 @@ namespace {
 // integer square root, sequentially and over contiguous chunks in threads; with REFERENCE = 1
 // also over the same chunks in forked single-threaded processes (the same-machine reference);
 // with REPEATS > 1 (and no reference) the sequential and threaded regions alternate that often.
-// It runs after child_prelude(): the CPU placement, the readings around each timed region, the
-// forked reference and the report line come from there. Warnings raised while importing or
-// working (such as the RuntimeWarning a free-threaded build emits when a module re-enables the
-// GIL) are recorded and reported instead of printed.
+// It runs after child_prelude(): the chunks, the timed regions with their CPU placement and
+// readings, the forked reference and the report line come from there. Warnings raised while
+// importing or working (such as the RuntimeWarning a free-threaded build emits when a module
+// re-enables the GIL) are recorded and reported instead of printed.
 constexpr std::string_view k_script = R"PY(
 def is_prime(n):
     if n < 2:
@@ -37,66 +37,20 @@ def count_between(first, last):
     return found
 
 
-def chunks(limit, nthreads):
-    size = limit // nthreads
-    out = []
-    for i in range(nthreads):
-        first = 1 + i * size
-        out.append((first, limit if i == nthreads - 1 else 1 + (i + 1) * size))
-    return out
-
-
+# The prime count of each region (measure_repeated keeps the regions apart).
 def sequential(limit):
-    pin(0)
-    before = counters()
-    mine = sched_times()
-    began = perf_counter()
-    found = count_between(1, limit)
-    seconds = perf_counter() - began
-    mine = spent(mine, sched_times())
-    return found, seconds, region_load(before, counters(), [mine], True)
+    return sequential_region(count_between, 1, limit)
 
 
 def threaded(limit, nthreads):
-    parts = chunks(limit, nthreads)
-    counts = [0] * nthreads
-    seconds = [0.0] * nthreads
-    sched = [None] * nthreads
-
-    def worker(index, first, last):
-        pin(index)
-        mine = sched_times()
-        began = perf_counter()
-        counts[index] = count_between(first, last)
-        seconds[index] = perf_counter() - began
-        sched[index] = spent(mine, sched_times())
-
-    workers = [threading.Thread(target=worker, args=(i, a, b)) for i, (a, b) in enumerate(parts)]
-    before = counters()
-    began = perf_counter()
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    elapsed = perf_counter() - began
-    return sum(counts), elapsed, seconds, region_load(before, counters(), sched, True)
+    counts, elapsed, seconds, load = threaded_region(count_between, chunks(1, limit, nthreads))
+    return sum(counts), elapsed, seconds, load
 
 
 def measure(limit, nthreads, seq_first, reference):
-    report = {"workload": "primes", "range": limit, "threads": nthreads, "seq_first": seq_first}
-    if seq_first:
-        count_seq, t_seq, seq_load = sequential(limit)
-    pool = fork_workers(chunks(limit, nthreads), count_between) if reference else None
-    count_par, t_par, thread_times, par_load = threaded(limit, nthreads)
-    if not seq_first:
-        count_seq, t_seq, seq_load = sequential(limit)
-    report.update(count_seq=count_seq, count_par=count_par, t_seq=t_seq, t_par=t_par,
-                  thread_times=thread_times, cpus=len(CPUS) or os.cpu_count(),
-                  loads={"seq": seq_load, "par": par_load})
-    if pool is not None:
-        found, t_ref, ref_times, ref_load = processes(pool)
-        report.update(count_ref=sum(found), t_ref=t_ref, ref_times=ref_times)
-        report["loads"]["ref"] = ref_load
+    report = measure_regions(count_between, 1, limit, chunks(1, limit, nthreads), seq_first,
+                             reference, sum)
+    report["workload"] = "primes"
     return report
 
 

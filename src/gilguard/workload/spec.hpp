@@ -25,6 +25,8 @@ struct WorkloadSpec {
   // "builtin:objects", "file:bench_parse.py:parse_one" (the file's name, not its directory).
   std::string label() const;
 
+  bool is_primes() const { return kind == Kind::primes; }
+
   friend bool operator==(const WorkloadSpec&, const WorkloadSpec&) = default;
 };
 

@@ -57,9 +57,8 @@ MetricComparison read_metric(const Node& node) {
   m.baseline_low = read_optional_number(node.field("baseline_low"));
   m.baseline_high = read_optional_number(node.field("baseline_high"));
   m.change = read_optional_number(node.field("change"));
-  if (const auto low = node.optional_field("change_low")) m.change_low = read_optional_number(*low);
-  if (const auto high = node.optional_field("change_high"))
-    m.change_high = read_optional_number(*high);
+  m.change_low = node.optional_number("change_low");
+  m.change_high = node.optional_number("change_high");
   m.baseline_runs = static_cast<int>(node.field("baseline_runs").as_integer(0, 1'000'000));
   if (const auto machines = node.optional_field("baseline_machines"))
     m.baseline_machines = static_cast<int>(machines->as_integer(0, 1'000'000));

@@ -33,7 +33,7 @@ void put_cell(json::object& out, const Cell& cell) {
   out["flavor"] = to_string(cell.flavor);
   out["threads"] = cell.threads;
   out["gated"] = cell.gated;
-  if (cell.side == Side::base) out["side"] = "base";
+  if (cell.side == Side::base) out["side"] = to_string(cell.side);
 }
 
 json::object cpu_json(const CpuIdentity& c) {

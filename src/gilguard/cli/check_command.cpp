@@ -71,7 +71,7 @@ ExitCode run_check(const CheckOptions& options) {
   }
   // Validate every option before minutes of measuring.
   auto request = to_run_request(options.run);
-  const bool primes = request.workload.kind == workload::WorkloadSpec::Kind::primes;
+  const bool primes = request.workload.is_primes();
   if (request.is_ab()) {
     if (options.run.range.empty() && primes) request.range = k_default_ab_range;
     if (options.run.rounds.empty() && options.run.time_budget.empty())
@@ -103,10 +103,7 @@ ExitCode run_check(const CheckOptions& options) {
   plan.machine = measure::current_machine();
   plan.gil = gil;
   plan.ft = ft;
-  plan.parameters.workload = request.workload.label();
-  plan.parameters.workload_digest = request.workload_digest;
-  plan.parameters.range = request.range;
-  plan.parameters.range_sized = request.range == 0;
+  measure::record_workload(request, plan.parameters);
   const auto base = measure::probe_base(request);
   if (base) {
     plan.base_gil = base->gil;
@@ -140,11 +137,7 @@ ExitCode run_check(const CheckOptions& options) {
       return stats::may_stop(samples, history, compare_options);
     };
   }
-  measure::ProcessExecutor executor(pair.gil, pair.ft, env);
-  executor.set_workload(request.workload);
-  measure::prepare_imports(request, executor, hooks);
-  if (base) executor.set_base(request.base_gil_python, request.base_ft_python);
-  auto result = measure::run_benchmark(request, gil, ft, executor, hooks, base);
+  auto result = measure::run_in_processes(request, gil, ft, base, env, hooks);
   value_or_throw(util::write_file_atomic(options.results, baseline::results_to_json_text(result)),
                  fmt::format("writing the results to {}", options.results));
 

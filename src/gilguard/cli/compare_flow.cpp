@@ -91,6 +91,10 @@ LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settin
   return loaded;
 }
 
+namespace {
+
+// The note the reports show when `run` measured a workload file whose SHA-256 differs from the
+// one the newest run of `history` recorded (workload::changed_file_note); nullopt otherwise.
 std::optional<std::string> workload_note(const RunResult& run,
                                          const std::vector<BaselineRun>& history) {
   const auto spec = workload::spec_from_label(run.parameters.workload);
@@ -100,6 +104,8 @@ std::optional<std::string> workload_note(const RunResult& run,
       *spec, recorded.empty() ? std::nullopt : std::optional<std::string>(recorded),
       run.parameters.workload_digest);
 }
+
+}  // namespace
 
 Comparison compare_run(const RunResult& run, const CompareSettings& settings,
                        const LoadedBaseline& baseline) {

@@ -46,11 +46,6 @@ struct LoadedBaseline {
 // workload. Throws a usage Failure naming the file when it is invalid or holds another workload.
 LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settings);
 
-// The note the reports show when `run` measured a workload file whose SHA-256 differs from the
-// one the newest run of `history` recorded (workload::changed_file_note); nullopt otherwise.
-std::optional<std::string> workload_note(const RunResult& run,
-                                         const std::vector<BaselineRun>& history);
-
 // Compares `run` with `baseline`, or an A/B run's head with its base (stats::compare_ab): the
 // per-metric verdicts, the overall verdict, the key, the
 // baseline path and the run's failed checks (measure::recheck_failures: those it records and

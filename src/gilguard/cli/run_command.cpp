@@ -168,7 +168,7 @@ measure::RunRequest to_run_request(const RunOptions& options) {
   request.threads = parse_threads(options.threads);
   request.workload = workload::parse_workload(options.workload);
   request.workload_digest = value_or_throw(workload::workload_digest(request.workload), "");
-  const bool primes = request.workload.kind == workload::WorkloadSpec::Kind::primes;
+  const bool primes = request.workload.is_primes();
   request.range = primes ? options.default_range : 0;
   if (!options.range.empty()) {
     const auto range =

@@ -154,11 +154,11 @@ struct RunParameters {
   std::int64_t range = 1'000'000;
   // True when the warm-up sized the range (a workload other than primes without --range): the
   // range then differs between machines, and the baseline key says "rauto".
+  bool range_sized = false;
   std::vector<int> threads;  // thread counts measured (1 always among them)
   int rounds = 0;            // measured rounds, warm-up excluded
   double time_budget = 0;    // seconds; 0 when --rounds was given
   std::uint64_t seed = 0;
-  bool range_sized = false;
   std::int64_t expected_count = 0;  // primes in [1, range), computed by gilguard; 0 for others
   int repeats = 1;  // sequential/threaded pairs each child alternated (its times are their means)
 };

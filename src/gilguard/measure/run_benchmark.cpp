@@ -32,12 +32,8 @@ std::uint64_t random_seed() {
   return ((high << 32) | low) & ((std::uint64_t{1} << 53) - 1);
 }
 
-bool is_primes(const RunRequest& request) {
-  return request.workload.kind == workload::WorkloadSpec::Kind::primes;
-}
-
 void validate(const RunRequest& request, const std::vector<int>& threads) {
-  const bool sized = request.range == 0 && !is_primes(request);
+  const bool sized = request.range == 0 && !request.workload.is_primes();
   if (!sized && (request.range < k_min_range || request.range > k_max_range))
     throw usage_error(fmt::format(
         "range {} is out of bounds: pass --range with an integer from {} to {} (the default is {})",
@@ -48,7 +44,7 @@ void validate(const RunRequest& request, const std::vector<int>& threads) {
           fmt::format("thread count {} is out of bounds: pass --threads with counts from 1 to {}, "
                       "or 'auto'",
                       t, k_max_threads));
-  if (!is_primes(request) && request.repeats != 1)
+  if (!request.workload.is_primes() && request.repeats != 1)
     throw usage_error(
         fmt::format("--repeats is for the prime workload only: leave it out with --workload {}",
                     request.workload.label()));
@@ -150,10 +146,7 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
                           : plan_cells(threads, result.machine.usable_cores());
 
   auto& parameters = result.parameters;
-  parameters.workload = request.workload.label();
-  parameters.workload_digest = request.workload_digest;
-  parameters.range = request.range;
-  parameters.range_sized = request.range == 0;
+  record_workload(request, parameters);
   parameters.repeats = request.repeats;
   for (const auto& cell : cells)
     if (cell.flavor == Flavor::gil && cell.side == Side::head)
@@ -162,7 +155,8 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   parameters.time_budget = request.rounds == 0 ? request.time_budget : 0;
   const int rounds =
       request.rounds > 0 ? request.rounds : (request.time_budget > 0 ? 0 : k_default_rounds);
-  if (is_primes(request)) parameters.expected_count = workload::count_primes_below(request.range);
+  if (request.workload.is_primes())
+    parameters.expected_count = workload::count_primes_below(request.range);
 
   const auto steal_start = util::steal_seconds();
   result.failures = check_interpreters(gil, ft);
@@ -189,8 +183,8 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
     options.reference = !base && request.repeats <= 1;
     options.repeats = request.repeats;
     options.initial_timeout = request.child_timeout.value_or(
-        is_primes(request) || request.range == 0 ? default_child_timeout(request.range)
-                                                 : k_workload_child_timeout);
+        request.workload.is_primes() || request.range == 0 ? default_child_timeout(request.range)
+                                                           : k_workload_child_timeout);
     if (request.child_timeout) options.min_timeout = *request.child_timeout;
     options.min_rounds_before_decided = hooks.min_rounds_before_decided;
     options.decided = hooks.decided;
@@ -201,7 +195,7 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
     parameters.rounds = scheduled.measured_rounds;
     parameters.range = scheduled.range;
 
-    if (is_primes(request))
+    if (request.workload.is_primes())
       mark_wrong_counts(result.samples, parameters.expected_count, request.range);
     else
       mark_wrong_results(result.samples, parameters.workload);
@@ -234,18 +228,30 @@ std::optional<BaseFacts> probe_base(const RunRequest& request) {
       request.base_label};
 }
 
+void record_workload(const RunRequest& request, RunParameters& parameters) {
+  parameters.workload = request.workload.label();
+  parameters.workload_digest = request.workload_digest;
+  parameters.range = request.range;
+  parameters.range_sized = request.range == 0;
+}
+
+RunResult run_in_processes(const RunRequest& request, const InterpreterFacts& gil,
+                           const InterpreterFacts& ft, const std::optional<BaseFacts>& base,
+                           const util::Environment& environment, RunHooks hooks) {
+  ProcessExecutor executor(request.gil_python, request.ft_python, environment);
+  executor.set_workload(request.workload);
+  prepare_imports(request, executor, hooks);
+  if (base) executor.set_base(request.base_gil_python, request.base_ft_python);
+  return run_benchmark(request, gil, ft, executor, hooks, base);
+}
+
 RunResult run_benchmark(const RunRequest& request, const RunHooks& hooks) {
   const auto gil = value_or_throw(python::probe(request.gil_python),
                                   fmt::format("probing --gil {}", request.gil_python.string()));
   const auto ft = value_or_throw(python::probe(request.ft_python),
                                  fmt::format("probing --ft {}", request.ft_python.string()));
-  ProcessExecutor executor(request.gil_python, request.ft_python, util::current_environment());
-  executor.set_workload(request.workload);
-  auto with_imports = hooks;
-  prepare_imports(request, executor, with_imports);
-  const auto base = probe_base(request);
-  if (base) executor.set_base(request.base_gil_python, request.base_ft_python);
-  return run_benchmark(request, gil, ft, executor, with_imports, base);
+  return run_in_processes(request, gil, ft, probe_base(request), util::current_environment(),
+                          hooks);
 }
 
 }  // namespace gilguard::measure

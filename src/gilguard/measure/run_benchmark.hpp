@@ -111,6 +111,17 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
 // of them first in a fresh process of request.ft_python with the children's environment.
 void prepare_imports(const RunRequest& request, ProcessExecutor& executor, RunHooks& hooks);
 
+// Records the request's workload and range in `parameters`: with the machine and the
+// interpreters, what the baseline key is made of (`check` derives the key before the run).
+void record_workload(const RunRequest& request, RunParameters& parameters);
+
+// Runs the benchmark on interpreters already probed in real child processes with the allow-listed
+// part of `environment`: the workload set, the --import modules probed and imported
+// (prepare_imports), the base pair beside the head in an A/B run.
+RunResult run_in_processes(const RunRequest& request, const InterpreterFacts& gil,
+                           const InterpreterFacts& ft, const std::optional<BaseFacts>& base,
+                           const util::Environment& environment, RunHooks hooks);
+
 // Probes the interpreters (throws a usage Failure naming the one that fails) and runs the
 // benchmark in real child processes with the allow-listed environment; an A/B run when the
 // request names a base pair.

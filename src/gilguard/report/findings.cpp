@@ -16,12 +16,14 @@ std::string baseline_text(const MetricComparison& metric) {
   return metric.baseline ? format_value(metric.id, *metric.baseline) : std::string("none");
 }
 
-// "1.89x [1.85x, 1.93x] against a baseline of 2.15x (-12.1%)".
-std::string measured_text(const MetricComparison& metric) {
-  return fmt::format("{} {} against a baseline of {} ({})",
-                     format_value(metric.id, metric.current.value),
+// "1.89x [1.85x, 1.93x] against a baseline of 2.15x (-12.1%)"; in an A/B run "... against
+// base abc123 at 2.15x (...)".
+std::string measured_text(const Comparison& comparison, const MetricComparison& metric) {
+  const std::string reference =
+      comparison.ab ? fmt::format("{} at", reference_name(comparison)) : "a baseline of";
+  return fmt::format("{} {} against {} {} ({})", format_value(metric.id, metric.current.value),
                      format_value_interval(metric.id, metric.current.low, metric.current.high),
-                     baseline_text(metric), format_change(metric.change));
+                     reference, baseline_text(metric), format_change(metric.change));
 }
 
 // The comparison's own explanation (a sentence with the numbers and the rule applied) when it
@@ -41,7 +43,7 @@ void add_metric_findings(const Comparison& comparison, std::vector<Finding>& out
   std::vector<std::string> missing;
   for (const auto& metric : comparison.metrics) {
     const std::string label = metric_label(metric.id);
-    const std::string measured = measured_text(metric);
+    const std::string measured = measured_text(comparison, metric);
     if (metric.verdict == Verdict::no_baseline) {
       if (metric.gating) missing.push_back(metric_name(metric.id));
       continue;

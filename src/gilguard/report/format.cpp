@@ -52,6 +52,14 @@ std::string format_change(std::optional<double> change) {
   return fmt::format("{:+.1f}%", percent);
 }
 
+std::string format_change_with_interval(const MetricComparison& metric) {
+  std::string out = format_change(metric.change);
+  if (metric.change_low && metric.change_high)
+    out += fmt::format(" [{}, {}]", format_change(metric.change_low),
+                       format_change(metric.change_high));
+  return out;
+}
+
 std::string format_percent(double fraction) {
   const double percent = fraction * 100;
   if (std::fabs(percent - std::round(percent)) < 1e-9) return fmt::format("{:.0f}%", percent);

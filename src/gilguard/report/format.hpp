@@ -33,6 +33,10 @@ std::string reference_name(const Comparison& comparison);
 // "+3.2%", "-12.3%", "0.0%"; "n/a" when absent.
 std::string format_change(std::optional<double> change);
 
+// The metric's change with its interval when it has one: "-4.1% [-6.0%, -2.2%]", else "-4.1%"
+// ("n/a" without a change).
+std::string format_change_with_interval(const MetricComparison& metric);
+
 // "5%", "2.5%": a threshold given as a fraction.
 std::string format_percent(double fraction);
 

@@ -283,10 +283,7 @@ std::string markdown_metric_table(const Comparison& comparison) {
       verdict += " (info)";
       any_info = true;
     }
-    std::string change = format_change(metric->change);
-    if (metric->change_low && metric->change_high)
-      change += fmt::format(" [{}, {}]", format_change(metric->change_low),
-                            format_change(metric->change_high));
+    const std::string change = format_change_with_interval(*metric);
     out += fmt::format(
         "| {} | {} | {} | {} {} | {} | {} |\n", flavor_cell(metric->id), threads_cell(metric->id),
         metric->baseline ? format_value(metric->id, *metric->baseline) : std::string("—"),

@@ -182,29 +182,25 @@ std::string render_speedup_chart(const Comparison& comparison) {
   std::vector<double> ideal;
   for (const int t : threads) ideal.push_back(t);
   series.push_back({"grey: ideal (speedup = threads)", "#8c959f", ideal});
+  // In an A/B run this run is the head, and the reference the base of the same rounds.
+  const std::string current = comparison.ab ? "head" : "this run";
+  const std::string line_reference = reference_name(comparison);
   const struct {
     Flavor flavor;
     bool baseline;
-    const char* name;
+    const char* prefix;
     const char* colour;
   } k_lines[] = {
-      {Flavor::ft, false, "blue: free-threaded, this run", "#0969da"},
-      {Flavor::ft, true, "light blue: free-threaded, baseline", "#80ccff"},
-      {Flavor::gil, false, "orange: GIL, this run", "#bc4c00"},
-      {Flavor::gil, true, "light orange: GIL, baseline", "#ffb77c"},
+      {Flavor::ft, false, "blue: free-threaded", "#0969da"},
+      {Flavor::ft, true, "light blue: free-threaded", "#80ccff"},
+      {Flavor::gil, false, "orange: GIL", "#bc4c00"},
+      {Flavor::gil, true, "light orange: GIL", "#ffb77c"},
   };
   for (const auto& line : k_lines) {
-    if (auto values = series_values(comparison, line.flavor, threads, line.baseline, anchored)) {
-      std::string name = line.name;
-      // An A/B run: this run is the head, the baseline the base of the same rounds.
-      if (comparison.ab) {
-        if (const auto at = name.find("this run"); at != std::string::npos)
-          name.replace(at, 8, "head");
-        if (const auto at = name.find("baseline"); at != std::string::npos)
-          name.replace(at, 8, reference_name(comparison));
-      }
-      series.push_back({std::move(name), line.colour, std::move(*values)});
-    }
+    if (auto values = series_values(comparison, line.flavor, threads, line.baseline, anchored))
+      series.push_back(
+          {fmt::format("{}, {}", line.prefix, line.baseline ? line_reference : current),
+           line.colour, std::move(*values)});
   }
   double top = 0;
   for (const auto& s : series) {
@@ -236,9 +232,9 @@ std::string render_speedup_chart(const Comparison& comparison) {
       "\nLines: {}.{}\n\n", caption,
       anchored ? " At 1 thread every line starts at 1.00x, the speedup by definition." : "");
   out += "<details>\n<summary>The chart as a table</summary>\n\n";
-  const std::string reference = comparison.ab ? "base" : "baseline";
+  const std::string column = comparison.ab ? "base" : "baseline";
   out += fmt::format("| Threads | Ideal | Free-threaded | Free-threaded {} | GIL | GIL {} |\n",
-                     reference, reference);
+                     column, column);
   out += "| ---: | ---: | ---: | ---: | ---: | ---: |\n";
   for (const int t : threads) {
     if (anchored && t == 1) continue;

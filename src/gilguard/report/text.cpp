@@ -93,10 +93,7 @@ std::string render_text(const Comparison& comparison, const RunResult* run,
   std::vector<Verdict> verdicts = {Verdict::pass};
   for (const auto* metric : ordered_metrics(comparison)) {
     const auto& id = metric->id;
-    std::string change = format_change(metric->change);
-    if (metric->change_low && metric->change_high)
-      change += fmt::format(" [{}, {}]", format_change(metric->change_low),
-                            format_change(metric->change_high));
+    const std::string change = format_change_with_interval(*metric);
     rows.push_back(
         {std::string(flavor_label(id.flavor)),
          id.kind == MetricKind::overhead   ? std::string("overhead")

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "gilguard/report/comment.hpp"
+#include "gilguard/report/findings.hpp"
 #include "gilguard/report/summary.hpp"
 #include "gilguard/report/text.hpp"
 #include "gilguard/stats/ab.hpp"
@@ -82,6 +83,17 @@ TEST(AbReport, AMetricWithNoPairedRoundLeftIsExplainedNotQuotedAsZero) {
   EXPECT_THAT(text, HasSubstr("on a quieter runner"));
   EXPECT_THAT(text, Not(HasSubstr("0.0% above base")));
   EXPECT_THAT(text, Not(HasSubstr("0.00x")));  // the row shows a dash, not a zero speedup
+}
+
+TEST(AbReport, AFindingWithoutAnExplanationNamesTheBaseNotABaseline) {
+  Comparison comparison = ab_comparison(0.93);
+  for (auto& metric : comparison.metrics) metric.explanation.clear();
+  bool named = false;
+  for (const auto& finding : collect_findings(comparison, nullptr)) {
+    EXPECT_THAT(finding.message, Not(HasSubstr("against a baseline of")));
+    named = named || finding.message.find("against base abc123 at") != std::string::npos;
+  }
+  EXPECT_TRUE(named);
 }
 
 TEST(AbReport, TheSummaryAndCommentSpeakOfTheBase) {

@@ -15,29 +15,28 @@ ref="${GILGUARD_REF:-}"
 out="${GITHUB_OUTPUT:-/dev/stdout}"
 # A value in a workflow command stays on one line, without the escape character.
 clean() { local s=$1; echo "${s//[$'%\r\n']/?}"; }
-# The digest of no changes at all: what a clean checkout adds to its tree.
-no_changes=$(printf '' | sha256sum | cut -c1-16)
-
 if [ -n "$ref" ]; then
   if [[ $ref == -* ]] || ! git -C "$source_path" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     echo "::error title=gilguard::cpython-base '$(clean "$ref")' needs cpython-source to be a git checkout and a revision (commit, branch or tag) of it" >&2
     exit 2
   fi
   tree=$(git -C "$source_path" rev-parse --verify --quiet "$ref^{tree}" || true)
+  shallow=$(git -C "$source_path" rev-parse --is-shallow-repository)
   # A shallow clone (actions/checkout's default fetches one commit) lacks the base: fetch that
   # one commit, as actions/checkout fetches the head, rather than the whole history.
-  if [ -z "$tree" ] && [ "$(git -C "$source_path" rev-parse --is-shallow-repository)" = true ] &&
+  if [ -z "$tree" ] && [ "$shallow" = true ] &&
     git -C "$source_path" fetch --quiet --no-tags --depth=1 origin "$ref" >&2; then
     tree=$(git -C "$source_path" rev-parse --verify --quiet "$ref^{tree}" || true)
   fi
   if [ -z "$tree" ]; then
     hint="fetch it (git fetch origin $ref)"
-    [ "$(git -C "$source_path" rev-parse --is-shallow-repository)" = true ] &&
+    [ "$shallow" = true ] &&
       hint="the checkout is shallow: check out with fetch-depth: 0 (actions/checkout), or $hint"
     echo "::error title=gilguard::cpython-base $(clean "$ref") is not in the checkout $(clean "$source_path"); $(clean "$hint")" >&2
     exit 2
   fi
-  content="$tree-$no_changes"
+  # A clean checkout's changes digest is that of no changes at all (sha256 of nothing).
+  content="$tree-e3b0c44298fc1c14"
 elif [ -f "$source_path" ]; then
   content=$(sha256sum <"$source_path" | cut -c1-64)
 elif [ -d "$source_path" ] && git -C "$source_path" rev-parse --is-inside-work-tree >/dev/null 2>&1; then

@@ -27,22 +27,13 @@ util::ProcessResult run_check(const std::vector<std::string>& args) {
   return result ? *result : util::ProcessResult{};
 }
 
-// A venv of `python` (without pip) whose site-packages holds `pth_line` in a .pth file; returns
-// its python.
-std::filesystem::path make_venv(const std::filesystem::path& python,
-                                const std::filesystem::path& where, const std::string& pth_line) {
-  const auto made =
-      util::run_process({python.string(), "-m", "venv", "--without-pip", where.string()},
-                        util::current_environment(), {});
-  EXPECT_TRUE(made && made->exit_code == 0) << (made ? made->stderr_text : made.error().message);
-  const auto site = util::run_process({(where / "bin" / "python").string(), "-c",
-                                       "import sysconfig; print(sysconfig.get_path('purelib'))"},
-                                      util::current_environment(), {});
-  EXPECT_TRUE(site && site->exit_code == 0);
-  std::string dir = site ? site->stdout_text : "";
-  while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
-  test::write_file(std::filesystem::path(dir) / "gilguard_spinner.pth", pth_line + "\n");
-  return where / "bin" / "python";
+// A venv of `python` whose site-packages holds `pth_line` in a .pth file; returns its python.
+std::filesystem::path venv_with_pth(const std::filesystem::path& python,
+                                    const std::filesystem::path& where,
+                                    const std::string& pth_line) {
+  const auto venv = test::make_venv(python, where);
+  test::write_file(venv.site_packages / "gilguard_spinner.pth", pth_line + "\n");
+  return venv.python;
 }
 
 std::vector<std::string> ab_args(const test::Interpreters& head, const test::Interpreters& base,
@@ -60,7 +51,7 @@ std::vector<std::string> ab_args(const test::Interpreters& head, const test::Int
           "--baselines",  (dir.path() / "no-baselines").string()};
 }
 
-TEST(AbCheck, SameInterpretersOnBothSidesAreNeverARegression) {
+TEST(AbCheck, SameInterpretersOnBothSidesRunPairedAndReportAgainstTheBase) {
   REQUIRE_INTERPRETERS(py);
   test::TempDir dir;
   auto args = ab_args(py, py, dir);
@@ -136,7 +127,7 @@ TEST(AbCheck, AHeadThatSpinsAThreadIsARegressionAgainstItsBase) {
   const std::string spinner =
       "import threading; threading.Thread(target=exec, args=('while True: pass',), "
       "daemon=True).start()";
-  test::Interpreters head{py.gil, make_venv(py.ft, dir.path() / "venv", spinner)};
+  test::Interpreters head{py.gil, venv_with_pth(py.ft, dir.path() / "venv", spinner)};
   const auto result = run_check(ab_args(head, py, dir));
   EXPECT_EQ(result.exit_code, 1) << result.stdout_text << result.stderr_text;
   EXPECT_NE(result.stdout_text.find("gilguard: Regression."), std::string::npos)

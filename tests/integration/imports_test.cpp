@@ -55,20 +55,6 @@ std::string python_says(const std::filesystem::path& python, const std::string& 
   return out.substr(0, out.find('\n'));
 }
 
-// A venv of the free-threaded build (made by its own `-m venv`).
-struct Venv {
-  std::filesystem::path python;
-  std::filesystem::path site_packages;
-};
-
-Venv make_venv(const std::filesystem::path& ft, const std::filesystem::path& dir) {
-  run_checked({ft.string(), "-I", "-m", "venv", "--without-pip", dir.string()});
-  Venv venv{dir / "bin" / "python", {}};
-  venv.site_packages =
-      python_says(venv.python, "import sysconfig; print(sysconfig.get_paths()['purelib'])");
-  return venv;
-}
-
 // Built once for the suite: the three extension modules, and two venvs.
 struct Fixture {
   test::TempDir dir;
@@ -76,9 +62,9 @@ struct Fixture {
   std::filesystem::path ft;
   // gg_clean, gg_needs_a, gg_needs_b, gg_pair (a package importing both offenders) and
   // gg_marker (appends its pid to marker_file on import).
-  Venv plain;
+  test::Venv plain;
   // The same modules, plus a .pth file that imports both offenders at start-up.
-  Venv startup;
+  test::Venv startup;
   std::filesystem::path marker_file;
 };
 
@@ -110,8 +96,8 @@ class Imports : public testing::Test {
                    built.back().string()});
     }
     fixture->marker_file = root / "marker.txt";
-    fixture->plain = make_venv(ft, root / "venv-plain");
-    fixture->startup = make_venv(ft, root / "venv-startup");
+    fixture->plain = test::make_venv(ft, root / "venv-plain");
+    fixture->startup = test::make_venv(ft, root / "venv-startup");
     for (const auto* venv : {&fixture->plain, &fixture->startup}) {
       for (const auto& module : built)
         std::filesystem::copy_file(module, venv->site_packages / module.filename());

@@ -150,10 +150,13 @@ TEST(RunCommand, AWorkloadWithoutRangeRunsTheRangeTheWarmUpSized) {
   EXPECT_TRUE(run.parameters.range_sized);
   EXPECT_GE(run.parameters.range, 256);
   EXPECT_EQ(run.parameters.range % 256, 0);
+  ASSERT_EQ(run.samples.size(), 2u * 2u);  // warm-up and 1 round, both flavours at 1 thread
   for (const auto& s : run.samples) {
     ASSERT_TRUE(s.ok) << s.failure;
-    // Every child's closed form is for the one range: all agree.
+    // Every child computed the closed form of the one range the warm-up sized.
+    ASSERT_TRUE(s.expected.has_value());
     EXPECT_EQ(s.expected, run.samples.front().expected);
+    EXPECT_EQ(s.count_seq, *s.expected);
   }
 }
 
@@ -180,6 +183,7 @@ TEST(RunCommand, AUserWorkloadThatRaisesIsAFailedCheckWithItsTraceback) {
   EXPECT_EQ(run.parameters.workload, "file:bad.py:step");
   ASSERT_TRUE(run.parameters.workload_digest.has_value());
   EXPECT_EQ(run.parameters.workload_digest->size(), 64u);
+  ASSERT_FALSE(run.samples.empty());
   for (const auto& s : run.samples) EXPECT_FALSE(s.ok);
 }
 

@@ -99,4 +99,23 @@ std::optional<Interpreters> find_test_interpreters() {
   return Interpreters{gil, ft};
 }
 
+Venv make_venv(const std::filesystem::path& python, const std::filesystem::path& dir) {
+  const auto run = [](const std::vector<std::string>& argv) {
+    util::ProcessOptions options;
+    options.timeout = std::chrono::minutes(5);
+    auto result = util::run_process(argv, util::current_environment(), options);
+    if (!result) throw std::runtime_error(argv[0] + ": " + result.error().message);
+    if (!result->success())
+      throw std::runtime_error(argv[0] + " failed (" + result->describe() + "):\n" +
+                               result->stderr_text);
+    return result->stdout_text;
+  };
+  run({python.string(), "-I", "-m", "venv", "--without-pip", dir.string()});
+  Venv venv{dir / "bin" / "python", {}};
+  const auto purelib = run({venv.python.string(), "-I", "-c",
+                            "import sysconfig; print(sysconfig.get_paths()['purelib'])"});
+  venv.site_packages = purelib.substr(0, purelib.find('\n'));
+  return venv;
+}
+
 }  // namespace gilguard::test

@@ -56,6 +56,16 @@ struct Interpreters {
 // REQUIRE_INTERPRETERS). Under CI (CI set) missing interpreters are a test failure instead.
 std::optional<Interpreters> find_test_interpreters();
 
+// A venv of `python` in `dir`, made by its own `-m venv --without-pip` (the interpreter gilguard
+// is given is the venv's; packages are written straight into its site-packages).
+struct Venv {
+  std::filesystem::path python;
+  std::filesystem::path site_packages;
+};
+
+// Makes the venv; throws, with the command's stderr, when it cannot.
+Venv make_venv(const std::filesystem::path& python, const std::filesystem::path& dir);
+
 // The machine facts a results file of schema 1 held (the later ones stay unknown): a Linux
 // x86_64 machine with this CPU, CPU counts, kernel and load averages.
 inline MachineFacts linux_machine(std::string cpu_model, int logical_cpus, int usable_cpus,

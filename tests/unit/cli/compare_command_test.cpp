@@ -130,6 +130,9 @@ TEST_F(CompareCommandTest, AChangedWorkloadFileIsSaidSo) {
   recorded.runs.back().summary.provenance.workload_digest = std::string(64, 'b');
   ASSERT_TRUE(baseline::save(m_tmp.path() / "baselines", recorded));
   const auto same = gilguard({"compare", results_file(results)});
+  EXPECT_NE(same.exit_code, 2) << same.stdout_text << same.stderr_text;
+  // A full report was printed, only without the note.
+  EXPECT_NE(same.stdout_text.find("gilguard: "), std::string::npos) << same.stdout_text;
   EXPECT_EQ(same.stdout_text.find("changed since the baseline"), std::string::npos)
       << same.stdout_text;
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
 
 namespace gilguard::stats {
 namespace {
@@ -56,6 +57,12 @@ const MetricComparison* find(const Comparison& c, const MetricId& id) {
   for (const auto& m : c.metrics)
     if (m.id == id) return &m;
   return nullptr;
+}
+
+// The metric `id` of `c`; a missing one fails the test (an exception) instead of crashing it.
+const MetricComparison& metric(const Comparison& c, const MetricId& id) {
+  if (const auto* found = find(c, id)) return *found;
+  throw std::runtime_error("the comparison has no such metric");
 }
 
 TEST(PairedSamples, PairsHeadAndBaseOfTheSameRoundOnly) {
@@ -113,8 +120,8 @@ TEST(CompareAb, AFivePercentDropInScalingIsARegression) {
   EXPECT_NEAR(ft->current.value / *ft->baseline, 0.95, 0.03);
   EXPECT_THAT(ft->explanation, HasSubstr("fell"));
   // The GIL build did not change.
-  EXPECT_EQ(find(c, k_gil2)->verdict, Verdict::pass);
-  EXPECT_FALSE(find(c, k_gil2)->gating);
+  EXPECT_EQ(metric(c, k_gil2).verdict, Verdict::pass);
+  EXPECT_FALSE(metric(c, k_gil2).gating);
 }
 
 TEST(CompareAb, TheHeadsValueIsTheBaseTimesThePairedChange) {
@@ -143,25 +150,25 @@ TEST(CompareAb, ASlowerInterpreterIsARegressionEvenWhenItScales) {
   EXPECT_TRUE(time->gating);
   EXPECT_EQ(time->verdict, Verdict::regression);
   EXPECT_THAT(time->explanation, HasSubstr("rose"));
-  EXPECT_EQ(find(c, k_gil_time)->verdict, Verdict::pass);
+  EXPECT_EQ(metric(c, k_gil_time).verdict, Verdict::pass);
 }
 
 TEST(CompareAb, AFasterHeadIsAnImprovement) {
   const auto c = compare_ab(ab_rounds(20, 1.08));
-  EXPECT_EQ(find(c, k_ft2)->verdict, Verdict::improvement);
+  EXPECT_EQ(metric(c, k_ft2).verdict, Verdict::improvement);
   EXPECT_EQ(c.overall, Verdict::improvement);
 }
 
 TEST(CompareAb, AChangeNearTheThresholdWithNoisyRoundsIsInconclusive) {
   const auto c = compare_ab(ab_rounds(8, 0.98, 1.0, 0.15, 0.05));
-  EXPECT_EQ(find(c, k_ft2)->verdict, Verdict::inconclusive);
+  EXPECT_EQ(metric(c, k_ft2).verdict, Verdict::inconclusive);
   EXPECT_EQ(c.overall, Verdict::inconclusive);
 }
 
 TEST(CompareAb, TooFewPairedRoundsAreInconclusive) {
   const auto c = compare_ab(ab_rounds(3, 0.80));
-  EXPECT_EQ(find(c, k_ft2)->verdict, Verdict::inconclusive);
-  EXPECT_THAT(find(c, k_ft2)->explanation, HasSubstr("3 paired rounds"));
+  EXPECT_EQ(metric(c, k_ft2).verdict, Verdict::inconclusive);
+  EXPECT_THAT(metric(c, k_ft2).explanation, HasSubstr("3 paired rounds"));
 }
 
 TEST(CompareAb, TheThresholdIsAnOption) {

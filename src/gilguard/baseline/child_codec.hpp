@@ -23,7 +23,8 @@ struct ChildReport {
   double t_seq = 0;
   double t_par = 0;
   std::vector<double> thread_times;
-  std::optional<bool> gil_enabled;  // null where sys._is_gil_enabled does not exist
+  std::vector<double> thread_warm_up;  // per thread: first warm-up call minus the second
+  std::optional<bool> gil_enabled;     // null where sys._is_gil_enabled does not exist
   std::vector<std::string> warnings;
   // The process reference (absent unless asked for) and the readings around each region.
   double t_ref = 0;

@@ -97,6 +97,7 @@ json::object sample_json(const Sample& s) {
   out["t_seq"] = s.t_seq;
   out["t_par"] = s.t_par;
   out["thread_times"] = numbers(s.thread_times);
+  if (!s.thread_warm_up.empty()) out["thread_warm_up"] = numbers(s.thread_warm_up);
   out["count_seq"] = s.count_seq;
   out["count_par"] = s.count_par;
   out["gil_enabled"] = s.gil_enabled ? json::value(*s.gil_enabled) : json::value(nullptr);
@@ -125,6 +126,7 @@ json::object summary_json(const CellSummary& s) {
   out["load_imbalance"] = s.load_imbalance;
   out["median_t_seq"] = s.median_t_seq;
   out["median_t_par"] = s.median_t_par;
+  if (s.thread_warm_up) out["thread_warm_up"] = *s.thread_warm_up;
   return out;
 }
 
@@ -229,6 +231,8 @@ Sample read_sample(const Node& node) {
   s.t_seq = node.field("t_seq").as_number();
   s.t_par = node.field("t_par").as_number();
   s.thread_times = read_numbers(node.field("thread_times"));
+  if (const auto warm = node.optional_field("thread_warm_up"))
+    s.thread_warm_up = read_numbers(*warm);
   s.count_seq = node.field("count_seq").as_integer(0, k_max_int);
   s.count_par = node.field("count_par").as_integer(0, k_max_int);
   const auto gil = node.field("gil_enabled");
@@ -262,6 +266,7 @@ CellSummary read_summary(const Node& node) {
   s.load_imbalance = node.field("load_imbalance").as_number();
   s.median_t_seq = node.field("median_t_seq").as_number();
   s.median_t_par = node.field("median_t_par").as_number();
+  s.thread_warm_up = node.optional_number("thread_warm_up");
   return s;
 }
 

@@ -83,6 +83,10 @@ struct Sample {
   // The range a child asked to size it (range 0) chose; 0 otherwise. Not recorded in results
   // files: RunParameters::range holds the range the run used.
   std::int64_t sized_range = 0;
+  // Per worker thread, seconds: the first call on its warm-up part minus the second, what a new
+  // thread pays before it runs at full speed (cold bytecode and caches). Every timed region runs
+  // after its warm-up; this is information, never gated. Empty in files before issue 19.
+  std::vector<double> thread_warm_up;
 
   // t_seq / t_par.
   double speedup() const { return t_par > 0 ? t_seq / t_par : 0; }
@@ -99,6 +103,9 @@ struct CellSummary {
   double load_imbalance = 0;  // median over rounds of max/mean per-thread time
   double median_t_seq = 0;
   double median_t_par = 0;
+  // Median over rounds of the mean per-thread warm-up cost (Sample::thread_warm_up), seconds;
+  // nullopt when no round measured one.
+  std::optional<double> thread_warm_up;
 };
 
 // Which processor: what a CPU-dependent metric (the single-thread overhead) is compared within.

@@ -133,6 +133,7 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
   sample.t_seq = report->t_seq;
   sample.t_par = report->t_par;
   sample.thread_times = std::move(report->thread_times);
+  sample.thread_warm_up = std::move(report->thread_warm_up);
   sample.count_seq = report->count_seq;
   sample.count_par = report->count_par;
   sample.gil_enabled = report->gil_enabled;

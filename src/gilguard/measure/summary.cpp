@@ -34,6 +34,7 @@ std::vector<CellSummary> summarize_cells(const std::vector<Cell>& cells,
     std::vector<double> imbalances;
     std::vector<double> seqs;
     std::vector<double> pars;
+    std::vector<double> warm_ups;
     for (const auto& s : samples) {
       if (s.round < 1 || !s.ok || s.cell.flavor != cell.flavor || s.cell.threads != cell.threads ||
           s.cell.side != cell.side)
@@ -42,6 +43,9 @@ std::vector<CellSummary> summarize_cells(const std::vector<Cell>& cells,
       imbalances.push_back(load_imbalance(s.thread_times));
       seqs.push_back(s.t_seq);
       pars.push_back(s.t_par);
+      if (!s.thread_warm_up.empty())
+        warm_ups.push_back(std::accumulate(s.thread_warm_up.begin(), s.thread_warm_up.end(), 0.0) /
+                           static_cast<double>(s.thread_warm_up.size()));
     }
     CellSummary summary;
     summary.cell = cell;
@@ -51,6 +55,7 @@ std::vector<CellSummary> summarize_cells(const std::vector<Cell>& cells,
     summary.load_imbalance = median(imbalances);
     summary.median_t_seq = median(seqs);
     summary.median_t_par = median(pars);
+    if (!warm_ups.empty()) summary.thread_warm_up = median(warm_ups);
     summaries.push_back(summary);
   }
   return summaries;

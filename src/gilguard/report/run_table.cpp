@@ -63,8 +63,9 @@ std::string render_run_table(const RunResult& result, const RunTableOptions& opt
 
   const bool bounds = !options.split_bound.empty();
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> header{"interpreter", "threads", "rounds",     "t_seq (s)",
-                                  "t_par (s)",   "speedup", "efficiency", "imbalance"};
+  std::vector<std::string> header{"interpreter", "threads",   "rounds",
+                                  "t_seq (s)",   "t_par (s)", "speedup",
+                                  "efficiency",  "imbalance", "warm-up"};
   if (bounds) header.emplace_back("split bound");
   header.emplace_back("note");
   rows.push_back(header);
@@ -78,8 +79,9 @@ std::string render_run_table(const RunResult& result, const RunTableOptions& opt
       row.push_back(format_ratio(s.median_speedup));
       row.push_back(fmt::format("{:.0f}%", s.efficiency * 100));
       row.push_back(fmt::format("{:.2f}", s.load_imbalance));
+      row.push_back(format_warm_up(s.thread_warm_up));
     } else {
-      row.insert(row.end(), 5, "-");
+      row.insert(row.end(), 6, "-");
     }
     if (bounds) {
       const auto it = options.split_bound.find(s.cell.threads);
@@ -103,6 +105,7 @@ std::string render_run_table(const RunResult& result, const RunTableOptions& opt
   out += fmt::format(
       "Speedup = t_seq / t_par (medians over rounds); imbalance = slowest thread / "
       "mean thread time.\n");
+  out += fmt::format("{}\n", k_warm_up_note);
   const auto& m = result.machine;
   out += fmt::format("Machine: {}; {} {} {}; load average {:.2f} at start, {:.2f} at end\n",
                      describe_machine(m), m.os, m.arch, m.kernel, m.load_start[0], m.load_end[0]);

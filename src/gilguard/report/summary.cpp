@@ -136,15 +136,17 @@ std::string details_section(const Comparison& comparison, const RunResult* run,
     out += "\n#### Cells (medians over measured rounds)\n\n";
     out +=
         "| Flavour | Threads | Gated | Rounds | Speedup | Efficiency | Load imbalance | t_seq | "
-        "t_par |\n"
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+        "t_par | Thread warm-up |\n"
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
     for (const auto& cell : run->summaries) {
-      out += fmt::format("| {} | {} | {} | {} | {} | {:.0f}% | {:.2f} | {:.3f} s | {:.3f} s |\n",
-                         flavor_label(cell.cell.flavor), cell.cell.threads,
-                         cell.cell.gated ? "yes" : "no", cell.rounds,
-                         format_ratio(cell.median_speedup), cell.efficiency * 100,
-                         cell.load_imbalance, cell.median_t_seq, cell.median_t_par);
+      out +=
+          fmt::format("| {} | {} | {} | {} | {} | {:.0f}% | {:.2f} | {:.3f} s | {:.3f} s | {} |\n",
+                      flavor_label(cell.cell.flavor), cell.cell.threads,
+                      cell.cell.gated ? "yes" : "no", cell.rounds,
+                      format_ratio(cell.median_speedup), cell.efficiency * 100, cell.load_imbalance,
+                      cell.median_t_seq, cell.median_t_par, format_warm_up(cell.thread_warm_up));
     }
+    out += fmt::format("\n{}\n", k_warm_up_note);
     if (run->ft_overhead > 0) {
       out += fmt::format("\nFree-threaded single-thread overhead (paired median): {}.\n",
                          format_ratio(run->ft_overhead));

@@ -159,9 +159,34 @@ def chunks(start, limit, nthreads):
             for i in range(nthreads)]
 
 
-# `work(first, last)` on the first worker's CPU: (its result, seconds, the region's readings).
+# The part of [first, last) a worker runs before its timed region to warm up: the first 1% of
+# it (at least one item). Since 3.14 a free-threaded build keeps specialized bytecode per thread
+# (thread-local bytecode, -X tlbc), so a new thread starts on unspecialized bytecode while a
+# forked process inherits its parent's specialized copy; 3.13's free-threaded build does not
+# specialize at all, and a GIL build shares one copy. Every timed worker (the sequential region's
+# thread, each thread and each forked process) runs its warm-up part first, so the regions
+# compare steady states and none of them pays a start-up the others do not.
+def warm_part(first, last):
+    return first, min(last, first + max(1, (last - first) // 100))
+
+
+# Runs the warm-up part of [first, last) twice: (seconds of the first call, of the second). Their
+# difference is what a thread pays for starting on cold bytecode and caches.
+def warm_up(work, first, last):
+    a, b = warm_part(first, last)
+    began = perf_counter()
+    work(a, b)
+    cold = perf_counter() - began
+    began = perf_counter()
+    work(a, b)
+    return cold, perf_counter() - began
+
+
+# `work(first, last)` on the first worker's CPU, warmed up first: (its result, seconds, the
+# region's readings).
 def sequential_region(work, first, last):
     pin(0)
+    warm_up(work, first, last)
     before = counters()
     mine = sched_times()
     began = perf_counter()
@@ -172,17 +197,29 @@ def sequential_region(work, first, last):
 
 
 # `work(first, last)` over each (first, last) of `parts` in a thread of its own, worker i pinned
-# to the CPU of worker i, all started together: (their results, the region's seconds, each
-# worker's seconds, the region's readings). An exception in a worker is raised again here, after
-# every worker has ended, so the child fails with its own traceback instead of a partial result.
+# to the CPU of worker i. The threads start, warm up on their own part (warm_up) and wait at a
+# barrier; the region is timed from the barrier on, so it measures steady-state scaling, not
+# thread start-up. Returns (their results, the region's seconds, each worker's seconds, the
+# region's readings, each worker's (cold, warm) warm-up seconds). An exception in a worker is
+# raised again here, after every worker has ended, so the child fails with its own traceback
+# instead of a partial result.
 def threaded_region(work, parts):
     results = [None] * len(parts)
     seconds = [0.0] * len(parts)
     sched = [None] * len(parts)
+    warm = [None] * len(parts)
     errors = []
+    gate = threading.Barrier(len(parts) + 1)
 
     def worker(index, first, last):
         pin(index)
+        try:
+            warm[index] = warm_up(work, first, last)
+        except BaseException as error:
+            errors.append(error)
+        gate.wait()
+        if errors:
+            return
         mine = sched_times()
         began = perf_counter()
         try:
@@ -193,16 +230,17 @@ def threaded_region(work, parts):
         sched[index] = spent(mine, sched_times())
 
     workers = [threading.Thread(target=worker, args=(i, a, b)) for i, (a, b) in enumerate(parts)]
-    before = counters()
-    began = perf_counter()
     for w in workers:
         w.start()
+    gate.wait()
+    before = counters()
+    began = perf_counter()
     for w in workers:
         w.join()
     elapsed = perf_counter() - began
     if errors:
         raise errors[0]
-    return results, elapsed, seconds, region_load(before, counters(), sched, True)
+    return results, elapsed, seconds, region_load(before, counters(), sched, True), warm
 
 
 # The regions of one child in their order: sequential over [first, limit) (when first), the
@@ -213,13 +251,13 @@ def measure_regions(work, first, limit, parts, seq_first, reference, fold):
     if seq_first:
         count_seq, t_seq, seq_load = sequential_region(work, first, limit)
     pool = fork_workers(parts, work) if reference else None
-    results, t_par, thread_times, par_load = threaded_region(work, parts)
+    results, t_par, thread_times, par_load, warm = threaded_region(work, parts)
     if not seq_first:
         count_seq, t_seq, seq_load = sequential_region(work, first, limit)
     report = {"range": limit, "threads": len(parts), "seq_first": seq_first,
               "count_seq": count_seq, "count_par": fold(results), "t_seq": t_seq, "t_par": t_par,
-              "thread_times": thread_times, "cpus": len(CPUS) or os.cpu_count(),
-              "loads": {"seq": seq_load, "par": par_load}}
+              "thread_times": thread_times, "thread_warm_up": warm,
+              "cpus": len(CPUS) or os.cpu_count(), "loads": {"seq": seq_load, "par": par_load}}
     if pool is not None:
         found, t_ref, ref_times, ref_load = processes(pool)
         report.update(count_ref=fold(found), t_ref=t_ref, ref_times=ref_times)
@@ -230,8 +268,10 @@ def measure_regions(work, first, limit, parts, seq_first, reference, fold):
 # The same-machine reference: `work(first, last)` over each (first, last) of `parts` in a
 # single-threaded process forked from this one (before any thread exists), all started together
 # by processes(). They share the machine (cores, caches, clock, neighbours) but not the
-# interpreter's threading. A worker that is never told to start (this process failed first)
-# exits without working; one whose work raises prints the traceback and exits without a result.
+# interpreter's threading. Each warms up on its own part as the threads do (warm_up) and says
+# so with one byte before it waits to start. A worker that is never told to start (this process
+# failed first) exits without working; one whose work raises prints the traceback and exits
+# without a result.
 def fork_workers(parts, work):
     workers = []
     for index, (first, last) in enumerate(parts):
@@ -244,6 +284,8 @@ def fork_workers(parts, work):
                 os.close(go_write)
                 os.close(done_read)
                 pin(index)
+                warm_up(work, first, last)
+                os.write(done_write, b"r")
                 if os.read(go_read, 1) == b"g":
                     mine = sched_times("/proc/self/schedstat")
                     began = perf_counter()
@@ -268,6 +310,9 @@ def fork_workers(parts, work):
 # Starts the forked workers together and waits for them: (their results, the region's seconds,
 # each worker's seconds, the region's readings).
 def processes(workers):
+    # Each worker says "r" once warm; one that died first says nothing and fails below.
+    for _, _, done in workers:
+        os.read(done, 1)
     before = counters()
     began = perf_counter()
     for _, go, _ in workers:

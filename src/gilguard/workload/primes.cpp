@@ -43,7 +43,7 @@ def sequential(limit):
 
 
 def threaded(limit, nthreads):
-    counts, elapsed, seconds, load = threaded_region(count_between, chunks(1, limit, nthreads))
+    counts, elapsed, seconds, load, _ = threaded_region(count_between, chunks(1, limit, nthreads))
     return sum(counts), elapsed, seconds, load
 
 

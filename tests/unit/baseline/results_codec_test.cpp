@@ -277,6 +277,21 @@ TEST(ChildCodec, ReadsTheHarnessReportWithItsExpectationAndReference) {
   EXPECT_FALSE(file->expected.has_value());
 }
 
+TEST(ChildCodec, ReadsEachThreadsWarmUpAsItsColdCallsExtraTime) {
+  const std::string head =
+      "{\"range\": 100, \"threads\": 2, \"seq_first\": true, \"count_seq\": 25, "
+      "\"count_par\": 25, \"t_seq\": 0.5, \"t_par\": 0.25, \"thread_times\": [0.1, 0.2], "
+      "\"gil_enabled\": false, \"warnings\": [], \"thread_warm_up\": ";
+  const auto report = decode_child_report(head + "[[0.004, 0.001], null]}");
+  ASSERT_TRUE(report) << report.error().message;
+  // The second thread's warm-up failed (null): only the first one's cost is kept.
+  ASSERT_EQ(report->thread_warm_up.size(), 1U);
+  EXPECT_DOUBLE_EQ(report->thread_warm_up[0], 0.003);
+  const auto wrong = decode_child_report(head + "[[0.004]]}");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().message, "thread_warm_up[0]: expected [cold seconds, warm seconds]");
+}
+
 TEST(ChildCodec, NamesWhatIsWrong) {
   EXPECT_EQ(decode_child_report("").error().message, "the child printed nothing on stdout");
   EXPECT_EQ(decode_child_report("{\"range\": 100}").error().message, "threads: missing");

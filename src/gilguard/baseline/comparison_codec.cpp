@@ -100,7 +100,10 @@ json::value to_json(const Comparison& comparison) {
   out["schema_version"] =
       comparison.ab ? k_comparison_schema_version_ab : k_comparison_schema_version;
   out["overall"] = to_string(comparison.overall);
-  if (comparison.ab) out["base"] = json::object{{"label", comparison.base_label}};
+  if (comparison.ab)
+    out["base"] = json::object{{"label", comparison.base_label},
+                               {"head_version", comparison.head_version},
+                               {"base_version", comparison.base_version}};
   out["baseline_key"] = comparison.baseline_key;
   out["baseline_path"] = comparison.baseline_path;
   out["threshold"] = comparison.threshold;
@@ -136,9 +139,14 @@ Expected<Comparison> comparison_from_json(const json::value& value) {
     Comparison comparison;
     if (schema >= k_comparison_schema_version_ab) {
       const auto base = root.field("base");
-      base.allow_only({"label"});
+      base.allow_only({"label", "head_version", "base_version"});
       comparison.ab = true;
       comparison.base_label = base.field("label").as_string();
+      // Absent from comparisons written before the versions were recorded.
+      if (const auto head = base.optional_field("head_version"))
+        comparison.head_version = head->as_string();
+      if (const auto old = base.optional_field("base_version"))
+        comparison.base_version = old->as_string();
     }
     comparison.overall = read_verdict(root.field("overall"));
     comparison.baseline_key = root.field("baseline_key").as_string();

@@ -54,7 +54,16 @@ std::string make_key(const KeyParts& parts) {
   return key;
 }
 
-std::string derive_key(const RunResult& result) { return make_key(key_parts(result)); }
+std::string derive_key(const RunResult& result) {
+  std::string key = make_key(key_parts(result));
+  if (!result.is_ab()) return key;
+  const std::string gil = result.base_gil->major_minor();
+  const std::string ft = result.base_ft->major_minor();
+  std::string base = "-base-py" + clean_part(gil);
+  if (ft != gil) base += "-" + clean_part(ft) + "t";
+  if (key.size() + base.size() > k_max_key_length) key.resize(k_max_key_length - base.size());
+  return key + base;
+}
 
 Expected<void> validate_key(std::string_view key) {
   if (key.empty()) return fail(fmt::format("the key is empty; {}", k_key_rules));

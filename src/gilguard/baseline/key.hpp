@@ -36,7 +36,10 @@ KeyParts key_parts(const RunResult& result);
 // name.
 std::string make_key(const KeyParts& parts);
 
-// make_key(key_parts(result)).
+// make_key(key_parts(result)); for an A/B run the head's key followed by "-base-py<M.m>" (the
+// base pair's major.minor, as make_key writes it), e.g.
+// "linux-x86_64-cpu2-py3.14-primes-r30000-base-py3.13": an A/B run reads no baseline file, but
+// its key names the pair of versions compared, for the reports and the sticky comment.
 std::string derive_key(const RunResult& result);
 
 // Succeeds when `key` can name a baseline file: 1 to 128 characters from [A-Za-z0-9._-],

@@ -113,6 +113,9 @@ Comparison compare_run(const RunResult& run, const CompareSettings& settings,
   if (run.is_ab()) {
     comparison = stats::compare_ab(run.samples, to_ab_options(settings, run.machine));
     comparison.base_label = run.base_label;
+    comparison.baseline_key = baseline::derive_key(run);
+    comparison.head_version = run.ft.version;
+    comparison.base_version = run.base_ft->version;
   } else {
     const auto options = to_compare_options(settings, run.machine);
     comparison = stats::compare_samples(run.samples, baseline.history, options);

@@ -129,6 +129,10 @@ struct Comparison {
   // label (a revision) names it in reports: "against base <label>".
   bool ab = false;
   std::string base_label;
+  // A/B: the free-threaded interpreters' versions ("3.14.7", "3.13.5"), so a report can say
+  // when head and base are different releases (a user upgrading asks exactly that).
+  std::string head_version;
+  std::string base_version;
   // Set when the run's workload file differs from the one the newest baseline run measured
   // (workload::changed_file_note): the reports say so beside the verdicts.
   std::optional<std::string> workload_note;

@@ -44,8 +44,11 @@ std::string format_value_interval(const MetricId& id, double low, double high) {
 
 std::string reference_name(const Comparison& comparison) {
   if (!comparison.ab) return "baseline";
-  return comparison.base_label.empty() ? std::string("base")
-                                       : fmt::format("base {}", comparison.base_label);
+  std::string name = comparison.base_label.empty() ? std::string("base")
+                                                   : fmt::format("base {}", comparison.base_label);
+  if (comparison.head_version != comparison.base_version && !comparison.base_version.empty())
+    name += fmt::format(" (Python {}; head {})", comparison.base_version, comparison.head_version);
+  return name;
 }
 
 std::string format_change(std::optional<double> change) {

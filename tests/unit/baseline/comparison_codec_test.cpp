@@ -59,6 +59,8 @@ TEST(ComparisonCodec, AnAbComparisonKeepsItsBaseAndPairedIntervals) {
   Comparison original = test::regression_comparison();
   original.ab = true;
   original.base_label = "abc123";
+  original.head_version = "3.14.7";
+  original.base_version = "3.13.5";
   original.metrics[0].change_low = -0.08;
   original.metrics[0].change_high = -0.03;
   original.metrics.push_back(original.metrics[0]);
@@ -70,6 +72,8 @@ TEST(ComparisonCodec, AnAbComparisonKeepsItsBaseAndPairedIntervals) {
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_TRUE(back->ab);
   EXPECT_EQ(back->base_label, "abc123");
+  EXPECT_EQ(back->head_version, "3.14.7");
+  EXPECT_EQ(back->base_version, "3.13.5");
   EXPECT_EQ(back->metrics[0].change_low, -0.08);
   EXPECT_EQ(back->metrics[0].change_high, -0.03);
   EXPECT_EQ(comparison_to_json_text(*back), text);

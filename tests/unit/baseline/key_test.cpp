@@ -25,6 +25,23 @@ TEST(BaselineKey, NamesOsArchCpusPythonAndWorkload) {
             "darwin-arm64-cpu8-py3.14-primes-r500");
 }
 
+TEST(BaselineKey, AnAbRunsKeyNamesTheBaseVersionsToo) {
+  RunResult result = result_on("linux", "x86_64", 2, "3.14.7", "3.14.7", 30000);
+  result.base_gil = InterpreterFacts{};
+  result.base_ft = InterpreterFacts{};
+  result.base_gil->version = "3.13.5";
+  result.base_ft->version = "3.13.5";
+  EXPECT_EQ(derive_key(result), "linux-x86_64-cpu2-py3.14-primes-r30000-base-py3.13");
+  result.base_ft->version = "3.14.0";
+  EXPECT_EQ(derive_key(result), "linux-x86_64-cpu2-py3.14-primes-r30000-base-py3.13-3.14t");
+  // A long workload label is cut so the key stays valid and still ends with the base.
+  result.parameters.workload = "file:" + std::string(200, 'w') + ".py:f";
+  const auto key = derive_key(result);
+  EXPECT_LE(key.size(), k_max_key_length);
+  EXPECT_TRUE(key.ends_with("-base-py3.13-3.14t"));
+  EXPECT_TRUE(validate_key(key));
+}
+
 TEST(BaselineKey, DifferentPythonsAreBothNamed) {
   EXPECT_EQ(derive_key(result_on("linux", "x86_64", 4, "3.13.5", "3.14.0", 1000)),
             "linux-x86_64-cpu4-py3.13-3.14t-primes-r1000");

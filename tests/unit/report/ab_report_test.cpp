@@ -55,6 +55,19 @@ TEST(AbReport, TheTextSaysAgainstBaseAndOffersNoBaselineUpdate) {
   EXPECT_THAT(text, Not(HasSubstr("gilguard baseline update")));
 }
 
+TEST(AbReport, HeadAndBaseOfDifferentReleasesAreBothNamed) {
+  // A user upgrading: 3.13 as base, 3.14 as head.
+  Comparison comparison = ab_comparison(1.0);
+  comparison.head_version = "3.14.7";
+  comparison.base_version = "3.13.5";
+  const auto text = render_text(comparison, nullptr, {}, false);
+  EXPECT_THAT(text, HasSubstr("against base abc123 (Python 3.13.5; head 3.14.7), measured in "
+                              "the same rounds"));
+  // The same release on both sides (a patched CPython against its base) names none.
+  comparison.base_version = "3.14.7";
+  EXPECT_THAT(render_text(comparison, nullptr, {}, false), Not(HasSubstr("(Python ")));
+}
+
 TEST(AbReport, ThePassSentenceNamesTheBase) {
   const auto text = render_text(ab_comparison(1.0), nullptr, {}, false);
   EXPECT_THAT(text, HasSubstr("gilguard: No regression."));

@@ -40,7 +40,7 @@ for name in names:
                     and s["t_ref"] > 0 and s["t_par"] > 0]
         warm = cells[("ft", 2)].get("thread_warm_up")
         warm = f"{warm * 1e3:.2f} ms" if warm is not None else "-"
-        print(f"| {name} | {r['ft']['version']} | {r['parameters']['range']:,} "
+        print(f"| {name} | {r['interpreters']['ft']['version']} | {r['parameters']['range']:,} "
               f"| {cells[('gil', 2)]['median_speedup']:.2f}x "
               f"| {cells[('ft', 1)]['median_speedup']:.2f}x "
               f"| {cells[('ft', 2)]['median_speedup']:.2f}x "

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Issue 19: cold against warm threads across ranges on the free-threaded builds, with
-# thread-local bytecode on and off on 3.14t. Every configuration runs REPS times, interleaved in a
+# thread-local bytecode on and off on 3.14t: threads started inside the timed region (cold),
+# started before it without a warm-up (started), and started and warmed up on 1% of their part
+# before it (warm), as gilguard's children do since issue 19. Every configuration runs REPS times, interleaved in a
 # shuffled order per repetition, each in a fresh process; one JSON line per run goes to OUT.
 #
 #   bench/warmth/run.sh OUT PY313T PY314T [REPS] [RANGES]
@@ -12,13 +14,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 configs=()
 for range in $ranges; do
   warm=$((range / 2 / 100))
-  for mode in cold warm; do
+  for mode in cold started warm; do
     configs+=("$py313t|-X tlbc=1|$range|$mode|$warm")
     configs+=("$py314t|-X tlbc=1|$range|$mode|$warm")
     configs+=("$py314t|-X tlbc=0|$range|$mode|$warm")
   done
-  # How small a warm-up suffices: ten numbers of each part.
-  configs+=("$py314t|-X tlbc=1|$range|warm|10")
 done
 : >"$out"
 for rep in $(seq "$reps"); do

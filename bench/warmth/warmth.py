@@ -9,6 +9,14 @@
 # MODE warm: the main thread counts primes below WARMUP first; each worker thread counts WARMUP
 # numbers of its own chunk twice (timed: the first call on cold bytecode, the second warm), then
 # all wait at a barrier, and the threaded region is timed from the barrier on.
+# MODE started: as cold, but the threads are started (and pinned) before the region and wait at a
+# barrier, without a warm-up: what starting a thread costs, apart from its cold bytecode.
+# MODE cold-free: as cold, but the main thread may run on every CPU while it starts the threads
+# (in cold it stays pinned to the first CPU, worker 0's, as gilguard's children did).
+# MODE warm-forked: as warm, but the reference processes are forked before the threads start (and
+# wait), as gilguard's children fork them; in warm they are forked after the threads have ended.
+# Each thread's start delay (from the first start() call to the thread's first instruction) is
+# reported.
 # The reference processes are forked after the sequential region (so they inherit its warm
 # bytecode) and timed from one start signal, as in gilguard's prelude. Prints one JSON line.
 import json
@@ -32,9 +40,12 @@ def count_between(first, last):
     return sum(1 for n in range(first, last) if is_prime(n))
 
 
+# The CPUs this process may use, read once before anything is pinned.
+CPUS = sorted(os.sched_getaffinity(0))
+
+
 def pin(index):
-    cpus = sorted(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpus[index % len(cpus)]})
+    os.sched_setaffinity(0, {CPUS[index % len(CPUS)]})
 
 
 def parts(limit, nthreads):
@@ -43,14 +54,19 @@ def parts(limit, nthreads):
             for i in range(nthreads)]
 
 
-def threads(chunks, warm, warmup):
+def threads(chunks, mode, warmup):
+    warm = mode == "warm"
+    gated = mode in ("warm", "started")
     n = len(chunks)
     gate = threading.Barrier(n + 1)
     done = [0.0] * n
+    start = [0.0] * n
+    entry = [0.0] * n
     first_call = [0.0] * n
     second_call = [0.0] * n
 
     def worker(i, a, b):
+        entry[i] = perf_counter()
         pin(i)
         if warm:
             began = perf_counter()
@@ -59,23 +75,31 @@ def threads(chunks, warm, warmup):
             began = perf_counter()
             count_between(a, a + warmup)
             second_call[i] = perf_counter() - began
+        if gated:
             gate.wait()
+        start[i] = perf_counter()
         count_between(a, b)
         done[i] = perf_counter()
 
     workers = [threading.Thread(target=worker, args=(i, a, b)) for i, (a, b) in enumerate(chunks)]
-    began = perf_counter()
+    if mode == "cold-free":
+        os.sched_setaffinity(0, CPUS)
+    began = launched = perf_counter()
     for w in workers:
         w.start()
-    if warm:
+    if gated:
         gate.wait()
-        began = perf_counter()
     for w in workers:
         w.join()
-    return max(done) - began, first_call, second_call
+    # Started threads are timed by their own clocks, from the first start to the last end: the
+    # main thread may wake from the barrier late, as it shares a CPU with worker 0.
+    delays = [e - launched for e in entry]
+    if gated:
+        began = min(start)
+    return max(done) - began, first_call, second_call, delays
 
 
-def processes(chunks, warm, warmup):
+def fork_pool(chunks, warm, warmup):
     pipes = []
     for i, (a, b) in enumerate(chunks):
         go_r, go_w = os.pipe()
@@ -85,24 +109,27 @@ def processes(chunks, warm, warmup):
             if warm:
                 count_between(a, a + warmup)
             os.read(go_r, 1)
+            began = perf_counter()
             count_between(a, b)
-            os.write(done_w, b"d")
+            os.write(done_w, json.dumps([began, perf_counter()]).encode())
             os._exit(0)
         pipes.append((go_w, done_r))
-    began = perf_counter()
+    return pipes
+
+
+def processes(pipes):
     for go, _ in pipes:
         os.write(go, b"g")
-    for _, done in pipes:
-        os.read(done, 1)
-    elapsed = perf_counter() - began
+    stamps = [json.loads(os.read(done, 4096)) for _, done in pipes]
     for _ in pipes:
         os.wait()
-    return elapsed
+    # perf_counter is CLOCK_MONOTONIC on Linux: one clock for every process.
+    return max(end for _, end in stamps) - min(begin for begin, _ in stamps)
 
 
 def main():
     limit, nthreads, mode, warmup = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-    warm = mode == "warm"
+    warm = mode in ("warm", "warm-forked")
     pin(0)
     if warm:
         count_between(1, warmup)
@@ -110,16 +137,18 @@ def main():
     count_between(1, limit)
     t_seq = perf_counter() - began
     chunks = parts(limit, nthreads)
-    # The processes are forked after the threads have ended: their main thread's bytecode is the
-    # one the sequential region warmed.
-    t_par, first, second = threads(chunks, warm, warmup)
-    t_ref = processes(chunks, warm, warmup)
+    # The processes inherit the bytecode the sequential region warmed.
+    # warm-forked: the processes are forked before the threads start, as gilguard's children do.
+    early = fork_pool(chunks, warm, warmup) if mode == "warm-forked" else None
+    t_par, first, second, delays = threads(chunks, "warm" if early else mode, warmup)
+    pin(0)
+    t_ref = processes(early or fork_pool(chunks, warm, warmup))
     print(json.dumps({"version": sys.version.split()[0], "xoptions": sys._xoptions,
                       "gil": getattr(sys, "_is_gil_enabled", lambda: True)(), "range": limit,
                       "threads": nthreads, "mode": mode, "warmup": warmup, "t_seq": t_seq,
                       "t_par": t_par, "t_ref": t_ref, "speedup": t_seq / t_par,
                       "speedup_ref": t_seq / t_ref, "ratio": t_ref / t_par,
-                      "first_call": first, "second_call": second}))
+                      "first_call": first, "second_call": second, "start_delay": delays}))
 
 
 main()

@@ -89,6 +89,52 @@ TEST(AbCheck, SameInterpretersOnBothSidesRunPairedAndReportAgainstTheBase) {
   EXPECT_NE(comparison->overall, Verdict::regression);
 }
 
+// A user upgrading: the base is the other release (scripts/test.sh gives 3.13's interpreters as
+// the base of the 3.14 pass and 3.14's as the base of the 3.13 pass). The comparison's key and
+// every report name both versions.
+TEST(AbCheck, ABaseOfAnotherReleaseIsNamedWithBothVersions) {
+  REQUIRE_INTERPRETERS(py);
+  const char* base_gil = std::getenv("GILGUARD_TEST_BASE_PYTHON_GIL");
+  const char* base_ft = std::getenv("GILGUARD_TEST_BASE_PYTHON_FT");
+  if (base_gil == nullptr || base_ft == nullptr || *base_gil == '\0' || *base_ft == '\0') {
+    if (std::getenv("CI") != nullptr)
+      FAIL() << "GILGUARD_TEST_BASE_PYTHON_GIL / _FT (the other release) are not set under CI";
+    GTEST_SKIP() << "set GILGUARD_TEST_BASE_PYTHON_GIL and _FT to another release to run this";
+  }
+  const test::Interpreters base{base_gil, base_ft};
+  const auto version = [](const std::filesystem::path& python) {
+    return test::python_says(python, "import platform; print(platform.python_version())");
+  };
+  const std::string head_version = version(py.ft);
+  const std::string base_version = version(base.ft);
+  ASSERT_NE(head_version, base_version) << "the base must be another release";
+  test::TempDir dir;
+  auto args = ab_args(py, base, dir);
+  // Three short rounds decide nothing at 2%: what is tested is that both versions are named.
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--rounds") args[i + 1] = "3";
+    if (args[i] == "--threads") args[i + 1] = "2";
+  }
+  args.insert(args.end(), {"--range", "5000"});
+  const auto result = run_check(args);
+  EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1)
+      << result.stdout_text << result.stderr_text;
+  const std::string named =
+      "base base-rev (Python " + base_version + "; head " + head_version + ")";
+  EXPECT_NE(result.stdout_text.find("against " + named), std::string::npos)
+      << result.stdout_text;
+  const auto comparison =
+      baseline::comparison_from_json_text(test::read_file(dir.path() / "c.json"));
+  ASSERT_TRUE(comparison) << comparison.error().message;
+  EXPECT_EQ(comparison->head_version, head_version);
+  EXPECT_EQ(comparison->base_version, base_version);
+  const auto minor = [](const std::string& v) { return v.substr(0, v.find('.', 2)); };
+  EXPECT_NE(comparison->baseline_key.find("-py" + minor(head_version) + "-"), std::string::npos)
+      << comparison->baseline_key;
+  EXPECT_TRUE(comparison->baseline_key.ends_with("-base-py" + minor(base_version)))
+      << comparison->baseline_key;
+}
+
 TEST(AbCheck, ABuiltinWorkloadRunsOnBothSidesWithTheRangeItsWarmUpSized) {
   REQUIRE_INTERPRETERS(py);
   test::TempDir dir;

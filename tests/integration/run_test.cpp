@@ -137,6 +137,34 @@ TEST(RunCommand, ABuiltinWorkloadIsMeasuredWithItsReferenceAndChecked) {
   }
 }
 
+// Every timed worker warms up before its region (issue 19: a 3.14t thread starts on cold
+// bytecode while a forked process inherits warm bytecode), and each region is timed by its
+// workers, from the first start to the last end: never shorter than its slowest worker, as it
+// was when the parent thread read the clock after waking from the barrier late.
+TEST(RunCommand, EveryWorkerWarmsUpAndEachRegionIsTimedByItsWorkers) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  const auto output = dir.path() / "results.json";
+  const auto result =
+      run_gilguard({"--gil", py.gil.string(), "--ft", py.ft.string(), "--range", "30000",
+                    "--threads", "1,2", "--rounds", "2", "--output", output.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.stderr_text << result.stdout_text;
+  EXPECT_NE(result.stdout_text.find("warm-up"), std::string::npos) << result.stdout_text;
+  const auto run = read_results(output);
+  ASSERT_EQ(run.samples.size(), 3u * 4u);
+  for (const auto& s : run.samples) {
+    ASSERT_TRUE(s.ok) << s.failure;
+    EXPECT_EQ(s.thread_warm_up.size(), static_cast<std::size_t>(s.cell.threads));
+    ASSERT_EQ(s.thread_times.size(), static_cast<std::size_t>(s.cell.threads));
+    EXPECT_GE(s.t_par, *std::max_element(s.thread_times.begin(), s.thread_times.end()));
+    if (s.cell.flavor == Flavor::ft && s.cell.threads > 1) {
+      ASSERT_EQ(s.ref_times.size(), 2u);
+      EXPECT_GE(s.t_ref, *std::max_element(s.ref_times.begin(), s.ref_times.end()));
+    }
+  }
+  for (const auto& cell : run.summaries) EXPECT_TRUE(cell.thread_warm_up.has_value());
+}
+
 // Without --range the warm-up's first child sizes the range and every other child runs it.
 TEST(RunCommand, AWorkloadWithoutRangeRunsTheRangeTheWarmUpSized) {
   REQUIRE_INTERPRETERS(py);

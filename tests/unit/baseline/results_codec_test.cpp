@@ -282,14 +282,16 @@ TEST(ChildCodec, ReadsEachThreadsWarmUpAsItsColdCallsExtraTime) {
       "{\"range\": 100, \"threads\": 2, \"seq_first\": true, \"count_seq\": 25, "
       "\"count_par\": 25, \"t_seq\": 0.5, \"t_par\": 0.25, \"thread_times\": [0.1, 0.2], "
       "\"gil_enabled\": false, \"warnings\": [], \"thread_warm_up\": ";
-  const auto report = decode_child_report(head + "[[0.004, 0.001], null]}");
+  const auto report = decode_child_report(head + "[[0.004, 0.001, 0.002], null]}");
   ASSERT_TRUE(report) << report.error().message;
-  // The second thread's warm-up failed (null): only the first one's cost is kept.
+  // The second thread's warm-up failed (null): only the first one's cost is kept, its start
+  // delay plus its first call's extra time.
   ASSERT_EQ(report->thread_warm_up.size(), 1U);
-  EXPECT_DOUBLE_EQ(report->thread_warm_up[0], 0.003);
-  const auto wrong = decode_child_report(head + "[[0.004]]}");
+  EXPECT_DOUBLE_EQ(report->thread_warm_up[0], 0.005);
+  const auto wrong = decode_child_report(head + "[[0.004, 0.001]]}");
   ASSERT_FALSE(wrong);
-  EXPECT_EQ(wrong.error().message, "thread_warm_up[0]: expected [cold seconds, warm seconds]");
+  EXPECT_EQ(wrong.error().message,
+            "thread_warm_up[0]: expected [cold seconds, warm seconds, start seconds]");
 }
 
 TEST(ChildCodec, NamesWhatIsWrong) {

@@ -21,17 +21,19 @@ build_gilguard() {
   fi
 }
 
-# Builds (or takes from the cache) both CPython flavours; sets GIL_PY and FT_PY.
+# provide_interpreters GILGUARD VERSION: builds (or takes from the cache) both CPython flavours of
+# VERSION (3.13 or 3.14, see find-cpython-source.sh) with the gilguard executable GILGUARD; sets
+# GIL_PY, FT_PY and CPYTHON_SOURCE.
 provide_interpreters() {
-  local gilguard=$1
+  local gilguard=$1 version=${2:?provide_interpreters GILGUARD VERSION: give the CPython version}
   local source
-  source=$("$repo_root/scripts/find-cpython-source.sh")
-  log "CPython source: $source"
+  source=$("$repo_root/scripts/find-cpython-source.sh" "$version")
+  log "CPython $version source: $source"
   local paths
   paths=$("$gilguard" build --source "$source" --flavor both)
   GIL_PY=$(jq -er '.gil' <<<"$paths")
   FT_PY=$(jq -er '.ft' <<<"$paths")
   CPYTHON_SOURCE=$source
   export GIL_PY FT_PY CPYTHON_SOURCE
-  log "interpreters: $GIL_PY and $FT_PY"
+  log "CPython $version interpreters: $GIL_PY and $FT_PY"
 }

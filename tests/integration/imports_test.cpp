@@ -1,8 +1,9 @@
 // --import and the GIL's culprits end to end, with real C extension modules compiled here
-// against the free-threaded interpreter's headers: gg_clean declares Py_mod_gil =
-// Py_MOD_GIL_NOT_USED, gg_needs_a and gg_needs_b do not. They are installed into venvs of the
-// free-threaded build (the interpreter gilguard is given is the one the package is installed
-// in) and loaded at start-up through a .pth file and through --import.
+// (test::build_extension) against the free-threaded interpreter's headers: gg_clean declares
+// Py_mod_gil = Py_MOD_GIL_NOT_USED, gg_needs_a and gg_needs_b do not. They are installed into
+// venvs of the free-threaded build (the interpreter gilguard is given is the one the package is
+// installed in) and loaded at start-up through a .pth file and through --import. What CPython
+// itself does with them, version by version, is in cpython_version_test.cpp.
 
 #include <gtest/gtest.h>
 
@@ -15,45 +16,6 @@
 
 namespace gilguard {
 namespace {
-
-// Our own minimal extension module: one function, and the Py_mod_gil slot only when `declares`.
-std::string extension_source(const std::string& name, bool declares) {
-  return "#define PY_SSIZE_T_CLEAN\n"
-         "#include <Python.h>\n"
-         "static PyObject *answer(PyObject *self, PyObject *unused) {\n"
-         "  return PyLong_FromLong(42);\n"
-         "}\n"
-         "static PyMethodDef methods[] = {\n"
-         "  {\"answer\", answer, METH_NOARGS, \"Returns 42.\"},\n"
-         "  {NULL, NULL, 0, NULL}};\n"
-         "static PyModuleDef_Slot slots[] = {\n" +
-         std::string(declares ? "  {Py_mod_gil, Py_MOD_GIL_NOT_USED},\n" : "") +
-         "  {0, NULL}};\n"
-         "static struct PyModuleDef definition = {\n"
-         "  PyModuleDef_HEAD_INIT, \"" +
-         name +
-         "\", NULL, 0, methods, slots};\n"
-         "PyMODINIT_FUNC PyInit_" +
-         name + "(void) { return PyModuleDef_Init(&definition); }\n";
-}
-
-util::ProcessResult run_checked(const std::vector<std::string>& argv,
-                                const util::Environment& env = util::current_environment()) {
-  util::ProcessOptions options;
-  options.timeout = std::chrono::minutes(5);
-  auto result = util::run_process(argv, env, options);
-  if (!result) throw std::runtime_error(argv[0] + ": " + result.error().message);
-  if (!result->success())
-    throw std::runtime_error(argv[0] + " " + (argv.size() > 1 ? argv[1] : "") + " failed (" +
-                             result->describe() + "):\n" + result->stderr_text);
-  return *result;
-}
-
-// The first line of `python -I -c CODE`.
-std::string python_says(const std::filesystem::path& python, const std::string& code) {
-  auto out = run_checked({python.string(), "-I", "-c", code}).stdout_text;
-  return out.substr(0, out.find('\n'));
-}
 
 // Built once for the suite: the three extension modules, and two venvs.
 struct Fixture {
@@ -76,28 +38,15 @@ class Imports : public testing::Test {
     auto fixture = std::make_unique<Fixture>();
     fixture->gil = interpreters->gil;
     fixture->ft = interpreters->ft;
-    const auto& ft = fixture->ft;
-    const auto include =
-        python_says(ft, "import sysconfig; print(sysconfig.get_paths()['include'])");
-    const auto suffix =
-        python_says(ft, "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))");
-    const auto cc = util::find_on_path("cc", util::current_environment());
-    if (!cc) throw std::runtime_error("cc is not on PATH: install a C compiler (build-essential)");
     const auto root = fixture->dir.path();
     std::vector<std::filesystem::path> built;
     for (const auto& [name, declares] : {std::pair<std::string, bool>{"gg_clean", true},
                                          {"gg_needs_a", false},
-                                         {"gg_needs_b", false}}) {
-      const auto source = root / "src" / (name + ".c");
-      test::write_file(source, extension_source(name, declares));
-      built.push_back(root / "build" / (name + suffix));
-      std::filesystem::create_directories(built.back().parent_path());
-      run_checked({cc->string(), "-shared", "-fPIC", "-O0", "-I" + include, source.string(), "-o",
-                   built.back().string()});
-    }
+                                         {"gg_needs_b", false}})
+      built.push_back(test::build_extension(fixture->ft, name, declares, root / "build"));
     fixture->marker_file = root / "marker.txt";
-    fixture->plain = test::make_venv(ft, root / "venv-plain");
-    fixture->startup = test::make_venv(ft, root / "venv-startup");
+    fixture->plain = test::make_venv(fixture->ft, root / "venv-plain");
+    fixture->startup = test::make_venv(fixture->ft, root / "venv-startup");
     for (const auto* venv : {&fixture->plain, &fixture->startup}) {
       for (const auto& module : built)
         std::filesystem::copy_file(module, venv->site_packages / module.filename());

@@ -99,22 +99,68 @@ std::optional<Interpreters> find_test_interpreters() {
   return Interpreters{gil, ft};
 }
 
+namespace {
+
+// The stdout of `argv`; throws, with its stderr, when it cannot run or fails.
+std::string checked_output(const std::vector<std::string>& argv) {
+  util::ProcessOptions options;
+  options.timeout = std::chrono::minutes(5);
+  auto result = util::run_process(argv, util::current_environment(), options);
+  if (!result) throw std::runtime_error(argv[0] + ": " + result.error().message);
+  if (!result->success())
+    throw std::runtime_error(argv[0] + " failed (" + result->describe() + "):\n" +
+                             result->stderr_text);
+  return result->stdout_text;
+}
+
+std::string extension_source(const std::string& name, bool declares_no_gil) {
+  return "#define PY_SSIZE_T_CLEAN\n"
+         "#include <Python.h>\n"
+         "static PyObject *answer(PyObject *self, PyObject *unused) {\n"
+         "  return PyLong_FromLong(42);\n"
+         "}\n"
+         "static PyMethodDef methods[] = {\n"
+         "  {\"answer\", answer, METH_NOARGS, \"Returns 42.\"},\n"
+         "  {NULL, NULL, 0, NULL}};\n"
+         "static PyModuleDef_Slot slots[] = {\n" +
+         std::string(declares_no_gil ? "  {Py_mod_gil, Py_MOD_GIL_NOT_USED},\n" : "") +
+         "  {0, NULL}};\n"
+         "static struct PyModuleDef definition = {\n"
+         "  PyModuleDef_HEAD_INIT, \"" +
+         name +
+         "\", NULL, 0, methods, slots};\n"
+         "PyMODINIT_FUNC PyInit_" +
+         name + "(void) { return PyModuleDef_Init(&definition); }\n";
+}
+
+}  // namespace
+
+std::string python_says(const std::filesystem::path& python, const std::string& code) {
+  const auto out = checked_output({python.string(), "-I", "-c", code});
+  return out.substr(0, out.find('\n'));
+}
+
+std::filesystem::path build_extension(const std::filesystem::path& python, const std::string& name,
+                                      bool declares_no_gil, const std::filesystem::path& dir) {
+  const auto include =
+      python_says(python, "import sysconfig; print(sysconfig.get_paths()['include'])");
+  const auto suffix =
+      python_says(python, "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))");
+  const auto cc = util::find_on_path("cc", util::current_environment());
+  if (!cc) throw std::runtime_error("cc is not on PATH: install a C compiler (build-essential)");
+  const auto source = dir / "src" / (name + ".c");
+  write_file(source, extension_source(name, declares_no_gil));
+  const auto module = dir / (name + suffix);
+  checked_output({cc->string(), "-shared", "-fPIC", "-O0", "-I" + include, source.string(), "-o",
+                  module.string()});
+  return module;
+}
+
 Venv make_venv(const std::filesystem::path& python, const std::filesystem::path& dir) {
-  const auto run = [](const std::vector<std::string>& argv) {
-    util::ProcessOptions options;
-    options.timeout = std::chrono::minutes(5);
-    auto result = util::run_process(argv, util::current_environment(), options);
-    if (!result) throw std::runtime_error(argv[0] + ": " + result.error().message);
-    if (!result->success())
-      throw std::runtime_error(argv[0] + " failed (" + result->describe() + "):\n" +
-                               result->stderr_text);
-    return result->stdout_text;
-  };
-  run({python.string(), "-I", "-m", "venv", "--without-pip", dir.string()});
+  checked_output({python.string(), "-I", "-m", "venv", "--without-pip", dir.string()});
   Venv venv{dir / "bin" / "python", {}};
-  const auto purelib = run({venv.python.string(), "-I", "-c",
-                            "import sysconfig; print(sysconfig.get_paths()['purelib'])"});
-  venv.site_packages = purelib.substr(0, purelib.find('\n'));
+  venv.site_packages =
+      python_says(venv.python, "import sysconfig; print(sysconfig.get_paths()['purelib'])");
   return venv;
 }
 

@@ -66,6 +66,16 @@ struct Venv {
 // Makes the venv; throws, with the command's stderr, when it cannot.
 Venv make_venv(const std::filesystem::path& python, const std::filesystem::path& dir);
 
+// The first line `python -I -c CODE` prints; throws, with its stderr, when it fails.
+std::string python_says(const std::filesystem::path& python, const std::string& code);
+
+// A C extension module `name` (multi-phase init, one function: answer() returns 42) compiled with
+// cc against `python`'s headers into `dir`, named with its EXT_SUFFIX; it declares the
+// Py_mod_gil slot Py_MOD_GIL_NOT_USED only when `declares_no_gil`. Returns the module's file;
+// throws, with the compiler's stderr, when it cannot be built.
+std::filesystem::path build_extension(const std::filesystem::path& python, const std::string& name,
+                                      bool declares_no_gil, const std::filesystem::path& dir);
+
 // The machine facts a results file of schema 1 held (the later ones stay unknown): a Linux
 // x86_64 machine with this CPU, CPU counts, kernel and load averages.
 inline MachineFacts linux_machine(std::string cpu_model, int logical_cpus, int usable_cpus,

@@ -1,6 +1,7 @@
 #include "gilguard/python/gil_messages.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace gilguard::python {
 namespace {
@@ -9,6 +10,12 @@ constexpr std::string_view k_warning_marker = "has been enabled to load module '
 constexpr std::string_view k_warning_category = "RuntimeWarning: ";
 constexpr std::string_view k_verbose_start = "# loading module '";
 constexpr std::string_view k_verbose_end = "', which requires the GIL";
+// What site prints under -v (Lib/site.py, _trace; the same in 3.13 and 3.14). The import system's
+// -v lines start with "#" or "import " (importlib._bootstrap._verbose_message, and Python/import.c
+// for "import _frozen_importlib # frozen" and "import _imp # builtin").
+constexpr std::array<std::string_view, 5> k_site_trace_starts = {
+    "Processing user site-packages", "Processing global site-packages", "Adding directory: '",
+    "Processing .pth file: '", "Skipping hidden .pth file: '"};
 
 // Calls `each` with every line of `text`, without its line break.
 template <typename Fn>
@@ -67,7 +74,11 @@ std::vector<std::string> verbose_gil_modules(std::string_view stderr_text) {
 std::string without_verbose_lines(std::string_view text) {
   std::string kept;
   for_each_line(text, [&](std::string_view line) {
-    if (line.starts_with("# ") || line.starts_with("import '")) return;
+    const bool verbose =
+        line.starts_with('#') || line.starts_with("import ") ||
+        std::any_of(k_site_trace_starts.begin(), k_site_trace_starts.end(),
+                    [&](std::string_view start) { return line.starts_with(start); });
+    if (verbose) return;
     kept.append(line);
     kept.push_back('\n');
   });

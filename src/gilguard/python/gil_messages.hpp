@@ -24,8 +24,9 @@ std::vector<std::string> gil_warnings_in_stderr(std::string_view stderr_text);
 // without repeats.
 std::vector<std::string> verbose_gil_modules(std::string_view stderr_text);
 
-// `text` without the -v lines ("# ..." and "import 'x' # ..."), so that an error's tail shows
-// the traceback rather than the import log.
+// `text` without the lines -v adds ("# ...", "import x # ...", site's "Processing ..." and
+// "Adding directory: ..."), so that an error's tail shows the traceback rather than the import
+// log. The version banner -v also prints is not among them: pass -q to keep it out.
 std::string without_verbose_lines(std::string_view text);
 
 }  // namespace gilguard::python

@@ -134,7 +134,8 @@ std::string_view import_probe_script() { return k_script; }
 std::vector<std::string> import_probe_argv(const std::filesystem::path& python,
                                            const std::string& module,
                                            const std::optional<std::string>& gil_override) {
-  std::vector<std::string> argv{python.string(), "-I", "-v"};
+  // -q: -v would print the version banner too, which is no -v line without_verbose_lines drops.
+  std::vector<std::string> argv{python.string(), "-I", "-q", "-v"};
   if (gil_override) {
     argv.emplace_back("-X");
     argv.push_back("gil=" + *gil_override);

@@ -43,18 +43,20 @@ TEST(Imports, ABadNameIsAUsageErrorNamingIt) {
   }
 }
 
-TEST(Imports, ProbeArgvIsIsolatedVerboseAndPassesTheGilOverride) {
+// -q keeps -v's version banner out of the stderr whose tail an error shows.
+TEST(Imports, ProbeArgvIsIsolatedQuietVerboseAndPassesTheGilOverride) {
   const auto argv = import_probe_argv("/venv/bin/python", "pkg.mod", std::nullopt);
-  ASSERT_EQ(argv.size(), 7u);
+  ASSERT_EQ(argv.size(), 8u);
   EXPECT_EQ(argv[0], "/venv/bin/python");
   EXPECT_EQ(argv[1], "-I");
-  EXPECT_EQ(argv[2], "-v");
-  EXPECT_EQ(argv[3], "-c");
-  EXPECT_EQ(argv[4], import_probe_script());
-  EXPECT_EQ(argv[5], "pkg.mod");
+  EXPECT_EQ(argv[2], "-q");
+  EXPECT_EQ(argv[3], "-v");
+  EXPECT_EQ(argv[4], "-c");
+  EXPECT_EQ(argv[5], import_probe_script());
+  EXPECT_EQ(argv[6], "pkg.mod");
   const auto forced = import_probe_argv("/py", "m", std::string("0"));
-  EXPECT_EQ(forced[3], "-X");
-  EXPECT_EQ(forced[4], "gil=0");
+  EXPECT_EQ(forced[4], "-X");
+  EXPECT_EQ(forced[5], "gil=0");
 }
 
 TEST(Imports, ACleanImport) {

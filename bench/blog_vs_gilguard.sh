@@ -23,8 +23,9 @@ grep -q "NUM_THREADS = $threads\$" "$script" ||
   { echo "blog_vs_gilguard: could not set the thread count in $script" >&2; exit 2; }
 echo "# $(date -u +%FT%TZ) load: $(cat /proc/loadavg)" > "$out/facts.txt"
 for ((i = 1; i <= runs; i++)); do
-  "$gil" "$script" > "$out/blog-gil-$i.txt"
-  "$ft" "$script" > "$out/blog-ft-$i.txt"
+  # Only its numbers are kept: the script's other lines are the blog's prose.
+  "$gil" "$script" | grep -E '^(Found|Time taken|Speedup)' > "$out/blog-gil-$i.txt"
+  "$ft" "$script" | grep -E '^(Found|Time taken|Speedup)' > "$out/blog-ft-$i.txt"
 done
 "$gilguard" run --gil "$gil" --ft "$ft" --range 1000000 --threads "1,$threads" --rounds "$rounds" \
   --output "$out/gilguard.json" > "$out/gilguard.txt" 2> /dev/null

@@ -37,8 +37,13 @@ for version in "${versions[@]}"; do
   # CPUs.
   log "integration tests on CPython $version (${gil_python[$version]}, ${ft_python[$version]})"
   outcome=passed
+  # The other release is the base of the A/B test that compares two releases.
+  other=""
+  for candidate in "${versions[@]}"; do [ "$candidate" = "$version" ] || other=$candidate; done
   GILGUARD_TEST_PYTHON_GIL=${gil_python[$version]} \
     GILGUARD_TEST_PYTHON_FT=${ft_python[$version]} \
+    GILGUARD_TEST_BASE_PYTHON_GIL=${other:+${gil_python[$other]}} \
+    GILGUARD_TEST_BASE_PYTHON_FT=${other:+${ft_python[$other]}} \
     GILGUARD_TEST_CPYTHON_SOURCE=${cpython_source[$version]} \
     ctest --preset ci -L integration -j1 \
     --output-junit "$repo_root/build/ci/integration-$version.xml" || outcome=FAILED

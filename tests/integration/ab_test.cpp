@@ -121,8 +121,7 @@ TEST(AbCheck, ABaseOfAnotherReleaseIsNamedWithBothVersions) {
       << result.stdout_text << result.stderr_text;
   const std::string named =
       "base base-rev (Python " + base_version + "; head " + head_version + ")";
-  EXPECT_NE(result.stdout_text.find("against " + named), std::string::npos)
-      << result.stdout_text;
+  EXPECT_NE(result.stdout_text.find("against " + named), std::string::npos) << result.stdout_text;
   const auto comparison =
       baseline::comparison_from_json_text(test::read_file(dir.path() / "c.json"));
   ASSERT_TRUE(comparison) << comparison.error().message;

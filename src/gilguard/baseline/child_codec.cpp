@@ -45,13 +45,16 @@ Expected<ChildReport> decode_child_report(std::string_view stdout_text) {
     report.t_par = root.field("t_par").as_number();
     for (const auto& t : root.field("thread_times").elements())
       report.thread_times.push_back(t.as_number());
-    // [[cold, warm], ...] per thread; absent from older scripts, null where a warm-up failed.
+    // [[cold, warm, start], ...] per thread: its warm-up part's first and second call and its
+    // start delay; a thread pays the start and the first call's extra time. Absent from older
+    // scripts, null where a warm-up failed.
     if (const auto warm = root.optional_field("thread_warm_up")) {
-      for (const auto& pair : warm->elements()) {
-        if (pair.value().is_null()) continue;
-        const auto calls = pair.elements();
-        if (calls.size() != 2) pair.reject("expected [cold seconds, warm seconds]");
-        report.thread_warm_up.push_back(calls[0].as_number() - calls[1].as_number());
+      for (const auto& entry : warm->elements()) {
+        if (entry.value().is_null()) continue;
+        const auto parts = entry.elements();
+        if (parts.size() != 3) entry.reject("expected [cold seconds, warm seconds, start seconds]");
+        report.thread_warm_up.push_back(parts[0].as_number() - parts[1].as_number() +
+                                        parts[2].as_number());
       }
     }
     const auto gil = root.field("gil_enabled");

@@ -83,9 +83,10 @@ struct Sample {
   // The range a child asked to size it (range 0) chose; 0 otherwise. Not recorded in results
   // files: RunParameters::range holds the range the run used.
   std::int64_t sized_range = 0;
-  // Per worker thread, seconds: the first call on its warm-up part minus the second, what a new
-  // thread pays before it runs at full speed (cold bytecode and caches). Every timed region runs
-  // after its warm-up; this is information, never gated. Empty in files before issue 19.
+  // Per worker thread, seconds: what a new thread pays before it runs at full speed, its start
+  // (from the first start() to its first instruction) plus its warm-up part's first call minus
+  // the second (cold bytecode and caches). Every timed region runs after its workers started
+  // and warmed up; this is information, never gated. Empty in files before issue 19.
   std::vector<double> thread_warm_up;
 
   // t_seq / t_par.

@@ -27,7 +27,7 @@ std::string metric_label(const MetricId& id) {
 std::string format_ratio(double value) { return fmt::format("{:.2f}x", value); }
 
 std::string format_warm_up(std::optional<double> seconds) {
-  return seconds ? fmt::format("{:.1f} ms", *seconds * 1e3) : "-";
+  return seconds ? fmt::format("{:.2f} ms", *seconds * 1e3) : "-";
 }
 
 std::string format_interval(double low, double high) {

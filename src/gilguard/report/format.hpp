@@ -19,14 +19,14 @@ std::string metric_label(const MetricId& id);
 // "1.87x": a speedup or overhead ratio, two decimals.
 std::string format_ratio(double value);
 
-// "2.4 ms": a cell's per-thread warm-up cost (CellSummary::thread_warm_up); "-" when unknown.
+// "2.41 ms": a cell's per-thread warm-up cost (CellSummary::thread_warm_up); "-" when unknown.
 std::string format_warm_up(std::optional<double> seconds);
 
 // What the warm-up column means, one sentence for the tables that show it.
 inline constexpr std::string_view k_warm_up_note =
-    "Warm-up = what each new thread pays before it runs at full speed (its first call on 1% of "
-    "its part minus its second); every timed region runs after its warm-up, so it is shown, "
-    "not gated.";
+    "Warm-up = what each new thread pays before it runs at full speed: from start() to its "
+    "first instruction, plus its first call on 1% of its part minus its second. Every timed "
+    "region starts after its workers have started and warmed up, so this is shown, not gated.";
 
 // "[1.80x, 1.95x]": an interval of ratios.
 std::string format_interval(double low, double high);

@@ -198,26 +198,35 @@ def sequential_region(work, first, last):
 
 # `work(first, last)` over each (first, last) of `parts` in a thread of its own, worker i pinned
 # to the CPU of worker i. The threads start, warm up on their own part (warm_up) and wait at a
-# barrier; the region is timed from the barrier on, so it measures steady-state scaling, not
-# thread start-up. Returns (their results, the region's seconds, each worker's seconds, the
-# region's readings, each worker's (cold, warm) warm-up seconds). An exception in a worker is
+# barrier; the region runs from the first worker's start after the barrier to the last one's end,
+# read by the workers themselves (this thread shares worker 0's CPU and, on a GIL build, the GIL,
+# so it may wake from the barrier late), and measures steady-state scaling, not thread start-up.
+# Returns (their results, the region's seconds, each worker's seconds, the region's readings,
+# each worker's (cold, warm, start) seconds: its warm-up part's first and second call, and the
+# time from the first start() to the thread's first instruction). An exception in a worker is
 # raised again here, after every worker has ended, so the child fails with its own traceback
 # instead of a partial result.
 def threaded_region(work, parts):
     results = [None] * len(parts)
     seconds = [0.0] * len(parts)
+    stamps = [None] * len(parts)
     sched = [None] * len(parts)
     warm = [None] * len(parts)
     errors = []
-    gate = threading.Barrier(len(parts) + 1)
+    # All warm, then go: the readings before the region are taken between the two, so the
+    # warm-up's CPU time is not counted as the region's.
+    warm_gate = threading.Barrier(len(parts) + 1)
+    go_gate = threading.Barrier(len(parts) + 1)
 
     def worker(index, first, last):
+        entered = perf_counter()
         pin(index)
         try:
-            warm[index] = warm_up(work, first, last)
+            warm[index] = warm_up(work, first, last) + (entered - launched,)
         except BaseException as error:
             errors.append(error)
-        gate.wait()
+        warm_gate.wait()
+        go_gate.wait()
         if errors:
             return
         mine = sched_times()
@@ -226,20 +235,23 @@ def threaded_region(work, parts):
             results[index] = work(first, last)
         except BaseException as error:
             errors.append(error)
-        seconds[index] = perf_counter() - began
+        ended = perf_counter()
+        seconds[index] = ended - began
+        stamps[index] = (began, ended)
         sched[index] = spent(mine, sched_times())
 
     workers = [threading.Thread(target=worker, args=(i, a, b)) for i, (a, b) in enumerate(parts)]
+    launched = perf_counter()
     for w in workers:
         w.start()
-    gate.wait()
+    warm_gate.wait()
     before = counters()
-    began = perf_counter()
+    go_gate.wait()
     for w in workers:
         w.join()
-    elapsed = perf_counter() - began
     if errors:
         raise errors[0]
+    elapsed = max(end for _, end in stamps) - min(begin for begin, _ in stamps)
     return results, elapsed, seconds, region_load(before, counters(), sched, True), warm
 
 
@@ -290,9 +302,10 @@ def fork_workers(parts, work):
                     mine = sched_times("/proc/self/schedstat")
                     began = perf_counter()
                     result = work(first, last)
-                    seconds = perf_counter() - began
+                    ended = perf_counter()
                     mine = spent(mine, sched_times("/proc/self/schedstat"))
-                    os.write(done_write, json.dumps([result, seconds, mine]).encode())
+                    os.write(done_write, json.dumps([result, ended - began, mine, began,
+                                                     ended]).encode())
                 status = 0
             except BaseException:
                 import traceback
@@ -308,13 +321,14 @@ def fork_workers(parts, work):
 
 
 # Starts the forked workers together and waits for them: (their results, the region's seconds,
-# each worker's seconds, the region's readings).
+# each worker's seconds, the region's readings). The region runs from the first worker's start to
+# the last one's end, read by the workers as the threads' are (perf_counter is CLOCK_MONOTONIC on
+# Linux: one clock for every process).
 def processes(workers):
     # Each worker says "r" once warm; one that died first says nothing and fails below.
     for _, _, done in workers:
         os.read(done, 1)
     before = counters()
-    began = perf_counter()
     for _, go, _ in workers:
         os.write(go, b"g")
     replies = []
@@ -323,7 +337,6 @@ def processes(workers):
         while chunk := os.read(done, 65536):
             data += chunk
         replies.append(data)
-    elapsed = perf_counter() - began
     after = counters()
     for pid, go, done in workers:
         os.close(go)
@@ -332,6 +345,7 @@ def processes(workers):
     if not all(replies):
         raise RuntimeError("a reference worker process ended without a result")
     results = [json.loads(r) for r in replies]
+    elapsed = max(r[4] for r in results) - min(r[3] for r in results)
     sched = [tuple(r[2]) if r[2] is not None else None for r in results]
     load = region_load(before, after, sched, False)
     return [r[0] for r in results], elapsed, [r[1] for r in results], load

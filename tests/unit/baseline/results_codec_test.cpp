@@ -44,6 +44,7 @@ RunResult example() {
   s.t_seq = 0.20058061399959115;
   s.t_par = 0.1243077330000233;
   s.thread_times = {0.08240701800013994, 0.1192969799999446, 0.1, 0.1};
+  s.thread_warm_up = {0.0013, 0.0021, 0.0009, 0.0011};
   s.count_seq = s.count_par = 17'984;
   s.gil_enabled = false;
   s.warnings = {"The global interpreter lock (GIL) has been enabled to load module 'x'"};
@@ -54,7 +55,7 @@ RunResult example() {
   s.failure = "timed out after 60.0 s";
   s.warnings.clear();
   r.samples.push_back(s);
-  r.summaries.push_back({{Flavor::ft, 4, false}, 2, 1.61, 0.4025, 1.2, 0.2, 0.124});
+  r.summaries.push_back({{Flavor::ft, 4, false}, 2, 1.61, 0.4025, 1.2, 0.2, 0.124, 0.0021});
   r.ft_overhead = 1.0912;
   r.failures.push_back({"timeout", "ft interpreter, 4 threads: child timed out"});
   return r;
@@ -90,6 +91,7 @@ void expect_same(const RunResult& a, const RunResult& b) {
     EXPECT_EQ(x.t_seq, y.t_seq);  // exact: doubles round-trip
     EXPECT_EQ(x.t_par, y.t_par);
     EXPECT_EQ(x.thread_times, y.thread_times);
+    EXPECT_EQ(x.thread_warm_up, y.thread_warm_up);
     EXPECT_EQ(x.count_seq, y.count_seq);
     EXPECT_EQ(x.gil_enabled, y.gil_enabled);
     EXPECT_EQ(x.warnings, y.warnings);
@@ -98,6 +100,7 @@ void expect_same(const RunResult& a, const RunResult& b) {
   }
   ASSERT_EQ(a.summaries.size(), b.summaries.size());
   EXPECT_EQ(a.summaries[0].cell, b.summaries[0].cell);
+  EXPECT_EQ(a.summaries[0].thread_warm_up, b.summaries[0].thread_warm_up);
   EXPECT_EQ(a.summaries[0].median_speedup, b.summaries[0].median_speedup);
   EXPECT_EQ(a.summaries[0].load_imbalance, b.summaries[0].load_imbalance);
   EXPECT_EQ(a.ft_overhead, b.ft_overhead);

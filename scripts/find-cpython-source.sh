@@ -69,13 +69,16 @@ absolute() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1"
 # digest. With no expectation at all it is accepted only when a second argument says who
 # vouches for it (apt checks downloads against the signed archive index).
 verify() {
-  local file=$1 trusted_by=${2:-} name actual expected=""
+  local file=$1 trusted_by=${2:-} name actual expected="" hint
   name=$(basename "$file")
   actual=$(sha256sum "$file" | cut -d' ' -f1)
   if [ -f "$file.sha256" ]; then
     expected=$(awk 'NR == 1 { print $1 }' "$file.sha256")
+    hint="a damaged or wrong file, or a stale $file.sha256"
   elif [ -n "${known_sha256[$name]:-}" ]; then
     expected=${known_sha256[$name]}
+    hint="the release's digest for that name: a damaged or different file; if it is a"
+    hint="$hint different archive of a source you trust, put '<sha256>  $name' into $file.sha256"
   else
     local digest
     for digest in "${known_sha256[@]}"; do
@@ -89,7 +92,7 @@ verify() {
     return 1
   fi
   if [ "$actual" != "$expected" ]; then
-    say "SHA-256 mismatch for $file: expected $expected, got $actual (a damaged or wrong file)"
+    say "SHA-256 mismatch for $file: expected $expected, got $actual ($hint)"
     return 1
   fi
 }

@@ -14,9 +14,9 @@
 #   2. a tarball already downloaded to the cache ($XDG_CACHE_HOME or ~/.cache)/gilguard/sources;
 #   3. python.org's Python-<release>.tar.xz (short timeout);
 #   4. Debian's python3.X source package, in a private apt configuration that leaves the system's
-#      untouched: python3.13 from trixie (3.13.5, python.org's tarball byte for byte); python3.14
-#      from forky or sid, whichever is newer (not 3.14.7: apt's check against the signed archive
-#      index vouches for it).
+#      untouched, the newest version its mirror serves: python3.13 from trixie (3.13.5,
+#      python.org's tarball byte for byte); python3.14 from forky or sid (newer than 3.14.7, so
+#      apt's check against the signed archive index vouches for it).
 # Whatever is found must be the asked version (Include/patchlevel.h of the tree or in the
 # tarball), or the script fails naming the file. Only the path goes to stdout; progress and
 # errors go to stderr. Exit 1 when nothing works, 2 for an unknown VERSION.
@@ -24,7 +24,7 @@ set -euo pipefail
 
 readonly default_version=3.14
 declare -A releases=([3.13]=3.13.5 [3.14]=3.14.7)
-# Debian suites with the python3.X source package; apt takes the newest version among them.
+# Debian suites with the python3.X source package.
 declare -A debian_suites=([3.13]=trixie [3.14]="forky sid")
 # Known SHA-256 digests, by file name. Debian's orig tarball of 3.13.5 is python.org's release
 # tarball byte for byte (22,856,016 bytes), so both names share one digest. Python-3.14.7.tar.xz's
@@ -69,13 +69,16 @@ absolute() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1"
 # digest. With no expectation at all it is accepted only when a second argument says who
 # vouches for it (apt checks downloads against the signed archive index).
 verify() {
-  local file=$1 trusted_by=${2:-} name actual expected=""
+  local file=$1 trusted_by=${2:-} name actual expected="" hint
   name=$(basename "$file")
   actual=$(sha256sum "$file" | cut -d' ' -f1)
   if [ -f "$file.sha256" ]; then
     expected=$(awk 'NR == 1 { print $1 }' "$file.sha256")
+    hint="a damaged or wrong file, or a stale $file.sha256"
   elif [ -n "${known_sha256[$name]:-}" ]; then
     expected=${known_sha256[$name]}
+    hint="the release's digest for that name: a damaged or different file; if it is a"
+    hint="$hint different archive of a source you trust, put '<sha256>  $name' into $file.sha256"
   else
     local digest
     for digest in "${known_sha256[@]}"; do
@@ -89,7 +92,7 @@ verify() {
     return 1
   fi
   if [ "$actual" != "$expected" ]; then
-    say "SHA-256 mismatch for $file: expected $expected, got $actual (a damaged or wrong file)"
+    say "SHA-256 mismatch for $file: expected $expected, got $actual ($hint)"
     return 1
   fi
 }
@@ -201,15 +204,28 @@ from_debian() {
     say "cannot read the source index of ${suites// / and } from $debian_mirror"
     return 1
   fi
-  if ! (cd "$work" && timeout 600 apt-get -qq "${options[@]}" source --download-only \
-    "$package" >&2); then
-    say "apt-get source $package failed"
+  # Newest first; an older one when the mirror no longer (or not yet) has a version's files.
+  local versions candidate downloaded=""
+  versions=$(apt-cache "${options[@]}" showsrc "$package" 2>/dev/null |
+    awk '/^Version: / { print $2 }' | sort -Vru)
+  for candidate in $versions; do
+    if (cd "$work" && timeout 600 apt-get -qq "${options[@]}" source --download-only \
+      "$package=$candidate" >&2); then
+      downloaded=$candidate
+      break
+    fi
+    say "apt-get source $package=$candidate failed"
+  done
+  if [ -z "$downloaded" ]; then
+    say "no version of Debian's $package source package could be downloaded" \
+      "(versions in the index: ${versions//$'\n'/, })"
     return 1
   fi
-  local file
-  file=$(find "$work" -maxdepth 1 -name "${package}_*.orig.tar.xz" | sort -V | tail -n 1)
-  if [ -z "$file" ]; then
-    say "the source package has no ${package}_*.orig.tar.xz"
+  # The orig tarball is named by the upstream version: no epoch, no Debian revision.
+  local upstream=${downloaded#*:}
+  local file=$work/${package}_${upstream%-*}.orig.tar.xz
+  if [ ! -f "$file" ]; then
+    say "the source package $package=$downloaded has no $(basename "$file")"
     return 1
   fi
   verify "$file" "apt's check against the signed Debian archive index" || return 1

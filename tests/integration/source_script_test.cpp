@@ -34,17 +34,20 @@ class SourceScripts : public ::testing::Test {
  protected:
   void SetUp() override {
     fake("curl", "exit 7\n");
-    // apt-get: records its arguments and the sources.list it was given; `update` succeeds and
-    // `source` puts $FAKE_APT_ORIG into the working directory, as a download would.
+    // A Debian mirror: the index lists the versions in $FAKE_APT_VERSIONS, and only
+    // $FAKE_APT_SERVED can be downloaded (`source` puts $FAKE_APT_ORIG into the working
+    // directory). apt-get records its arguments and the sources.list it was given.
     fake("apt-get",
          "echo \"apt-get $*\" >>\"$CALLS\"\n"
          "for a in \"$@\"; do case \"$a\" in Dir::Etc::SourceList=*) "
          "cat \"${a#Dir::Etc::SourceList=}\" >>\"$CALLS\";; esac; done\n"
          "case \" $* \" in\n"
          "  *' update '*) exit 0 ;;\n"
-         "  *' source '*) [ -n \"$FAKE_APT_ORIG\" ] && cp \"$FAKE_APT_ORIG\" . ;;\n"
-         "  *) exit 1 ;;\n"
+         "  *\"=$FAKE_APT_SERVED \"*) cp \"$FAKE_APT_ORIG\" . ;;\n"
+         "  *) exit 100 ;;\n"
          "esac\n");
+    fake("apt-cache",
+         "for v in $FAKE_APT_VERSIONS; do printf 'Package: p\\nVersion: %s\\n\\n' \"$v\"; done\n");
   }
 
   void fake(const std::string& name, const std::string& body) {
@@ -213,14 +216,19 @@ TEST_F(SourceScripts, TheCacheIsLookedUpPerVersion) {
 }
 
 // Without python.org, 3.14 comes from Debian's python3.14 in forky or sid (newer than 3.14.7, so
-// no digest is known: apt's signed index vouches for it) and 3.13 from trixie's python3.13.
+// no digest is known: apt's signed index vouches for it), the newest version the mirror serves;
+// 3.13 from trixie's python3.13.
 TEST_F(SourceScripts, DebiansSourcePackageOfTheAskedVersion) {
   const auto now = tarball(dir() / "debian" / "python3.14_3.14.9.orig.tar.xz", "3.14.9",
                            /*digest=*/false);
-  const auto r = find({}, {{"FAKE_APT_ORIG", now.string()}});
+  const auto r = find({}, {{"FAKE_APT_ORIG", now.string()},
+                           {"FAKE_APT_VERSIONS", "3.14.8-1 3.14.10-1 3.14.9-1"},
+                           {"FAKE_APT_SERVED", "3.14.9-1"}});
   ASSERT_TRUE(r.success()) << output_of(r) << calls();
   EXPECT_EQ(r.stdout_text, (cache() / "debian" / now.filename()).string() + "\n");
   EXPECT_TRUE(contains(r.stderr_text, "python.org is not reachable")) << output_of(r);
+  EXPECT_TRUE(contains(r.stderr_text, "apt-get source python3.14=3.14.10-1 failed"))
+      << output_of(r);
   EXPECT_TRUE(contains(r.stderr_text, "relying on apt's check against the signed Debian archive"))
       << output_of(r);
   const std::string log = calls();
@@ -229,7 +237,9 @@ TEST_F(SourceScripts, DebiansSourcePackageOfTheAskedVersion) {
                        "http://deb.debian.org/debian forky main\n"))
       << log;
   EXPECT_TRUE(contains(log, "http://deb.debian.org/debian sid main\n")) << log;
-  EXPECT_TRUE(contains(log, "source --download-only python3.14\n")) << log;
+  EXPECT_TRUE(contains(log, "source --download-only python3.14=3.14.10-1\n")) << log;
+  EXPECT_TRUE(contains(log, "source --download-only python3.14=3.14.9-1\n")) << log;
+  EXPECT_FALSE(contains(log, "python3.14=3.14.8-1")) << log;
   // The apt state is private to the version, not the system's.
   EXPECT_TRUE(contains(log, "Dir::State::Lists=" + (cache() / "apt" / "python3.14").string()))
       << log;
@@ -238,11 +248,21 @@ TEST_F(SourceScripts, DebiansSourcePackageOfTheAskedVersion) {
   fs::remove(calls_path());
   const auto odd = tarball(dir() / "debian" / "python3.13_3.13.9.orig.tar.xz", "3.12.1",
                            /*digest=*/false);
-  const auto refused = find({"3.13"}, {{"FAKE_APT_ORIG", odd.string()}});
+  const auto refused = find({"3.13"}, {{"FAKE_APT_ORIG", odd.string()},
+                                       {"FAKE_APT_VERSIONS", "3.13.9-2+deb13u1"},
+                                       {"FAKE_APT_SERVED", "3.13.9-2+deb13u1"}});
   EXPECT_EQ(refused.exit_code, 1) << output_of(refused);
   EXPECT_TRUE(contains(refused.stderr_text, "is CPython 3.12.1, not 3.13")) << output_of(refused);
   EXPECT_TRUE(contains(calls(), "http://deb.debian.org/debian trixie main\n")) << calls();
   EXPECT_FALSE(contains(calls(), "forky")) << calls();
+
+  // A mirror that serves none of the indexed versions: the error lists them.
+  const auto none = find({"3.13"}, {{"FAKE_APT_VERSIONS", "3.13.5-2 3.13.9-1"}});
+  EXPECT_EQ(none.exit_code, 1) << output_of(none);
+  EXPECT_TRUE(contains(none.stderr_text,
+                       "no version of Debian's python3.13 source package could be downloaded "
+                       "(versions in the index: 3.13.9-1, 3.13.5-2)"))
+      << output_of(none);
 }
 
 TEST_F(SourceScripts, KnowsTwoVersionsAndRefusesOthers) {

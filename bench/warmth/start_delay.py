@@ -8,17 +8,14 @@ import statistics
 import sys
 from collections import defaultdict
 
+from summarize import spread
+
 groups = defaultdict(list)
 with open(sys.argv[1]) as f:
     for line in f:
         run = json.loads(line)
         build = run["version"] + ("" if run["gil"] else "t")
         groups[(build, run["mode"])].append(run)
-
-
-def spread(values, fmt="{:.2f}"):
-    return (fmt + " (" + fmt + "-" + fmt + ")").format(statistics.median(values), min(values),
-                                                        max(values))
 
 
 print("| build | threads start | runs | 2nd thread's start delay (ms) | speedup | "

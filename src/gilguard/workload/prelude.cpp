@@ -160,12 +160,14 @@ def chunks(start, limit, nthreads):
 
 
 # The part of [first, last) a worker runs before its timed region to warm up: the first 1% of
-# it (at least one item). Since 3.14 a free-threaded build keeps specialized bytecode per thread
-# (thread-local bytecode, -X tlbc), so a new thread starts on unspecialized bytecode while a
-# forked process inherits its parent's specialized copy; 3.13's free-threaded build does not
-# specialize at all, and a GIL build shares one copy. Every timed worker (the sequential region's
-# thread, each thread and each forked process) runs its warm-up part first, so the regions
-# compare steady states and none of them pays a start-up the others do not.
+# it (at least one item). Every timed worker (the sequential region's thread, each thread and
+# each forked process) is started and runs its warm-up part first, so the regions compare steady
+# states and none of them pays a start-up the others do not. What that start-up is differs by
+# version: since 3.14 a free-threaded build keeps specialized bytecode per thread (-X tlbc), so a
+# new thread starts unspecialized while a forked process inherits its parent's copy (3.13's
+# free-threaded build does not specialize, a GIL build shares one copy); measured, that costs a
+# thread 0.01-0.03 ms, and what cost the most was starting the threads themselves inside the
+# timed region (docs/benchmark-results.md, "Python 3.14").
 def warm_part(first, last):
     return first, min(last, first + max(1, (last - first) // 100))
 
@@ -208,7 +210,6 @@ def sequential_region(work, first, last):
 # instead of a partial result.
 def threaded_region(work, parts):
     results = [None] * len(parts)
-    seconds = [0.0] * len(parts)
     stamps = [None] * len(parts)
     sched = [None] * len(parts)
     warm = [None] * len(parts)
@@ -235,9 +236,7 @@ def threaded_region(work, parts):
             results[index] = work(first, last)
         except BaseException as error:
             errors.append(error)
-        ended = perf_counter()
-        seconds[index] = ended - began
-        stamps[index] = (began, ended)
+        stamps[index] = (began, perf_counter())
         sched[index] = spent(mine, sched_times())
 
     workers = [threading.Thread(target=worker, args=(i, a, b)) for i, (a, b) in enumerate(parts)]
@@ -252,6 +251,7 @@ def threaded_region(work, parts):
     if errors:
         raise errors[0]
     elapsed = max(end for _, end in stamps) - min(begin for begin, _ in stamps)
+    seconds = [end - begin for begin, end in stamps]
     return results, elapsed, seconds, region_load(before, counters(), sched, True), warm
 
 

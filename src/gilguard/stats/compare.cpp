@@ -226,11 +226,8 @@ StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun
   StoppingTarget target;
   target.higher_is_better = higher_is_better(id);
   if (const auto prediction = baseline_prediction(id, history, options)) {
-    // The pass rule of compare_metric: clear of the regression line or wholly within the
-    // prediction interval, whichever bound is further from the baseline.
-    const double regression = line_around(prediction->centre, id, options.threshold, +1);
-    target.pass_line = target.higher_is_better ? std::min(regression, prediction->plain_low)
-                                               : std::max(regression, prediction->plain_high);
+    // The pass rule of compare_metric: the whole interval clear of the regression line.
+    target.pass_line = line_around(prediction->centre, id, options.threshold, +1);
   }
   return target;
 }
@@ -280,6 +277,36 @@ bool may_stop(const std::vector<Sample>& samples, const std::vector<BaselineRun>
 }
 
 namespace {
+
+// The half-width of the prediction interval from the runs' own spread alone: what it would be
+// without the machine-to-machine allowance.
+double runs_only_half_width(const PredictionInterval& prediction) {
+  return prediction.quantile * prediction.spread *
+         std::sqrt(1 + 1.0 / std::max(prediction.runs, 1));
+}
+
+// Why a move wholly past a line is not called a regression (or an improvement): the signed-rank
+// test (outside_prediction: the estimate is past the prediction bound), the machine allowance
+// alone (outside_runs: past the bound the runs themselves show), or the baseline's own spread.
+std::string why_not_decided(const PredictionInterval& prediction, bool outside_prediction,
+                            bool outside_runs, const std::string& spread, const std::string& what) {
+  if (outside_prediction)
+    return fmt::format(
+        "the signed-rank test of its rounds against that line is not significant; more rounds "
+        "would decide whether it is {}.",
+        what);
+  if (outside_runs && prediction.machine_spread > 0)
+    return fmt::format(
+        "only the allowance for machine-to-machine spread ({:.1f}%) keeps it from being {}: it is "
+        "outside the range the baseline's {} run{} show themselves but within {}. A runner of "
+        "another speed cannot be told from a change of the code here; baseline runs from more "
+        "machines, or an A/B run against the base, would decide.",
+        prediction.machine_spread * 100, what, prediction.runs, prediction.runs == 1 ? "" : "s",
+        spread);
+  return fmt::format(
+      "it is within {}; more baseline runs would tell a runner of another speed from {}.", spread,
+      what);
+}
 
 MetricComparison compare_metric_impl(const MetricSamples& current, const MetricHistory& history,
                                      const CompareOptions& options) {
@@ -335,7 +362,12 @@ MetricComparison compare_metric_impl(const MetricSamples& current, const MetricH
   const double g_improvement = sign * log_improvement;
   const double g_pred_low = up_is_good ? prediction->low : -prediction->high;
   const double g_pred_high = up_is_good ? prediction->high : -prediction->low;
-  const double g_plain_low = up_is_good ? prediction->plain_low : -prediction->plain_high;
+  // The prediction bounds from the runs' own spread, without the machine-to-machine allowance.
+  const double runs_half_width = runs_only_half_width(*prediction);
+  const double g_runs_low =
+      up_is_good ? prediction->centre - runs_half_width : -(prediction->centre + runs_half_width);
+  const double g_runs_high =
+      up_is_good ? prediction->centre + runs_half_width : -(prediction->centre - runs_half_width);
   const double one_sided = (1 - options.confidence) / 2;
 
   std::vector<double> goodness;
@@ -382,44 +414,43 @@ MetricComparison compare_metric_impl(const MetricSamples& current, const MetricH
     return out;
   }
 
-  // Pass: the whole interval clear of the regression line, or wholly within the spread the
-  // baseline's runs have shown (the plug-in range, narrower than the prediction interval for
-  // short histories): the baseline's usual variation.
-  if (g_low >= std::min(g_regression, g_plain_low)) {
-    const bool improved =
-        g_low > g_improvement && g_estimate > g_pred_high &&
+  if (g_low > g_improvement) {
+    if (g_estimate > g_pred_high &&
         (!options.rank_test ||
-         signed_rank_test(goodness, g_improvement, Alternative::greater).p_value <= one_sided);
-    if (improved) {
+         signed_rank_test(goodness, g_improvement, Alternative::greater).p_value <= one_sided)) {
       out.verdict = Verdict::improvement;
       out.explanation = fmt::format(
           "The {} {} {:.1f}% to {}, wholly past the {} improvement line {} and outside {}; "
           "consider updating the baseline.",
           name, moved, change_pct, now, thr, ratio(improvement_line), spread);
-    } else if (g_low >= g_regression) {
-      out.verdict = Verdict::pass;
-      out.explanation = fmt::format(
-          "The {} is {} against the baseline {} ({:+.1f}%), clear of the {} regression line {}.",
-          name, now, ratio(base), *out.change * 100, thr, ratio(regression_line));
-    } else {
-      out.verdict = Verdict::pass;
-      out.explanation = fmt::format(
-          "The {} is {} against the baseline {} ({:+.1f}%); its interval reaches past the {} "
-          "regression line {} but stays within the spread of the baseline's {} run{} ({}-{}): "
-          "the baseline's usual variation, no regression.",
-          name, now, ratio(base), *out.change * 100, thr, ratio(regression_line), prediction->runs,
-          prediction->runs == 1 ? "" : "s", ratio(std::exp(prediction->plain_low)),
-          ratio(std::exp(prediction->plain_high)));
+      return out;
     }
+    out.verdict = Verdict::inconclusive;
+    out.explanation =
+        fmt::format("The {} {} {:.1f}% to {}, wholly past the {} improvement line {}, but {}", name,
+                    moved, change_pct, now, thr, ratio(improvement_line),
+                    why_not_decided(*prediction, g_estimate > g_pred_high, g_estimate > g_runs_high,
+                                    spread, "an improvement"));
+    return out;
+  }
+  // Pass: the whole interval clear of the regression line and not wholly past the improvement
+  // line. "Pass" says the metric did not move past the threshold with the run's confidence, so a
+  // move the interval shows past either line is never a pass, whatever the baseline's spread.
+  if (g_low >= g_regression) {
+    out.verdict = Verdict::pass;
+    out.explanation = fmt::format(
+        "The {} is {} against the baseline {} ({:+.1f}%), clear of the {} regression line {}.",
+        name, now, ratio(base), *out.change * 100, thr, ratio(regression_line));
     return out;
   }
 
   out.verdict = Verdict::inconclusive;
   if (g_high < g_regression) {
-    out.explanation = fmt::format(
-        "The {} {} {:.1f}% to {}, past the {} regression line {} but within {}; more baseline "
-        "runs would tell a slower runner from a regression.",
-        name, moved, change_pct, now, thr, ratio(regression_line), spread);
+    out.explanation =
+        fmt::format("The {} {} {:.1f}% to {}, wholly past the {} regression line {}, but {}", name,
+                    moved, change_pct, now, thr, ratio(regression_line),
+                    why_not_decided(*prediction, g_estimate < g_pred_low, g_estimate < g_runs_low,
+                                    spread, "a regression"));
   } else {
     out.explanation = fmt::format(
         "The {} is {} against the baseline {} ({:+.1f}%); the interval straddles the {} "

@@ -50,9 +50,8 @@ struct PredictionInterval {
   double df = 0;              // its degrees of freedom
   int runs = 0;
   // The plug-in range centre +- z s sqrt(1 + 1/n), without the t widening for a short history:
-  // the spread the runs have actually shown. Equal to [low, high] for short histories. A pass
-  // "within the run-to-run spread" must lie inside this narrower range, so that the t
-  // widening, which guards against false alarms, never lets a drop pass.
+  // the spread the runs have actually shown. Equal to [low, high] for short histories. Shown in
+  // reports and evaluations; since issue 20 no verdict passes a run for lying inside it.
   double plain_low = 0;
   double plain_high = 0;
 };

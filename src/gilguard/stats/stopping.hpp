@@ -23,8 +23,8 @@ namespace gilguard::stats {
 // What one gating metric must show, log scale.
 struct StoppingTarget {
   // The log value the whole interval must clear for a pass: the regression line (baseline x
-  // (1 - threshold) for a speedup, x (1 + threshold) for an overhead), or the edge of the
-  // baseline's plug-in run-to-run range when that is further out; nullopt without a baseline.
+  // (1 - threshold) for a speedup, x (1 + threshold) for an overhead); nullopt without a
+  // baseline.
   std::optional<double> pass_line;
   bool higher_is_better = true;  // speedup: true; overhead: false
 };

@@ -93,6 +93,24 @@ TEST(CompareMachines, ABaselineFromOneMachineIsWidenedByTheMachineSpread) {
             Verdict::regression);
 }
 
+// Issue 20's case: machine D's rounds with the threads' time stretched read 0.92x [0.92x, 0.93x]
+// against a one-machine baseline at 0.98x: -5.5%, wholly past the 5% line, and only the machine
+// allowance keeps it from being a regression. That is inconclusive, never a pass, and says so.
+TEST(CompareMachines, ADropOnlyTheMachineAllowanceExcusesIsInconclusiveAndSaysWhy) {
+  CompareOptions options;
+  options.max_gated_threads = 2;
+  const MetricComparison m = compare_metric(rounds(k_rel2, 0.926, 0.004), one_machine(), options);
+  EXPECT_LT(m.current.high, 0.95 * *m.baseline);
+  EXPECT_EQ(m.verdict, Verdict::inconclusive);
+  EXPECT_THAT(m.explanation,
+              HasSubstr("only the allowance for machine-to-machine spread (2.0%) keeps it from "
+                        "being a regression"));
+  EXPECT_THAT(m.explanation, HasSubstr("an A/B run against the base, would decide"));
+  // The overall verdict is inconclusive (exit 0, but never worded as a pass).
+  EXPECT_EQ(compare({rounds(k_rel2, 0.926, 0.004)}, one_machine(), options).overall,
+            Verdict::inconclusive);
+}
+
 TEST(CompareMachines, ThreeMachinesShowTheirOwnSpread) {
   CompareOptions options;
   const std::vector<BaselineRun> three = {

@@ -137,5 +137,66 @@ TEST_F(UserWorkload, ALockInTheInstalledPackageIsARegressionAndTheLockFreeVersio
       << again.stdout_text;
 }
 
+// Version 3: the package starts a thread at import that spins beside the workers.
+constexpr const char* k_hog_thread =
+    "import threading\n"
+    "\n"
+    "\n"
+    "def _spin():\n"
+    "    n = 0\n"
+    "    while True:\n"
+    "        n += 1\n"
+    "\n"
+    "\n"
+    "threading.Thread(target=_spin, name='gg-spinner', daemon=True).start()\n"
+    "\n"
+    "\n";
+
+// Version 4: the lock-free package, which also starts a process at import that leaves the child's
+// session and spins (until gilguard ends it with the child: it is in the child's cgroup, or found
+// in /proc).
+constexpr const char* k_hog_process =
+    "import os\n"
+    "import subprocess\n"
+    "import sys\n"
+    "\n"
+    "if not os.environ.get('GG_HOG'):\n"
+    "    subprocess.Popen([sys.executable, '-c', 'while True: pass'], start_new_session=True,\n"
+    "                     env={'GG_HOG': '1'})\n"
+    "\n"
+    "\n";
+
+TEST_F(UserWorkload, BackgroundWorkTheCodeStartsIsARegressionThatNamesWhatBurnedIt) {
+  // No baseline at all: background work is judged against its fixed limit, so the run fails
+  // though nothing else can be compared.
+  install(std::string(k_hog_thread) + k_lock_free);
+  const auto thread = gilguard("check", {"--results", "t.json", "--comparison", "t-cmp.json"});
+  EXPECT_EQ(thread.exit_code, 1) << thread.stdout_text << thread.stderr_text;
+  EXPECT_NE(thread.stdout_text.find("outside its timed workers on the free-threaded build"),
+            std::string::npos)
+      << thread.stdout_text;
+  EXPECT_NE(thread.stdout_text.find("thread \"gg-spinner\""), std::string::npos)
+      << thread.stdout_text;
+
+  install(std::string(k_hog_process) + k_lock_free);
+  const auto process = gilguard("check", {"--results", "p.json", "--comparison", "p-cmp.json"});
+  EXPECT_EQ(process.exit_code, 1) << process.stdout_text << process.stderr_text;
+  EXPECT_NE(process.stdout_text.find("outside its timed workers"), std::string::npos)
+      << process.stdout_text;
+  EXPECT_NE(process.stdout_text.find("What burned it: process"), std::string::npos)
+      << process.stdout_text;
+
+  // The quiet version: no background regression, and no spinner left running anywhere.
+  install(k_lock_free);
+  const auto quiet = gilguard("check", {"--results", "q.json", "--comparison", "q-cmp.json"});
+  EXPECT_EQ(quiet.stdout_text.find("outside its timed workers"), std::string::npos)
+      << quiet.stdout_text;
+  const auto left = util::run_process(
+      {"/bin/sh", "-c", "ps -eo args | grep -c '^[^ ]*python[^ ]* -c while True' || true"},
+      {{"PATH", "/usr/bin:/bin"}});
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->stdout_text, "0\n") << "a hog process outlived its child";
+}
+
 }  // namespace
 }  // namespace gilguard

@@ -18,6 +18,7 @@ RegionLoad region_load_from(const Node& node) {
   load.steal = node.optional_number("steal");
   load.pressure = node.optional_number("pressure");
   load.throttled = node.optional_number("throttled");
+  load.background = node.optional_number("background");
   return load;
 }
 
@@ -77,6 +78,17 @@ Expected<ChildReport> decode_child_report(std::string_view stdout_text) {
     if (const auto expected = root.optional_field("expected");
         expected && !expected->value().is_null())
       report.expected = expected->as_integer(0, k_max);
+    if (const auto by = root.optional_field("background_by")) {
+      for (const auto& entry : by->elements()) {
+        if (report.background_by.size() >= k_max_burners) break;
+        const auto parts = entry.elements();
+        if (parts.size() != 3) entry.reject("expected [kind, name, seconds]");
+        const std::string kind = parts[0].as_string();
+        if (kind != "thread" && kind != "process") parts[0].reject("expected thread or process");
+        report.background_by.push_back(
+            {kind, parts[1].as_string().substr(0, k_max_name), parts[2].as_number()});
+      }
+    }
     return report;
   } catch (const FieldError& e) {
     return fail(e.what());

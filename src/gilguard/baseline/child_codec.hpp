@@ -14,6 +14,10 @@ namespace gilguard::baseline {
 
 // The one JSON line a child prints at its end: the prime script's, or the harness's (which adds
 // `expected`).
+// How many background burners a report may name, and how long a name may be.
+inline constexpr std::size_t k_max_burners = 3;
+inline constexpr std::size_t k_max_name = 80;
+
 struct ChildReport {
   std::int64_t range = 0;
   int threads = 0;
@@ -35,6 +39,7 @@ struct ChildReport {
   std::optional<RegionLoad> par_load;
   std::optional<RegionLoad> ref_load;
   std::optional<std::int64_t> expected;  // the harness's closed-form result (built-ins only)
+  std::vector<Burner> background_by;     // at most k_max_burners, names cut to k_max_name
 };
 
 // A region's readings from its JSON object (wall, workers, wait, other_cpu, steal, pressure,

@@ -61,13 +61,15 @@ json::object machine_json(const MachineFacts& m) {
 }
 
 json::object load_json(const RegionLoad& l) {
-  return {{"wall", l.wall},
-          {"workers", l.workers},
-          {"wait", number_or_null(l.wait)},
-          {"other_cpu", number_or_null(l.other_cpu)},
-          {"steal", number_or_null(l.steal)},
-          {"pressure", number_or_null(l.pressure)},
-          {"throttled", number_or_null(l.throttled)}};
+  json::object out{{"wall", l.wall},
+                   {"workers", l.workers},
+                   {"wait", number_or_null(l.wait)},
+                   {"other_cpu", number_or_null(l.other_cpu)},
+                   {"steal", number_or_null(l.steal)},
+                   {"pressure", number_or_null(l.pressure)},
+                   {"throttled", number_or_null(l.throttled)}};
+  if (l.background) out["background"] = *l.background;
+  return out;
 }
 
 json::object parameters_json(const RunParameters& p) {
@@ -98,6 +100,14 @@ json::object sample_json(const Sample& s) {
   out["t_par"] = s.t_par;
   out["thread_times"] = numbers(s.thread_times);
   if (!s.thread_warm_up.empty()) out["thread_warm_up"] = numbers(s.thread_warm_up);
+  if (!s.background_source.empty()) out["background_source"] = s.background_source;
+  if (!s.background_by.empty()) {
+    json::array by;
+    for (const Burner& b : s.background_by)
+      by.emplace_back(
+          json::array{json::value(b.kind), json::value(b.name), json::value(b.cpu_seconds)});
+    out["background_by"] = std::move(by);
+  }
   out["count_seq"] = s.count_seq;
   out["count_par"] = s.count_par;
   out["gil_enabled"] = s.gil_enabled ? json::value(*s.gil_enabled) : json::value(nullptr);
@@ -233,6 +243,15 @@ Sample read_sample(const Node& node) {
   s.thread_times = read_numbers(node.field("thread_times"));
   if (const auto warm = node.optional_field("thread_warm_up"))
     s.thread_warm_up = read_numbers(*warm);
+  if (const auto source = node.optional_field("background_source"))
+    s.background_source = source->as_string();
+  if (const auto by = node.optional_field("background_by")) {
+    for (const auto& entry : by->elements()) {
+      const auto parts = entry.elements();
+      if (parts.size() != 3) entry.reject("expected [kind, name, seconds]");
+      s.background_by.push_back({parts[0].as_string(), parts[1].as_string(), parts[2].as_number()});
+    }
+  }
   s.count_seq = node.field("count_seq").as_integer(0, k_max_int);
   s.count_par = node.field("count_par").as_integer(0, k_max_int);
   const auto gil = node.field("gil_enabled");

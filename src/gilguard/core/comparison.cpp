@@ -9,6 +9,7 @@ namespace gilguard {
 std::string metric_name(const MetricId& id) {
   if (id.kind == MetricKind::overhead) return fmt::format("{}-overhead", to_string(id.flavor));
   if (id.kind == MetricKind::time) return fmt::format("{}-time", to_string(id.flavor));
+  if (id.kind == MetricKind::background) return fmt::format("{}-background", to_string(id.flavor));
   const char* kind = id.kind == MetricKind::relative ? "relative" : "speedup";
   return fmt::format("{}-{}-{}", to_string(id.flavor), kind, id.threads);
 }
@@ -21,6 +22,7 @@ std::optional<MetricId> parse_metric_name(const std::string& name) {
   const std::string rest = name.substr(dash + 1);
   if (rest == "overhead") return MetricId{MetricKind::overhead, *flavor, 1};
   if (rest == "time") return MetricId{MetricKind::time, *flavor, 1};
+  if (rest == "background") return MetricId{MetricKind::background, *flavor, 1};
   MetricKind kind = MetricKind::speedup;
   std::string prefix = "speedup-";
   if (rest.starts_with("relative-")) {

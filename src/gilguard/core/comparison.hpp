@@ -19,6 +19,9 @@ enum class MetricKind {
   relative,
   // An A/B run's single-thread time t_seq of a flavour, head against base in the same round.
   time,
+  // B_f: CPU the child's whole tree spent outside the timed workers, per second of timed region
+  // (a count of CPUs, the same on every machine), judged against a fixed limit, not a baseline.
+  background,
 };
 
 // Names one compared quantity. Overhead uses flavor ft and threads 1.
@@ -31,8 +34,8 @@ struct MetricId {
   friend auto operator<=>(const MetricId&, const MetricId&) = default;
 };
 
-// "ft-speedup-4", "gil-speedup-2", "ft-relative-2", "ft-overhead", "gil-time": the stable name in
-// JSON files.
+// "ft-speedup-4", "gil-speedup-2", "ft-relative-2", "ft-overhead", "gil-time",
+// "ft-background": the stable name in JSON files.
 std::string metric_name(const MetricId& id);
 
 // Inverse of metric_name; nullopt for anything else.

@@ -47,8 +47,21 @@ struct RegionLoad {
   std::optional<double> steal;
   std::optional<double> pressure;
   std::optional<double> throttled;
+  // CPU time the child's whole tree (every thread of its process and every process it started)
+  // spent outside the region's workers during the region: the code under test's background
+  // work, its own cost. Since issue 20; nullopt in older files.
+  std::optional<double> background;
 
   friend bool operator==(const RegionLoad&, const RegionLoad&) = default;
+};
+
+// A thread or process of the code under test that burned CPU outside the timed workers.
+struct Burner {
+  std::string kind;  // "thread" or "process"
+  std::string name;  // its thread name, or "comm (pid N)"
+  double cpu_seconds = 0;
+
+  friend bool operator==(const Burner&, const Burner&) = default;
 };
 
 // One child process's measurement of one cell in one round.
@@ -88,6 +101,12 @@ struct Sample {
   // the second (cold bytecode and caches). Every timed region runs after its workers started
   // and warmed up; this is information, never gated. Empty in files before issue 19.
   std::vector<double> thread_warm_up;
+  // How the background CPU was read (set by gilguard, not by the child): "cgroup v1 cpuacct",
+  // "cgroup v2", or "process tree" where no cgroup could be made. Empty in older files.
+  std::string background_source;
+  // What burned CPU in the child besides its main thread, over its whole life, as the child
+  // named it (untrusted text): the largest few, most first.
+  std::vector<Burner> background_by;
 
   // t_seq / t_par.
   double speedup() const { return t_par > 0 ? t_seq / t_par : 0; }

@@ -77,6 +77,16 @@ ProcessExecutor::ProcessExecutor(std::filesystem::path gil_python, std::filesyst
       m_environment(child_environment(parent_environment)) {
   if (const auto it = m_environment.find("PYTHON_GIL"); it != m_environment.end())
     m_gil_override = it->second;
+  // One cgroup for the children, one at a time: what each starts is killed when it ends.
+  auto cgroup = util::ChildCgroup::create("children");
+  if (cgroup && cgroup->enter()) {
+    cgroup->leave();
+    m_environment[std::string(k_tree_cpu_variable)] = cgroup->usage_spec();
+    m_background_source = cgroup->kind();
+    m_cgroup = std::move(*cgroup);
+  } else {
+    m_background_source = "process tree";
+  }
 }
 
 Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
@@ -89,6 +99,7 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
 
   util::ProcessOptions options;
   options.timeout = request.timeout;
+  options.cgroup = m_cgroup ? &*m_cgroup : nullptr;
   options.max_capture_bytes = k_max_capture_bytes;
   const auto& imports = cell.flavor == Flavor::ft ? m_ft_imports : std::vector<std::string>{};
   const auto result = util::run_process(
@@ -144,6 +155,8 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
   sample.seq_load = report->seq_load;
   sample.par_load = report->par_load;
   sample.ref_load = report->ref_load;
+  sample.background_source = m_background_source;
+  sample.background_by = std::move(report->background_by);
   if (request.reference && !(sample.t_ref > 0)) {
     sample.ok = false;
     sample.failure = "the workload measured no process reference, though one was asked for";

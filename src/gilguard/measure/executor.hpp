@@ -48,6 +48,10 @@ class Executor {
 inline constexpr std::string_view k_child_environment_allow_list[] = {
     "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHON_GIL"};
 
+// Set by gilguard itself in every child's environment (never taken from its own): the file the
+// child reads its whole process tree's CPU time from, "cgroup1:PATH" or "cgroup2:PATH".
+inline constexpr std::string_view k_tree_cpu_variable = "GILGUARD_TREE_CPU";
+
 // The allow-listed subset of `parent`.
 util::Environment child_environment(const util::Environment& parent);
 
@@ -101,6 +105,9 @@ class ProcessExecutor : public Executor {
   // The workload every child runs (default: primes).
   void set_workload(workload::WorkloadSpec workload) { m_workload = std::move(workload); }
 
+  // How the children's background CPU is read: "cgroup v1 cpuacct", "cgroup v2" or "process
+  // tree" (no cgroup could be made here; descendants that end before a reading are missed).
+  const std::string& background_source() const { return m_background_source; }
   // gilguard's PYTHON_GIL, passed on to free-threaded children as -X gil.
   const std::optional<std::string>& gil_override() const { return m_gil_override; }
 
@@ -116,6 +123,8 @@ class ProcessExecutor : public Executor {
   std::optional<std::string> m_gil_override;
   std::vector<std::string> m_ft_imports;
   workload::WorkloadSpec m_workload;
+  std::optional<util::ChildCgroup> m_cgroup;  // the children's, where one could be made
+  std::string m_background_source;
 };
 
 }  // namespace gilguard::measure

@@ -20,6 +20,8 @@ std::string metric_label(const MetricId& id) {
   }
   if (id.kind == MetricKind::time)
     return fmt::format("{} single-thread time", flavor_label(id.flavor));
+  if (id.kind == MetricKind::background)
+    return fmt::format("{} background CPU of the code under test", flavor_label(id.flavor));
   return fmt::format("{} speedup at {} thread{}", flavor_label(id.flavor), id.threads,
                      id.threads == 1 ? "" : "s");
 }
@@ -35,6 +37,7 @@ std::string format_interval(double low, double high) {
 }
 
 std::string format_value(const MetricId& id, double value) {
+  if (id.kind == MetricKind::background) return fmt::format("{:.3f} CPU", value);
   return id.kind == MetricKind::time ? fmt::format("{:.3f} s", value) : format_ratio(value);
 }
 
@@ -95,7 +98,10 @@ std::string_view verdict_icon(Verdict verdict) {
 }
 
 bool is_worse(const MetricId& id, double change) {
-  return id.kind == MetricKind::overhead || id.kind == MetricKind::time ? change > 0 : change < 0;
+  return id.kind == MetricKind::overhead || id.kind == MetricKind::time ||
+                 id.kind == MetricKind::background
+             ? change > 0
+             : change < 0;
 }
 
 std::string describe_machine(const MachineFacts& m) {

@@ -36,7 +36,7 @@ const MetricComparison* headline_metric(const Comparison& comparison) {
   const MetricComparison* best = nullptr;
   for (const auto& metric : comparison.metrics) {
     if (metric.id.kind == MetricKind::overhead || metric.id.kind == MetricKind::time ||
-        metric.id.flavor != Flavor::ft)
+        metric.id.kind == MetricKind::background || metric.id.flavor != Flavor::ft)
       continue;
     const auto rank = [](const MetricComparison& m) {
       return std::tuple(m.gating, m.id.kind == MetricKind::speedup, m.id.threads);
@@ -66,6 +66,19 @@ std::string change_phrase(const MetricComparison& metric) {
                      baseline_value(metric));
 }
 
+// "The code under test burned 0.45 CPU outside its timed workers on the GIL build, past the
+// limit of 0.050 CPU": background work has a limit, not a baseline.
+std::string background_sentence(const MetricComparison& metric) {
+  return fmt::format(
+      "The code under test burned {} {} outside its timed workers on the {} build, {} the limit of "
+      "{}",
+      format_value(metric.id, metric.current.value),
+      format_value_interval(metric.id, metric.current.low, metric.current.high),
+      flavor_label(metric.id.flavor),
+      metric.verdict == Verdict::regression ? "past" : "too close to tell from",
+      baseline_value(metric));
+}
+
 std::string more_metrics(std::size_t count, std::string_view what) {
   if (count <= 1) return "";
   return fmt::format("; {} more metric{} {} too", count - 1, count == 2 ? "" : "s", what);
@@ -91,6 +104,10 @@ Headline ab_headline(const Comparison& comparison, const MetricComparison& main)
     case Verdict::regression: {
       const auto metrics = gated_with(comparison, Verdict::regression);
       const MetricComparison* metric = metrics.empty() ? &main : metrics.front();
+      if (metric->id.kind == MetricKind::background)
+        return {"Regression", "❌",
+                background_sentence(*metric) + more_metrics(metrics.size(), "regressed") + ".",
+                true};
       return {"Regression", "❌",
               fmt::format("The {} is {}, more than the {} threshold, measured in the same "
                           "rounds{}.",
@@ -155,6 +172,7 @@ std::string threads_cell(const MetricId& id) {
   if (id.kind == MetricKind::overhead) return "1 (overhead vs GIL)";
   if (id.kind == MetricKind::relative) return fmt::format("{} (threads vs processes)", id.threads);
   if (id.kind == MetricKind::time) return "1 (time, head vs base)";
+  if (id.kind == MetricKind::background) return "background CPU (outside the workers)";
   return std::to_string(id.threads);
 }
 
@@ -186,6 +204,11 @@ Headline headline(const Comparison& comparison) {
         return {"Regression", "❌", fmt::format("The comparison with {} found a regression.", key),
                 true};
       }
+      if (metrics.front()->id.kind == MetricKind::background)
+        return {
+            "Regression", "❌",
+            background_sentence(*metrics.front()) + more_metrics(metrics.size(), "regressed") + ".",
+            true};
       return {"Regression", "❌",
               fmt::format("The {} is {}, more than the {} threshold and outside the baseline's "
                           "run-to-run spread{}.",
@@ -205,6 +228,11 @@ Headline headline(const Comparison& comparison) {
     case Verdict::inconclusive: {
       const auto metrics = gated_with(comparison, Verdict::inconclusive);
       const MetricComparison* metric = metrics.empty() ? main : metrics.front();
+      if (metric->id.kind == MetricKind::background)
+        return {"Inconclusive", "⚠️",
+                background_sentence(*metric) +
+                    "; rerun with more rounds or a larger --time-budget to decide.",
+                false};
       return {"Inconclusive", "⚠️",
               fmt::format("The {} could not be told apart from its baseline ({} {} against {}); "
                           "rerun with more rounds or a larger --time-budget to decide.",

@@ -96,10 +96,11 @@ std::string render_text(const Comparison& comparison, const RunResult* run,
     const std::string change = format_change_with_interval(*metric);
     rows.push_back(
         {std::string(flavor_label(id.flavor)),
-         id.kind == MetricKind::overhead   ? std::string("overhead")
-         : id.kind == MetricKind::time     ? std::string("time")
-         : id.kind == MetricKind::relative ? fmt::format("{} vs proc", id.threads)
-                                           : std::to_string(id.threads),
+         id.kind == MetricKind::overhead     ? std::string("overhead")
+         : id.kind == MetricKind::time       ? std::string("time")
+         : id.kind == MetricKind::background ? std::string("background")
+         : id.kind == MetricKind::relative   ? fmt::format("{} vs proc", id.threads)
+                                             : std::to_string(id.threads),
          metric->baseline ? format_value(id, *metric->baseline) : "—",
          metric->current.rounds > 0
              ? fmt::format("{} {}", format_value(id, metric->current.value),

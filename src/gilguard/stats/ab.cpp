@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "gilguard/stats/background.hpp"
 #include "gilguard/stats/compare.hpp"
 #include "gilguard/stats/estimators.hpp"
 
@@ -209,6 +210,12 @@ Comparison compare_ab(const std::vector<Sample>& samples, const AbOptions& optio
                                       out.interference->dominant, out.interference->worst * 100);
     out.metrics.push_back(std::move(lost));
   }
+  // The head's background work, against its fixed limit (stats/background).
+  BackgroundOptions background;
+  background.limit = options.background_limit;
+  background.confidence = options.confidence;
+  for (MetricComparison& metric : compare_backgrounds(samples, background))
+    out.metrics.push_back(std::move(metric));
   std::ranges::sort(out.metrics, {}, &MetricComparison::id);
   out.overall = overall_verdict(out.metrics);
   return out;

@@ -6,6 +6,7 @@
 
 #include "gilguard/core/comparison.hpp"
 #include "gilguard/core/run_result.hpp"
+#include "gilguard/stats/background.hpp"
 #include "gilguard/stats/interference.hpp"
 
 // The A/B verdict: a head pair of interpreters against a base pair measured in the same rounds
@@ -29,6 +30,8 @@ struct AbOptions {
   // An early stop needs every gating metric decided at this confidence, after this many rounds.
   double stop_confidence = 0.99;
   int stop_min_rounds = 8;
+  double background_limit =
+      k_default_background_limit;  // CPUs the head may burn outside its workers
 };
 
 // The Hodges-Lehmann estimate with its distribution-free interval: the k-th smallest and k-th

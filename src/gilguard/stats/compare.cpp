@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "gilguard/stats/background.hpp"
 #include "gilguard/stats/estimators.hpp"
 #include "gilguard/stats/signed_rank.hpp"
 
@@ -28,6 +29,7 @@ double machine_spread(const MetricId& id, const CompareOptions& options) {
       return options.machine_spread_relative;
     case MetricKind::overhead:
     case MetricKind::time:  // A/B only, never against a stored baseline; CPU-dependent like it
+    case MetricKind::background:  // judged against a fixed limit, never against a baseline
       return options.machine_spread_overhead;
     case MetricKind::speedup:
       break;
@@ -105,13 +107,16 @@ MetricHistory metric_history(const MetricId& id, const std::vector<BaselineRun>&
 }
 
 bool higher_is_better(const MetricId& id) {
-  return id.kind != MetricKind::overhead && id.kind != MetricKind::time;
+  return id.kind != MetricKind::overhead && id.kind != MetricKind::time &&
+         id.kind != MetricKind::background;
 }
 
 std::string describe(const MetricId& id) {
   const std::string flavour = id.flavor == Flavor::ft ? "free-threaded" : "GIL";
   if (id.kind == MetricKind::overhead) return flavour + " single-thread overhead";
   if (id.kind == MetricKind::time) return flavour + " single-thread time";
+  if (id.kind == MetricKind::background)
+    return "CPU the code under test burned outside its timed workers (" + flavour + " build)";
   if (id.kind == MetricKind::relative)
     return fmt::format("{} speedup against processes at {} threads", flavour, id.threads);
   return fmt::format("{} speedup at {} thread{}", flavour, id.threads, id.threads == 1 ? "" : "s");
@@ -481,7 +486,15 @@ Verdict overall_verdict(const std::vector<MetricComparison>& metrics) {
   bool any_gating = false;
   bool inconclusive = false;
   bool improvement = false;
+  bool background_unsure = false;
   for (const MetricComparison& metric : metrics) {
+    // Background work is judged against a fixed limit: a regression whatever the baselines say,
+    // otherwise no part of whether there was a baseline to compare with.
+    if (metric.id.kind == MetricKind::background) {
+      if (metric.verdict == Verdict::regression) return Verdict::regression;
+      background_unsure = background_unsure || metric.verdict == Verdict::inconclusive;
+      continue;
+    }
     any_gating = any_gating || metric.gating;
     if (metric.verdict == Verdict::no_baseline) continue;
     any_baseline = true;
@@ -494,7 +507,7 @@ Verdict overall_verdict(const std::vector<MetricComparison>& metrics) {
   if (!any_baseline) return Verdict::no_baseline;
   // Gating metrics without a baseline are not checked: that is no baseline, not a pass.
   if (!any_gating_baseline) return any_gating ? Verdict::no_baseline : Verdict::pass;
-  if (inconclusive) return Verdict::inconclusive;
+  if (inconclusive || background_unsure) return Verdict::inconclusive;
   if (improvement) return Verdict::improvement;
   return Verdict::pass;
 }
@@ -529,6 +542,14 @@ Comparison compare_samples(const std::vector<Sample>& samples,
   const CompareOptions effective = effective_options(measured, options);
   Comparison out =
       compare_as_given(metric_samples(samples, options.interference_limit), history, effective);
+  // The code under test's background work, against its fixed limit (stats/background).
+  BackgroundOptions background;
+  background.limit = options.background_limit;
+  background.confidence = options.confidence;
+  background.resamples = options.resamples;
+  for (MetricComparison& metric : compare_backgrounds(samples, background))
+    out.metrics.push_back(std::move(metric));
+  out.overall = overall_verdict(out.metrics);
   out.interference = interference_summary(samples, options.interference_limit);
   if (!out.interference || out.interference->set_aside == 0) return out;
   // A verdict never rests on disturbed rounds: a gating metric they left short of rounds says

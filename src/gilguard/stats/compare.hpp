@@ -5,6 +5,7 @@
 
 #include "gilguard/core/comparison.hpp"
 #include "gilguard/core/run_result.hpp"
+#include "gilguard/stats/background.hpp"
 #include "gilguard/stats/bootstrap.hpp"
 #include "gilguard/stats/interference.hpp"
 #include "gilguard/stats/prediction.hpp"
@@ -75,6 +76,8 @@ struct CompareOptions {
   // early looks of a group-sequential design need stronger evidence than the final one.
   double stop_confidence = 0.99;
   int stop_min_rounds = 8;  // StoppingOptions::min_rounds
+  // CPUs the code under test may burn outside its timed workers (stats/background).
+  double background_limit = k_default_background_limit;
 };
 
 // Whether the metric decides the overall verdict under these options: the free-threaded

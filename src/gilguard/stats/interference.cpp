@@ -14,7 +14,10 @@ RegionLoss region_loss(const RegionLoad& load, int cpus) {
   if (load.wait) {
     // The kernel counts a throttled worker's time as run-queue delay too: that share is the
     // quota's, not a neighbour's (seen under a 1.5-CPU quota: wait 0.058 s, throttled 0.056 s).
-    const double own = load.other_cpu.value_or(0);
+    // The child's own cost: its tree's CPU outside the workers where read (its other threads and
+    // every process it started), else its own other threads'.
+    const double own = load.background ? std::max(*load.background, load.other_cpu.value_or(0))
+                                       : load.other_cpu.value_or(0);
     const double quota = load.throttled.value_or(0) * load.workers;
     loss.others = std::max(0.0, *load.wait - own - quota) / capacity;
   }

@@ -276,8 +276,14 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
   const auto started = Clock::now();
   pid_t pid = 0;
   std::optional<TerminationSignalsBlocked> blocked(std::in_place);
+  if (options.cgroup) {
+    if (auto entered = options.cgroup->enter(); !entered)
+      return fail(fmt::format("cannot start {} in its cgroup: {}", program->string(),
+                              entered.error().message));
+  }
   const int rc =
       ::posix_spawn(&pid, program->c_str(), &actions, &attr, c_argv.data(), c_env.data());
+  if (options.cgroup) options.cgroup->leave();
   const RunningGroup running(rc == 0 ? pid : 0);
   blocked.reset();
   if (rc != 0)
@@ -299,7 +305,10 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
   int status = 0;
   rusage usage{};
   const auto deadline = started + options.timeout;
-  auto kill_group = [pid] { ::kill(-pid, SIGKILL); };
+  auto kill_group = [pid, &options] {
+    ::kill(-pid, SIGKILL);
+    if (options.cgroup) options.cgroup->kill_all();
+  };
 
   while (true) {
     if (!exited) {

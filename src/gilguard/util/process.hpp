@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gilguard/core/error.hpp"
+#include "gilguard/util/cgroup.hpp"
 
 namespace gilguard::util {
 
@@ -25,6 +26,9 @@ struct ProcessOptions {
   std::string stdin_data;
   // Captured output beyond this many bytes per stream is dropped (the tail is kept).
   std::size_t max_capture_bytes = 64 * 1024 * 1024;
+  // Where set, the child starts inside this cgroup, and when it ends every process left in the
+  // cgroup is killed too (those that left its process group included). Not owned.
+  ChildCgroup* cgroup = nullptr;
 };
 
 struct ProcessResult {

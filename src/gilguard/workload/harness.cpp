@@ -184,7 +184,7 @@ with warnings.catch_warnings(record=True) as caught:
     import json
     import threading
     import zlib
-    from time import perf_counter, process_time
+    from time import perf_counter, process_time, thread_time
 
     for name in sys.argv[6:]:
         importlib.import_module(name)

@@ -52,13 +52,16 @@ def pin(index):
 
 
 # Run-queue readings: (seconds on a CPU, seconds runnable but waiting for one) of the calling
-# thread, from the scheduler's own statistics; None where the kernel does not offer them.
-def sched_times(path="/proc/thread-self/schedstat"):
+# thread, the wait from the scheduler's own statistics; None where the kernel does not offer
+# them. The CPU seconds come from the thread's own CPU clock (`clock`, thread_time by default):
+# schedstat's run time is only brought up to date at a tick or a switch, so a running thread
+# reading its own lags by up to a tick (4 ms at 250 Hz), which would show as background work.
+def sched_times(path="/proc/thread-self/schedstat", clock=None):
     try:
         with open(path) as f:
-            ran, waited = f.read().split()[:2]
-        return int(ran) / 1e9, int(waited) / 1e9
-    except (OSError, ValueError):
+            waited = f.read().split()[1]
+        return (clock or thread_time)(), int(waited) / 1e9
+    except (OSError, ValueError, IndexError):
         return None
 
 
@@ -97,10 +100,126 @@ def cgroup_cpu_stat():
 CPU_STAT = cgroup_cpu_stat()
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
+# The CPU time of this process and of everything it started, threads and processes alike: the
+# code under test may burn CPU beside its timed workers, and that is its own cost, not the
+# machine's. gilguard names the file of the cgroup it started this child in (GILGUARD_TREE_CPU,
+# "cgroup1:PATH" or "cgroup2:PATH"); without one, this process's CPU time plus that of every
+# live descendant found in /proc (one that ended is missed).
+TREE_KIND, _, TREE_FILE = os.environ.get("GILGUARD_TREE_CPU", "").partition(":")
+if TREE_KIND not in ("cgroup1", "cgroup2"):
+    TREE_KIND, TREE_FILE = "proc", ""
+
+
+def task_cpu(pid):
+    total = 0.0
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return 0.0
+    for tid in tasks:
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                total += int(f.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def descendants():
+    me = os.getpid()
+    children = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return []
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                stat = f.read()
+            parent = int(stat[stat.rindex(")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(name))
+    found, todo = [], list(children.get(me, []))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def tree_cpu(closing=False):
+    try:
+        if TREE_KIND == "cgroup1":
+            with open(TREE_FILE) as f:
+                return int(f.read()) / 1e9
+        if TREE_KIND == "cgroup2":
+            with open(TREE_FILE) as f:
+                for line in f:
+                    name, value = line.split()
+                    if name == "usage_usec":
+                        return int(value) / 1e6
+            return None
+    except (OSError, ValueError):
+        return None
+    # This process's own clock is read on the region's side of the scan, so that the scan's cost
+    # falls outside the region at both ends.
+    if closing:
+        own = process_time()
+        return own + sum(task_cpu(pid) for pid in descendants())
+    others = sum(task_cpu(pid) for pid in descendants())
+    return others + process_time()
+
+
+# What burned CPU in this child besides its main thread, over its whole life: its other live
+# threads and every live process it started, the three largest as [kind, name, seconds].
+def burners():
+    found = []
+    names = {t.native_id: t.name for t in threading.enumerate()
+             if getattr(t, "native_id", None) is not None}
+    me = os.getpid()
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        tasks = []
+    for tid in tasks:
+        if int(tid) == me:
+            continue
+        try:
+            with open("/proc/self/task/%s/schedstat" % tid) as f:
+                seconds = int(f.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            continue
+        found.append(["thread", names.get(int(tid)) or comm(me, tid), seconds])
+    if TREE_KIND != "proc":
+        try:
+            with open(os.path.join(os.path.dirname(TREE_FILE), "cgroup.procs")) as f:
+                others = [int(p) for p in f.read().split() if int(p) != me]
+        except (OSError, ValueError):
+            others = []
+    else:
+        others = descendants()
+    for pid in others:
+        found.append(["process", "%s (pid %d)" % (comm(pid), pid), task_cpu(pid)])
+    found.sort(key=lambda b: -b[2])
+    return [b for b in found[:3] if b[2] >= 0.005]
+
+
+def comm(pid, tid=None):
+    path = "/proc/%d/comm" % pid if tid is None else "/proc/%d/task/%s/comm" % (pid, tid)
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
 
 # Machine-wide counters around a timed region, in seconds: steal (all CPUs together), CPU
-# pressure ("some"), time this cgroup was throttled, and this process's CPU time.
-def counters():
+# pressure ("some"), time this cgroup was throttled, this process's CPU time and its tree's.
+def counters(closing=False):
+    tree = tree_cpu(True) if closing else None
     steal = pressure = throttled = None
     try:
         with open("/proc/stat") as f:
@@ -124,11 +243,14 @@ def counters():
                         throttled = int(value) * CPU_STAT[2]
         except (OSError, ValueError):
             pass
-    return perf_counter(), process_time(), steal, pressure, throttled
+    if not closing:
+        tree = tree_cpu()
+    return perf_counter(), process_time(), steal, pressure, throttled, tree
 
 
 # What disturbed a region: its workers' run-queue delay, the CPU time this process spent in
-# threads other than the workers (its own cost, not interference), steal, pressure, throttling.
+# threads other than the workers and the CPU its whole tree (threads and processes it started)
+# spent outside the workers (both its own cost, not interference), steal, pressure, throttling.
 def region_load(before, after, worker_times, workers_in_process):
     def delta(i):
         if before[i] is None or after[i] is None:
@@ -145,9 +267,15 @@ def region_load(before, after, worker_times, workers_in_process):
         "pressure": delta(3),
         "throttled": delta(4),
     }
+    load["background"] = None
     if len(known) == len(worker_times):
-        own = delta(1) - (sum(t[0] for t in known) if workers_in_process else 0.0)
+        workers_cpu = sum(t[0] for t in known)
+        own = delta(1) - (workers_cpu if workers_in_process else 0.0)
         load["other_cpu"] = max(own, 0.0)
+        # The child's whole tree outside its workers: other threads, other processes.
+        tree = delta(5)
+        if tree is not None:
+            load["background"] = max(tree - workers_cpu, 0.0)
     return load
 
 
@@ -195,7 +323,7 @@ def sequential_region(work, first, last):
     result = work(first, last)
     seconds = perf_counter() - began
     mine = spent(mine, sched_times())
-    return result, seconds, region_load(before, counters(), [mine], True)
+    return result, seconds, region_load(before, counters(True), [mine], True)
 
 
 # `work(first, last)` over each (first, last) of `parts` in a thread of its own, worker i pinned
@@ -252,7 +380,7 @@ def threaded_region(work, parts):
         raise errors[0]
     elapsed = max(end for _, end in stamps) - min(begin for begin, _ in stamps)
     seconds = [end - begin for begin, end in stamps]
-    return results, elapsed, seconds, region_load(before, counters(), sched, True), warm
+    return results, elapsed, seconds, region_load(before, counters(True), sched, True), warm
 
 
 # The regions of one child in their order: sequential over [first, limit) (when first), the
@@ -295,17 +423,24 @@ def fork_workers(parts, work):
             try:
                 os.close(go_write)
                 os.close(done_read)
+                # The pipes of the workers forked before this one are theirs and the parent's.
+                for _, earlier_go, earlier_done in workers:
+                    os.close(earlier_go)
+                    os.close(earlier_done)
                 pin(index)
                 warm_up(work, first, last)
                 os.write(done_write, b"r")
                 if os.read(go_read, 1) == b"g":
-                    mine = sched_times("/proc/self/schedstat")
+                    mine = sched_times("/proc/self/schedstat", process_time)
                     began = perf_counter()
                     result = work(first, last)
                     ended = perf_counter()
-                    mine = spent(mine, sched_times("/proc/self/schedstat"))
+                    mine = spent(mine, sched_times("/proc/self/schedstat", process_time))
                     os.write(done_write, json.dumps([result, ended - began, mine, began,
-                                                     ended]).encode())
+                                                     ended]).encode() + b"\n")
+                    # Exit only once the region's readings are taken: tearing down this copy of
+                    # the address space is no part of the region.
+                    os.read(go_read, 1)
                 status = 0
             except BaseException:
                 import traceback
@@ -334,13 +469,15 @@ def processes(workers):
     replies = []
     for _, _, done in workers:
         data = b""
-        while chunk := os.read(done, 65536):
+        while not data.endswith(b"\n") and (chunk := os.read(done, 65536)):
             data += chunk
         replies.append(data)
-    after = counters()
-    for pid, go, done in workers:
+    after = counters(True)
+    # Closing every go pipe first lets every worker exit; only then are they reaped.
+    for _, go, done in workers:
         os.close(go)
         os.close(done)
+    for pid, _, _ in workers:
         os.waitpid(pid, 0)
     if not all(replies):
         raise RuntimeError("a reference worker process ended without a result")
@@ -363,6 +500,7 @@ def finish(report, caught):
     gil_probe = getattr(sys, "_is_gil_enabled", None)
     report["gil_enabled"] = gil_probe() if gil_probe is not None else None
     report["warnings"] = [describe(w) for w in caught]
+    report["background_by"] = burners()
     # A set sys.flags.gil (PYTHON_GIL or -X gil) hides modules that need the GIL: CPython then
     # neither warns nor switches it on. A build with the GIL always reports 1.
     if getattr(sys.flags, "gil", None) is not None:

@@ -57,7 +57,7 @@ def measure(limit, nthreads, seq_first, reference):
 # Readings of several repetitions of a region as one: every amount summed (None if any is).
 def combined_load(loads):
     out = {"workers": loads[0]["workers"]}
-    for key in ("wall", "wait", "other_cpu", "steal", "pressure", "throttled"):
+    for key in ("wall", "wait", "other_cpu", "steal", "pressure", "throttled", "background"):
         values = [load[key] for load in loads]
         out[key] = None if any(v is None for v in values) else sum(values)
     return out
@@ -96,7 +96,7 @@ with warnings.catch_warnings(record=True) as caught:
     import json
     import threading
     from math import isqrt
-    from time import perf_counter, process_time
+    from time import perf_counter, process_time, thread_time
 
     for name in sys.argv[6:]:
         importlib.import_module(name)

@@ -1,0 +1,2 @@
+def workload(i):
+    return sum(j * j for j in range(200)) + i

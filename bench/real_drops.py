@@ -84,7 +84,8 @@ def cmd_pick(targets, pairs):
             choice = min(curve[1:], key=lambda sd: abs(sd[1] - target))[0]
             print(f"  target {target * 100:g}%: not bracketed, nearest measured share {choice:g}")
         picked.append(round(max(choice, 0.001), 3))
-    print(" ".join(f"{s:g}" for s in picked))
+    unique = list(dict.fromkeys(picked))  # two targets on one share: measure it once
+    print(" ".join(f"{s:g}" for s in unique))
 
 
 def check_outcome(comparison_path, exit_path):
@@ -155,7 +156,8 @@ def cmd_summarize(out):
         truth = ("none (A/A)" if r["label"] == "aa" else "not measured" if not t else
                  f"{t['drop'] * 100:+.1f}% [{t['low'] * 100:+.1f}%, {t['high'] * 100:+.1f}%] "
                  f"({t['rounds_changed']} vs {t['rounds_base']} rounds)")
-        name = r["label"] if r["kind"] != "share" else f"lock share {r['change']}"
+        name = ("A/A (" + r["change"] + ")" if r["label"] == "aa" else
+                f"lock share {r['change']}" if r["kind"] == "share" else r["label"])
         lines.append(f"| {name} | {truth} | {r['checks']} | {r['caught']} | {r['inconclusive']} "
                      f"| {r['passed']} | {r['other']} |")
     lines += ["", "per check: exit, overall verdict, ft-relative change [interval], rounds"]

@@ -76,7 +76,7 @@ out=$(cd "$out" && pwd -P)
 baselines=$(mktemp -d)
 trap 'rm -rf "$baselines"' EXIT
 facts=$out/facts.txt
-rows=$out/rows.tsv  # label, kind, share or pair, truth files at 0, truth files at the strength
+rows=$out/rows.tsv  # one strength a line: label, kind (share or pair), the share or the pair
 : > "$rows"
 
 note() {  # a line in facts.txt: time, load, steal so far

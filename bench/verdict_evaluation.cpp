@@ -12,9 +12,20 @@
 //   verdict_evaluation --leave-one-machine-out --results bench/data/machines/*/r-*.json ...
 //
 // With --leave-one-machine-out each results file is one run and its machine is the name of the
-// folder it is in: each trial leaves one machine out, takes one of its files as this run and
-// draws the baseline's runs from the other machines only, so the verdict meets the
-// machine-to-machine spread a fresh runner brings.
+// folder it is in (a trailing "-pyX.Y" dropped, so machines/f-py3.14 is machine f), or NAME in
+// `--results NAME=PATH`: each trial leaves one machine out, takes one of its files as this run
+// and draws the baseline's runs from the other machines only, so the verdict meets the
+// machine-to-machine spread a fresh runner brings. A baseline only ever holds runs of the same
+// Python version, workload and range as this run (the baseline key), and by default of the same
+// timing: rounds recorded before issue 19 (machines a-d: threads started inside the region) and
+// after it (e, f: warmed workers timed by their own clocks) are not mixed unless --mix-timing.
+//
+// Every rate is reported with its count, the effective number of independent trials and the
+// one-sided 95% Clopper-Pearson upper bound at that number (stats/binomial.hpp). Trials reuse
+// the same recorded rounds, so they are not independent: the effective number is the smaller of
+// the trials and the distinct "this run" sets they drew (the files taken as this run with
+// --by-file and --leave-one-machine-out; the disjoint runs the pool holds otherwise; synthetic
+// trials are independent), and the bound is computed at the observed share of that number.
 //
 // See docs/statistics.md ("Evaluation") for the commands and the numbers. Built by CMake with:
 //   add_executable(verdict_evaluation bench/verdict_evaluation.cpp)
@@ -33,13 +44,16 @@
 #include <fstream>
 #include <map>
 #include <numbers>
+#include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "gilguard/baseline/results_codec.hpp"
+#include "gilguard/stats/binomial.hpp"
 #include "gilguard/stats/bootstrap.hpp"
 #include "gilguard/stats/compare.hpp"
 
@@ -69,6 +83,7 @@ struct Options {
   bool by_file = false;            // each results file is one run, as recorded
   bool leave_machine_out = false;  // baseline from other machines than this run's
   bool raw_only = false;           // leave out the relative metric: gate the raw speedup
+  bool mix_timing = false;         // leave one machine out: baselines across timings too
   int sequential_max = 0;  // > 0: grow "this run" from min_rounds until may_stop or this many
   std::uint64_t seed = 1;
   int usable_cpus = 0;  // 0: from the results file (synthetic: 2)
@@ -172,6 +187,10 @@ std::vector<Round> with_drop(std::vector<Round> rounds, double drop,
 
 // The verdicts of one trial and the rounds each used: A/A, then one per injected drop.
 struct TrialOutcome {
+  // The file taken as this run (--by-file, --leave-one-machine-out) and the baseline's files,
+  // sorted: what tells trials that drew the same recorded rounds apart.
+  std::optional<std::size_t> current_file;
+  std::vector<std::size_t> baseline_files;
   std::pair<Verdict, int> aa{Verdict::no_baseline, 0};
   std::vector<MetricId> aa_inconclusive;  // the gating metrics A/A left inconclusive
   std::vector<std::pair<Verdict, int>> dropped;
@@ -187,11 +206,67 @@ struct Tally {
     rounds_used += rounds;
     ++trials;
   }
-  double rate(Verdict verdict) const {
+  int count(Verdict verdict) const {
     const auto it = verdicts.find(verdict);
-    return trials == 0 || it == verdicts.end() ? 0.0 : static_cast<double>(it->second) / trials;
+    return it == verdicts.end() ? 0 : it->second;
+  }
+  double rate(Verdict verdict) const {
+    return trials == 0 ? 0.0 : static_cast<double>(count(verdict)) / trials;
   }
 };
+
+// One rate as the detection table prints it: "count share (<= one-sided 95% upper bound)", the
+// bound at `effective` trials with the observed share.
+std::string rate_cell(const Tally& tally, Verdict verdict, double effective) {
+  const int k = tally.count(verdict);
+  const double share = tally.rate(verdict);
+  return fmt::format("{} {:.1f}% (<={:.1f}%)", k, 100 * share,
+                     100 * stats::clopper_pearson_upper(share * effective, effective, 0.95));
+}
+
+// What one results file is, for the evaluation: its machine and the baseline key's parts.
+struct FileFacts {
+  std::string machine;        // NAME of NAME=PATH, else the folder (a trailing "-pyX.Y" dropped)
+  std::string cpu;            // the CPU identity, when recorded
+  std::string python;         // the free-threaded build's "X.Y"
+  std::string workload;       // label and range
+  bool new_timing = false;    // recorded after issue 19 (samples carry thread warm-up readings)
+  bool has_relative = false;  // the speedup against processes was measured
+};
+
+// "NAME=PATH" -> {NAME, PATH}; a plain PATH -> {"", PATH}.
+std::pair<std::string, std::string> split_named(const std::string& argument) {
+  const auto eq = argument.find('=');
+  if (eq == std::string::npos || argument.find('/') < eq) return {"", argument};
+  return {argument.substr(0, eq), argument.substr(eq + 1)};
+}
+
+// The folder's name without a trailing "-pyX.Y" (bench/data/machines/f-py3.14 is machine f).
+std::string machine_of_folder(const std::filesystem::path& path) {
+  std::string name = path.parent_path().filename().string();
+  const auto dash = name.rfind("-py");
+  if (dash != std::string::npos && dash > 0 &&
+      name.find_first_not_of("0123456789.", dash + 3) == std::string::npos) {
+    name.resize(dash);
+  }
+  return name;
+}
+
+std::string major_minor(const std::string& version) {
+  const auto first = version.find('.');
+  if (first == std::string::npos) return version;
+  const auto second = version.find('.', first + 1);
+  return second == std::string::npos ? version : version.substr(0, second);
+}
+
+// The baseline key's parts that a baseline must share with this run, and the timing unless
+// timings may be mixed.
+std::string stratum_of(const FileFacts& facts, bool mix_timing) {
+  return fmt::format("Python {}, {}{}", facts.python, facts.workload,
+                     mix_timing         ? ""
+                     : facts.new_timing ? ", new timing"
+                                        : ", old timing");
+}
 
 // Compares `current` (or its growing prefixes, in sequential mode) and returns the overall
 // verdict and the rounds it used.
@@ -259,13 +334,41 @@ void print_drift(const std::vector<Round>& pool, const Options& options) {
   }
 }
 
+// Leave one machine out: each machine's files by stratum, and which of them can be this run (a
+// baseline of another machine exists in its stratum).
+void print_machines(const std::vector<std::string>& machines, const std::vector<FileFacts>& facts,
+                    const std::vector<std::vector<std::size_t>>& partners, bool mix_timing) {
+  fmt::print(
+      "machines ({}; old timing: recorded before issue 19, threads started inside the "
+      "region; new timing: warmed workers timed by their own clocks):\n",
+      mix_timing ? "--mix-timing: baselines may mix old and new timing"
+                 : "baselines only from files of this run's timing");
+  for (const std::string& machine : machines) {
+    std::map<std::string, std::pair<int, int>> strata;  // stratum -> (files, usable as this run)
+    for (std::size_t f = 0; f < facts.size(); ++f) {
+      if (facts[f].machine != machine) continue;
+      const std::string timing = facts[f].new_timing ? "new timing" : "old timing";
+      auto& [count, usable] =
+          strata[fmt::format("Python {}, {}, {}", facts[f].python, facts[f].workload, timing)];
+      ++count;
+      if (!partners[f].empty()) ++usable;
+    }
+    for (const auto& [stratum, counts] : strata) {
+      fmt::print("  {:<4} {}: {} file(s), {}\n", machine, stratum, counts.first,
+                 counts.second == 0 ? std::string("no other machine to compare with: not left out")
+                                    : fmt::format("{} left out in turn", counts.second));
+    }
+  }
+}
+
 int run(const Options& options) {
   std::vector<Round> pool;
-  std::vector<std::vector<Round>> files;  // the rounds of each results file
-  std::vector<std::string> machine_of;    // the folder of each file (its machine)
-  std::vector<std::string> cpu_of;        // the CPU identity of each file, when recorded
+  std::vector<std::vector<Round>> files;      // the rounds of each results file
+  std::vector<FileFacts> facts;               // what each file is: its machine, CPU, key, timing
+  std::vector<std::string> without_relative;  // leave one machine out: files set aside
   int usable_cpus = options.usable_cpus;
-  for (const std::string& path : options.results) {
+  for (const std::string& argument : options.results) {
+    const auto [name, path] = split_named(argument);
     std::ifstream in(path);
     if (!in) {
       fmt::print(stderr, "verdict_evaluation: cannot read {}\n", path);
@@ -280,13 +383,37 @@ int run(const Options& options) {
     }
     if (usable_cpus == 0) usable_cpus = result->machine.usable_cores();
     const std::vector<Round> rounds = rounds_of(*result, options.raw_only);
-    pool.insert(pool.end(), rounds.begin(), rounds.end());
-    files.push_back(rounds);
-    machine_of.push_back(std::filesystem::path(path).parent_path().filename().string());
+    FileFacts file;
+    file.machine = name.empty() ? machine_of_folder(path) : name;
     // Results of schema 1 know no CPU identity: count each machine's as its own, so that the
     // overhead is never compared across machines whose CPUs nobody recorded.
     const std::string cpu = result->machine.cpu.key();
-    cpu_of.push_back(cpu.empty() ? "unknown CPU of " + machine_of.back() : cpu);
+    file.cpu = cpu.empty() ? "unknown CPU of " + file.machine : cpu;
+    file.python = major_minor(result->ft.version);
+    file.workload = fmt::format("{} r{}", result->parameters.workload, result->parameters.range);
+    file.new_timing =
+        std::any_of(result->samples.begin(), result->samples.end(),
+                    [](const auto& sample) { return !sample.thread_warm_up.empty(); });
+    file.has_relative = std::any_of(rounds.begin(), rounds.end(), [](const Round& round) {
+      return std::any_of(round.begin(), round.end(), [](const auto& value) {
+        return value.first.kind == MetricKind::relative;
+      });
+    });
+    if (options.leave_machine_out && !options.raw_only && !file.has_relative) {
+      // Without the process reference its raw speedup would gate: not the metric under test.
+      without_relative.push_back(path);
+      continue;
+    }
+    pool.insert(pool.end(), rounds.begin(), rounds.end());
+    files.push_back(rounds);
+    facts.push_back(std::move(file));
+  }
+  if (!without_relative.empty()) {
+    fmt::print(stderr,
+               "verdict_evaluation: left out {} file(s) without the speedup against processes "
+               "(recorded before the process reference; --raw-speedup evaluates the raw "
+               "speedup): {}\n",
+               without_relative.size(), fmt::join(without_relative, " "));
   }
   const bool synthetic = options.results.empty();
   if (synthetic && options.synthetic_sigma <= 0) {
@@ -299,16 +426,35 @@ int run(const Options& options) {
   const int current_rounds = opts.sequential_max > 0 ? opts.sequential_max : opts.rounds;
   const std::size_t needed =
       static_cast<std::size_t>(opts.baseline_runs) * opts.rounds + current_rounds;
-  std::vector<std::string> machines(machine_of.begin(), machine_of.end());
+  std::vector<std::string> machines;
+  for (const FileFacts& file : facts) machines.push_back(file.machine);
   std::sort(machines.begin(), machines.end());
   machines.erase(std::unique(machines.begin(), machines.end()), machines.end());
+  // With --leave-one-machine-out: the files each file's baseline may draw from (other machines,
+  // the same stratum), and the machines that can be left out (some file of theirs has such a
+  // baseline), each with those files.
+  std::vector<std::vector<std::size_t>> partners(files.size());
+  std::vector<std::string> left_out_machines;
+  std::map<std::string, std::vector<std::size_t>> eligible_files;
   if (opts.leave_machine_out) {
     opts.by_file = true;
-    if (machines.size() < 2) {
+    for (std::size_t f = 0; f < files.size(); ++f) {
+      for (std::size_t g = 0; g < files.size(); ++g) {
+        if (facts[g].machine != facts[f].machine &&
+            stratum_of(facts[g], opts.mix_timing) == stratum_of(facts[f], opts.mix_timing)) {
+          partners[f].push_back(g);
+        }
+      }
+      if (!partners[f].empty()) eligible_files[facts[f].machine].push_back(f);
+    }
+    for (const auto& [machine, mine] : eligible_files) left_out_machines.push_back(machine);
+    print_machines(machines, facts, partners, opts.mix_timing);
+    if (left_out_machines.empty()) {
       fmt::print(stderr,
-                 "verdict_evaluation: --leave-one-machine-out needs results from at least 2 "
-                 "machines (one folder each); these are all from {}\n",
-                 machines.empty() ? std::string("none") : machines.front());
+                 "verdict_evaluation: --leave-one-machine-out needs results of one stratum "
+                 "(Python version, workload and range{}) from at least 2 machines (one folder "
+                 "each, or NAME=PATH); these are from {}\n",
+                 opts.mix_timing ? "" : ", timing", fmt::join(machines, ", "));
       return 2;
     }
   }
@@ -352,15 +498,16 @@ int run(const Options& options) {
     } else if (opts.leave_machine_out) {
       // This run: a file of the machine left out (machines in turn, files at random); the
       // baseline: --baseline-runs files drawn from the other machines.
-      const std::string& left_out = machines[static_cast<std::size_t>(trial) % machines.size()];
-      std::vector<std::size_t> mine;
-      std::vector<std::size_t> others;
-      for (std::size_t f = 0; f < files.size(); ++f)
-        (machine_of[f] == left_out ? mine : others).push_back(f);
+      // Machines in turn, a file of the left-out machine at random, the baseline's files from
+      // the other machines' files of that file's stratum.
+      const std::string& left_out =
+          left_out_machines[static_cast<std::size_t>(trial) % left_out_machines.size()];
+      const std::vector<std::size_t>& mine = eligible_files.at(left_out);
+      const std::size_t current_file = mine[stats::uniform_index(engine, mine.size())];
+      const std::vector<std::size_t>& others = partners[current_file];
       const auto picked = first_of_a_shuffle(
           others.size(), std::min(others.size(), static_cast<std::size_t>(opts.baseline_runs)),
           engine);
-      const std::size_t current_file = mine[stats::uniform_index(engine, mine.size())];
       for (const std::size_t i : picked) {
         const auto& file = files[others[i]];
         runs.emplace_back(
@@ -373,7 +520,8 @@ int run(const Options& options) {
       runs.emplace_back(file.begin(), file.begin() + std::min<std::ptrdiff_t>(
                                                          current_rounds,
                                                          static_cast<std::ptrdiff_t>(file.size())));
-      current_cpu = cpu_of[current_file];
+      current_cpu = facts[current_file].cpu;
+      outcome.current_file = current_file;
     } else if (opts.by_file) {
       // K + 1 distinct files in a random order: the first K are the baseline, the last this
       // run; each contributes its first rounds, as a run cut short would.
@@ -383,7 +531,9 @@ int run(const Options& options) {
         const std::vector<Round>& file = files[order[static_cast<std::size_t>(k)]];
         const int size = k == opts.baseline_runs ? current_rounds : opts.rounds;
         runs.emplace_back(file.begin(), file.begin() + size);
+        if (k < opts.baseline_runs) outcome.baseline_files.push_back(order[k]);
       }
+      outcome.current_file = order[static_cast<std::size_t>(opts.baseline_runs)];
     } else {
       std::vector<Round> chosen;
       if (opts.contiguous) {
@@ -422,10 +572,12 @@ int run(const Options& options) {
     for (std::size_t k = 0; k + 1 < runs.size(); ++k) {
       history.push_back(summarize_run(runs[k], opts));
       if (k < baseline_files.size()) {
-        history.back().provenance.machine_id = machine_of[baseline_files[k]];
-        history.back().provenance.cpu_key = cpu_of[baseline_files[k]];
+        history.back().provenance.machine_id = facts[baseline_files[k]].machine;
+        history.back().provenance.cpu_key = facts[baseline_files[k]].cpu;
       }
     }
+    if (!baseline_files.empty()) outcome.baseline_files = baseline_files;
+    std::sort(outcome.baseline_files.begin(), outcome.baseline_files.end());
     const std::vector<Round>& current = runs.back();
     Options judged = opts;
     judged.compare.cpu_key = current_cpu;
@@ -451,8 +603,29 @@ int run(const Options& options) {
   Tally aa;
   std::vector<Tally> dropped(opts.drops.size());
   std::map<MetricId, int> aa_inconclusive;
+  // Leave one machine out: the tallies by the left-out machine and the stratum of this run.
+  const auto group_of = [&](const FileFacts& file) {
+    return fmt::format("{} ({})", file.machine, stratum_of(file, false));
+  };
+  std::map<std::string, Tally> aa_by_machine;
+  std::map<std::string, std::vector<Tally>> dropped_by_machine;
+  std::set<std::size_t> current_files;
+  std::set<std::pair<std::size_t, std::vector<std::size_t>>> draws;
   for (const TrialOutcome& outcome : outcomes) {
     aa.add(outcome.aa.first, outcome.aa.second);
+    if (outcome.current_file) {
+      current_files.insert(*outcome.current_file);
+      draws.emplace(*outcome.current_file, outcome.baseline_files);
+      if (opts.leave_machine_out) {
+        const std::string machine = group_of(facts[*outcome.current_file]);
+        aa_by_machine[machine].add(outcome.aa.first, outcome.aa.second);
+        auto& tallies = dropped_by_machine[machine];
+        tallies.resize(opts.drops.size());
+        for (std::size_t d = 0; d < opts.drops.size(); ++d) {
+          tallies[d].add(outcome.dropped[d].first, outcome.dropped[d].second);
+        }
+      }
+    }
     for (const MetricId& id : outcome.aa_inconclusive) ++aa_inconclusive[id];
     for (std::size_t d = 0; d < opts.drops.size(); ++d) {
       dropped[d].add(outcome.dropped[d].first, outcome.dropped[d].second);
@@ -463,14 +636,13 @@ int run(const Options& options) {
 
   fmt::print(
       "data: {}\n",
-      synthetic
-          ? fmt::format("synthetic, sigma {}, drift {}", opts.synthetic_sigma, opts.drift)
-          : fmt::format("{} recorded rounds from {} file(s) of {} machine(s) ({}), {}", pool.size(),
-                        opts.results.size(), machines.size(), fmt::join(machines, ", "),
-                        opts.leave_machine_out ? "leave one machine out"
-                        : opts.by_file         ? "one file per run"
-                        : opts.contiguous      ? "contiguous split"
-                                               : "random split"));
+      synthetic ? fmt::format("synthetic, sigma {}, drift {}", opts.synthetic_sigma, opts.drift)
+                : fmt::format("{} recorded rounds from {} file(s) of {} machine(s) ({}), {}",
+                              pool.size(), files.size(), machines.size(), fmt::join(machines, ", "),
+                              opts.leave_machine_out ? "leave one machine out"
+                              : opts.by_file         ? "one file per run"
+                              : opts.contiguous      ? "contiguous split"
+                                                     : "random split"));
   fmt::print(
       "trials: {}; baseline: {} runs of {} rounds; this run: {} rounds{}; threshold {:g}%, "
       "confidence {:g}%, gated threads <= {}\n",
@@ -490,8 +662,64 @@ int run(const Options& options) {
   for (std::size_t d = 0; d < opts.drops.size(); ++d) {
     row(fmt::format("drop {:g}%", opts.drops[d] * 100), dropped[d]);
   }
-  fmt::print("false alarms (A/A regression): {:.2f}% (goal <= 1%); A/A decided: {:.1f}%\n",
-             100 * aa.rate(Verdict::regression), 100 * (1 - aa.rate(Verdict::inconclusive)));
+
+  // The effective number of independent trials: the smaller of the trials and the distinct
+  // "this run" sets they drew.
+  const std::size_t distinct_runs = synthetic ? static_cast<std::size_t>(opts.trials)
+                                    : opts.by_file
+                                        ? current_files.size()
+                                        : pool.size() / static_cast<std::size_t>(current_rounds);
+  const double effective =
+      static_cast<double>(std::min(static_cast<std::size_t>(opts.trials), distinct_runs));
+  fmt::print("effective independent trials: {:g} = min(trials {}, {} {}){}\n", effective,
+             opts.trials, distinct_runs,
+             synthetic      ? "synthetic runs"
+             : opts.by_file ? "distinct files taken as this run"
+                            : fmt::format("disjoint runs of {} rounds in the pool", current_rounds),
+             opts.by_file
+                 ? fmt::format("; {} distinct (this run, baseline files) draws", draws.size())
+                 : std::string());
+  fmt::print(
+      "detection: count, share (<= one-sided 95% Clopper-Pearson upper bound at the effective "
+      "trials); \"called pass\" is a drop whose overall verdict is pass\n");
+  const auto detection_table = [&](const Tally& aa_tally, const std::vector<Tally>& drop_tallies,
+                                   double n_eff, const std::string& indent) {
+    fmt::print("{}{:<10} {:>6} {:>6}  {:<24} {:<24} {:<24} {:<24}\n", indent, "case", "trials",
+               "n_eff", "regression (caught)", "inconclusive", "pass (drop called pass)",
+               "improvement");
+    const auto line = [&](const std::string& name, const Tally& t) {
+      fmt::print("{}{:<10} {:>6} {:>6g}  {:<24} {:<24} {:<24} {:<24}\n", indent, name, t.trials,
+                 n_eff, rate_cell(t, Verdict::regression, n_eff),
+                 rate_cell(t, Verdict::inconclusive, n_eff), rate_cell(t, Verdict::pass, n_eff),
+                 rate_cell(t, Verdict::improvement, n_eff));
+    };
+    line("A/A", aa_tally);
+    for (std::size_t d = 0; d < opts.drops.size(); ++d) {
+      line(fmt::format("drop {:g}%", opts.drops[d] * 100), drop_tallies[d]);
+    }
+  };
+  detection_table(aa, dropped, effective, "");
+  if (!aa_by_machine.empty()) {
+    fmt::print(
+        "by the machine left out and its stratum (n_eff: its distinct files taken as this "
+        "run):\n");
+    for (const auto& [machine, tally] : aa_by_machine) {
+      std::set<std::size_t> mine;
+      for (const std::size_t f : current_files) {
+        if (group_of(facts[f]) == machine) mine.insert(f);
+      }
+      const double n_eff =
+          static_cast<double>(std::min(static_cast<std::size_t>(tally.trials), mine.size()));
+      fmt::print("  machine {}:\n", machine);
+      detection_table(tally, dropped_by_machine.at(machine), n_eff, "  ");
+    }
+  }
+  fmt::print(
+      "false alarms (A/A regression): {} of {}, {:.2f}% (<= {:.1f}% at {:g} effective trials, "
+      "one-sided 95%; goal <= 1%); A/A decided: {:.1f}%\n",
+      aa.count(Verdict::regression), aa.trials, 100 * aa.rate(Verdict::regression),
+      100 * stats::clopper_pearson_upper(aa.rate(Verdict::regression) * effective, effective, 0.95),
+      effective, 100 * (1 - aa.rate(Verdict::inconclusive)));
   if (!aa_inconclusive.empty()) {
     fmt::print("A/A inconclusive, by gating metric:");
     for (const auto& [id, count] : aa_inconclusive) {
@@ -507,6 +735,16 @@ int run(const Options& options) {
   }
   fmt::print("smallest drop detected >= 95% of the time: {}\n",
              smallest ? fmt::format("{:g}%", *smallest * 100) : std::string("none of those tried"));
+  for (std::size_t d = 0; d < opts.drops.size(); ++d) {
+    const double caught = dropped[d].rate(Verdict::regression);
+    const double passed = dropped[d].rate(Verdict::pass);
+    fmt::print(
+        "drop {:g}%: caught >= {:.1f}%, called pass <= {:.1f}% (one-sided 95%, {:g} effective "
+        "trials)\n",
+        opts.drops[d] * 100,
+        100 * stats::clopper_pearson_lower(caught * effective, effective, 0.95),
+        100 * stats::clopper_pearson_upper(passed * effective, effective, 0.95), effective);
+  }
   fmt::print(stderr, "({:.1f} s)\n", seconds);
   return 0;
 }
@@ -519,8 +757,9 @@ int main(int argc, char** argv) {
       "Offline evaluation of gilguard's verdict: A/A false alarms and detection of injected\n"
       "drops in the free-threaded speedup, on recorded rounds or synthetic ones."};
   app.add_option("--results", options.results,
-                 "A results JSON written by `gilguard run` (repeatable); its measured rounds "
-                 "form the pool that trials draw from");
+                 "A results JSON written by `gilguard run` (repeatable), as PATH or NAME=PATH "
+                 "(NAME: its machine, else its folder's name without a trailing -pyX.Y); its "
+                 "measured rounds form the pool that trials draw from");
   app.add_option("--synthetic-sigma", options.synthetic_sigma,
                  "Without --results: per-round noise of the log speedup (0.07 ~ 7%)");
   app.add_option("--synthetic-overhead-sigma", options.synthetic_overhead_sigma,
@@ -542,6 +781,9 @@ int main(int argc, char** argv) {
   app.add_flag("--leave-one-machine-out", options.leave_machine_out,
                "Each file is one run and its folder names its machine; each trial takes this run "
                "from one machine and the baseline's runs from the others");
+  app.add_flag("--mix-timing", options.mix_timing,
+               "With --leave-one-machine-out: let a baseline hold runs recorded with the old "
+               "timing (before issue 19: machines a-d) beside runs with the new one (e, f)");
   app.add_flag("--raw-speedup", options.raw_only,
                "Leave out the speedup against processes, so the raw speedup gates (as for "
                "results recorded before the process reference)");

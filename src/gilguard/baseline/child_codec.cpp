@@ -19,6 +19,7 @@ RegionLoad region_load_from(const Node& node) {
   load.pressure = node.optional_number("pressure");
   load.throttled = node.optional_number("throttled");
   load.background = node.optional_number("background");
+  load.minor_faults = node.optional_number("faults");
   return load;
 }
 

@@ -69,6 +69,7 @@ json::object load_json(const RegionLoad& l) {
                    {"pressure", number_or_null(l.pressure)},
                    {"throttled", number_or_null(l.throttled)}};
   if (l.background) out["background"] = *l.background;
+  if (l.minor_faults) out["faults"] = *l.minor_faults;
   return out;
 }
 

@@ -51,6 +51,9 @@ struct RegionLoad {
   // spent outside the region's workers during the region: the code under test's background
   // work, its own cost. Since issue 20; nullopt in older files.
   std::optional<double> background;
+  // Minor page faults of the region's workers during it (since issue 20): a forked worker's
+  // copy-on-write faults show here. nullopt in older files.
+  std::optional<double> minor_faults;
 
   friend bool operator==(const RegionLoad&, const RegionLoad&) = default;
 };

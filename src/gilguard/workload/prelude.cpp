@@ -9,6 +9,7 @@ namespace {
 // cgroup throttling, so interference from outside can be told from the code's own cost.
 constexpr std::string_view k_prelude = R"PY(
 import os
+import resource
 import sys
 import warnings
 
@@ -51,16 +52,18 @@ def pin(index):
             pass
 
 
-# Run-queue readings: (seconds on a CPU, seconds runnable but waiting for one) of the calling
-# thread, the wait from the scheduler's own statistics; None where the kernel does not offer
-# them. The CPU seconds come from the thread's own CPU clock (`clock`, thread_time by default):
-# schedstat's run time is only brought up to date at a tick or a switch, so a running thread
-# reading its own lags by up to a tick (4 ms at 250 Hz), which would show as background work.
-def sched_times(path="/proc/thread-self/schedstat", clock=None):
+# Run-queue readings: (seconds on a CPU, seconds runnable but waiting for one, minor page
+# faults) of the calling thread (`forked`: of this single-threaded process), the wait from the
+# scheduler's own statistics; None where the kernel does not offer them. The CPU seconds come
+# from the thread's own CPU clock: schedstat's run time is only brought up to date at a tick or
+# a switch, so a running thread reading its own lags by up to a tick (4 ms at 250 Hz), which
+# would show as background work.
+def sched_times(path="/proc/thread-self/schedstat", forked=False):
     try:
         with open(path) as f:
             waited = f.read().split()[1]
-        return (clock or thread_time)(), int(waited) / 1e9
+        usage = resource.getrusage(resource.RUSAGE_SELF if forked else resource.RUSAGE_THREAD)
+        return (process_time() if forked else thread_time()), int(waited) / 1e9, usage.ru_minflt
     except (OSError, ValueError, IndexError):
         return None
 
@@ -68,7 +71,7 @@ def sched_times(path="/proc/thread-self/schedstat", clock=None):
 def spent(before, after):
     if before is None or after is None:
         return None
-    return after[0] - before[0], after[1] - before[1]
+    return tuple(a - b for a, b in zip(after, before))
 
 
 def cgroup_cpu_stat():
@@ -266,6 +269,7 @@ def region_load(before, after, worker_times, workers_in_process):
         "steal": delta(2),
         "pressure": delta(3),
         "throttled": delta(4),
+        "faults": sum(t[2] for t in known) if len(known) == len(worker_times) else None,
     }
     load["background"] = None
     if len(known) == len(worker_times):
@@ -383,26 +387,56 @@ def threaded_region(work, parts):
     return results, elapsed, seconds, region_load(before, counters(True), sched, True), warm
 
 
-# The regions of one child in their order: sequential over [first, limit) (when first), the
-# reference processes forked (before any thread exists), threaded over `parts`, sequential (when
-# last), then the processes run. `fold` turns the workers' results into the region's one result.
-# Returns the report's measured fields.
+# The regions of one child in their order: sequential over [first, limit) (when seq_first), then
+# the two splits of `parts` in the order A B B A (threads, processes, processes, threads; the
+# threads alone without the reference), then sequential (when not seq_first). Each split's time
+# is the mean of its two regions, so whatever running first or second costs (a warmer cache, a
+# CPU's clock ramping, the pages a fork leaves to copy) falls on both splits alike. Each set of
+# reference processes is forked just before its region, while no thread of this process runs.
+# `fold` turns the workers' results into the region's one result. Returns the report's fields.
 def measure_regions(work, first, limit, parts, seq_first, reference, fold):
     if seq_first:
         count_seq, t_seq, seq_load = sequential_region(work, first, limit)
     pool = fork_workers(parts, work) if reference else None
-    results, t_par, thread_times, par_load, warm = threaded_region(work, parts)
+    threads = [threaded_region(work, parts)]
+    if reference:
+        found = [processes(pool)]
+        found.append(processes(fork_workers(parts, work)))
+        threads.append(threaded_region(work, parts))
     if not seq_first:
         count_seq, t_seq, seq_load = sequential_region(work, first, limit)
+
+    def mean(values):
+        return sum(values) / len(values)
+
+    # A result that differs from the sequential one is the one reported, so a wrong answer in
+    # either region is never hidden.
+    def result_of(results):
+        folded = [fold(r) for r in results]
+        return next((r for r in folded if r != count_seq), folded[0])
+
     report = {"range": limit, "threads": len(parts), "seq_first": seq_first,
-              "count_seq": count_seq, "count_par": fold(results), "t_seq": t_seq, "t_par": t_par,
-              "thread_times": thread_times, "thread_warm_up": warm,
-              "cpus": len(CPUS) or os.cpu_count(), "loads": {"seq": seq_load, "par": par_load}}
-    if pool is not None:
-        found, t_ref, ref_times, ref_load = processes(pool)
-        report.update(count_ref=fold(found), t_ref=t_ref, ref_times=ref_times)
-        report["loads"]["ref"] = ref_load
+              "count_seq": count_seq, "count_par": result_of([t[0] for t in threads]),
+              "t_seq": t_seq, "t_par": mean([t[1] for t in threads]),
+              "thread_times": [mean(times) for times in zip(*[t[2] for t in threads])],
+              "thread_warm_up": threads[0][4], "cpus": len(CPUS) or os.cpu_count(),
+              "loads": {"seq": seq_load, "par": combined_load([t[3] for t in threads])},
+              "order": "ABBA" if reference else "A"}
+    if reference:
+        report.update(count_ref=result_of([f[0] for f in found]), t_ref=mean([f[1] for f in found]),
+                      ref_times=[mean(times) for times in zip(*[f[2] for f in found])])
+        report["loads"]["ref"] = combined_load([f[3] for f in found])
     return report
+
+
+# Readings of several regions as one: every amount summed (None if any is).
+def combined_load(loads):
+    out = {"workers": loads[0]["workers"]}
+    for key in ("wall", "wait", "other_cpu", "steal", "pressure", "throttled", "background",
+                "faults"):
+        values = [load.get(key) for load in loads]
+        out[key] = None if any(v is None for v in values) else sum(values)
+    return out
 
 
 # The same-machine reference: `work(first, last)` over each (first, last) of `parts` in a
@@ -431,11 +465,11 @@ def fork_workers(parts, work):
                 warm_up(work, first, last)
                 os.write(done_write, b"r")
                 if os.read(go_read, 1) == b"g":
-                    mine = sched_times("/proc/self/schedstat", process_time)
+                    mine = sched_times("/proc/self/schedstat", True)
                     began = perf_counter()
                     result = work(first, last)
                     ended = perf_counter()
-                    mine = spent(mine, sched_times("/proc/self/schedstat", process_time))
+                    mine = spent(mine, sched_times("/proc/self/schedstat", True))
                     os.write(done_write, json.dumps([result, ended - began, mine, began,
                                                      ended]).encode() + b"\n")
                     # Exit only once the region's readings are taken: tearing down this copy of

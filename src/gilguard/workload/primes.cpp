@@ -54,15 +54,6 @@ def measure(limit, nthreads, seq_first, reference):
     return report
 
 
-# Readings of several repetitions of a region as one: every amount summed (None if any is).
-def combined_load(loads):
-    out = {"workers": loads[0]["workers"]}
-    for key in ("wall", "wait", "other_cpu", "steal", "pressure", "throttled", "background"):
-        values = [load[key] for load in loads]
-        out[key] = None if any(v is None for v in values) else sum(values)
-    return out
-
-
 # REPEATS > 1: the sequential and the threaded region alternate that many times in this one
 # process, tens of milliseconds apart at small ranges, and the report gives their mean times. A
 # vCPU's speed moves within seconds; regions this close meet the same speed, and the process

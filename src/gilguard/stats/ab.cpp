@@ -9,6 +9,7 @@
 
 #include "gilguard/stats/compare.hpp"
 #include "gilguard/stats/estimators.hpp"
+#include "gilguard/stats/signed_rank.hpp"
 
 namespace gilguard::stats {
 namespace {
@@ -27,16 +28,31 @@ double order_statistic(std::vector<double>& values, std::size_t k) {
 
 }  // namespace
 
+std::size_t walsh_lower_index(int n, double confidence) {
+  if (n < 1) return 0;
+  const double tail = (1 - confidence) / 2;
+  const auto averages = static_cast<double>(n) * (n + 1) / 2;
+  if (n <= k_signed_rank_exact_max) {
+    // P(W+ <= c) grows with c: the last c still within the tail, if any.
+    const std::vector<double> lower = signed_rank_lower_tail(n);
+    std::size_t c = 0;
+    while (c + 1 < lower.size() && lower[c + 1] <= tail) ++c;
+    return c;
+  }
+  const double mu = averages / 2;
+  const double sigma = std::sqrt(averages * (2.0 * n + 1) / 12);
+  const double z = boost::math::quantile(boost::math::complement(boost::math::normal(), tail));
+  const double c = std::floor(mu - z * sigma - 0.5);
+  return static_cast<std::size_t>(std::clamp(c, 0.0, averages - 1));
+}
+
 HodgesLehmann hodges_lehmann_walsh(const std::vector<double>& values, double confidence) {
   HodgesLehmann out;
   if (values.empty()) return out;
   auto walsh = walsh_averages(values);
   out.estimate = median(walsh);  // hodges_lehmann, without building the averages a second time
-  const double n = static_cast<double>(values.size());
-  const double z = boost::math::quantile(boost::math::normal(), (1 + confidence) / 2);
-  const double k = std::floor(n * (n + 1) / 4 - z * std::sqrt(n * (n + 1) * (2 * n + 1) / 24));
   const auto last = walsh.size() - 1;
-  const auto low = static_cast<std::size_t>(std::clamp(k, 0.0, static_cast<double>(last)));
+  const auto low = std::min(walsh_lower_index(static_cast<int>(values.size()), confidence), last);
   out.low = order_statistic(walsh, low);
   out.high = order_statistic(walsh, last - low);
   return out;

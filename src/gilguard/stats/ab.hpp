@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,10 +32,11 @@ struct AbOptions {
   int stop_min_rounds = 8;
 };
 
-// The Hodges-Lehmann estimate with its distribution-free interval: the k-th smallest and k-th
-// largest of the n(n+1)/2 Walsh averages, k = floor(n(n+1)/4 - z sqrt(n(n+1)(2n+1)/24)) from
-// the signed-rank statistic's normal approximation (the inversion of Wilcoxon's test; Hollander,
-// Wolfe & Chicken 2014, "Nonparametric Statistical Methods", 3rd ed., sec. 3.2). Unlike a
+// The Hodges-Lehmann estimate with its distribution-free interval: the Walsh averages of 0-based
+// index c and M - 1 - c in sorted order (M = n(n+1)/2), which inverts Wilcoxon's signed-rank
+// test (Hollander, Wolfe & Chicken 2014, "Nonparametric Statistical Methods", 3rd ed., sec. 3.2,
+// eq. 3.21: [W_(c+1), W_(M-c)] with 1-based order statistics). Its coverage is exactly
+// 1 - 2 P(W+ <= c) for continuous symmetric data; walsh_lower_index picks c. Unlike a
 // bootstrap it costs one pass over the Walsh averages, which matters for an A/B run's hundreds
 // of rounds judged after each one. NaN-free only for non-empty values (all zero otherwise).
 struct HodgesLehmann {
@@ -43,6 +45,16 @@ struct HodgesLehmann {
   double high = 0;
 };
 HodgesLehmann hodges_lehmann_walsh(const std::vector<double>& values, double confidence);
+
+// The 0-based index c of the lower bound of hodges_lehmann_walsh's interval for n values: the
+// largest c with P(W+ <= c) <= (1 - confidence) / 2 under H0, so that the coverage
+// 1 - 2 P(W+ <= c) is at least `confidence` and the interval the tightest that promises it.
+// Exact (signed_rank_lower_tail) for n <= k_signed_rank_exact_max; beyond, the normal
+// approximation with continuity correction, c = floor(n(n+1)/4 - z sqrt(n(n+1)(2n+1)/24) - 1/2).
+// 0 (the whole range) when even P(W+ <= 0) = 2^-n is too large. Not cached: the exact table
+// costs at most 50 x 1276 additions (tens of microseconds), less than the Walsh averages
+// themselves, and beyond 50 values the formula is constant time.
+std::size_t walsh_lower_index(int n, double confidence);
 
 // One metric's values in the rounds where both sides have one: head[i] and base[i] come from
 // the same round, measured back to back.

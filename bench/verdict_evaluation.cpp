@@ -575,6 +575,8 @@ int main(int argc, char** argv) {
   app.add_option("--min-rounds", options.compare.min_rounds, "Fewest rounds that may decide");
   app.add_flag("!--no-rank-test", options.compare.rank_test,
                "Do not require the signed-rank test for a regression");
+  app.add_flag("!--no-regression-stop", options.compare.stop_for_regression,
+               "With --sequential: stop early only for a pass, as before issue 20");
   CLI11_PARSE(app, argc, argv);
   options.compare.baseline_interval_confidence = options.compare.confidence;
   return run(options);

@@ -232,17 +232,26 @@ Comparison compare_ab(const std::vector<Sample>& samples, const AbOptions& optio
 
 bool may_stop_ab(const std::vector<Sample>& samples, const AbOptions& options) {
   bool any = false;
+  bool all_clear = true;
   for (const auto& paired : paired_samples(samples, options.interference_limit)) {
     if (!is_gating_ab(paired.id, options)) continue;
     any = true;
     const auto logs = paired_log_ratios(paired);
-    if (static_cast<int>(logs.size()) < options.stop_min_rounds) return false;
+    if (static_cast<int>(logs.size()) < options.stop_min_rounds) {
+      all_clear = false;
+      continue;
+    }
+    // The stop_confidence interval holds compare_paired's narrower one: past the line here, it
+    // is past the line there too, so the verdict at the stop is a regression.
     const auto interval = hodges_lehmann_walsh(logs, options.stop_confidence);
     const double line = regression_line(paired.id, options.threshold);
-    const bool clear = higher_is_better(paired.id) ? interval.low > line : interval.high < line;
-    if (!clear) return false;
+    const bool higher = higher_is_better(paired.id);
+    const bool past = higher ? interval.high < line : interval.low > line;
+    if (past && options.stop_for_regression) return true;
+    const bool clear = higher ? interval.low > line : interval.high < line;
+    all_clear = all_clear && clear;
   }
-  return any;
+  return any && all_clear;
 }
 
 }  // namespace gilguard::stats

@@ -30,6 +30,9 @@ struct AbOptions {
   // An early stop needs every gating metric decided at this confidence, after this many rounds.
   double stop_confidence = 0.99;
   int stop_min_rounds = 8;
+  // Whether one gating metric whose stop_confidence interval lies wholly past its regression line
+  // stops the run too (off: only a clear pass of every gating metric stops it).
+  bool stop_for_regression = true;
 };
 
 // The Hodges-Lehmann estimate with its distribution-free interval: the Walsh averages of 0-based
@@ -92,10 +95,13 @@ MetricComparison compare_paired(const PairedSamples& paired, const AbOptions& op
 // comparison `ab`; leaves base_label, baseline_key and failed_checks to the caller.
 Comparison compare_ab(const std::vector<Sample>& samples, const AbOptions& options = {});
 
-// The stopping rule of an A/B check, the shape of measure::DecidedFn: true when every gating
-// metric's stop_confidence interval lies wholly on the good side of its regression line after at
-// least stop_min_rounds rounds. Like stats::decided, it never stops a run that looks like a
-// regression, so early looks add no false alarms.
+// The stopping rule of an A/B check, the shape of measure::DecidedFn, after at least
+// stop_min_rounds paired rounds: true when every gating metric's stop_confidence interval lies
+// wholly on the good side of its regression line (a clear pass), or, with stop_for_regression,
+// when one gating metric's lies wholly past it. That interval contains compare_paired's at the
+// lower `confidence`, so a stop for a regression is always followed by the verdict regression;
+// docs/statistics.md ("Early stop for a regression (issue 20)") measures what the early looks
+// cost in false alarms.
 bool may_stop_ab(const std::vector<Sample>& samples, const AbOptions& options = {});
 
 }  // namespace gilguard::stats

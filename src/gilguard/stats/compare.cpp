@@ -221,6 +221,18 @@ std::optional<PredictionInterval> baseline_prediction(const MetricId& id,
   return predict_from(id, runs, options);
 }
 
+namespace {
+
+// The regression rule of compare_metric as an early boundary: past the regression line, the
+// estimate past the prediction interval's bad edge (decided adds the rank test).
+void early_regression_boundary(StoppingTarget& target, double regression,
+                               const PredictionInterval& prediction) {
+  target.regression_line = regression;
+  target.prediction_edge = target.higher_is_better ? prediction.low : prediction.high;
+}
+
+}  // namespace
+
 StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun>& history,
                                const CompareOptions& options) {
   StoppingTarget target;
@@ -231,6 +243,7 @@ StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun
     const double regression = line_around(prediction->centre, id, options.threshold, +1);
     target.pass_line = target.higher_is_better ? std::min(regression, prediction->plain_low)
                                                : std::max(regression, prediction->plain_high);
+    if (options.stop_for_regression) early_regression_boundary(target, regression, *prediction);
   }
   return target;
 }
@@ -248,6 +261,7 @@ bool may_stop(const std::vector<MetricSamples>& current, const std::vector<Basel
   StoppingOptions without_baseline = against_baseline;
   without_baseline.bootstrap.confidence = options.confidence;
   bool any_gating = false;
+  bool all_decided = true;
   for (const MetricSamples& metric : current) {
     if (!is_gating(metric.id, options)) continue;
     if (metric_history(metric.id, history, options).other_cpus)
@@ -255,9 +269,12 @@ bool may_stop(const std::vector<MetricSamples>& current, const std::vector<Basel
     any_gating = true;
     const StoppingTarget target = stopping_target(metric.id, history, options);
     const StoppingOptions& stopping = target.pass_line ? against_baseline : without_baseline;
-    if (!decided(log_values(metric), target, stopping)) return false;
+    const Decision decided_now = decision(log_values(metric), target, stopping);
+    // One gating metric past the regression boundary decides the overall verdict.
+    if (decided_now == Decision::regression) return true;
+    all_decided = all_decided && decided_now != Decision::undecided;
   }
-  if (any_gating) return true;
+  if (any_gating) return all_decided;
   if (current.empty()) return false;
   return std::all_of(current.begin(), current.end(), [&](const MetricSamples& metric) {
     return static_cast<int>(log_values(metric).size()) >= against_baseline.min_rounds;

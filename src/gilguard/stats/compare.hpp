@@ -75,6 +75,9 @@ struct CompareOptions {
   // early looks of a group-sequential design need stronger evidence than the final one.
   double stop_confidence = 0.99;
   int stop_min_rounds = 8;  // StoppingOptions::min_rounds
+  // Whether one gating metric past the regression boundary (StoppingTarget::regression_line)
+  // stops the run early, as well as every gating metric clear of it (off: only passes stop).
+  bool stop_for_regression = true;
 };
 
 // Whether the metric decides the overall verdict under these options: the free-threaded
@@ -134,14 +137,17 @@ std::optional<PredictionInterval> baseline_prediction(const MetricId& id,
                                                       const std::vector<BaselineRun>& history,
                                                       const CompareOptions& options);
 
-// The stopping target of one metric: the log of its regression line when it has a baseline.
+// The stopping target of one metric: the log of its pass line when it has a baseline and, with
+// stop_for_regression, the regression line and the prediction interval's bad edge.
 StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun>& history,
                                const CompareOptions& options);
 
-// The `--time-budget` callback: true when every gating metric is decided (stats::decided), so
+// The `--time-budget` callback: true when every gating metric is decided (stats::decision), so
 // the run may stop before its budget: at least stop_min_rounds rounds, and the stop_confidence
 // interval wholly clear of the pass line (without a baseline: the `confidence` interval within
-// +-stop_precision). With no gating metric, true once every metric has stop_min_rounds rounds.
+// +-stop_precision); or, with stop_for_regression, when one gating metric is past the regression
+// boundary, which makes compare()'s overall verdict a regression. With no gating metric, true
+// once every metric has stop_min_rounds rounds.
 bool may_stop(const std::vector<MetricSamples>& current, const std::vector<BaselineRun>& history,
               const CompareOptions& options = {});
 

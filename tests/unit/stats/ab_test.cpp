@@ -245,11 +245,38 @@ TEST(CompareAb, SpeedupsAboveTheGatedThreadsAreInformation) {
   EXPECT_FALSE(is_gating_ab(k_gil2, options));
 }
 
-TEST(MayStopAb, StopsOnAClearPassButNeverOnARegression) {
+TEST(MayStopAb, StopsOnAClearPassOrAClearRegression) {
   EXPECT_TRUE(may_stop_ab(ab_rounds(20, 1.0)));
-  EXPECT_FALSE(may_stop_ab(ab_rounds(20, 0.90)));
-  // Fewer rounds than stop_min_rounds: not yet.
+  EXPECT_TRUE(may_stop_ab(ab_rounds(20, 0.90)));
+  EXPECT_EQ(compare_ab(ab_rounds(20, 0.90)).overall, Verdict::regression);
+  AbOptions passes_only;
+  passes_only.stop_for_regression = false;
+  EXPECT_FALSE(may_stop_ab(ab_rounds(20, 0.90), passes_only));
+  // Fewer rounds than stop_min_rounds: not yet, either way.
   EXPECT_FALSE(may_stop_ab(ab_rounds(6, 1.0)));
+  EXPECT_FALSE(may_stop_ab(ab_rounds(6, 0.90)));
+  // Near the line with noisy rounds: neither.
+  EXPECT_FALSE(may_stop_ab(ab_rounds(10, 0.975, 1.0, 0.15, 0.03)));
+}
+
+TEST(MayStopAb, AStopForARegressionIsAlwaysFollowedByTheVerdictRegression) {
+  AbOptions passes_only;
+  passes_only.stop_for_regression = false;
+  int fired = 0;
+  for (const double change : {1.0, 0.985, 0.975, 0.97, 0.96, 0.90}) {
+    for (const double noise : {0.005, 0.01, 0.02, 0.04}) {
+      for (int rounds = 8; rounds <= 40; rounds += 4) {
+        for (const double time_change : {1.0, 1.03}) {
+          const auto samples = ab_rounds(rounds, change, time_change, 0.15, noise);
+          if (!may_stop_ab(samples) || may_stop_ab(samples, passes_only)) continue;
+          ++fired;
+          EXPECT_EQ(compare_ab(samples).overall, Verdict::regression)
+              << change << " " << noise << " " << rounds << " " << time_change;
+        }
+      }
+    }
+  }
+  EXPECT_GT(fired, 40);
 }
 
 TEST(MayStopAb, NothingGatedMeansNothingDecided) { EXPECT_FALSE(may_stop_ab({})); }

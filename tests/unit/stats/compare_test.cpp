@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <random>
 
 namespace gilguard::stats {
 namespace {
@@ -344,9 +346,13 @@ TEST(MayStop, OnRawSamplesAsTheRunnerCallsIt) {
   }
   EXPECT_TRUE(may_stop(samples, history()));
   for (Sample& s : samples) {
-    if (s.cell.threads == 2) s.t_par *= 1.25;  // speedup 1.44: a regression, no early stop
+    if (s.cell.threads == 2) s.t_par *= 1.25;  // speedup 1.44: a clear regression stops too
   }
-  EXPECT_FALSE(may_stop(samples, history()));
+  EXPECT_TRUE(may_stop(samples, history()));
+  EXPECT_EQ(compare_samples(samples, history()).overall, Verdict::regression);
+  CompareOptions passes_only;
+  passes_only.stop_for_regression = false;
+  EXPECT_FALSE(may_stop(samples, history(), passes_only));
 }
 
 TEST(Summarize, HodgesLehmannOnTheLogScale) {
@@ -362,10 +368,26 @@ TEST(Summarize, HodgesLehmannOnTheLogScale) {
   EXPECT_EQ(empty.rounds, 0);
 }
 
-TEST(MayStop, StopsEarlyOnlyForAClearPass) {
-  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_overhead, 1.10, 0.03)}, history()));
-  // A clear regression goes on to the budget.
-  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.10, 0.03)}, history()));
+TEST(MayStop, StopsEarlyForAClearPassOrAClearRegression) {
+  EXPECT_TRUE(
+      may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_overhead, 1.10, 0.03)}, history()));
+  // A clear regression of one gating metric stops the run, whatever the others show.
+  EXPECT_TRUE(
+      may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.10, 0.03)}, history()));
+  EXPECT_TRUE(
+      may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.15, 0.10)}, history()));
+  EXPECT_TRUE(
+      may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_overhead, 1.40, 0.03)}, history()));
+  // Without the early regression stop it goes on to the budget.
+  CompareOptions passes_only;
+  passes_only.stop_for_regression = false;
+  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.10, 0.03)}, history(),
+                        passes_only));
+  // A regression at the final rule's 90% but not at the stop's 99% goes on: 1.66x +- 3%, 10
+  // rounds, just past the 5% line (1.71x).
+  const MetricSamples near = rounds(k_ft2, 1.66, 0.03, 10);
+  EXPECT_EQ(compare_metric(near, history(), raw()).verdict, Verdict::regression);
+  EXPECT_FALSE(may_stop({near}, history()));
   // So does a metric still straddling the line.
   EXPECT_FALSE(may_stop({rounds(k_ft2, 1.72, 0.08)}, history()));
   // Too few rounds, even if clear: an early stop needs stop_min_rounds (8).
@@ -384,6 +406,64 @@ TEST(MayStop, EarlyLooksNeedTheStricterInterval) {
   CompareOptions lenient;
   lenient.stop_confidence = 0.9;
   EXPECT_TRUE(may_stop({current}, history(), lenient));
+}
+
+// A deterministic standard normal draw (Box-Muller on mt19937_64, whose sequence the standard
+// fixes).
+class Normal {
+ public:
+  explicit Normal(std::uint64_t seed) : m_engine(seed) {}
+  double operator()() {
+    const double u1 = (static_cast<double>(m_engine() >> 11) + 0.5) / 9007199254740992.0;
+    const double u2 = (static_cast<double>(m_engine() >> 11) + 0.5) / 9007199254740992.0;
+    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+
+ private:
+  std::mt19937_64 m_engine;
+};
+
+TEST(MayStop, AStopForARegressionIsAlwaysFollowedByTheVerdictRegression) {
+  // Runs of 8 to 30 rounds with drops of 0 to 12% and per-round noise of 1% to 8%, against the
+  // five-run history: whenever a gating metric is past the early regression boundary (decision),
+  // compare_metric calls it a regression, and whenever may_stop stops where it would not without
+  // stop_for_regression, compare's overall verdict is a regression.
+  Normal normal(20);
+  CompareOptions passes_only = raw();
+  passes_only.stop_for_regression = false;
+  CompareOptions stop_options = raw();
+  int fired = 0;
+  int cases = 0;
+  for (const double drop : {0.0, 0.04, 0.06, 0.08, 0.12}) {
+    for (const double sigma : {0.01, 0.03, 0.08}) {
+      for (const int n : {8, 9, 12, 20, 30}) {
+        for (int repeat = 0; repeat < 4; ++repeat) {
+          ++cases;
+          MetricSamples speedup{k_ft2, {}};
+          MetricSamples overhead{k_overhead, {}};
+          for (int i = 0; i < n; ++i) {
+            speedup.values.push_back(1.80 * (1 - drop) * std::exp(sigma * normal()));
+            overhead.values.push_back(1.10 * std::exp(0.03 * normal()));
+          }
+          const std::vector<MetricSamples> current{speedup, overhead};
+          StoppingOptions stopping;
+          stopping.min_rounds = stop_options.stop_min_rounds;
+          stopping.bootstrap.confidence = stop_options.stop_confidence;
+          const StoppingTarget target = stopping_target(k_ft2, history(), stop_options);
+          if (decision(log_values(speedup), target, stopping) == Decision::regression) {
+            ++fired;
+            EXPECT_EQ(compare_metric(speedup, history(), stop_options).verdict, Verdict::regression)
+                << drop << " " << sigma << " " << n;
+          }
+          if (may_stop(current, history(), stop_options) &&
+              !may_stop(current, history(), passes_only))
+            EXPECT_EQ(compare(current, history(), stop_options).overall, Verdict::regression)
+                << drop << " " << sigma << " " << n;
+        }
+      }
+    }
+  }
+  EXPECT_GT(fired, cases / 10);  // the property was put to the test
 }
 
 TEST(MayStop, WithoutBaselineStopsWhenPrecise) {

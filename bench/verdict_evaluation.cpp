@@ -563,10 +563,7 @@ int main(int argc, char** argv) {
   app.add_option("--prior-drift", options.compare.prior_drift,
                  "Run-to-run drift assumed a priori, log scale");
   app.add_option("--prior-df", options.compare.prior_df,
-                 "Prior degrees of freedom of the within-run floor");
-  app.add_option("--min-machines", options.compare.min_machines,
-                 "Baselines from fewer machines are widened by the machine-to-machine spread "
-                 "(0: never, as before it existed)");
+                 "Prior degrees of freedom of the within-run floor plus machine spread");
   app.add_option("--machine-spread-relative", options.compare.machine_spread_relative,
                  "Machine-to-machine spread of the speedup against processes, log scale");
   app.add_option("--machine-spread-speedup", options.compare.machine_spread_speedup,

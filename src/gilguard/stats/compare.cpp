@@ -206,8 +206,9 @@ namespace {
 std::optional<PredictionInterval> predict_from(const MetricId& id, const MetricHistory& history,
                                                const CompareOptions& options) {
   PredictionOptions prediction = prediction_options(options);
-  if (history.other_cpus || machine_count(history.runs) < options.min_machines)
-    prediction.machine_spread = machine_spread(id, options);
+  // Always: machine identity hashes boot_id, so fresh VMs look like new machines; the prior
+  // fades with runs instead (predict_next_run).
+  prediction.machine_spread = machine_spread(id, options);
   return predict_next_run(history_of(id, history.runs), prediction);
 }
 

@@ -10,9 +10,19 @@
 namespace gilguard::stats {
 namespace {
 
+// Options without the machine-to-machine spread in the prediction's prior: these tests are of
+// the verdict's rules, the machine spread is compare_machines_test's subject.
+CompareOptions plain() {
+  CompareOptions options;
+  options.machine_spread_relative = 0;
+  options.machine_spread_speedup = 0;
+  options.machine_spread_overhead = 0;
+  return options;
+}
+
 // The options of a run measured without the process reference: the raw speedup gates.
 CompareOptions raw() {
-  CompareOptions options;
+  CompareOptions options = plain();
   options.gate_raw_speedup = true;
   return options;
 }
@@ -37,9 +47,9 @@ Estimate estimate(double value, double relative_half_width = 0.015) {
   return {value, value * (1 - relative_half_width), value * (1 + relative_half_width), 20};
 }
 
-// Five past runs, each from its own machine (so no machine-to-machine widening applies; that is
-// compare_machines_test's subject): ft speedup at 2 threads ~1.80, overhead ~1.10, GIL speedup
-// ~0.99. These runs have no process reference, like results of schema 1: the raw ft speedup
+// Five past runs, each from its own machine (compared with plain(): no machine-to-machine spread;
+// that is compare_machines_test's subject): ft speedup at 2 threads ~1.80, overhead ~1.10, GIL
+// speedup ~0.99. These runs have no process reference, like results of schema 1: the raw ft speedup
 // gates (gate_raw_speedup, which compare() sets for such runs itself).
 std::vector<BaselineRun> history() {
   std::vector<BaselineRun> out;
@@ -68,13 +78,13 @@ TEST(Compare, ClearRegression) {
   EXPECT_EQ(m.current.rounds, 20);
   EXPECT_THAT(m.explanation, HasSubstr("free-threaded speedup at 2 threads fell 16."));
   EXPECT_THAT(m.explanation, HasSubstr("regression line"));
-  const Comparison c = compare({rounds(k_ft2, 1.50, 0.03)}, history());
+  const Comparison c = compare({rounds(k_ft2, 1.50, 0.03)}, history(), plain());
   EXPECT_EQ(c.overall, Verdict::regression);
   EXPECT_DOUBLE_EQ(c.threshold, 0.05);
 }
 
 TEST(Compare, ClearPass) {
-  const MetricComparison m = compare_metric(rounds(k_ft2, 1.80, 0.03), history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.80, 0.03), history(), plain());
   EXPECT_EQ(m.verdict, Verdict::pass);
   EXPECT_GT(m.current.low, 0.95 * *m.baseline);
   EXPECT_THAT(m.explanation, HasSubstr("clear of the 5% regression line"));
@@ -82,11 +92,11 @@ TEST(Compare, ClearPass) {
 
 TEST(Compare, SmallDropWithinThresholdPasses) {
   // A 2% drop measured precisely: real, but smaller than the threshold.
-  EXPECT_EQ(compare_metric(rounds(k_ft2, 1.764, 0.01), history()).verdict, Verdict::pass);
+  EXPECT_EQ(compare_metric(rounds(k_ft2, 1.764, 0.01), history(), plain()).verdict, Verdict::pass);
 }
 
 TEST(Compare, WithinNoiseStraddlingTheLineIsInconclusive) {
-  const MetricComparison m = compare_metric(rounds(k_ft2, 1.72, 0.08), history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.72, 0.08), history(), plain());
   EXPECT_EQ(m.verdict, Verdict::inconclusive);
   EXPECT_LT(m.current.low, 0.95 * *m.baseline);
   EXPECT_GT(m.current.high, 0.95 * *m.baseline);
@@ -94,14 +104,14 @@ TEST(Compare, WithinNoiseStraddlingTheLineIsInconclusive) {
 }
 
 TEST(Compare, ImprovementSaysSo) {
-  const MetricComparison m = compare_metric(rounds(k_ft2, 2.2, 0.03), history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 2.2, 0.03), history(), plain());
   EXPECT_EQ(m.verdict, Verdict::improvement);
   EXPECT_THAT(m.explanation, HasSubstr("consider updating the baseline"));
-  EXPECT_EQ(compare({rounds(k_ft2, 2.2, 0.03)}, history()).overall, Verdict::improvement);
+  EXPECT_EQ(compare({rounds(k_ft2, 2.2, 0.03)}, history(), plain()).overall, Verdict::improvement);
 }
 
 TEST(Compare, OverheadIncreaseIsARegression) {
-  const MetricComparison m = compare_metric(rounds(k_overhead, 1.35, 0.03), history());
+  const MetricComparison m = compare_metric(rounds(k_overhead, 1.35, 0.03), history(), plain());
   EXPECT_TRUE(m.gating);
   EXPECT_EQ(m.verdict, Verdict::regression);
   EXPECT_GT(*m.change, 0.2);
@@ -109,7 +119,7 @@ TEST(Compare, OverheadIncreaseIsARegression) {
 }
 
 TEST(Compare, OverheadDecreaseIsAnImprovement) {
-  const MetricComparison m = compare_metric(rounds(k_overhead, 0.95, 0.03), history());
+  const MetricComparison m = compare_metric(rounds(k_overhead, 0.95, 0.03), history(), plain());
   EXPECT_EQ(m.verdict, Verdict::improvement);
   EXPECT_LT(*m.change, 0);
 }
@@ -128,7 +138,8 @@ TEST(Compare, NoBaseline) {
 }
 
 TEST(Compare, UngatedMetricNeverFailsTheRun) {
-  const Comparison c = compare({rounds(k_ft2, 1.80, 0.03), rounds(k_gil2, 0.70, 0.03)}, history());
+  const Comparison c =
+      compare({rounds(k_ft2, 1.80, 0.03), rounds(k_gil2, 0.70, 0.03)}, history(), plain());
   ASSERT_EQ(c.metrics.size(), 2u);
   const MetricComparison& gil = c.metrics[1];
   EXPECT_EQ(gil.id, k_gil2);
@@ -138,7 +149,7 @@ TEST(Compare, UngatedMetricNeverFailsTheRun) {
 }
 
 TEST(Compare, ThreadCountsAboveTheUsableCpusAreInformation) {
-  CompareOptions options;
+  CompareOptions options = plain();
   options.gate_raw_speedup = true;
   options.max_gated_threads = 2;
   EXPECT_TRUE(is_gating(k_ft2, options));
@@ -168,7 +179,7 @@ std::vector<BaselineRun> wide_history() {
 TEST(Compare, DropWithinTheBaselinesOwnSpreadPasses) {
   // A run at 1.55 is wholly past the 5% line, but its whole interval lies within the history's
   // wide spread: a slower runner, the baseline's usual variation.
-  const MetricComparison m = compare_metric(rounds(k_ft2, 1.55, 0.01), wide_history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.55, 0.01), wide_history(), plain());
   EXPECT_EQ(m.verdict, Verdict::pass);
   EXPECT_LT(m.current.high, 0.95 * *m.baseline);
   EXPECT_GT(m.current.low, *m.baseline_low);
@@ -212,7 +223,7 @@ TEST(Compare, PastTheLineButNotClearlyOutsideTheSpreadIsInconclusive) {
 TEST(Compare, TooFewRoundsForTheRankTestIsInconclusive) {
   // At 99% the rank test's level is 0.5%: six rounds all far below give at best the exact
   // one-sided p-value 2^-6 = 0.016, so no regression yet.
-  CompareOptions strict;
+  CompareOptions strict = plain();
   strict.confidence = 0.99;
   const MetricComparison m = compare_metric(rounds(k_ft2, 1.5, 0.01, 6), history(), strict);
   EXPECT_EQ(m.verdict, Verdict::inconclusive);
@@ -222,14 +233,15 @@ TEST(Compare, TooFewRoundsForTheRankTestIsInconclusive) {
   EXPECT_EQ(compare_metric(rounds(k_ft2, 1.5, 0.01, 6), history(), strict).verdict,
             Verdict::regression);
   // At the default 90% (level 5%) the same six rounds suffice.
-  EXPECT_EQ(compare_metric(rounds(k_ft2, 1.5, 0.01, 6), history()).verdict, Verdict::regression);
+  EXPECT_EQ(compare_metric(rounds(k_ft2, 1.5, 0.01, 6), history(), plain()).verdict,
+            Verdict::regression);
 }
 
 TEST(Compare, FewerThanMinimumRoundsIsInconclusive) {
-  const MetricComparison m = compare_metric(rounds(k_ft2, 1.0, 0.01, 3), history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.0, 0.01, 3), history(), plain());
   EXPECT_EQ(m.verdict, Verdict::inconclusive);
   EXPECT_THAT(m.explanation, HasSubstr("3 measured rounds, fewer than the 5"));
-  const MetricComparison none = compare_metric(MetricSamples{k_ft2, {}}, history());
+  const MetricComparison none = compare_metric(MetricSamples{k_ft2, {}}, history(), plain());
   EXPECT_EQ(none.verdict, Verdict::inconclusive);
   EXPECT_EQ(none.current.rounds, 0);
 }
@@ -237,8 +249,8 @@ TEST(Compare, FewerThanMinimumRoundsIsInconclusive) {
 TEST(Compare, SameDataSameAnswer) {
   const std::vector<MetricSamples> current = {rounds(k_ft2, 1.72, 0.08),
                                               rounds(k_overhead, 1.12, 0.05)};
-  const Comparison a = compare(current, history());
-  const Comparison b = compare(current, history());
+  const Comparison a = compare(current, history(), plain());
+  const Comparison b = compare(current, history(), plain());
   ASSERT_EQ(a.metrics.size(), b.metrics.size());
   for (std::size_t i = 0; i < a.metrics.size(); ++i) {
     EXPECT_EQ(a.metrics[i].current.low, b.metrics[i].current.low);
@@ -251,8 +263,8 @@ TEST(Compare, SameDataSameAnswer) {
 TEST(Compare, ThresholdMoves) {
   // A 7% drop, measured precisely: a regression at 5%, a pass at 10%.
   const MetricSamples current = rounds(k_ft2, 1.80 * 0.93, 0.01);
-  EXPECT_EQ(compare_metric(current, history()).verdict, Verdict::regression);
-  CompareOptions loose;
+  EXPECT_EQ(compare_metric(current, history(), plain()).verdict, Verdict::regression);
+  CompareOptions loose = plain();
   loose.threshold = 0.10;
   EXPECT_EQ(compare_metric(current, history(), loose).verdict, Verdict::pass);
 }
@@ -344,13 +356,13 @@ TEST(MayStop, OnRawSamplesAsTheRunnerCallsIt) {
     samples.push_back(sample(round, Flavor::ft, 1, 1.1 * wobble, 1.1));
     samples.push_back(sample(round, Flavor::gil, 1, 1.0, 1.0));
   }
-  EXPECT_TRUE(may_stop(samples, history()));
+  EXPECT_TRUE(may_stop(samples, history(), plain()));
   for (Sample& s : samples) {
     if (s.cell.threads == 2) s.t_par *= 1.25;  // speedup 1.44: a clear regression stops too
   }
-  EXPECT_TRUE(may_stop(samples, history()));
-  EXPECT_EQ(compare_samples(samples, history()).overall, Verdict::regression);
-  CompareOptions passes_only;
+  EXPECT_TRUE(may_stop(samples, history(), plain()));
+  EXPECT_EQ(compare_samples(samples, history(), plain()).overall, Verdict::regression);
+  CompareOptions passes_only = plain();
   passes_only.stop_for_regression = false;
   EXPECT_FALSE(may_stop(samples, history(), passes_only));
 }
@@ -370,16 +382,16 @@ TEST(Summarize, HodgesLehmannOnTheLogScale) {
 
 TEST(MayStop, StopsEarlyForAClearPassOrAClearRegression) {
   EXPECT_TRUE(
-      may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_overhead, 1.10, 0.03)}, history()));
+      may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_overhead, 1.10, 0.03)}, history(), plain()));
   // A clear regression of one gating metric stops the run, whatever the others show.
   EXPECT_TRUE(
-      may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.10, 0.03)}, history()));
+      may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.10, 0.03)}, history(), plain()));
   EXPECT_TRUE(
-      may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.15, 0.10)}, history()));
+      may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.15, 0.10)}, history(), plain()));
   EXPECT_TRUE(
-      may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_overhead, 1.40, 0.03)}, history()));
+      may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_overhead, 1.40, 0.03)}, history(), plain()));
   // Without the early regression stop it goes on to the budget.
-  CompareOptions passes_only;
+  CompareOptions passes_only = plain();
   passes_only.stop_for_regression = false;
   EXPECT_FALSE(may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.10, 0.03)}, history(),
                         passes_only));
@@ -387,23 +399,23 @@ TEST(MayStop, StopsEarlyForAClearPassOrAClearRegression) {
   // rounds, just past the 5% line (1.71x).
   const MetricSamples near = rounds(k_ft2, 1.66, 0.03, 10);
   EXPECT_EQ(compare_metric(near, history(), raw()).verdict, Verdict::regression);
-  EXPECT_FALSE(may_stop({near}, history()));
+  EXPECT_FALSE(may_stop({near}, history(), plain()));
   // So does a metric still straddling the line.
-  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.72, 0.08)}, history()));
+  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.72, 0.08)}, history(), plain()));
   // Too few rounds, even if clear: an early stop needs stop_min_rounds (8).
-  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.80, 0.01, 7)}, history()));
-  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.01, 8)}, history()));
+  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.80, 0.01, 7)}, history(), plain()));
+  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.01, 8)}, history(), plain()));
   // Ungated metrics do not hold a run back.
-  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_gil2, 0.5, 0.3)}, history()));
+  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_gil2, 0.5, 0.3)}, history(), plain()));
 }
 
 TEST(MayStop, EarlyLooksNeedTheStricterInterval) {
   // 1.76x +- 3% per round over 10 rounds: the 90% interval clears the 5% line (1.71x), so the
   // final verdict would pass, but the 99% interval an early stop needs does not.
   const MetricSamples current = rounds(k_ft2, 1.76, 0.03, 10);
-  EXPECT_EQ(compare_metric(current, history()).verdict, Verdict::pass);
-  EXPECT_FALSE(may_stop({current}, history()));
-  CompareOptions lenient;
+  EXPECT_EQ(compare_metric(current, history(), plain()).verdict, Verdict::pass);
+  EXPECT_FALSE(may_stop({current}, history(), plain()));
+  CompareOptions lenient = plain();
   lenient.stop_confidence = 0.9;
   EXPECT_TRUE(may_stop({current}, history(), lenient));
 }

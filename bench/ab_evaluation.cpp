@@ -13,7 +13,7 @@
 //
 //   ab_evaluation --results ab-01.json [--results ab-02.json] [--rounds 40] [--trials 1000]
 //                 [--drops 0.02,0.03,0.05,0.1] [--threshold 0.02] [--sequential] [--random]
-//                 [--no-regression-stop]
+//                 [--no-regression-stop] [--stop-regression-confidence 0.999]
 //
 // See docs/evaluation.md ("A/B") for the commands and the numbers. Built by CMake with:
 //   add_executable(ab_evaluation bench/ab_evaluation.cpp)
@@ -127,6 +127,10 @@ int main(int argc, char** argv) {
   bool no_regression_stop = false;
   app.add_flag("--no-regression-stop", no_regression_stop,
                "With --sequential: stop early only for a pass, as before issue 20");
+  double stop_regression_confidence = stats::AbOptions{}.stop_regression_confidence;
+  app.add_option("--stop-regression-confidence", stop_regression_confidence,
+                 "With --sequential: the interval an early stop for a regression needs past the "
+                 "line");
   CLI11_PARSE(app, argc, argv);
 
   std::vector<std::vector<Round>> recorded;
@@ -157,6 +161,7 @@ int main(int argc, char** argv) {
   options.threshold = threshold;
   options.max_gated_threads = 2;
   options.stop_for_regression = !no_regression_stop;
+  options.stop_regression_confidence = stop_regression_confidence;
   std::vector<double> conditions{0.0};
   for (const double d : parse_list(drops_text)) conditions.push_back(d);
   std::map<double, Tally> tallies;

@@ -574,6 +574,9 @@ int main(int argc, char** argv) {
                "Do not require the signed-rank test for a regression");
   app.add_flag("!--no-regression-stop", options.compare.stop_for_regression,
                "With --sequential: stop early only for a pass, as before issue 20");
+  app.add_option("--stop-regression-confidence", options.compare.stop_regression_confidence,
+                 "With --sequential: the early regression stop's rank test rejects at (1 - this) "
+                 "/ 2");
   CLI11_PARSE(app, argc, argv);
   options.compare.baseline_interval_confidence = options.compare.confidence;
   return run(options);

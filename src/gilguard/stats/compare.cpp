@@ -259,6 +259,7 @@ bool may_stop(const std::vector<MetricSamples>& current, const std::vector<Basel
   against_baseline.precision = options.stop_precision;
   against_baseline.bootstrap = bootstrap_options(options);
   against_baseline.bootstrap.confidence = options.stop_confidence;
+  against_baseline.regression_confidence = options.stop_regression_confidence;
   StoppingOptions without_baseline = against_baseline;
   without_baseline.bootstrap.confidence = options.confidence;
   bool any_gating = false;

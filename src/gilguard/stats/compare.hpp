@@ -88,6 +88,9 @@ struct CompareOptions {
   // Whether one gating metric past the regression boundary (StoppingTarget::regression_line)
   // stops the run early, as well as every gating metric clear of it (off: only passes stop).
   bool stop_for_regression = true;
+  // StoppingOptions::regression_confidence: the early regression stop's rank test rejects at
+  // (1 - this) / 2.
+  double stop_regression_confidence = 0.999;
 };
 
 // Whether the metric decides the overall verdict under these options: the free-threaded

@@ -11,7 +11,8 @@ namespace {
 
 // The rest of the regression boundary against a stored baseline: the Hodges-Lehmann estimate past
 // the prediction edge and the one-sided signed-rank test against the regression line rejecting at
-// (1 - the stop confidence) / 2. Without a prediction edge (A/B) there is nothing more to ask.
+// (1 - options.regression_confidence) / 2. Without a prediction edge (A/B) there is nothing more to
+// ask.
 bool past_prediction_and_rank_test(const std::vector<double>& log_values,
                                    const StoppingTarget& target, double sign,
                                    const StoppingOptions& options) {
@@ -20,7 +21,7 @@ bool past_prediction_and_rank_test(const std::vector<double>& log_values,
   std::vector<double> goodness;
   goodness.reserve(log_values.size());
   for (const double v : log_values) goodness.push_back(sign * v);
-  const double level = (1 - options.bootstrap.confidence) / 2;
+  const double level = (1 - options.regression_confidence) / 2;
   return signed_rank_test(goodness, sign * *target.regression_line, Alternative::less).p_value <=
          level;
 }

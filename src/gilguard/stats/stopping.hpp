@@ -19,13 +19,13 @@
 //   keeps that loss small);
 // - a regression: the 99% interval wholly past the regression line and, against a stored
 //   baseline, the estimate past the prediction interval's bad edge and the exact signed-rank
-//   test against the line at (1 - 0.99) / 2, after 8 rounds. Each of these implies the
-//   corresponding condition of the final verdict (90% interval, rank test at 5%), so a stop
-//   for a regression is always followed by the verdict "regression". The early looks do spend
-//   alpha: at each, a metric that sits exactly on the regression line crosses the 99%
-//   boundary with chance <= 0.5%. docs/statistics.md ("Early stop for a regression (issue
-//   20)") measures the false alarms this adds on A/A rounds and at the line itself, and the
-//   time it saves on real drops.
+//   test against the line at (1 - 0.999) / 2 (so at least 11 rounds), after 8 rounds. Each of
+//   these implies the corresponding condition of the final verdict (90% interval, rank test at
+//   5%), so a stop for a regression is always followed by the verdict "regression". The early
+//   looks do spend alpha: at each, a metric that sits exactly on the regression line crosses
+//   the boundary with chance <= 0.05%, a Haybittle-Peto boundary (Jennison & Turnbull, sec.
+//   2.7). docs/statistics.md ("Early stop for a regression (issue 20)") measures the false
+//   alarms this adds on A/A rounds and at the line itself, and the time it saves on drops.
 namespace gilguard::stats {
 
 // What one gating metric must show, log scale.
@@ -59,13 +59,17 @@ struct StoppingOptions {
   // (0.025 ~ +-2.5%), so that the run makes a useful first baseline entry.
   double precision = 0.025;
   BootstrapOptions bootstrap;  // the interval to judge by
+  // The early regression stop's signed-rank test rejects at (1 - this) / 2: a Haybittle-Peto
+  // interim boundary (Jennison & Turnbull 2000, sec. 2.7), stricter than the 99% interval, as
+  // the run looks after every round. Exact, unlike a bootstrap's far tail of 4000 resamples.
+  double regression_confidence = 0.999;
 };
 
 // What these rounds decide for one metric, with at least min_rounds values and the Hodges-
 // Lehmann bootstrap interval at options.bootstrap.confidence: `pass` when it lies wholly on the
 // good side of the pass line (a clear pass, as compare_metric would call it); `regression` when
 // it lies wholly past the regression line, the estimate past the prediction edge and the exact
-// signed-rank test against the line rejects at (1 - options.bootstrap.confidence) / 2 (all
+// signed-rank test against the line rejects at (1 - options.regression_confidence) / 2 (all
 // stricter than compare_metric's regression rule with a lower confidence); without a baseline,
 // `precise` when the interval is narrower than the precision target.
 Decision decision(const std::vector<double>& log_values, const StoppingTarget& target,

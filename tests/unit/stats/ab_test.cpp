@@ -259,6 +259,17 @@ TEST(MayStopAb, StopsOnAClearPassOrAClearRegression) {
   EXPECT_FALSE(may_stop_ab(ab_rounds(10, 0.975, 1.0, 0.15, 0.03)));
 }
 
+TEST(MayStopAb, TheRegressionBoundaryIsStricterThanThePasses) {
+  // Eight to ten rounds all 10% down: at 99.9% no order statistic promises the coverage yet
+  // (2^-10 > 0.0005), so the run goes on; at 99% it would stop; from 11 rounds it stops.
+  EXPECT_FALSE(may_stop_ab(ab_rounds(8, 0.90)));
+  EXPECT_FALSE(may_stop_ab(ab_rounds(10, 0.90)));
+  AbOptions at99;
+  at99.stop_regression_confidence = 0.99;
+  EXPECT_TRUE(may_stop_ab(ab_rounds(8, 0.90), at99));
+  EXPECT_TRUE(may_stop_ab(ab_rounds(11, 0.90)));
+}
+
 TEST(MayStopAb, AStopForARegressionIsAlwaysFollowedByTheVerdictRegression) {
   AbOptions passes_only;
   passes_only.stop_for_regression = false;

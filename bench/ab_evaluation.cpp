@@ -13,6 +13,7 @@
 //
 //   ab_evaluation --results ab-01.json [--results ab-02.json] [--rounds 40] [--trials 1000]
 //                 [--drops 0.02,0.03,0.05,0.1] [--threshold 0.02] [--sequential] [--random]
+//                 [--no-regression-stop] [--stop-regression-confidence 0.999]
 //
 // See docs/evaluation.md ("A/B") for the commands and the numbers. Built by CMake with:
 //   add_executable(ab_evaluation bench/ab_evaluation.cpp)
@@ -123,6 +124,13 @@ int main(int argc, char** argv) {
                  "after every round; every 10th keeps 1000 trials of 500 rounds to minutes)");
   app.add_flag("--random", random, "Draw rounds at random instead of a contiguous window");
   app.add_option("--seed", seed, "Seed of the draws");
+  bool no_regression_stop = false;
+  app.add_flag("--no-regression-stop", no_regression_stop,
+               "With --sequential: stop early only for a pass, as before issue 20");
+  double stop_regression_confidence = stats::AbOptions{}.stop_regression_confidence;
+  app.add_option("--stop-regression-confidence", stop_regression_confidence,
+                 "With --sequential: the interval an early stop for a regression needs past the "
+                 "line");
   CLI11_PARSE(app, argc, argv);
 
   std::vector<std::vector<Round>> recorded;
@@ -152,6 +160,8 @@ int main(int argc, char** argv) {
   stats::AbOptions options;
   options.threshold = threshold;
   options.max_gated_threads = 2;
+  options.stop_for_regression = !no_regression_stop;
+  options.stop_regression_confidence = stop_regression_confidence;
   std::vector<double> conditions{0.0};
   for (const double d : parse_list(drops_text)) conditions.push_back(d);
   std::map<double, Tally> tallies;

@@ -805,10 +805,7 @@ int main(int argc, char** argv) {
   app.add_option("--prior-drift", options.compare.prior_drift,
                  "Run-to-run drift assumed a priori, log scale");
   app.add_option("--prior-df", options.compare.prior_df,
-                 "Prior degrees of freedom of the within-run floor");
-  app.add_option("--min-machines", options.compare.min_machines,
-                 "Baselines from fewer machines are widened by the machine-to-machine spread "
-                 "(0: never, as before it existed)");
+                 "Prior degrees of freedom of the within-run floor plus machine spread");
   app.add_option("--machine-spread-relative", options.compare.machine_spread_relative,
                  "Machine-to-machine spread of the speedup against processes, log scale");
   app.add_option("--machine-spread-speedup", options.compare.machine_spread_speedup,
@@ -817,6 +814,11 @@ int main(int argc, char** argv) {
   app.add_option("--min-rounds", options.compare.min_rounds, "Fewest rounds that may decide");
   app.add_flag("!--no-rank-test", options.compare.rank_test,
                "Do not require the signed-rank test for a regression");
+  app.add_flag("!--no-regression-stop", options.compare.stop_for_regression,
+               "With --sequential: stop early only for a pass, as before issue 20");
+  app.add_option("--stop-regression-confidence", options.compare.stop_regression_confidence,
+                 "With --sequential: the early regression stop's rank test rejects at (1 - this) "
+                 "/ 2");
   CLI11_PARSE(app, argc, argv);
   options.compare.baseline_interval_confidence = options.compare.confidence;
   return run(options);

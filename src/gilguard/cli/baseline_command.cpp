@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -15,6 +16,9 @@
 #include "gilguard/cli/print.hpp"
 #include "gilguard/git/commit.hpp"
 #include "gilguard/measure/recheck.hpp"
+#include "gilguard/report/annotations.hpp"
+#include "gilguard/report/drift.hpp"
+#include "gilguard/stats/drift.hpp"
 #include "gilguard/util/files.hpp"
 #include "gilguard/util/process.hpp"
 
@@ -93,6 +97,25 @@ void commit_baseline(const UpdateOptions& options, const std::filesystem::path& 
   }
 }
 
+// Says when the runs the baseline now keeps have drifted (stats::baseline_drift): a line on
+// stderr for each metric and, inside GitHub Actions, a warning annotation.
+void warn_of_drift(const baseline::Baseline& updated) {
+  const auto drifts = stats::baseline_drift(updated.summaries());
+  if (drifts.empty()) return;
+  std::vector<report::Finding> findings;
+  for (const auto& drift : drifts) {
+    print_stderr("gilguard: warning: " + report::drift_message(drift) + "\n");
+    findings.push_back(report::drift_finding(drift));
+  }
+  const auto env = util::current_environment();
+  const auto actions = env.find("GITHUB_ACTIONS");
+  if (actions != env.end() && actions->second == "true") {
+    report::rank_findings(findings);
+    std::fputs(report::render_annotations(findings).c_str(), stdout);
+    std::fflush(stdout);
+  }
+}
+
 ExitCode run_update(const UpdateOptions& options) {
   const int max_runs = parse_max_runs(options.max_runs);
   if (!options.key.empty()) {
@@ -159,6 +182,7 @@ ExitCode run_update(const UpdateOptions& options) {
   print_stderr(fmt::format("gilguard: {} {}: key {}, {} run{} kept (at most {})\n",
                            options.reset ? "reset" : "updated", written.string(), key,
                            updated.runs.size(), updated.runs.size() == 1 ? "" : "s", max_runs));
+  warn_of_drift(updated);
   if (options.commit)
     commit_baseline(options, written,
                     baseline::commit_message(updated, source, options.reset, {written.string()}));

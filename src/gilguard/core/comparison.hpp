@@ -82,6 +82,16 @@ struct BaselineRun {
   std::optional<Estimate> find(const MetricId& id) const;
 };
 
+// A gated metric of a baseline whose newest runs sit past the threshold, on the bad side, from
+// its oldest kept ones (stats::baseline_drift): drops that each passed have added up.
+struct BaselineDrift {
+  MetricId id;
+  double oldest = 0;  // geometric mean of the oldest `runs` runs' estimates
+  double newest = 0;  // geometric mean of the newest `runs` runs' estimates
+  int runs = 0;       // runs in each group
+  double threshold = 0;
+};
+
 // Verdict values, DESIGN.md "Statistics and the verdict".
 enum class Verdict { pass, regression, improvement, inconclusive, no_baseline };
 

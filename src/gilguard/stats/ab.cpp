@@ -10,6 +10,7 @@
 #include "gilguard/stats/background.hpp"
 #include "gilguard/stats/compare.hpp"
 #include "gilguard/stats/estimators.hpp"
+#include "gilguard/stats/signed_rank.hpp"
 
 namespace gilguard::stats {
 namespace {
@@ -28,16 +29,31 @@ double order_statistic(std::vector<double>& values, std::size_t k) {
 
 }  // namespace
 
+std::size_t walsh_lower_index(int n, double confidence) {
+  if (n < 1) return 0;
+  const double tail = (1 - confidence) / 2;
+  const auto averages = static_cast<double>(n) * (n + 1) / 2;
+  if (n <= k_signed_rank_exact_max) {
+    // P(W+ <= c) grows with c: the last c still within the tail, if any.
+    const std::vector<double> lower = signed_rank_lower_tail(n);
+    std::size_t c = 0;
+    while (c + 1 < lower.size() && lower[c + 1] <= tail) ++c;
+    return c;
+  }
+  const double mu = averages / 2;
+  const double sigma = std::sqrt(averages * (2.0 * n + 1) / 12);
+  const double z = boost::math::quantile(boost::math::complement(boost::math::normal(), tail));
+  const double c = std::floor(mu - z * sigma - 0.5);
+  return static_cast<std::size_t>(std::clamp(c, 0.0, averages - 1));
+}
+
 HodgesLehmann hodges_lehmann_walsh(const std::vector<double>& values, double confidence) {
   HodgesLehmann out;
   if (values.empty()) return out;
   auto walsh = walsh_averages(values);
   out.estimate = median(walsh);  // hodges_lehmann, without building the averages a second time
-  const double n = static_cast<double>(values.size());
-  const double z = boost::math::quantile(boost::math::normal(), (1 + confidence) / 2);
-  const double k = std::floor(n * (n + 1) / 4 - z * std::sqrt(n * (n + 1) * (2 * n + 1) / 24));
   const auto last = walsh.size() - 1;
-  const auto low = static_cast<std::size_t>(std::clamp(k, 0.0, static_cast<double>(last)));
+  const auto low = std::min(walsh_lower_index(static_cast<int>(values.size()), confidence), last);
   out.low = order_statistic(walsh, low);
   out.high = order_statistic(walsh, last - low);
   return out;
@@ -223,17 +239,31 @@ Comparison compare_ab(const std::vector<Sample>& samples, const AbOptions& optio
 
 bool may_stop_ab(const std::vector<Sample>& samples, const AbOptions& options) {
   bool any = false;
+  bool all_clear = true;
   for (const auto& paired : paired_samples(samples, options.interference_limit)) {
     if (!is_gating_ab(paired.id, options)) continue;
     any = true;
     const auto logs = paired_log_ratios(paired);
-    if (static_cast<int>(logs.size()) < options.stop_min_rounds) return false;
-    const auto interval = hodges_lehmann_walsh(logs, options.stop_confidence);
+    if (static_cast<int>(logs.size()) < options.stop_min_rounds) {
+      all_clear = false;
+      continue;
+    }
     const double line = regression_line(paired.id, options.threshold);
-    const bool clear = higher_is_better(paired.id) ? interval.low > line : interval.high < line;
-    if (!clear) return false;
+    const bool higher = higher_is_better(paired.id);
+    // Only once the interval can promise its confidence: with fewer rounds it is the whole
+    // range, whose coverage 1 - 2^(1-n) falls short (n < 11 at 99.9%).
+    const double tail = (1 - options.stop_regression_confidence) / 2;
+    if (options.stop_for_regression && std::ldexp(1.0, -static_cast<int>(logs.size())) <= tail) {
+      // This interval holds compare_paired's narrower one: past the line here, it is past the
+      // line there too, so the verdict at the stop is a regression.
+      const auto wide = hodges_lehmann_walsh(logs, options.stop_regression_confidence);
+      if (higher ? wide.high < line : wide.low > line) return true;
+    }
+    const auto interval = hodges_lehmann_walsh(logs, options.stop_confidence);
+    const bool clear = higher ? interval.low > line : interval.high < line;
+    all_clear = all_clear && clear;
   }
-  return any;
+  return any && all_clear;
 }
 
 }  // namespace gilguard::stats

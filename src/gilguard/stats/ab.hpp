@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,12 +33,22 @@ struct AbOptions {
   int stop_min_rounds = 8;
   double background_limit =
       k_default_background_limit;  // CPUs the head may burn outside its workers
+  // Whether one gating metric whose stop_confidence interval lies wholly past its regression line
+  // stops the run too (off: only a clear pass of every gating metric stops it).
+  bool stop_for_regression = true;
+  // The interval an early stop for a regression needs wholly past the line: stricter than the
+  // pass's stop_confidence, as a Haybittle-Peto interim boundary is (Jennison & Turnbull 2000,
+  // sec. 2.7). An A/B run looks after every round, hundreds of times; at 99% a drop sitting on the
+  // line was called a regression 5.8% of the time instead of 2.0% (docs/statistics.md, "Early
+  // stop for a regression (issue 20)"). Exact for the Walsh interval, so the far tail is sound.
+  double stop_regression_confidence = 0.999;
 };
 
-// The Hodges-Lehmann estimate with its distribution-free interval: the k-th smallest and k-th
-// largest of the n(n+1)/2 Walsh averages, k = floor(n(n+1)/4 - z sqrt(n(n+1)(2n+1)/24)) from
-// the signed-rank statistic's normal approximation (the inversion of Wilcoxon's test; Hollander,
-// Wolfe & Chicken 2014, "Nonparametric Statistical Methods", 3rd ed., sec. 3.2). Unlike a
+// The Hodges-Lehmann estimate with its distribution-free interval: the Walsh averages of 0-based
+// index c and M - 1 - c in sorted order (M = n(n+1)/2), which inverts Wilcoxon's signed-rank
+// test (Hollander, Wolfe & Chicken 2014, "Nonparametric Statistical Methods", 3rd ed., sec. 3.2,
+// eq. 3.21: [W_(c+1), W_(M-c)] with 1-based order statistics). Its coverage is exactly
+// 1 - 2 P(W+ <= c) for continuous symmetric data; walsh_lower_index picks c. Unlike a
 // bootstrap it costs one pass over the Walsh averages, which matters for an A/B run's hundreds
 // of rounds judged after each one. NaN-free only for non-empty values (all zero otherwise).
 struct HodgesLehmann {
@@ -46,6 +57,16 @@ struct HodgesLehmann {
   double high = 0;
 };
 HodgesLehmann hodges_lehmann_walsh(const std::vector<double>& values, double confidence);
+
+// The 0-based index c of the lower bound of hodges_lehmann_walsh's interval for n values: the
+// largest c with P(W+ <= c) <= (1 - confidence) / 2 under H0, so that the coverage
+// 1 - 2 P(W+ <= c) is at least `confidence` and the interval the tightest that promises it.
+// Exact (signed_rank_lower_tail) for n <= k_signed_rank_exact_max; beyond, the normal
+// approximation with continuity correction, c = floor(n(n+1)/4 - z sqrt(n(n+1)(2n+1)/24) - 1/2).
+// 0 (the whole range) when even P(W+ <= 0) = 2^-n is too large. Not cached: the exact table
+// costs at most 50 x 1276 additions (tens of microseconds), less than the Walsh averages
+// themselves, and beyond 50 values the formula is constant time.
+std::size_t walsh_lower_index(int n, double confidence);
 
 // One metric's values in the rounds where both sides have one: head[i] and base[i] come from
 // the same round, measured back to back.
@@ -83,10 +104,14 @@ MetricComparison compare_paired(const PairedSamples& paired, const AbOptions& op
 // comparison `ab`; leaves base_label, baseline_key and failed_checks to the caller.
 Comparison compare_ab(const std::vector<Sample>& samples, const AbOptions& options = {});
 
-// The stopping rule of an A/B check, the shape of measure::DecidedFn: true when every gating
-// metric's stop_confidence interval lies wholly on the good side of its regression line after at
-// least stop_min_rounds rounds. Like stats::decided, it never stops a run that looks like a
-// regression, so early looks add no false alarms.
+// The stopping rule of an A/B check, the shape of measure::DecidedFn, after at least
+// stop_min_rounds paired rounds: true when every gating metric's stop_confidence interval lies
+// wholly on the good side of its regression line (a clear pass), or, with stop_for_regression,
+// when one gating metric's stop_regression_confidence interval lies wholly past it. That interval
+// contains compare_paired's at the lower `confidence`, so a stop for a regression is always
+// followed by the verdict regression;
+// docs/statistics.md ("Early stop for a regression (issue 20)") measures what the early looks
+// cost in false alarms.
 bool may_stop_ab(const std::vector<Sample>& samples, const AbOptions& options = {});
 
 }  // namespace gilguard::stats

@@ -209,10 +209,12 @@ namespace {
 
 // The prediction from a metric's history (see baseline_prediction); other CPUs' runs included.
 std::optional<PredictionInterval> predict_from(const MetricId& id, const MetricHistory& history,
-                                               const CompareOptions& options) {
+                                               const CompareOptions& options,
+                                               bool with_machine_spread = true) {
   PredictionOptions prediction = prediction_options(options);
-  if (history.other_cpus || machine_count(history.runs) < options.min_machines)
-    prediction.machine_spread = machine_spread(id, options);
+  // Always: machine identity hashes boot_id, so fresh VMs look like new machines; the prior
+  // fades with runs instead (predict_next_run).
+  prediction.machine_spread = with_machine_spread ? machine_spread(id, options) : 0.0;
   return predict_next_run(history_of(id, history.runs), prediction);
 }
 
@@ -226,13 +228,27 @@ std::optional<PredictionInterval> baseline_prediction(const MetricId& id,
   return predict_from(id, runs, options);
 }
 
+namespace {
+
+// The regression rule of compare_metric as an early boundary: past the regression line, the
+// estimate past the prediction interval's bad edge (decided adds the rank test).
+void early_regression_boundary(StoppingTarget& target, double regression,
+                               const PredictionInterval& prediction) {
+  target.regression_line = regression;
+  target.prediction_edge = target.higher_is_better ? prediction.low : prediction.high;
+}
+
+}  // namespace
+
 StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun>& history,
                                const CompareOptions& options) {
   StoppingTarget target;
   target.higher_is_better = higher_is_better(id);
   if (const auto prediction = baseline_prediction(id, history, options)) {
     // The pass rule of compare_metric: the whole interval clear of the regression line.
-    target.pass_line = line_around(prediction->centre, id, options.threshold, +1);
+    const double regression = line_around(prediction->centre, id, options.threshold, +1);
+    target.pass_line = regression;
+    if (options.stop_for_regression) early_regression_boundary(target, regression, *prediction);
   }
   return target;
 }
@@ -247,9 +263,11 @@ bool may_stop(const std::vector<MetricSamples>& current, const std::vector<Basel
   against_baseline.precision = options.stop_precision;
   against_baseline.bootstrap = bootstrap_options(options);
   against_baseline.bootstrap.confidence = options.stop_confidence;
+  against_baseline.regression_confidence = options.stop_regression_confidence;
   StoppingOptions without_baseline = against_baseline;
   without_baseline.bootstrap.confidence = options.confidence;
   bool any_gating = false;
+  bool all_decided = true;
   for (const MetricSamples& metric : current) {
     if (!is_gating(metric.id, options)) continue;
     if (metric_history(metric.id, history, options).other_cpus)
@@ -257,9 +275,12 @@ bool may_stop(const std::vector<MetricSamples>& current, const std::vector<Basel
     any_gating = true;
     const StoppingTarget target = stopping_target(metric.id, history, options);
     const StoppingOptions& stopping = target.pass_line ? against_baseline : without_baseline;
-    if (!decided(log_values(metric), target, stopping)) return false;
+    const Decision decided_now = decision(log_values(metric), target, stopping);
+    // One gating metric past the regression boundary decides the overall verdict.
+    if (decided_now == Decision::regression) return true;
+    all_decided = all_decided && decided_now != Decision::undecided;
   }
-  if (any_gating) return true;
+  if (any_gating) return all_decided;
   if (current.empty()) return false;
   return std::all_of(current.begin(), current.end(), [&](const MetricSamples& metric) {
     return static_cast<int>(log_values(metric).size()) >= against_baseline.min_rounds;
@@ -282,13 +303,6 @@ bool may_stop(const std::vector<Sample>& samples, const std::vector<BaselineRun>
 }
 
 namespace {
-
-// The half-width of the prediction interval from the runs' own spread alone: what it would be
-// without the machine-to-machine allowance.
-double runs_only_half_width(const PredictionInterval& prediction) {
-  return prediction.quantile * prediction.spread *
-         std::sqrt(1 + 1.0 / std::max(prediction.runs, 1));
-}
 
 // Why a move wholly past a line is not called a regression (or an improvement): the signed-rank
 // test (outside_prediction: the estimate is past the prediction bound), the machine allowance
@@ -368,11 +382,9 @@ MetricComparison compare_metric_impl(const MetricSamples& current, const MetricH
   const double g_pred_low = up_is_good ? prediction->low : -prediction->high;
   const double g_pred_high = up_is_good ? prediction->high : -prediction->low;
   // The prediction bounds from the runs' own spread, without the machine-to-machine allowance.
-  const double runs_half_width = runs_only_half_width(*prediction);
-  const double g_runs_low =
-      up_is_good ? prediction->centre - runs_half_width : -(prediction->centre + runs_half_width);
-  const double g_runs_high =
-      up_is_good ? prediction->centre + runs_half_width : -(prediction->centre - runs_half_width);
+  const std::optional<PredictionInterval> own = predict_from(current.id, history, options, false);
+  const double g_runs_low = up_is_good ? own->low : -own->high;
+  const double g_runs_high = up_is_good ? own->high : -own->low;
   const double one_sided = (1 - options.confidence) / 2;
 
   std::vector<double> goodness;

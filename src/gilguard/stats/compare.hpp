@@ -22,8 +22,9 @@ inline constexpr double k_default_confidence = 0.90;
 // The default two-sided confidence of the baseline's run-to-run prediction interval.
 inline constexpr double k_default_prediction_confidence = 0.99;
 // Machine-to-machine spread of each kind of metric (standard deviation of one run's log
-// estimate between machines of one class; docs/evaluation.md, "Across machines"): added to a
-// baseline's prediction spread while it holds runs from fewer than 3 machines.
+// estimate between machines of one class; docs/evaluation.md, "Across machines"): part of the
+// prior of a baseline's prediction spread (k_default_prior_df), whatever machines its runs
+// came from.
 // - raw speedup: 0.065, the sd of the means of machines A, B and C;
 // - speedup against processes: 0.02, provisional: only machine C has measured it (its runs'
 //   sd 0.012 within a sitting, and the sd of its three sittings' means over three hours 0.016);
@@ -34,6 +35,16 @@ inline constexpr double k_default_prediction_confidence = 0.99;
 inline constexpr double k_machine_spread_relative = 0.02;
 inline constexpr double k_machine_spread_speedup = 0.065;
 inline constexpr double k_machine_spread_overhead = 0.045;
+// The weight, in runs' degrees of freedom, of the prior variance f^2 + m^2 (within-run floor plus
+// the machine spread above) when it is pooled with a baseline's own run-to-run variance
+// (PredictionOptions::prior_df). Each m above is the sd of three means (three machines, or three
+// sittings of one machine): a variance estimate with 2 degrees of freedom, so the prior may count
+// for no more than 2 runs' worth. Smaller would let three runs from one sitting (or three fresh
+// VMs whose boot_ids make them "three machines") forget most of the machine spread at once;
+// larger would keep 10 runs from ever ruling their own spread. With K runs the machine term's
+// share of the pooled variance is 2 / (K + 1): all of it at K <= 2 (the short-history rule),
+// half at 3 runs, 18% at 10.
+inline constexpr double k_default_prior_df = 2;
 
 // How to judge.
 struct CompareOptions {
@@ -43,11 +54,11 @@ struct CompareOptions {
   double prediction_confidence = k_default_prediction_confidence;
   // Confidence at which the baseline's stored run intervals were made (summarize's default).
   double baseline_interval_confidence = k_default_confidence;
-  int short_history = 2;      // PredictionOptions::short_history
-  double prior_df = 2;        // PredictionOptions::prior_df
-  double prior_drift = 0;     // PredictionOptions::prior_drift
-  double min_spread = 0.005;  // PredictionOptions::min_spread
-  int min_rounds = 5;         // fewer measured rounds: inconclusive
+  int short_history = 2;                 // PredictionOptions::short_history
+  double prior_df = k_default_prior_df;  // PredictionOptions::prior_df
+  double prior_drift = 0;                // PredictionOptions::prior_drift
+  double min_spread = 0.005;             // PredictionOptions::min_spread
+  int min_rounds = 5;                    // fewer measured rounds: inconclusive
   // A regression (improvement) also needs the exact one-sided signed-rank test of the rounds
   // against the regression (improvement) line at level (1 - confidence) / 2.
   bool rank_test = true;
@@ -62,9 +73,8 @@ struct CompareOptions {
   std::string cpu_key;
   // Samples that lost more than this fraction of a timed region to interference are set aside.
   double interference_limit = k_default_interference_limit;
-  // With runs from fewer than min_machines machines a baseline's prediction spread is widened
-  // by the metric kind's machine-to-machine spread (log scale).
-  int min_machines = 3;
+  // Each metric kind's machine-to-machine spread (log scale): with the within-run floor, the
+  // prior of a baseline's prediction spread.
   double machine_spread_relative = k_machine_spread_relative;
   double machine_spread_speedup = k_machine_spread_speedup;
   double machine_spread_overhead = k_machine_spread_overhead;
@@ -78,6 +88,12 @@ struct CompareOptions {
   int stop_min_rounds = 8;  // StoppingOptions::min_rounds
   // CPUs the code under test may burn outside its timed workers (stats/background).
   double background_limit = k_default_background_limit;
+  // Whether one gating metric past the regression boundary (StoppingTarget::regression_line)
+  // stops the run early, as well as every gating metric clear of it (off: only passes stop).
+  bool stop_for_regression = true;
+  // StoppingOptions::regression_confidence: the early regression stop's rank test rejects at
+  // (1 - this) / 2.
+  double stop_regression_confidence = 0.999;
 };
 
 // Whether the metric decides the overall verdict under these options: the free-threaded
@@ -131,20 +147,23 @@ Estimate summarize(const MetricSamples& samples, double confidence = k_default_c
 std::vector<RunEstimate> history_of(const MetricId& id, const std::vector<BaselineRun>& history);
 
 // Where the next run of this metric should fall, from its metric_history (nullopt without one, or
-// when only other CPUs' runs hold the overhead): widened by the metric's machine spread when the
-// runs come from fewer than options.min_machines machines.
+// when only other CPUs' runs hold the overhead): predict_next_run with the metric kind's machine
+// spread in the prior.
 std::optional<PredictionInterval> baseline_prediction(const MetricId& id,
                                                       const std::vector<BaselineRun>& history,
                                                       const CompareOptions& options);
 
-// The stopping target of one metric: the log of its regression line when it has a baseline.
+// The stopping target of one metric: the log of its pass line when it has a baseline and, with
+// stop_for_regression, the regression line and the prediction interval's bad edge.
 StoppingTarget stopping_target(const MetricId& id, const std::vector<BaselineRun>& history,
                                const CompareOptions& options);
 
-// The `--time-budget` callback: true when every gating metric is decided (stats::decided), so
+// The `--time-budget` callback: true when every gating metric is decided (stats::decision), so
 // the run may stop before its budget: at least stop_min_rounds rounds, and the stop_confidence
 // interval wholly clear of the pass line (without a baseline: the `confidence` interval within
-// +-stop_precision). With no gating metric, true once every metric has stop_min_rounds rounds.
+// +-stop_precision); or, with stop_for_regression, when one gating metric is past the regression
+// boundary, which makes compare()'s overall verdict a regression. With no gating metric, true
+// once every metric has stop_min_rounds rounds.
 bool may_stop(const std::vector<MetricSamples>& current, const std::vector<BaselineRun>& history,
               const CompareOptions& options = {});
 

@@ -43,24 +43,30 @@ std::optional<PredictionInterval> predict_next_run(const std::vector<RunEstimate
   const double sample_var = history.size() >= 2 ? std::pow(sample_sd(values), 2) : 0.0;
   const double tail = (1 - options.confidence) / 2;
   const double prior_df = std::max(options.prior_df, 0.0);
+  const double machine = std::max(options.machine_spread, 0.0);
+  const double z = boost::math::quantile(boost::math::complement(boost::math::normal(), tail));
+  // The spread of one run on another machine, in quadrature: within-run noise (the floor) and
+  // the machine-to-machine spread, taken as known while the runs are too few to say more.
+  double machine_half_width = 0;
   if (out.runs <= options.short_history || prior_df + (n - 1) <= 0) {
     out.df = std::numeric_limits<double>::infinity();
     out.spread = std::sqrt(std::max(sample_var, floor_sq));
-    const boost::math::normal standard_normal;
-    out.quantile = boost::math::quantile(boost::math::complement(standard_normal, tail));
+    out.quantile = z;
+    out.machine_spread = machine;
+    // Measured, not estimated from these runs: z m without the t widening.
+    machine_half_width = z * machine;
   } else {
+    // The prior variance f^2 + m^2, worth prior_df runs, updated by the runs' own variance: the
+    // machine share of s fades as runs (from whatever machines) accumulate, never by a switch.
     out.df = prior_df + (n - 1);
-    const double pooled_var = (prior_df * floor_sq + (n - 1) * sample_var) / out.df;
+    const double prior_var = floor_sq + machine * machine;
+    const double pooled_var = (prior_df * prior_var + (n - 1) * sample_var) / out.df;
     out.spread = std::sqrt(std::max(pooled_var, floor_sq));
+    out.machine_spread = machine * std::sqrt(prior_df / out.df);
     const boost::math::students_t t_dist(out.df);
     out.quantile = boost::math::quantile(boost::math::complement(t_dist, tail));
   }
   out.spread = std::max(out.spread, options.min_spread);
-  const double z = boost::math::quantile(boost::math::complement(boost::math::normal(), tail));
-  // The machine-to-machine spread is measured, not estimated from these runs: it widens the
-  // interval by z m in quadrature, without the t widening of the runs' own spread.
-  out.machine_spread = std::max(options.machine_spread, 0.0);
-  const double machine_half_width = z * out.machine_spread;
   const double half_width =
       std::hypot(out.quantile * out.spread * std::sqrt(1 + 1 / n), machine_half_width);
   out.low = out.centre - half_width;

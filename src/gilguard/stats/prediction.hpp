@@ -22,8 +22,8 @@ struct PredictionOptions {
   // Histories of at most this many runs are "short": their spread is the larger of the sample
   // spread and the within-run floor, with the normal quantile (the floor taken as known).
   int short_history = 2;
-  // Longer histories: weight, in degrees of freedom, of the floor as prior knowledge of the
-  // spread when it is pooled with the sample variance; see predict_next_run.
+  // Longer histories: weight, in degrees of freedom (runs' worth), of the prior variance
+  // f^2 + machine_spread^2 when it is pooled with the sample variance; see predict_next_run.
   double prior_df = 2;
   // Drift between runs assumed before any is seen, log scale (0.02 ~ 2%): added in quadrature to
   // the within-run floor, f^2 = mean(se_i^2) + prior_drift^2. 0 trusts the floor alone, which
@@ -32,9 +32,10 @@ struct PredictionOptions {
   // Smallest spread ever used, log scale: guards against stored intervals of zero width (a run
   // of one round, or identical rounds), which would make any change look significant.
   double min_spread = 0.005;
-  // Machine-to-machine spread m, log scale: the caller sets it while the history holds runs from
-  // too few machines to show that spread itself. Both intervals' half-widths are widened in
-  // quadrature by z m (a measured spread takes no t widening).
+  // Machine-to-machine spread m, log scale: how far a run on another machine may sit from these
+  // runs beyond its own noise. Short histories add z m in quadrature to both half-widths; longer
+  // ones pool it into the prior variance, where the runs' own spread takes over as they
+  // accumulate (predict_next_run).
   double machine_spread = 0;
 };
 
@@ -43,11 +44,13 @@ struct PredictionInterval {
   double centre = 0;  // mean of the history's estimates
   double low = 0;
   double high = 0;
-  double spread = 0;          // s: the standard deviation used for one run's estimate
-  double floor = 0;           // the within-run floor on s
-  double machine_spread = 0;  // the machine-to-machine spread added to s (0: none)
-  double quantile = 0;        // the t quantile applied
-  double df = 0;              // its degrees of freedom
+  double spread = 0;  // s: the standard deviation used for one run's estimate
+  double floor = 0;   // the within-run floor on s
+  // The machine-to-machine spread the interval still carries: m for a short history, its share
+  // m sqrt(d0 / (d0 + n - 1)) of the pooled spread for a longer one (0: none).
+  double machine_spread = 0;
+  double quantile = 0;  // the t quantile applied
+  double df = 0;        // its degrees of freedom
   int runs = 0;
   // The plug-in range centre +- z s sqrt(1 + 1/n), without the t widening for a short history:
   // the spread the runs have actually shown. Equal to [low, high] for short histories. Shown in
@@ -68,13 +71,14 @@ double implied_standard_error(const RunEstimate& run, double confidence);
 // 1-alpha/2} when s is estimated). The floor f is the root mean square of the runs' implied
 // within-run standard errors (plus prior_drift in quadrature): a run's estimate cannot vary less
 // than its own sampling noise.
-// - n <= short_history (1 or 2 runs): s = max(s_n, f) and q = z_{1-alpha/2}: with so few runs
-//   the drift between runs cannot be estimated, the floor is taken as the known spread, and the
-//   threshold is what guards against drift.
-// - longer histories: s^2 = (d0 f^2 + (n-1) s_n^2) / (d0 + n - 1) with q = t_{d0 + n - 1}, the
-//   floor acting as a prior variance worth d0 = prior_df degrees of freedom (Smyth 2004, "Linear
-//   models and empirical Bayes methods for assessing differential expression", Stat. Appl.
-//   Genet. Mol. Biol. 3(1), art. 3), and never s < f.
+// - n <= short_history (1 or 2 runs): s = max(s_n, f) and q = z_{1-alpha/2}, widened in
+//   quadrature by z m: with so few runs the drift between runs cannot be estimated, the floor and
+//   the machine spread are taken as known, and the threshold is what guards against drift.
+// - longer histories: s^2 = (d0 (f^2 + m^2) + (n-1) s_n^2) / (d0 + n - 1) with
+//   q = t_{d0 + n - 1}, the floor and the machine spread acting as a prior variance worth
+//   d0 = prior_df degrees of freedom (Smyth 2004, "Linear models and empirical Bayes methods for
+//   assessing differential expression", Stat. Appl. Genet. Mol. Biol. 3(1), art. 3), and never
+//   s < f. The machine term thus fades as the runs show their own spread, with no switch.
 // Always s >= min_spread. nullopt for an empty history.
 std::optional<PredictionInterval> predict_next_run(const std::vector<RunEstimate>& history,
                                                    const PredictionOptions& options = {});

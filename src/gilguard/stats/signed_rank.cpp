@@ -48,26 +48,12 @@ Ranked rank_differences(const std::vector<double>& x, double mu) {
 // P(W+ <= w) and P(W+ >= w) under H0, by enumerating sums of doubled (integer) midranks.
 std::pair<double, double> exact_tails(const std::vector<double>& ranks, double w) {
   std::vector<std::size_t> doubled;
-  std::size_t total = 0;
-  for (const double r : ranks) {
-    doubled.push_back(static_cast<std::size_t>(std::lround(2 * r)));
-    total += doubled.back();
-  }
-  // probability[s] = P(sum of the doubled ranks given a + sign == s); each sign is + with chance
-  // 1/2, independently.
-  std::vector<double> probability(total + 1, 0.0);
-  probability[0] = 1;
-  std::vector<double> next(total + 1, 0.0);
-  for (const std::size_t r : doubled) {
-    for (std::size_t s = 0; s <= total; ++s) {
-      next[s] = (probability[s] + (s >= r ? probability[s - r] : 0.0)) / 2;
-    }
-    probability.swap(next);
-  }
+  for (const double r : ranks) doubled.push_back(static_cast<std::size_t>(std::lround(2 * r)));
+  const std::vector<double> probability = sign_sum_distribution(doubled);
   const auto observed = static_cast<std::size_t>(std::lround(2 * w));
   double lower = 0;
   double upper = 0;
-  for (std::size_t s = 0; s <= total; ++s) {
+  for (std::size_t s = 0; s < probability.size(); ++s) {
     if (s <= observed) lower += probability[s];
     if (s >= observed) upper += probability[s];
   }
@@ -75,6 +61,35 @@ std::pair<double, double> exact_tails(const std::vector<double>& ranks, double w
 }
 
 }  // namespace
+
+std::vector<double> sign_sum_distribution(const std::vector<std::size_t>& weights) {
+  std::size_t total = 0;
+  for (const std::size_t w : weights) total += w;
+  // probability[s] = P(sum of the weights given a + sign == s); each sign is + with chance 1/2,
+  // independently.
+  std::vector<double> probability(total + 1, 0.0);
+  probability[0] = 1;
+  std::vector<double> next(total + 1, 0.0);
+  for (const std::size_t r : weights) {
+    for (std::size_t s = 0; s <= total; ++s) {
+      next[s] = (probability[s] + (s >= r ? probability[s - r] : 0.0)) / 2;
+    }
+    probability.swap(next);
+  }
+  return probability;
+}
+
+std::vector<double> signed_rank_lower_tail(int n) {
+  std::vector<std::size_t> ranks;
+  for (int r = 1; r <= n; ++r) ranks.push_back(static_cast<std::size_t>(r));
+  std::vector<double> out = sign_sum_distribution(ranks);
+  double sum = 0;
+  for (double& p : out) {
+    sum += p;
+    p = std::min(sum, 1.0);
+  }
+  return out;
+}
 
 RankTestResult signed_rank_test(const std::vector<double>& x, double mu, Alternative alternative) {
   const Ranked ranked = rank_differences(x, mu);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 // Wilcoxon's signed-rank test (Wilcoxon 1945, "Individual comparisons by ranking methods",
@@ -31,5 +32,15 @@ inline constexpr int k_signed_rank_exact_max = 50;
 // n(n+1)(2n+1)/24 - sum(t^3 - t)/48 (Lehmann 1975, "Nonparametrics", ch. 3). No values left:
 // p = 1.
 RankTestResult signed_rank_test(const std::vector<double>& x, double mu, Alternative alternative);
+
+// The exact null distribution of a sum of signed integer weights: entry s is P(sum of the weights
+// given a + sign == s) when each sign is + with chance 1/2, independently (dynamic programming
+// over the weights, O(n sum)). With weights 1..n it is W+'s distribution without ties; the test
+// above uses doubled midranks.
+std::vector<double> sign_sum_distribution(const std::vector<std::size_t>& weights);
+
+// P(W+ <= w) for w = 0..n(n+1)/2: the exact lower tail of the signed-rank statistic of n values
+// without ties or zeros (ranks 1..n), for n <= k_signed_rank_exact_max.
+std::vector<double> signed_rank_lower_tail(int n);
 
 }  // namespace gilguard::stats

@@ -94,6 +94,28 @@ TEST_F(BaselineCommandTest, UpdateAddsRunsAndShowListsThem) {
   EXPECT_EQ((*loaded)->runs[0].summary.provenance.commit, "3333333333333333cc");
 }
 
+TEST_F(BaselineCommandTest, UpdateWarnsWhenTheKeptRunsHaveDrifted) {
+  // Six runs; the newest three scale 10% less: each update passes, the window's ends do not.
+  std::string out;
+  for (int i = 1; i <= 6; ++i) {
+    RunResult results = testdata::sample_results(6, fmt::format("{:016d}aa", i));
+    if (i > 3)
+      for (Sample& s : results.samples)
+        if (s.cell.flavor == Flavor::ft && s.cell.threads == 2) s.t_par /= 0.9;
+    if (i == 6) m_env["GITHUB_ACTIONS"] = "true";
+    const auto r =
+        gilguard({"baseline", "update", results_file(fmt::format("r{}.json", i), results)});
+    ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+    const bool warned = r.stderr_text.find(
+                            "gilguard: warning: The baseline has drifted: the "
+                            "free-threaded speedup at 2 threads fell 10.0% from "
+                            "1.83x (mean of the oldest 3 runs kept) to 1.65x") != std::string::npos;
+    EXPECT_EQ(warned, i == 6) << i << ": " << r.stderr_text;
+    out = r.stdout_text;
+  }
+  EXPECT_EQ(out.rfind("::warning title=Baseline drifted::The baseline has drifted", 0), 0u) << out;
+}
+
 TEST_F(BaselineCommandTest, AnAbRunIsNotABaselineRun) {
   auto results = testdata::sample_results(4, "1111111111111111aa");
   results.base_gil = results.gil;

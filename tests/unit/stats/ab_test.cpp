@@ -3,8 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+
+#include "gilguard/stats/estimators.hpp"
+#include "gilguard/stats/signed_rank.hpp"
 
 namespace gilguard::stats {
 namespace {
@@ -63,6 +67,59 @@ const MetricComparison* find(const Comparison& c, const MetricId& id) {
 const MetricComparison& metric(const Comparison& c, const MetricId& id) {
   if (const auto* found = find(c, id)) return *found;
   throw std::runtime_error("the comparison has no such metric");
+}
+
+TEST(WalshLowerIndex, TenValuesAtNinetyPercentTakeTheEleventhSmallestAverage) {
+  // P(W+ <= 10) = 0.042 and P(W+ <= 11) = 0.053 for n = 10: c = 10 is the largest within the 5%
+  // tail. The normal formula without continuity correction, floor(27.5 - 1.645 * 9.81) = 11,
+  // covered 89.4% only.
+  const auto tail = signed_rank_lower_tail(10);
+  EXPECT_NEAR(tail[10], 0.042, 0.0005);
+  EXPECT_NEAR(tail[11], 0.053, 0.0005);
+  EXPECT_EQ(walsh_lower_index(10, 0.90), 10u);
+}
+
+TEST(WalshLowerIndex, ExactCoverageIsAtLeastNominalAndTheIntervalTheTightest) {
+  for (const double confidence : {0.90, 0.99}) {
+    const double tail = (1 - confidence) / 2;
+    for (int n = 5; n <= 50; ++n) {
+      const auto lower = signed_rank_lower_tail(n);
+      const std::size_t c = walsh_lower_index(n, confidence);
+      if (lower[0] > tail) {
+        EXPECT_EQ(c, 0u) << n;  // even the whole range cannot promise it: take it all
+        continue;
+      }
+      EXPECT_GE(1 - 2 * lower[c], confidence) << "n = " << n << " at " << confidence;
+      EXPECT_LT(1 - 2 * lower[c + 1], confidence) << "n = " << n << " at " << confidence;
+    }
+  }
+}
+
+TEST(WalshLowerIndex, TooFewValuesGiveTheWholeRange) {
+  // 2^-3 = 0.125 > 0.05: no order statistic reaches 90%.
+  EXPECT_EQ(walsh_lower_index(3, 0.90), 0u);
+  EXPECT_EQ(walsh_lower_index(6, 0.99), 0u);  // 2^-6 = 0.016 > 0.005
+  EXPECT_EQ(walsh_lower_index(0, 0.90), 0u);
+}
+
+TEST(WalshLowerIndex, TheNormalApproximationBeyondFiftyStaysWithinOneOfExact) {
+  for (int n = 51; n <= 70; ++n) {
+    const auto lower = signed_rank_lower_tail(n);
+    std::size_t exact = 0;
+    while (exact + 1 < lower.size() && lower[exact + 1] <= 0.05) ++exact;
+    const auto approx = static_cast<double>(walsh_lower_index(n, 0.90));
+    EXPECT_NEAR(approx, static_cast<double>(exact), 1.0) << n;
+  }
+}
+
+TEST(HodgesLehmannWalsh, TheBoundsAreTheWalshAveragesAtTheExactIndex) {
+  std::vector<double> values;
+  for (int i = 0; i < 10; ++i) values.push_back(std::pow(1.7, i) + 0.1 * i);
+  auto walsh = walsh_averages(values);
+  std::sort(walsh.begin(), walsh.end());
+  const auto hl = hodges_lehmann_walsh(values, 0.90);
+  EXPECT_DOUBLE_EQ(hl.low, walsh[10]);
+  EXPECT_DOUBLE_EQ(hl.high, walsh[walsh.size() - 11]);
 }
 
 TEST(PairedSamples, PairsHeadAndBaseOfTheSameRoundOnly) {
@@ -188,11 +245,49 @@ TEST(CompareAb, SpeedupsAboveTheGatedThreadsAreInformation) {
   EXPECT_FALSE(is_gating_ab(k_gil2, options));
 }
 
-TEST(MayStopAb, StopsOnAClearPassButNeverOnARegression) {
+TEST(MayStopAb, StopsOnAClearPassOrAClearRegression) {
   EXPECT_TRUE(may_stop_ab(ab_rounds(20, 1.0)));
-  EXPECT_FALSE(may_stop_ab(ab_rounds(20, 0.90)));
-  // Fewer rounds than stop_min_rounds: not yet.
+  EXPECT_TRUE(may_stop_ab(ab_rounds(20, 0.90)));
+  EXPECT_EQ(compare_ab(ab_rounds(20, 0.90)).overall, Verdict::regression);
+  AbOptions passes_only;
+  passes_only.stop_for_regression = false;
+  EXPECT_FALSE(may_stop_ab(ab_rounds(20, 0.90), passes_only));
+  // Fewer rounds than stop_min_rounds: not yet, either way.
   EXPECT_FALSE(may_stop_ab(ab_rounds(6, 1.0)));
+  EXPECT_FALSE(may_stop_ab(ab_rounds(6, 0.90)));
+  // Near the line with noisy rounds: neither.
+  EXPECT_FALSE(may_stop_ab(ab_rounds(10, 0.975, 1.0, 0.15, 0.03)));
+}
+
+TEST(MayStopAb, TheRegressionBoundaryIsStricterThanThePasses) {
+  // Eight to ten rounds all 10% down: at 99.9% no order statistic promises the coverage yet
+  // (2^-10 > 0.0005), so the run goes on; at 99% it would stop; from 11 rounds it stops.
+  EXPECT_FALSE(may_stop_ab(ab_rounds(8, 0.90)));
+  EXPECT_FALSE(may_stop_ab(ab_rounds(10, 0.90)));
+  AbOptions at99;
+  at99.stop_regression_confidence = 0.99;
+  EXPECT_TRUE(may_stop_ab(ab_rounds(8, 0.90), at99));
+  EXPECT_TRUE(may_stop_ab(ab_rounds(11, 0.90)));
+}
+
+TEST(MayStopAb, AStopForARegressionIsAlwaysFollowedByTheVerdictRegression) {
+  AbOptions passes_only;
+  passes_only.stop_for_regression = false;
+  int fired = 0;
+  for (const double change : {1.0, 0.985, 0.975, 0.97, 0.96, 0.90}) {
+    for (const double noise : {0.005, 0.01, 0.02, 0.04}) {
+      for (int rounds = 8; rounds <= 40; rounds += 4) {
+        for (const double time_change : {1.0, 1.03}) {
+          const auto samples = ab_rounds(rounds, change, time_change, 0.15, noise);
+          if (!may_stop_ab(samples) || may_stop_ab(samples, passes_only)) continue;
+          ++fired;
+          EXPECT_EQ(compare_ab(samples).overall, Verdict::regression)
+              << change << " " << noise << " " << rounds << " " << time_change;
+        }
+      }
+    }
+  }
+  EXPECT_GT(fired, 40);
 }
 
 TEST(MayStopAb, NothingGatedMeansNothingDecided) { EXPECT_FALSE(may_stop_ab({})); }

@@ -4,13 +4,25 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <random>
 
 namespace gilguard::stats {
 namespace {
 
+// Options without the machine-to-machine spread in the prediction's prior: these tests are of
+// the verdict's rules, the machine spread is compare_machines_test's subject.
+CompareOptions plain() {
+  CompareOptions options;
+  options.machine_spread_relative = 0;
+  options.machine_spread_speedup = 0;
+  options.machine_spread_overhead = 0;
+  return options;
+}
+
 // The options of a run measured without the process reference: the raw speedup gates.
 CompareOptions raw() {
-  CompareOptions options;
+  CompareOptions options = plain();
   options.gate_raw_speedup = true;
   return options;
 }
@@ -36,9 +48,9 @@ Estimate estimate(double value, double relative_half_width = 0.015) {
   return {value, value * (1 - relative_half_width), value * (1 + relative_half_width), 20};
 }
 
-// Five past runs, each from its own machine (so no machine-to-machine widening applies; that is
-// compare_machines_test's subject): ft speedup at 2 threads ~1.80, overhead ~1.10, GIL speedup
-// ~0.99. These runs have no process reference, like results of schema 1: the raw ft speedup
+// Five past runs, each from its own machine (compared with plain(): no machine-to-machine spread;
+// that is compare_machines_test's subject): ft speedup at 2 threads ~1.80, overhead ~1.10, GIL
+// speedup ~0.99. These runs have no process reference, like results of schema 1: the raw ft speedup
 // gates (gate_raw_speedup, which compare() sets for such runs itself).
 std::vector<BaselineRun> history() {
   std::vector<BaselineRun> out;
@@ -67,13 +79,13 @@ TEST(Compare, ClearRegression) {
   EXPECT_EQ(m.current.rounds, 20);
   EXPECT_THAT(m.explanation, HasSubstr("free-threaded speedup at 2 threads fell 16."));
   EXPECT_THAT(m.explanation, HasSubstr("regression line"));
-  const Comparison c = compare({rounds(k_ft2, 1.50, 0.03)}, history());
+  const Comparison c = compare({rounds(k_ft2, 1.50, 0.03)}, history(), plain());
   EXPECT_EQ(c.overall, Verdict::regression);
   EXPECT_DOUBLE_EQ(c.threshold, 0.05);
 }
 
 TEST(Compare, ClearPass) {
-  const MetricComparison m = compare_metric(rounds(k_ft2, 1.80, 0.03), history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.80, 0.03), history(), plain());
   EXPECT_EQ(m.verdict, Verdict::pass);
   EXPECT_GT(m.current.low, 0.95 * *m.baseline);
   EXPECT_THAT(m.explanation, HasSubstr("clear of the 5% regression line"));
@@ -81,11 +93,11 @@ TEST(Compare, ClearPass) {
 
 TEST(Compare, SmallDropWithinThresholdPasses) {
   // A 2% drop measured precisely: real, but smaller than the threshold.
-  EXPECT_EQ(compare_metric(rounds(k_ft2, 1.764, 0.01), history()).verdict, Verdict::pass);
+  EXPECT_EQ(compare_metric(rounds(k_ft2, 1.764, 0.01), history(), plain()).verdict, Verdict::pass);
 }
 
 TEST(Compare, WithinNoiseStraddlingTheLineIsInconclusive) {
-  const MetricComparison m = compare_metric(rounds(k_ft2, 1.72, 0.08), history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.72, 0.08), history(), plain());
   EXPECT_EQ(m.verdict, Verdict::inconclusive);
   EXPECT_LT(m.current.low, 0.95 * *m.baseline);
   EXPECT_GT(m.current.high, 0.95 * *m.baseline);
@@ -93,14 +105,14 @@ TEST(Compare, WithinNoiseStraddlingTheLineIsInconclusive) {
 }
 
 TEST(Compare, ImprovementSaysSo) {
-  const MetricComparison m = compare_metric(rounds(k_ft2, 2.2, 0.03), history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 2.2, 0.03), history(), plain());
   EXPECT_EQ(m.verdict, Verdict::improvement);
   EXPECT_THAT(m.explanation, HasSubstr("consider updating the baseline"));
-  EXPECT_EQ(compare({rounds(k_ft2, 2.2, 0.03)}, history()).overall, Verdict::improvement);
+  EXPECT_EQ(compare({rounds(k_ft2, 2.2, 0.03)}, history(), plain()).overall, Verdict::improvement);
 }
 
 TEST(Compare, OverheadIncreaseIsARegression) {
-  const MetricComparison m = compare_metric(rounds(k_overhead, 1.35, 0.03), history());
+  const MetricComparison m = compare_metric(rounds(k_overhead, 1.35, 0.03), history(), plain());
   EXPECT_TRUE(m.gating);
   EXPECT_EQ(m.verdict, Verdict::regression);
   EXPECT_GT(*m.change, 0.2);
@@ -108,7 +120,7 @@ TEST(Compare, OverheadIncreaseIsARegression) {
 }
 
 TEST(Compare, OverheadDecreaseIsAnImprovement) {
-  const MetricComparison m = compare_metric(rounds(k_overhead, 0.95, 0.03), history());
+  const MetricComparison m = compare_metric(rounds(k_overhead, 0.95, 0.03), history(), plain());
   EXPECT_EQ(m.verdict, Verdict::improvement);
   EXPECT_LT(*m.change, 0);
 }
@@ -127,7 +139,8 @@ TEST(Compare, NoBaseline) {
 }
 
 TEST(Compare, UngatedMetricNeverFailsTheRun) {
-  const Comparison c = compare({rounds(k_ft2, 1.80, 0.03), rounds(k_gil2, 0.70, 0.03)}, history());
+  const Comparison c =
+      compare({rounds(k_ft2, 1.80, 0.03), rounds(k_gil2, 0.70, 0.03)}, history(), plain());
   ASSERT_EQ(c.metrics.size(), 2u);
   const MetricComparison& gil = c.metrics[1];
   EXPECT_EQ(gil.id, k_gil2);
@@ -137,7 +150,7 @@ TEST(Compare, UngatedMetricNeverFailsTheRun) {
 }
 
 TEST(Compare, ThreadCountsAboveTheUsableCpusAreInformation) {
-  CompareOptions options;
+  CompareOptions options = plain();
   options.gate_raw_speedup = true;
   options.max_gated_threads = 2;
   EXPECT_TRUE(is_gating(k_ft2, options));
@@ -168,11 +181,11 @@ TEST(Compare, ADropWhollyPastTheLineIsNeverAPassEvenWithinTheBaselinesSpread) {
   // A run at 1.55 is wholly past the 5% line, and its whole interval lies within the history's
   // wide spread (until issue 20 that read "pass": the baseline's usual variation). A confident
   // move past the threshold is inconclusive, and the text says the baseline's spread is why.
-  const MetricComparison m = compare_metric(rounds(k_ft2, 1.55, 0.01), wide_history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.55, 0.01), wide_history(), plain());
   EXPECT_EQ(m.verdict, Verdict::inconclusive);
   EXPECT_LT(m.current.high, 0.95 * *m.baseline);
   EXPECT_GT(m.current.low, *m.baseline_low);
-  const auto prediction = baseline_prediction(k_ft2, wide_history(), {});
+  const auto prediction = baseline_prediction(k_ft2, wide_history(), plain());
   ASSERT_TRUE(prediction);
   EXPECT_GT(m.current.low, std::exp(prediction->plain_low));
   EXPECT_THAT(m.explanation, HasSubstr("wholly past the 5% regression line"));
@@ -187,7 +200,8 @@ TEST(Compare, ADropWhollyPastTheLineIsNeverAPassEvenWithinTheBaselinesSpread) {
 TEST(Compare, NoMoveWhollyPastALineIsAPassAtTheRulesEdges) {
   std::vector<BaselineRun> one_machine = history();
   for (BaselineRun& run : one_machine) run.provenance.machine_id = "m";
-  CompareOptions options = raw();
+  CompareOptions options;  // the machine spread on: the one-machine history is widened by it
+  options.gate_raw_speedup = true;
   options.resamples = 1000;  // 1,746 verdicts
   int passes = 0;
   int past_line_not_pass = 0;
@@ -226,7 +240,7 @@ TEST(Compare, NoMoveWhollyPastALineIsAPassAtTheRulesEdges) {
 }
 
 TEST(Compare, AConfidentImprovementWithinTheSpreadIsInconclusiveNotAPass) {
-  const MetricComparison m = compare_metric(rounds(k_ft2, 2.05, 0.01), wide_history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 2.05, 0.01), wide_history(), plain());
   EXPECT_GT(m.current.low, 1.05 * *m.baseline);
   EXPECT_EQ(m.verdict, Verdict::inconclusive);
   EXPECT_THAT(m.explanation, HasSubstr("wholly past the 5% improvement line"));
@@ -249,12 +263,12 @@ TEST(Compare, WithinTheWidenedIntervalButOutsideTheShownSpreadIsInconclusive) {
 
 TEST(Compare, PastTheLineButNotClearlyOutsideTheSpreadIsInconclusive) {
   const std::vector<BaselineRun> wide = wide_history();
-  const auto prediction = baseline_prediction(k_ft2, wide, {});
+  const auto prediction = baseline_prediction(k_ft2, wide, plain());
   ASSERT_TRUE(prediction);
   const double lower_bound = std::exp(prediction->low);
   // A noisy run centred just above the lower prediction bound: wholly past the 5% line, its
   // estimate inside the range, its interval reaching outside it.
-  const MetricComparison m = compare_metric(rounds(k_ft2, lower_bound * 1.03, 0.1), wide);
+  const MetricComparison m = compare_metric(rounds(k_ft2, lower_bound * 1.03, 0.1), wide, plain());
   EXPECT_LT(m.current.high, 0.95 * *m.baseline);
   EXPECT_GT(m.current.value, *m.baseline_low);
   EXPECT_LT(m.current.low, *m.baseline_low);
@@ -266,7 +280,7 @@ TEST(Compare, PastTheLineButNotClearlyOutsideTheSpreadIsInconclusive) {
 TEST(Compare, TooFewRoundsForTheRankTestIsInconclusive) {
   // At 99% the rank test's level is 0.5%: six rounds all far below give at best the exact
   // one-sided p-value 2^-6 = 0.016, so no regression yet.
-  CompareOptions strict;
+  CompareOptions strict = plain();
   strict.confidence = 0.99;
   const MetricComparison m = compare_metric(rounds(k_ft2, 1.5, 0.01, 6), history(), strict);
   EXPECT_EQ(m.verdict, Verdict::inconclusive);
@@ -276,14 +290,15 @@ TEST(Compare, TooFewRoundsForTheRankTestIsInconclusive) {
   EXPECT_EQ(compare_metric(rounds(k_ft2, 1.5, 0.01, 6), history(), strict).verdict,
             Verdict::regression);
   // At the default 90% (level 5%) the same six rounds suffice.
-  EXPECT_EQ(compare_metric(rounds(k_ft2, 1.5, 0.01, 6), history()).verdict, Verdict::regression);
+  EXPECT_EQ(compare_metric(rounds(k_ft2, 1.5, 0.01, 6), history(), plain()).verdict,
+            Verdict::regression);
 }
 
 TEST(Compare, FewerThanMinimumRoundsIsInconclusive) {
-  const MetricComparison m = compare_metric(rounds(k_ft2, 1.0, 0.01, 3), history());
+  const MetricComparison m = compare_metric(rounds(k_ft2, 1.0, 0.01, 3), history(), plain());
   EXPECT_EQ(m.verdict, Verdict::inconclusive);
   EXPECT_THAT(m.explanation, HasSubstr("3 measured rounds, fewer than the 5"));
-  const MetricComparison none = compare_metric(MetricSamples{k_ft2, {}}, history());
+  const MetricComparison none = compare_metric(MetricSamples{k_ft2, {}}, history(), plain());
   EXPECT_EQ(none.verdict, Verdict::inconclusive);
   EXPECT_EQ(none.current.rounds, 0);
 }
@@ -291,8 +306,8 @@ TEST(Compare, FewerThanMinimumRoundsIsInconclusive) {
 TEST(Compare, SameDataSameAnswer) {
   const std::vector<MetricSamples> current = {rounds(k_ft2, 1.72, 0.08),
                                               rounds(k_overhead, 1.12, 0.05)};
-  const Comparison a = compare(current, history());
-  const Comparison b = compare(current, history());
+  const Comparison a = compare(current, history(), plain());
+  const Comparison b = compare(current, history(), plain());
   ASSERT_EQ(a.metrics.size(), b.metrics.size());
   for (std::size_t i = 0; i < a.metrics.size(); ++i) {
     EXPECT_EQ(a.metrics[i].current.low, b.metrics[i].current.low);
@@ -305,8 +320,8 @@ TEST(Compare, SameDataSameAnswer) {
 TEST(Compare, ThresholdMoves) {
   // A 7% drop, measured precisely: a regression at 5%, a pass at 10%.
   const MetricSamples current = rounds(k_ft2, 1.80 * 0.93, 0.01);
-  EXPECT_EQ(compare_metric(current, history()).verdict, Verdict::regression);
-  CompareOptions loose;
+  EXPECT_EQ(compare_metric(current, history(), plain()).verdict, Verdict::regression);
+  CompareOptions loose = plain();
   loose.threshold = 0.10;
   EXPECT_EQ(compare_metric(current, history(), loose).verdict, Verdict::pass);
 }
@@ -398,11 +413,15 @@ TEST(MayStop, OnRawSamplesAsTheRunnerCallsIt) {
     samples.push_back(sample(round, Flavor::ft, 1, 1.1 * wobble, 1.1));
     samples.push_back(sample(round, Flavor::gil, 1, 1.0, 1.0));
   }
-  EXPECT_TRUE(may_stop(samples, history()));
+  EXPECT_TRUE(may_stop(samples, history(), plain()));
   for (Sample& s : samples) {
-    if (s.cell.threads == 2) s.t_par *= 1.25;  // speedup 1.44: a regression, no early stop
+    if (s.cell.threads == 2) s.t_par *= 1.25;  // speedup 1.44: a clear regression stops too
   }
-  EXPECT_FALSE(may_stop(samples, history()));
+  EXPECT_TRUE(may_stop(samples, history(), plain()));
+  EXPECT_EQ(compare_samples(samples, history(), plain()).overall, Verdict::regression);
+  CompareOptions passes_only = plain();
+  passes_only.stop_for_regression = false;
+  EXPECT_FALSE(may_stop(samples, history(), passes_only));
 }
 
 TEST(Summarize, HodgesLehmannOnTheLogScale) {
@@ -418,28 +437,103 @@ TEST(Summarize, HodgesLehmannOnTheLogScale) {
   EXPECT_EQ(empty.rounds, 0);
 }
 
-TEST(MayStop, StopsEarlyOnlyForAClearPass) {
-  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_overhead, 1.10, 0.03)}, history()));
-  // A clear regression goes on to the budget.
-  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.10, 0.03)}, history()));
+TEST(MayStop, StopsEarlyForAClearPassOrAClearRegression) {
+  EXPECT_TRUE(
+      may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_overhead, 1.10, 0.03)}, history(), plain()));
+  // A clear regression of one gating metric stops the run, whatever the others show.
+  EXPECT_TRUE(
+      may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.10, 0.03)}, history(), plain()));
+  EXPECT_TRUE(
+      may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.15, 0.10)}, history(), plain()));
+  EXPECT_TRUE(
+      may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_overhead, 1.40, 0.03)}, history(), plain()));
+  // Without the early regression stop it goes on to the budget.
+  CompareOptions passes_only = plain();
+  passes_only.stop_for_regression = false;
+  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.50, 0.03), rounds(k_overhead, 1.10, 0.03)}, history(),
+                        passes_only));
+  // A regression at the final rule's 90% but not at the stop's 99% goes on: 1.66x +- 3%, 10
+  // rounds, just past the 5% line (1.71x).
+  const MetricSamples near = rounds(k_ft2, 1.66, 0.03, 10);
+  EXPECT_EQ(compare_metric(near, history(), raw()).verdict, Verdict::regression);
+  EXPECT_FALSE(may_stop({near}, history(), plain()));
   // So does a metric still straddling the line.
-  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.72, 0.08)}, history()));
+  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.72, 0.08)}, history(), plain()));
   // Too few rounds, even if clear: an early stop needs stop_min_rounds (8).
-  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.80, 0.01, 7)}, history()));
-  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.01, 8)}, history()));
+  EXPECT_FALSE(may_stop({rounds(k_ft2, 1.80, 0.01, 7)}, history(), plain()));
+  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.01, 8)}, history(), plain()));
   // Ungated metrics do not hold a run back.
-  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_gil2, 0.5, 0.3)}, history()));
+  EXPECT_TRUE(may_stop({rounds(k_ft2, 1.80, 0.03), rounds(k_gil2, 0.5, 0.3)}, history(), plain()));
 }
 
 TEST(MayStop, EarlyLooksNeedTheStricterInterval) {
   // 1.76x +- 3% per round over 10 rounds: the 90% interval clears the 5% line (1.71x), so the
   // final verdict would pass, but the 99% interval an early stop needs does not.
   const MetricSamples current = rounds(k_ft2, 1.76, 0.03, 10);
-  EXPECT_EQ(compare_metric(current, history()).verdict, Verdict::pass);
-  EXPECT_FALSE(may_stop({current}, history()));
-  CompareOptions lenient;
+  EXPECT_EQ(compare_metric(current, history(), plain()).verdict, Verdict::pass);
+  EXPECT_FALSE(may_stop({current}, history(), plain()));
+  CompareOptions lenient = plain();
   lenient.stop_confidence = 0.9;
   EXPECT_TRUE(may_stop({current}, history(), lenient));
+}
+
+// A deterministic standard normal draw (Box-Muller on mt19937_64, whose sequence the standard
+// fixes).
+class Normal {
+ public:
+  explicit Normal(std::uint64_t seed) : m_engine(seed) {}
+  double operator()() {
+    const double u1 = (static_cast<double>(m_engine() >> 11) + 0.5) / 9007199254740992.0;
+    const double u2 = (static_cast<double>(m_engine() >> 11) + 0.5) / 9007199254740992.0;
+    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+
+ private:
+  std::mt19937_64 m_engine;
+};
+
+TEST(MayStop, AStopForARegressionIsAlwaysFollowedByTheVerdictRegression) {
+  // Runs of 8 to 30 rounds with drops of 0 to 12% and per-round noise of 1% to 8%, against the
+  // five-run history: whenever a gating metric is past the early regression boundary (decision),
+  // compare_metric calls it a regression, and whenever may_stop stops where it would not without
+  // stop_for_regression, compare's overall verdict is a regression.
+  Normal normal(20);
+  CompareOptions passes_only = raw();
+  passes_only.stop_for_regression = false;
+  CompareOptions stop_options = raw();
+  int fired = 0;
+  int cases = 0;
+  for (const double drop : {0.0, 0.04, 0.06, 0.08, 0.12}) {
+    for (const double sigma : {0.01, 0.03, 0.08}) {
+      for (const int n : {8, 9, 12, 20, 30}) {
+        for (int repeat = 0; repeat < 4; ++repeat) {
+          ++cases;
+          MetricSamples speedup{k_ft2, {}};
+          MetricSamples overhead{k_overhead, {}};
+          for (int i = 0; i < n; ++i) {
+            speedup.values.push_back(1.80 * (1 - drop) * std::exp(sigma * normal()));
+            overhead.values.push_back(1.10 * std::exp(0.03 * normal()));
+          }
+          const std::vector<MetricSamples> current{speedup, overhead};
+          StoppingOptions stopping;
+          stopping.min_rounds = stop_options.stop_min_rounds;
+          stopping.bootstrap.confidence = stop_options.stop_confidence;
+          const StoppingTarget target = stopping_target(k_ft2, history(), stop_options);
+          if (decision(log_values(speedup), target, stopping) == Decision::regression) {
+            ++fired;
+            EXPECT_EQ(compare_metric(speedup, history(), stop_options).verdict, Verdict::regression)
+                << drop << " " << sigma << " " << n;
+          }
+          if (may_stop(current, history(), stop_options) &&
+              !may_stop(current, history(), passes_only)) {
+            EXPECT_EQ(compare(current, history(), stop_options).overall, Verdict::regression)
+                << drop << " " << sigma << " " << n;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(fired, cases / 10);  // the property was put to the test
 }
 
 TEST(MayStop, WithoutBaselineStopsWhenPrecise) {

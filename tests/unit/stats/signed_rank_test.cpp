@@ -87,5 +87,13 @@ TEST(SignedRank, ExactAgreesWithApproximationAtTheBoundary) {
   EXPECT_LT(exact.p_value, 1);
 }
 
+TEST(SignedRankLowerTail, ThreeValues) {
+  // W+ of ranks 1, 2, 3 takes 0..6; 3 in two ways (3, 1 + 2), every other sum in one.
+  const std::vector<double> expected = {1 / 8.0, 2 / 8.0, 3 / 8.0, 5 / 8.0, 6 / 8.0, 7 / 8.0, 1};
+  const auto tail = signed_rank_lower_tail(3);
+  ASSERT_EQ(tail.size(), expected.size());
+  for (std::size_t w = 0; w < tail.size(); ++w) EXPECT_DOUBLE_EQ(tail[w], expected[w]) << w;
+}
+
 }  // namespace
 }  // namespace gilguard::stats

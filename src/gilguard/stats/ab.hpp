@@ -39,7 +39,7 @@ struct AbOptions {
   // The interval an early stop for a regression needs wholly past the line: stricter than the
   // pass's stop_confidence, as a Haybittle-Peto interim boundary is (Jennison & Turnbull 2000,
   // sec. 2.7). An A/B run looks after every round, hundreds of times; at 99% a drop sitting on the
-  // line was called a regression 5.8% of the time instead of 2.0% (docs/statistics.md, "Early
+  // line was called a regression 5.8% of the time instead of 2.0% (docs/evaluation.md, "Early
   // stop for a regression (issue 20)"). Exact for the Walsh interval, so the far tail is sound.
   double stop_regression_confidence = 0.999;
 };
@@ -110,7 +110,7 @@ Comparison compare_ab(const std::vector<Sample>& samples, const AbOptions& optio
 // when one gating metric's stop_regression_confidence interval lies wholly past it. That interval
 // contains compare_paired's at the lower `confidence`, so a stop for a regression is always
 // followed by the verdict regression;
-// docs/statistics.md ("Early stop for a regression (issue 20)") measures what the early looks
+// docs/evaluation.md ("Early stop for a regression (issue 20)") measures what the early looks
 // cost in false alarms.
 bool may_stop_ab(const std::vector<Sample>& samples, const AbOptions& options = {});
 

@@ -24,7 +24,7 @@
 //   5%), so a stop for a regression is always followed by the verdict "regression". The early
 //   looks do spend alpha: at each, a metric that sits exactly on the regression line crosses
 //   the boundary with chance <= 0.05%, a Haybittle-Peto boundary (Jennison & Turnbull, sec.
-//   2.7). docs/statistics.md ("Early stop for a regression (issue 20)") measures the false
+//   2.7). docs/evaluation.md ("Early stop for a regression (issue 20)") measures the false
 //   alarms this adds on A/A rounds and at the line itself, and the time it saves on drops.
 namespace gilguard::stats {
 

@@ -257,6 +257,52 @@ TEST(ChildCodec, ReadsTheLastLine) {
   EXPECT_EQ(report->warnings, std::vector<std::string>{"careful"});
 }
 
+TEST(ChildCodec, ReadsBackgroundWorkAndKeepsItsNamesShort) {
+  const std::string long_name(200, 'x');
+  const auto report = decode_child_report(
+      "{\"range\": 100, \"threads\": 2, \"seq_first\": true, \"count_seq\": 25, "
+      "\"count_par\": 25, \"t_seq\": 0.5, \"t_par\": 0.25, \"thread_times\": [0.1, 0.2], "
+      "\"loads\": {\"par\": {\"wall\": 0.25, \"workers\": 2, \"wait\": 0, \"other_cpu\": 0, "
+      "\"steal\": null, \"pressure\": null, \"throttled\": null, \"background\": 0.2, "
+      "\"faults\": 12}}, \"background_by\": [[\"thread\", \"spinner\", 3.5], [\"process\", \"" +
+      long_name +
+      "\", 1], [\"thread\", \"a\", 0.1], [\"thread\", \"b\", 0.1]], "
+      "\"gil_enabled\": false, \"warnings\": []}\n");
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_TRUE(report->par_load);
+  EXPECT_EQ(report->par_load->background, 0.2);
+  EXPECT_EQ(report->par_load->minor_faults, 12);
+  ASSERT_EQ(report->background_by.size(), k_max_burners);
+  EXPECT_EQ(report->background_by[0], (Burner{"thread", "spinner", 3.5}));
+  EXPECT_EQ(report->background_by[1].name.size(), k_max_name);
+  // A kind the child made up is refused, naming the field.
+  const auto bad = decode_child_report(
+      "{\"range\": 100, \"threads\": 2, \"seq_first\": true, \"count_seq\": 25, "
+      "\"count_par\": 25, \"t_seq\": 0.5, \"t_par\": 0.25, \"thread_times\": [0.1, 0.2], "
+      "\"background_by\": [[\"daemon\", \"x\", 1]], \"gil_enabled\": false, \"warnings\": []}\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("thread or process"), std::string::npos)
+      << bad.error().message;
+}
+
+TEST(ResultsCodec, BackgroundReadingsRoundTrip) {
+  auto original = example();
+  auto& sample = original.samples.front();
+  RegionLoad load;
+  load.wall = 0.5;
+  load.background = 0.125;
+  load.minor_faults = 40;
+  sample.par_load = load;
+  sample.background_source = "cgroup v1 cpuacct";
+  sample.background_by = {{"thread", "spinner", 2.5}};
+  const auto decoded = results_from_json_text(results_to_json_text(original));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const auto& back = decoded->samples.front();
+  EXPECT_EQ(back.par_load, sample.par_load);
+  EXPECT_EQ(back.background_source, "cgroup v1 cpuacct");
+  EXPECT_EQ(back.background_by, sample.background_by);
+}
+
 TEST(ChildCodec, ReadsTheHarnessReportWithItsExpectationAndReference) {
   const auto report = decode_child_report(
       "{\"workload\": \"builtin:objects\", \"range\": 4096, \"threads\": 2, \"seq_first\": true, "

@@ -109,6 +109,7 @@ TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 # "cgroup1:PATH" or "cgroup2:PATH"); without one, this process's CPU time plus that of every
 # live descendant found in /proc (one that ended is missed).
 TREE_KIND, _, TREE_FILE = os.environ.get("GILGUARD_TREE_CPU", "").partition(":")
+LAG_ALLOWANCE = 0.004  # seconds: one scheduler tick at 250 Hz
 if TREE_KIND not in ("cgroup1", "cgroup2"):
     TREE_KIND, TREE_FILE = "proc", ""
 
@@ -251,10 +252,11 @@ def counters(closing=False):
     return perf_counter(), process_time(), steal, pressure, throttled, tree
 
 
-# What disturbed a region: its workers' run-queue delay, the CPU time this process spent in
+# What disturbed a region (`harness`: CPU seconds gilguard's own code spent in the window outside
+# the workers' clocks): its workers' run-queue delay, the CPU time this process spent in
 # threads other than the workers and the CPU its whole tree (threads and processes it started)
 # spent outside the workers (both its own cost, not interference), steal, pressure, throttling.
-def region_load(before, after, worker_times, workers_in_process):
+def region_load(before, after, worker_times, workers_in_process, harness=0.0):
     def delta(i):
         if before[i] is None or after[i] is None:
             return None
@@ -276,10 +278,15 @@ def region_load(before, after, worker_times, workers_in_process):
         workers_cpu = sum(t[0] for t in known)
         own = delta(1) - (workers_cpu if workers_in_process else 0.0)
         load["other_cpu"] = max(own, 0.0)
-        # The child's whole tree outside its workers: other threads, other processes.
+        # The child's whole tree outside its workers: other threads, other processes; less what
+        # this harness itself spent in the window (`harness`: waking the workers, waiting for
+        # them, reading their replies), which is neither the code's nor the machine's.
+        # A running task's CPU reaches the cgroup's counter (or a descendant's schedstat) only at
+        # a scheduler tick or a switch, so each reading may lag by a tick: up to LAG_ALLOWANCE is
+        # the reading's own error, not work (a spinning hog burns far more in any region).
         tree = delta(5)
         if tree is not None:
-            load["background"] = max(tree - workers_cpu, 0.0)
+            load["background"] = max(tree - workers_cpu - harness - LAG_ALLOWANCE, 0.0)
     return load
 
 
@@ -345,6 +352,7 @@ def threaded_region(work, parts):
     stamps = [None] * len(parts)
     sched = [None] * len(parts)
     warm = [None] * len(parts)
+    woke = [0.0] * len(parts)  # each worker's CPU from the go signal to its clock's start
     errors = []
     # All warm, then go: the readings before the region are taken between the two, so the
     # warm-up's CPU time is not counted as the region's.
@@ -359,10 +367,13 @@ def threaded_region(work, parts):
         except BaseException as error:
             errors.append(error)
         warm_gate.wait()
+        lead = thread_time()
         go_gate.wait()
         if errors:
             return
         mine = sched_times()
+        if mine is not None:
+            woke[index] = mine[0] - lead
         began = perf_counter()
         try:
             results[index] = work(first, last)
@@ -377,14 +388,17 @@ def threaded_region(work, parts):
         w.start()
     warm_gate.wait()
     before = counters()
+    mine = thread_time()
     go_gate.wait()
     for w in workers:
         w.join()
+    harness = thread_time() - mine + sum(woke)
+    after = counters(True)
     if errors:
         raise errors[0]
     elapsed = max(end for _, end in stamps) - min(begin for begin, _ in stamps)
     seconds = [end - begin for begin, end in stamps]
-    return results, elapsed, seconds, region_load(before, counters(True), sched, True), warm
+    return results, elapsed, seconds, region_load(before, after, sched, True, harness), warm
 
 
 # The regions of one child in their order: sequential over [first, limit) (when seq_first), then
@@ -464,14 +478,18 @@ def fork_workers(parts, work):
                 pin(index)
                 warm_up(work, first, last)
                 os.write(done_write, b"r")
+                lead = process_time()
                 if os.read(go_read, 1) == b"g":
                     mine = sched_times("/proc/self/schedstat", True)
                     began = perf_counter()
                     result = work(first, last)
                     ended = perf_counter()
-                    mine = spent(mine, sched_times("/proc/self/schedstat", True))
-                    os.write(done_write, json.dumps([result, ended - began, mine, began,
-                                                     ended]).encode() + b"\n")
+                    done = sched_times("/proc/self/schedstat", True)
+                    reply = [result, ended - began, spent(mine, done), began, ended]
+                    # This worker's CPU outside its clock: waking, and writing the reply.
+                    wake = mine[0] - lead if mine is not None else 0.0
+                    tail = process_time() - done[0] if done is not None else 0.0
+                    os.write(done_write, json.dumps(reply + [wake + tail]).encode() + b"\n")
                     # Exit only once the region's readings are taken: tearing down this copy of
                     # the address space is no part of the region.
                     os.read(go_read, 1)
@@ -498,6 +516,7 @@ def processes(workers):
     for _, _, done in workers:
         os.read(done, 1)
     before = counters()
+    mine = thread_time()
     for _, go, _ in workers:
         os.write(go, b"g")
     replies = []
@@ -506,6 +525,7 @@ def processes(workers):
         while not data.endswith(b"\n") and (chunk := os.read(done, 65536)):
             data += chunk
         replies.append(data)
+    harness = thread_time() - mine
     after = counters(True)
     # Closing every go pipe first lets every worker exit; only then are they reaped.
     for _, go, done in workers:
@@ -518,7 +538,8 @@ def processes(workers):
     results = [json.loads(r) for r in replies]
     elapsed = max(r[4] for r in results) - min(r[3] for r in results)
     sched = [tuple(r[2]) if r[2] is not None else None for r in results]
-    load = region_load(before, after, sched, False)
+    harness += sum(r[5] for r in results if len(r) > 5)
+    load = region_load(before, after, sched, False, harness)
     return [r[0] for r in results], elapsed, [r[1] for r in results], load
 
 

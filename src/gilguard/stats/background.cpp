@@ -131,7 +131,7 @@ std::vector<MetricComparison> compare_backgrounds(const std::vector<Sample>& sam
     std::vector<Burner> burners;
     for (const auto& [key, seconds] : by_name) burners.push_back({key.first, key.second, seconds});
     std::ranges::sort(burners, std::greater{}, &Burner::cpu_seconds);
-    if (burners.size() > 3) burners.resize(3);
+    if (burners.size() > k_burners_named) burners.resize(k_burners_named);
     out.push_back(compare_background(metric, burners, source, options));
   }
   return out;

@@ -15,6 +15,9 @@ namespace gilguard::stats {
 // on quiet machines is well under 1% (docs/statistics.md, "Background work").
 inline constexpr double k_default_background_limit = 0.05;
 
+// How many of what burned the CPU a verdict names.
+inline constexpr std::size_t k_burners_named = 3;
+
 struct BackgroundOptions {
   double limit = k_default_background_limit;  // CPUs
   double confidence = 0.90;                   // the interval the verdict rests on

@@ -23,7 +23,6 @@ namespace fs = std::filesystem;
 
 struct ChildCgroup::State {
   bool v2 = false;
-  std::string kind;
   fs::path dir;   // the child's cgroup
   fs::path home;  // gilguard's own cgroup, where enter() is undone
   bool entered = false;
@@ -104,15 +103,14 @@ Expected<ChildCgroup> ChildCgroup::create(const std::string& name) {
   struct Try {
     bool v2;
     fs::path root;
-    const char* kind;
   };
   std::vector<Try> tries;
   if (fs::exists("/sys/fs/cgroup/cgroup.controllers")) {
-    tries.push_back({true, "/sys/fs/cgroup", "cgroup v2"});
+    tries.push_back({true, "/sys/fs/cgroup"});
   } else {
     for (const char* root : {"/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup/cpu,cpuacct"})
-      tries.push_back({false, root, "cgroup v1 cpuacct"});
-    tries.push_back({true, "/sys/fs/cgroup/unified", "cgroup v2"});
+      tries.push_back({false, root});
+    tries.push_back({true, "/sys/fs/cgroup/unified"});
   }
   std::string why = "no cgroup file system with CPU accounting under /sys/fs/cgroup";
   for (const Try& t : tries) {
@@ -134,7 +132,6 @@ Expected<ChildCgroup> ChildCgroup::create(const std::string& name) {
     }
     auto state = std::make_unique<State>();
     state->v2 = t.v2;
-    state->kind = t.kind;
     state->dir = dir;
     state->home = home;
     return ChildCgroup(std::move(state));
@@ -157,7 +154,7 @@ ChildCgroup::~ChildCgroup() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
-const std::string& ChildCgroup::kind() const { return m_state->kind; }
+std::string ChildCgroup::kind() const { return m_state->v2 ? "cgroup v2" : "cgroup v1 cpuacct"; }
 
 std::string ChildCgroup::usage_spec() const {
   return fmt::format("{}:{}", m_state->v2 ? "cgroup2" : "cgroup1",

@@ -32,7 +32,7 @@ class ChildCgroup {
   ~ChildCgroup();
 
   // "cgroup v2" or "cgroup v1 cpuacct".
-  const std::string& kind() const;
+  std::string kind() const;
   // The file whose reading is the members' CPU time: "cgroup2:<path of cpu.stat>" or
   // "cgroup1:<path of cpuacct.usage>", as the child's prelude reads it (GILGUARD_TREE_CPU).
   std::string usage_spec() const;

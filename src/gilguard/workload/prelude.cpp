@@ -114,19 +114,21 @@ if TREE_KIND not in ("cgroup1", "cgroup2"):
     TREE_KIND, TREE_FILE = "proc", ""
 
 
-def task_cpu(pid):
-    total = 0.0
+# Seconds on a CPU of one thread of another process (or of this one), from schedstat; 0 where
+# it cannot be read (the thread ended).
+def ran(pid, tid):
     try:
-        tasks = os.listdir("/proc/%d/task" % pid)
+        with open("/proc/%s/task/%s/schedstat" % (pid, tid)) as f:
+            return int(f.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def task_cpu(pid):
+    try:
+        return sum(ran(pid, tid) for tid in os.listdir("/proc/%d/task" % pid))
     except OSError:
         return 0.0
-    for tid in tasks:
-        try:
-            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
-                total += int(f.read().split()[0]) / 1e9
-        except (OSError, ValueError, IndexError):
-            pass
-    return total
 
 
 def descendants():
@@ -168,13 +170,11 @@ def tree_cpu(closing=False):
             return None
     except (OSError, ValueError):
         return None
-    # This process's own clock is read on the region's side of the scan, so that the scan's cost
-    # falls outside the region at both ends.
-    if closing:
-        own = process_time()
-        return own + sum(task_cpu(pid) for pid in descendants())
+    # This process's own clock is read on the region's side of the scan (`closing`: the scan
+    # comes after it), so that the scan's cost falls outside the region at both ends.
+    own = process_time() if closing else 0.0
     others = sum(task_cpu(pid) for pid in descendants())
-    return others + process_time()
+    return others + (own if closing else process_time())
 
 
 # What burned CPU in this child besides its main thread, over its whole life: its other live
@@ -189,14 +189,8 @@ def burners():
     except OSError:
         tasks = []
     for tid in tasks:
-        if int(tid) == me:
-            continue
-        try:
-            with open("/proc/self/task/%s/schedstat" % tid) as f:
-                seconds = int(f.read().split()[0]) / 1e9
-        except (OSError, ValueError, IndexError):
-            continue
-        found.append(["thread", names.get(int(tid)) or comm(me, tid), seconds])
+        if int(tid) != me:
+            found.append(["thread", names.get(int(tid)) or comm(me, tid), ran(me, tid)])
     if TREE_KIND != "proc":
         try:
             with open(os.path.join(os.path.dirname(TREE_FILE), "cgroup.procs")) as f:
@@ -388,11 +382,11 @@ def threaded_region(work, parts):
         w.start()
     warm_gate.wait()
     before = counters()
-    mine = thread_time()
+    main_cpu = thread_time()
     go_gate.wait()
     for w in workers:
         w.join()
-    harness = thread_time() - mine + sum(woke)
+    harness = thread_time() - main_cpu + sum(woke)
     after = counters(True)
     if errors:
         raise errors[0]
@@ -434,8 +428,7 @@ def measure_regions(work, first, limit, parts, seq_first, reference, fold):
               "t_seq": t_seq, "t_par": mean([t[1] for t in threads]),
               "thread_times": [mean(times) for times in zip(*[t[2] for t in threads])],
               "thread_warm_up": threads[0][4], "cpus": len(CPUS) or os.cpu_count(),
-              "loads": {"seq": seq_load, "par": combined_load([t[3] for t in threads])},
-              "order": "ABBA" if reference else "A"}
+              "loads": {"seq": seq_load, "par": combined_load([t[3] for t in threads])}}
     if reference:
         report.update(count_ref=result_of([f[0] for f in found]), t_ref=mean([f[1] for f in found]),
                       ref_times=[mean(times) for times in zip(*[f[2] for f in found])])
@@ -516,7 +509,7 @@ def processes(workers):
     for _, _, done in workers:
         os.read(done, 1)
     before = counters()
-    mine = thread_time()
+    main_cpu = thread_time()
     for _, go, _ in workers:
         os.write(go, b"g")
     replies = []
@@ -525,7 +518,7 @@ def processes(workers):
         while not data.endswith(b"\n") and (chunk := os.read(done, 65536)):
             data += chunk
         replies.append(data)
-    harness = thread_time() - mine
+    harness = thread_time() - main_cpu
     after = counters(True)
     # Closing every go pipe first lets every worker exit; only then are they reaped.
     for _, go, done in workers:
@@ -538,7 +531,7 @@ def processes(workers):
     results = [json.loads(r) for r in replies]
     elapsed = max(r[4] for r in results) - min(r[3] for r in results)
     sched = [tuple(r[2]) if r[2] is not None else None for r in results]
-    harness += sum(r[5] for r in results if len(r) > 5)
+    harness += sum(r[5] for r in results)
     load = region_load(before, after, sched, False, harness)
     return [r[0] for r in results], elapsed, [r[1] for r in results], load
 

@@ -15,6 +15,7 @@
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/print.hpp"
 #include "gilguard/git/commit.hpp"
+#include "gilguard/github/context.hpp"
 #include "gilguard/measure/recheck.hpp"
 #include "gilguard/report/annotations.hpp"
 #include "gilguard/report/drift.hpp"
@@ -107,9 +108,7 @@ void warn_of_drift(const baseline::Baseline& updated) {
     print_stderr("gilguard: warning: " + report::drift_message(drift) + "\n");
     findings.push_back(report::drift_finding(drift));
   }
-  const auto env = util::current_environment();
-  const auto actions = env.find("GITHUB_ACTIONS");
-  if (actions != env.end() && actions->second == "true") {
+  if (github::in_actions(util::current_environment())) {
     report::rank_findings(findings);
     std::fputs(report::render_annotations(findings).c_str(), stdout);
     std::fflush(stdout);

@@ -64,7 +64,7 @@ std::optional<std::filesystem::path> optional_path(const std::string& text) {
 
 ExitCode run_check(const CheckOptions& options) {
   const auto env = util::current_environment();
-  const bool in_actions = env.contains("GITHUB_ACTIONS") && env.at("GITHUB_ACTIONS") == "true";
+  const bool in_actions = github::in_actions(env);
   const auto comment_mode = github::parse_comment_mode(options.comment);
   if (!comment_mode) {
     throw usage_error(fmt::format("--comment {}: pass auto, always or never", options.comment));

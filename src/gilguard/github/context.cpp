@@ -93,10 +93,12 @@ Expected<std::optional<PullRequest>> parse_pull_request_event(std::string_view j
   return std::optional<PullRequest>(std::move(out));
 }
 
+bool in_actions(const util::Environment& env) { return get(env, "GITHUB_ACTIONS") == "true"; }
+
 Expected<Context> read_context(const util::Environment& env,
                                const std::optional<std::string>& token_option) {
   Context ctx;
-  ctx.in_actions = get(env, "GITHUB_ACTIONS") == "true";
+  ctx.in_actions = in_actions(env);
   ctx.repository = get(env, "GITHUB_REPOSITORY");
   if (!ctx.repository.empty()) {
     if (auto ok = check_repository(ctx.repository); !ok) {

@@ -18,6 +18,9 @@ struct PullRequest {
   bool fork = false;  // head and base live in different repositories: the token is read-only
 };
 
+// Whether `env` is a GitHub Actions runner's (GITHUB_ACTIONS=true).
+bool in_actions(const util::Environment& env);
+
 // Where gilguard runs on GitHub Actions, read from the runner's environment.
 struct Context {
   bool in_actions = false;                         // GITHUB_ACTIONS=true

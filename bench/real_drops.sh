@@ -35,10 +35,16 @@
 #     --changed N16 $W/head-gil-16 $W/head-ft-16 --changed N8 $W/head-gil-8 $W/head-ft-8 \
 #     --changed N4 $W/head-gil-4 $W/head-ft-4 --changed N2 $W/head-gil-2 $W/head-ft-2
 #
+# The baseline can come from another sitting or machine, as the issue asks: --baseline-only
+# records it (with the calibration) and stops; a later run takes it with --baselines DIR (a
+# baselines directory: OUT/baselines of the earlier run, or the repository's own baselines/) and
+# --range/--shares as the earlier run chose them, so that every check has the same key.
+#
 #   bench/real_drops.sh GILGUARD GIL_PY FT_PY OUT [--checks N (10)] [--aa-checks N (5)]
 #     [--baseline-runs N (3)] [--targets "3 5 10 20"] [--shares "S ..."] [--search "S ..."]
 #     [--calibration-rounds N (20)] [--truth-runs N (2)] [--steps N (400)]
-#     [--changed LABEL GIL FT]... [--time-budget SEC]
+#     [--changed LABEL GIL FT]... [--time-budget SEC] [--range N] [--baselines DIR]
+#     [--baseline-only]
 set -euo pipefail
 
 usage() {
@@ -50,6 +56,7 @@ gilguard=$(realpath "$1") gil=$2 ft=$3 out=$4
 shift 4
 checks=10 aa_checks=5 baseline_runs=3 targets="3 5 10 20" shares="" steps=400
 search="0.01 0.02 0.05 0.1 0.2 0.3 0.5" calibration_rounds=20 truth_runs=2 budget=()
+fixed_range="" given_baselines="" baseline_only=0
 changed_labels=() changed_gil=() changed_ft=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -63,6 +70,9 @@ while [ $# -gt 0 ]; do
     --truth-runs) truth_runs=$2; shift 2 ;;
     --steps) steps=$2; shift 2 ;;
     --time-budget) budget=(--time-budget "$2"); shift 2 ;;
+    --range) fixed_range=$2; shift 2 ;;
+    --baselines) given_baselines=$(realpath "$2"); shift 2 ;;
+    --baseline-only) baseline_only=1; shift ;;
     --changed)
       [ $# -ge 4 ] || usage
       changed_labels+=("$2") changed_gil+=("$3") changed_ft+=("$4"); shift 4 ;;
@@ -140,11 +150,16 @@ if [ ${#changed_labels[@]} -eq 0 ]; then
   # The range, sized once by gilguard at S = 0 and then fixed, so that every run and check has
   # the same work and the same baseline key.
   range=0
-  run_args=(--workload "$(workload_file 0)" --rounds 2 --output "$out/calibration/range.json")
-  "$gilguard" run --gil "$gil" --ft "$ft" "${run_args[@]}" < /dev/null \
-    > "$out/calibration/range.txt" 2>&1
-  range=$(python3 "$summarizer" range "$out/calibration/range.json")
-  note "range $range"
+  if [ -n "$fixed_range" ]; then
+    range=$fixed_range
+    note "range $range (given)"
+  else
+    run_args=(--workload "$(workload_file 0)" --rounds 2 --output "$out/calibration/range.json")
+    "$gilguard" run --gil "$gil" --ft "$ft" "${run_args[@]}" < /dev/null \
+      > "$out/calibration/range.txt" 2>&1
+    range=$(python3 "$summarizer" range "$out/calibration/range.json")
+    note "range $range"
+  fi
   if [ -z "$shares" ]; then
     cal=()
     for s in 0 $search; do
@@ -165,14 +180,23 @@ else
   base_share=""
 fi
 
-# The baseline: runs at S = 0 (or of the unchanged pair), at check's time budget.
-for ((r = 1; r <= baseline_runs; r++)); do
-  measure "$gil" "$ft" "$base_share" "$out/baseline-runs/r-$r.json" --time-budget 100
-  "$gilguard" baseline update "$out/baseline-runs/r-$r.json" --baselines "$baselines" \
-    > /dev/null
-  note "baseline run $r"
-done
+# The baseline: runs at S = 0 (or of the unchanged pair), at check's time budget; or the one given.
+if [ -n "$given_baselines" ]; then
+  cp -r "$given_baselines/." "$baselines/"
+  note "baseline from $given_baselines (not recorded in this sitting)"
+else
+  for ((r = 1; r <= baseline_runs; r++)); do
+    measure "$gil" "$ft" "$base_share" "$out/baseline-runs/r-$r.json" --time-budget 100
+    "$gilguard" baseline update "$out/baseline-runs/r-$r.json" --baselines "$baselines" \
+      > /dev/null
+    note "baseline run $r"
+  done
+fi
 cp -r "$baselines" "$out/baselines"
+if [ "$baseline_only" = 1 ]; then
+  note "end (baseline only)"
+  exit 0
+fi
 
 # One `gilguard check` against the baseline: OUT/checks/LABEL/check-I.{json,txt} and its
 # comparison-I.json; its exit status in check-I.exit.

@@ -405,10 +405,15 @@ TEST(CheckStep, NoTokenReachesTheMeasuringProcessesOrTheirParent) {
     test::TempDir dir;
     const auto seen = dir.path() / "seen";
     const auto fake = dir.path() / "fake-gilguard";
-    test::write_file(fake, "#!/bin/sh
-{ echo \"$*\"; tr '\\0' '\\n' </proc/self/environ; echo ---; "
-                           "tr '\\0' '\\n' </proc/$PPID/environ; echo ===; } >>'" +
-                               seen.string() + "'\n");
+    // The parent's block when the parent is the step's shell (update mode's first call); an
+    // exec'd gilguard's parent is this test.
+    test::write_file(fake,
+                     "#!/bin/sh\n"
+                     "{ echo \"$*\"; tr '\\0' '\\n' </proc/self/environ; echo ---;\n"
+                     "  [ \"$(cat /proc/$PPID/comm)\" = bash ] && echo parent: &&\n"
+                     "    tr '\\0' '\\n' </proc/$PPID/environ;\n"
+                     "  echo ===; } >>'" +
+                         seen.string() + "'\n");
     fs::permissions(fake, fs::perms::owner_all);
     util::Environment env;
     env["PATH"] = util::current_environment()["PATH"];
@@ -421,7 +426,9 @@ TEST(CheckStep, NoTokenReachesTheMeasuringProcessesOrTheirParent) {
         run({"bash", (repo_root() / "scripts/action/check.sh").string()}, env, dir.path());
     ASSERT_TRUE(r.success()) << mode << ": " << output_of(r);
     const std::string text = test::read_file(seen);
-    EXPECT_TRUE(contains(text, "--comment never") || std::string(mode) == "update") << text;
+    EXPECT_TRUE(contains(text, "--comment never")) << text;
+    // Update mode's shell stays gilguard's parent, and its block was read.
+    EXPECT_EQ(contains(text, "parent:"), std::string(mode) == "update") << text;
     EXPECT_TRUE(contains(text, "PATH=")) << text;
     EXPECT_FALSE(contains(text, "JobLevelToken")) << mode << ":\n" << text;
     EXPECT_FALSE(contains(text, "AnotherJobLevelToken")) << mode << ":\n" << text;
@@ -443,23 +450,17 @@ TEST(CommentStep, PassesTheCheckStepsFilesAndWarnsOnFailure) {
   env["GILGUARD_RESULTS"] = (dir.path() / "results.json").string();
   env["GILGUARD_COMMENT"] = "always";
   env["GILGUARD_BASELINES"] = "perf/baselines";
-  const auto r = run({"bash", (repo_root() / "scripts/action/comment.sh").string()}, env,
-                     dir.path());
+  const auto r =
+      run({"bash", (repo_root() / "scripts/action/comment.sh").string()}, env, dir.path());
   ASSERT_TRUE(r.success()) << output_of(r);
   std::vector<std::string> args;
   std::istringstream lines(r.stdout_text);
   for (std::string arg; std::getline(lines, arg, '\0');) args.push_back(arg);
-  const std::vector<std::string> expected = {"comment",
-                                             "--from",
-                                             (dir.path() / "comparison.json").string(),
-                                             "--mode",
-                                             "always",
-                                             "--on-failure",
-                                             "warn",
-                                             "--results",
-                                             (dir.path() / "results.json").string(),
-                                             "--baselines",
-                                             "perf/baselines"};
+  const std::vector<std::string> expected = {
+      "comment",     "--from",        (dir.path() / "comparison.json").string(),
+      "--mode",      "always",        "--on-failure",
+      "warn",        "--results",     (dir.path() / "results.json").string(),
+      "--baselines", "perf/baselines"};
   EXPECT_EQ(args, expected);
 }
 

@@ -5,8 +5,9 @@
 // runs end to end in a GitHub-like environment: a workspace that is a real git repository, a
 // pull_request payload from @octokit/webhooks-examples, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY
 // files, a loopback API server and the real interpreters. Journeys: check (outputs, summary,
-// annotations, no token in the check step; then the comment step posts one comment), update (a commit of baselines/<key>.json) and a regression (the
-// free-threaded interpreter with the GIL forced on fails the step).
+// annotations, no token in the check step; then the comment step posts one comment), update (a
+// commit of baselines/<key>.json) and a regression (the free-threaded interpreter with the GIL
+// forced on fails the step).
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -582,10 +583,10 @@ TEST_F(ActionJourney, CheckYieldsOutputsSummaryAnnotationsAndOneComment) {
   // The comment step, with the check step's outputs, posts the comment; the token only ever in
   // its ::add-mask:: line.
   json::object steps;
-  steps["check"] = json::object{
-      {"outputs", json::object{{"results", out.at("results")}, {"comparison", out.at("comparison")}}}};
-  const auto commented = run_step("comment", quick_inputs(interpreters), {},
-                                  json::object{{"steps", steps}});
+  steps["check"] = json::object{{"outputs", json::object{{"results", out.at("results")},
+                                                         {"comparison", out.at("comparison")}}}};
+  const auto commented =
+      run_step("comment", quick_inputs(interpreters), {}, json::object{{"steps", steps}});
   ASSERT_TRUE(commented.success()) << output_of(commented);
   const std::string mask = std::string("::add-mask::") + k_token;
   const auto first = commented.stdout_text.find(k_token);

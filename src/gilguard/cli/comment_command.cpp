@@ -116,10 +116,9 @@ ExitCode run_comment(const CommentOptions& options) {
 
   github::CurlTransport transport;
   github::RestClient client(transport, api_url, ctx.token);
-  const auto outcome =
-      github::post_sticky_comment(client, repository, pr, body,
-                                  report::comment_marker(comparison.baseline_key), mode,
-                                  report::worth_commenting(comparison));
+  const auto outcome = github::post_sticky_comment(client, repository, pr, body,
+                                                   report::comment_marker(comparison.baseline_key),
+                                                   mode, report::worth_commenting(comparison));
 
   print_stderr(fmt::format("gilguard: {}\n", outcome.detail));
   using Action = github::CommentOutcome::Action;

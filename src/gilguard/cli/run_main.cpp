@@ -65,9 +65,10 @@ int run_main(int argc, char** argv) {
         "gilguard: warning: could not make this process non-dumpable (prctl PR_SET_DUMPABLE): "
         "code it runs as the same user may read its memory\n");
   if (!subreaper)
-    print_stderr(fmt::format("gilguard: warning: {}; processes a child leaves behind that leave "
-                             "its process group are not ended with it\n",
-                             subreaper.error().message));
+    print_stderr(
+        fmt::format("gilguard: warning: {}; processes a child leaves behind that leave "
+                    "its process group are not ended with it\n",
+                    subreaper.error().message));
 
   try {
     if (!action) return static_cast<int>(ExitCode::usage);

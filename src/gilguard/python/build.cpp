@@ -60,7 +60,7 @@ class FileLock {
                       path.string(), std::strerror(errno)));
     if (::flock(m_fd, LOCK_EX | LOCK_NB) == 0) return;
     say(progress, "waiting for another gilguard process building {} (lock {})\n", what,
-                 path.string());
+        path.string());
     while (::flock(m_fd, LOCK_EX) != 0) {
       if (errno != EINTR)
         throw usage_error(fmt::format("cannot lock {}: {}", path.string(), std::strerror(errno)));
@@ -254,7 +254,7 @@ fs::path check_out_revision(const fs::path& repository, const std::string& ref,
                             std::FILE* progress) {
   const auto check_out = [&](const fs::path& partial) {
     say(progress, "checking out {} (commit {}) of {} into {} ...\n", ref,
-                 revision.commit.substr(0, 12), repository.string(), partial.string());
+        revision.commit.substr(0, 12), repository.string(), partial.string());
     value_or_throw(git::export_tree(repository, revision.tree, partial),
                    fmt::format("--ref {}", ref));
     if (!is_cpython_tree(partial))
@@ -304,8 +304,8 @@ Origin identify(const BuildRequest& request, const fs::path& prefix, std::FILE* 
     const git::Revision revision = value_or_throw(git::resolve_revision(repository, request.ref),
                                                   "--source " + request.source.string());
     say(progress, "source: {} at {} (commit {}, tree {}; resolved in {:.2f} s)\n",
-                 repository.string(), request.ref, revision.commit.substr(0, 12),
-                 revision.tree.substr(0, 12), seconds_since(started));
+        repository.string(), request.ref, revision.commit.substr(0, 12),
+        revision.tree.substr(0, 12), seconds_since(started));
     return {{SourceKind::git, repository}, "git tree=" + revision.tree, revision};
   }
   const Source source = value_or_throw(classify_source(request.source), "");
@@ -321,7 +321,7 @@ Origin identify(const BuildRequest& request, const fs::path& prefix, std::FILE* 
   std::string identity =
       value_or_throw(source_identity(source), "reading --source " + source.path.string());
   say(progress, "source: {} ({}, identified in {:.2f} s)\n", source.path.string(),
-               to_string(source.kind), seconds_since(started));
+      to_string(source.kind), seconds_since(started));
   return {source, std::move(identity), std::nullopt};
 }
 
@@ -555,7 +555,7 @@ std::vector<baseline::BuiltInterpreter> build(const BuildRequest& request, std::
         util::write_file_atomic(dir / k_complete_file, baseline::build_record_to_json_text(record)),
         "recording the finished build");
     say(progress, "[{}] built {} in {:.1f} s\n", flavor_name, interpreter->string(),
-                 seconds_since(started));
+        seconds_since(started));
     built.push_back({flavor, interpreter->string(), false, commit});
   }
   return built;

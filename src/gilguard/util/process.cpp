@@ -100,8 +100,8 @@ std::set<pid_t> own_children() {
   std::set<pid_t> out;
   bool listed = false;
   for (const pid_t task : numeric_entries("/proc/self/task")) {
-    const int fd = ::open(fmt::format("/proc/self/task/{}/children", task).c_str(),
-                          O_RDONLY | O_CLOEXEC);
+    const int fd =
+        ::open(fmt::format("/proc/self/task/{}/children", task).c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
     ::close(fd);
     listed = true;
@@ -277,8 +277,9 @@ std::string ProcessResult::leftovers() const {
     out += fmt::format("; it left {} process{} running, which gilguard ended", left_behind,
                        left_behind == 1 ? "" : "es");
   if (output_cut)
-    out += "; its output was cut short after it ended (something it started still held stdout "
-           "or stderr open)";
+    out +=
+        "; its output was cut short after it ended (something it started still held stdout "
+        "or stderr open)";
   return out;
 }
 

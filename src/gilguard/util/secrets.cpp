@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <vector>
 
 extern char** environ;
 
@@ -32,19 +33,18 @@ bool protect_secrets() {
 
   for (const auto name : k_secret_variables) {
     // environ still points into the block the kernel laid out at exec, the block
-    // /proc/PID/environ shows: overwrite the value there, then drop the entry.
-    bool found = false;
+    // /proc/PID/environ shows. Keep the value, drop the variable, then overwrite the whole
+    // entry there, name and value: nothing shows that there was one.
+    std::vector<char*> entries;
     for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
       const std::string_view text(*entry);
-      if (text.size() <= name.size() || !text.starts_with(name) || text[name.size()] != '=')
-        continue;
-      char* value = *entry + name.size() + 1;
-      const std::size_t length = std::strlen(value);
-      if (!found) kept_variables()[std::string(name)] = std::string(value, length);
-      found = true;
-      wipe(value, length);
+      if (text.size() > name.size() && text.starts_with(name) && text[name.size()] == '=')
+        entries.push_back(*entry);
     }
-    if (found) ::unsetenv(std::string(name).c_str());
+    if (entries.empty()) continue;
+    kept_variables()[std::string(name)] = std::string(entries.front() + name.size() + 1);
+    ::unsetenv(std::string(name).c_str());
+    for (char* entry : entries) wipe(entry, std::strlen(entry));
   }
 
   return non_dumpable;

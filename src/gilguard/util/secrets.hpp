@@ -8,8 +8,8 @@
 // unless that process is non-dumpable (or the reader has CAP_SYS_PTRACE, as root does), and
 // /proc/PID/environ shows the environment block the process started with, whatever unsetenv()
 // did since. So at start-up, before any child: gilguard makes itself non-dumpable, copies each
-// secret into its own memory, overwrites the secret's bytes in the original environment block
-// and in its command line, and drops the variable from its environment. The rest of gilguard
+// secret into its own memory, drops the variable from its environment and overwrites its entry
+// in the original environment block (and the option's value in its command line). The rest of gilguard
 // gets the token from here (github_token()), never from the environment. docs/security.md.
 namespace gilguard::util {
 
@@ -23,8 +23,8 @@ inline constexpr std::string_view k_secret_variables[] = {
 inline constexpr std::string_view k_secret_options[] = {"--github-token"};
 
 // Call first in main, before anything reads the environment or starts a thread or a child:
-// prctl(PR_SET_DUMPABLE, 0), then each variable of k_secret_variables kept, overwritten in place
-// in the environment block and unset. Returns false when the process could not be made
+// prctl(PR_SET_DUMPABLE, 0), then each variable of k_secret_variables kept, unset, and its entry
+// (name and value) overwritten in place in the environment block. Returns false when the process could not be made
 // non-dumpable (the variables are taken all the same).
 bool protect_secrets();
 

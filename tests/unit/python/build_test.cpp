@@ -202,7 +202,8 @@ TEST_F(FakeBuild, DamagedRecordOrMissingInterpreterMeansNotBuilt) {
 }
 
 // What `build` printed as progress, through a temporary file.
-std::string progress_of(const BuildRequest& r, std::vector<BuiltInterpreter>* built = nullptr) {
+std::string progress_of(const BuildRequest& r,
+                        std::vector<baseline::BuiltInterpreter>* built = nullptr) {
   std::FILE* file = std::tmpfile();
   EXPECT_NE(file, nullptr);
   try {
@@ -231,7 +232,7 @@ TEST_F(FakeBuild, ARecordOfAnotherKeyOrInterpreterIsRebuiltNotReused) {
   const std::string key = record->key;
   record->key = key.substr(0, 16) + std::string(48, '0');
   test::write_file(dir / "complete.json", baseline::build_record_to_json_text(*record));
-  std::vector<BuiltInterpreter> again;
+  std::vector<baseline::BuiltInterpreter> again;
   const std::string said = progress_of(request({Flavor::gil}), &again);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_FALSE(again[0].cache_hit) << said;

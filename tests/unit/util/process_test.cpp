@@ -82,13 +82,15 @@ TEST(RunProcess, TimeoutKillsChildAndGrandchildren) {
 
 // A script that starts a daemon the way a hostile workload or configure would: a double fork
 // and setsid(), so it is in neither the child's process group nor its session. The daemon writes
-// its pid to $1 and then a line to its inherited stdout every 0.2 s, forever.
+// its pid to $1 and then a line to its inherited stdout every 0.2 s, forever; the script ends
+// once the pid is written.
 std::filesystem::path write_daemonizing_script(const std::filesystem::path& dir) {
   const auto script = dir / "daemonize.sh";
   test::write_file(script,
                    "#!/bin/sh\n"
                    "( setsid sh -c 'echo $$ > \"$1\"; while :; do echo tick; sleep 0.2; done' "
                    "sh \"$1\" & )\n"
+                   "while [ ! -s \"$1\" ]; do sleep 0.01; done\n"
                    "echo started\n");
   return script;
 }
@@ -164,9 +166,10 @@ TEST(RunProcess, ReadingStopsAGraceAfterTheChildEndsWhateverStillWrites) {
     if (!r) return r.error().message;
     if (!r->success()) return "the child failed: " + r->describe();
     if (!r->output_cut) return "output_cut is false";
-    if (r->stdout_text.rfind("started\n", 0) != 0) return "stdout: " + r->stdout_text;
+    if (r->stdout_text.find("started\n") == std::string::npos) return "stdout: " + r->stdout_text;
     if (elapsed > 5s) return "run_process took more than 5 s";
-    if (r->leftovers().find("cut short") == std::string::npos) return "leftovers: " + r->leftovers();
+    if (r->leftovers().find("cut short") == std::string::npos)
+      return "leftovers: " + r->leftovers();
     return "";
   });
   if (const pid_t daemon = daemon_pid(pid_file); daemon > 0) ::kill(daemon, SIGKILL);

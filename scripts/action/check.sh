@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# The action's main step. mode=check: `gilguard check`, which inside GitHub Actions writes the
-# annotations, the job summary, the step outputs and the sticky comment itself. mode=update: the
-# same run without failing on a regression, then `gilguard baseline update --commit`; the
-# workflow pushes the commit.
+# The action's main step, the one that runs the pull request's code (the workload, the package,
+# the interpreters), and so gets no token: the sticky comment is the later comment step's
+# (comment.sh). mode=check: `gilguard check --comment never`, which inside GitHub Actions writes
+# the annotations, the job summary and the step outputs. mode=update: the same run without
+# failing on a regression, then `gilguard baseline update --commit`; the workflow pushes the
+# commit.
 # Every input arrives as an environment variable (never spliced into this script):
 # GILGUARD_PYTHON_GIL/_FT, GILGUARD_MODE, GILGUARD_THREADS, GILGUARD_RANGE, GILGUARD_TIME_BUDGET,
 # GILGUARD_THRESHOLD, GILGUARD_IMPORT (modules, newline- or comma-separated: passed as one
 # --import, which gilguard splits), GILGUARD_WORKLOAD (--workload: primes, builtin:NAME or
-# FILE.py[:FUNCTION]; empty means primes), GILGUARD_BASELINES, GILGUARD_BASELINE_KEY, GILGUARD_COMMENT,
-# GILGUARD_FAIL_ON_REGRESSION, GITHUB_TOKEN; GILGUARD_BASE_GIL/_FT, the base's two interpreters
+# FILE.py[:FUNCTION]; empty means primes), GILGUARD_BASELINES, GILGUARD_BASELINE_KEY,
+# GILGUARD_FAIL_ON_REGRESSION; GILGUARD_BASE_GIL/_FT, the base's two interpreters
 # for an A/B check (mode check only) and GILGUARD_BASE_LABEL, its revision; GILGUARD_BINARY overrides the gilguard to run.
 set -euo pipefail
+# The action gives this step no token, but a workflow may set one for the whole job (env: at the
+# job level). Then start again without it: unsetting is not enough, /proc/PID/environ of this
+# shell (gilguard's parent in update mode) would still show the block it started with.
+if [ -n "${GITHUB_TOKEN+set}${GH_TOKEN+set}" ]; then
+  exec env -u GITHUB_TOKEN -u GH_TOKEN bash "$0" "$@"
+fi
 gilguard="${GILGUARD_BINARY:-$GITHUB_ACTION_PATH/build/default/gilguard}"
 mode="${GILGUARD_MODE:-check}"
 baselines="${GILGUARD_BASELINES:-baselines}"
@@ -38,7 +46,7 @@ case "$mode" in
     [ -n "${GILGUARD_BASE_FT:-}" ] && args+=(--base-ft "$GILGUARD_BASE_FT")
     [ -n "${GILGUARD_BASE_FT:-}" ] && [ -n "${GILGUARD_BASE_LABEL:-}" ] &&
       args+=(--base-label "$GILGUARD_BASE_LABEL")
-    args+=(--comment "${GILGUARD_COMMENT:-auto}" --fail-on-regression "${GILGUARD_FAIL_ON_REGRESSION:-true}")
+    args+=(--comment never --fail-on-regression "${GILGUARD_FAIL_ON_REGRESSION:-true}")
     exec "$gilguard" "${args[@]}"
     ;;
   update)

@@ -3,7 +3,9 @@
 // git identity; scripts/install-deps.sh refusing releases too old to build gilguard (a fake
 // os-release) and talking to apt through sudo (fakes of id, sudo, apt-get, apt-cache and
 // dpkg-query that record what they were asked); scripts/action/tool-key.sh resolving the action
-// path the runner gives a local `uses: ./` and keying the binary by OS release and compiler.
+// path the runner gives a local `uses: ./` and keying the binary by OS release and compiler;
+// scripts/action/check.sh keeping every token from the measuring processes and their parent, and
+// scripts/action/comment.sh calling `gilguard comment` with the check step's files.
 
 #include <gtest/gtest.h>
 
@@ -392,6 +394,74 @@ TEST(CheckStep, PassesTheWorkloadInput) {
   const auto none = check_step_arguments(dir, {{"GILGUARD_WORKLOAD", ""}});
   EXPECT_EQ(std::find(none.begin(), none.end(), "--workload"), none.end())
       << testing::PrintToString(none);
+}
+
+// The measuring step holds no token, in either mode, even when the workflow set one for the
+// whole job: the environment gilguard starts with, and the environment block of its parent (the
+// step's shell in update mode, which the code measured could read through /proc), have none.
+// The comment is a later step's (comment.sh), which runs no code of the pull request.
+TEST(CheckStep, NoTokenReachesTheMeasuringProcessesOrTheirParent) {
+  for (const char* mode : {"check", "update"}) {
+    test::TempDir dir;
+    const auto seen = dir.path() / "seen";
+    const auto fake = dir.path() / "fake-gilguard";
+    // The parent's block when the parent is the step's shell (update mode's first call); an
+    // exec'd gilguard's parent is this test.
+    test::write_file(fake,
+                     "#!/bin/sh\n"
+                     "{ echo \"$*\"; tr '\\0' '\\n' </proc/self/environ; echo ---;\n"
+                     "  [ \"$(cat /proc/$PPID/comm)\" = bash ] && echo parent: &&\n"
+                     "    tr '\\0' '\\n' </proc/$PPID/environ;\n"
+                     "  echo ===; } >>'" +
+                         seen.string() + "'\n");
+    fs::permissions(fake, fs::perms::owner_all);
+    util::Environment env;
+    env["PATH"] = util::current_environment()["PATH"];
+    env["RUNNER_TEMP"] = dir.path().string();
+    env["GILGUARD_BINARY"] = fake.string();
+    env["GILGUARD_MODE"] = mode;
+    env["GITHUB_TOKEN"] = "ghs_JobLevelTokenThatMustNotReachTheCheck";
+    env["GH_TOKEN"] = "ghs_AnotherJobLevelToken";
+    const auto r =
+        run({"bash", (repo_root() / "scripts/action/check.sh").string()}, env, dir.path());
+    ASSERT_TRUE(r.success()) << mode << ": " << output_of(r);
+    const std::string text = test::read_file(seen);
+    EXPECT_TRUE(contains(text, "--comment never")) << text;
+    // Update mode's shell stays gilguard's parent, and its block was read.
+    EXPECT_EQ(contains(text, "parent:"), std::string(mode) == "update") << text;
+    EXPECT_TRUE(contains(text, "PATH=")) << text;
+    EXPECT_FALSE(contains(text, "JobLevelToken")) << mode << ":\n" << text;
+    EXPECT_FALSE(contains(text, "AnotherJobLevelToken")) << mode << ":\n" << text;
+  }
+}
+
+// comment.sh: `gilguard comment` with the check step's files, the mode input, and a failure that
+// warns instead of failing the step (the check step's exit code is the verdict).
+TEST(CommentStep, PassesTheCheckStepsFilesAndWarnsOnFailure) {
+  test::TempDir dir;
+  const auto fake = dir.path() / "fake-gilguard";
+  test::write_file(fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done\n");
+  fs::permissions(fake, fs::perms::owner_all);
+  test::write_file(dir.path() / "results.json", "{}");
+  util::Environment env;
+  env["PATH"] = util::current_environment()["PATH"];
+  env["GILGUARD_BINARY"] = fake.string();
+  env["GILGUARD_COMPARISON"] = (dir.path() / "comparison.json").string();
+  env["GILGUARD_RESULTS"] = (dir.path() / "results.json").string();
+  env["GILGUARD_COMMENT"] = "always";
+  env["GILGUARD_BASELINES"] = "perf/baselines";
+  const auto r =
+      run({"bash", (repo_root() / "scripts/action/comment.sh").string()}, env, dir.path());
+  ASSERT_TRUE(r.success()) << output_of(r);
+  std::vector<std::string> args;
+  std::istringstream lines(r.stdout_text);
+  for (std::string arg; std::getline(lines, arg, '\0');) args.push_back(arg);
+  const std::vector<std::string> expected = {
+      "comment",     "--from",        (dir.path() / "comparison.json").string(),
+      "--mode",      "always",        "--on-failure",
+      "warn",        "--results",     (dir.path() / "results.json").string(),
+      "--baselines", "perf/baselines"};
+  EXPECT_EQ(args, expected);
 }
 
 }  // namespace

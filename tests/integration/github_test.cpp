@@ -278,6 +278,8 @@ TEST_F(GitHubIntegration, PublishReportsEverythingAsCheckDoes) {
   github::PublishOptions options;
   options.links.results_path = "gilguard-results.json";
   options.links.comparison_path = "gilguard-comparison.json";
+  // The token as `gilguard check` passes it (its GITHUB_TOKEN is never read from an environment).
+  options.token = k_token;
   std::ostringstream out;
   std::ostringstream err;
   const auto run = test::sample_run();

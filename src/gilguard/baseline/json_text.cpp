@@ -8,6 +8,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "gilguard/util/utf8.hpp"
+
 namespace gilguard::baseline {
 namespace {
 
@@ -122,7 +124,7 @@ void write_value(std::string& out, const json::value& value, int depth) {
         if (!first) out += ",\n";
         first = false;
         out += indent;
-        out += json::serialize(json::string_view(member.key()));
+        out += json::serialize(json::string_view(util::valid_utf8(member.key())));
         out += ": ";
         write_value(out, member.value(), depth + 1);
       }
@@ -161,6 +163,11 @@ void write_value(std::string& out, const json::value& value, int depth) {
     }
     case json::kind::double_:
       out += format_double(value.get_double());
+      return;
+    case json::kind::string:
+      // Text from outside (a child's stderr in a failure) may hold any bytes: write valid UTF-8,
+      // or the file could not be read back.
+      out += json::serialize(json::string_view(util::valid_utf8(value.get_string())));
       return;
     default:
       out += json::serialize(value);

@@ -17,6 +17,7 @@
 #include "gilguard/python/probe.hpp"
 #include "gilguard/util/files.hpp"
 #include "gilguard/util/process.hpp"
+#include "gilguard/util/secrets.hpp"
 
 namespace gilguard::cli {
 namespace {
@@ -153,7 +154,7 @@ ExitCode run_check(const CheckOptions& options) {
     publish.links.comparison_path = options.comparison;
     publish.links.baselines_dir = options.compare.baselines_dir;
     publish.comment = *comment_mode;
-    if (!options.github_token.empty()) publish.token = options.github_token;
+    publish.token = options.github_token.empty() ? util::github_token() : options.github_token;
     github::publish(comparison, &result, publish, env, std::cout, std::cerr);
   } else {
     fmt::print("{}", terminal_report(comparison, &result, options.results, options.comparison,

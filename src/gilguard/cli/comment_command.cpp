@@ -17,6 +17,7 @@
 #include "gilguard/report/comment.hpp"
 #include "gilguard/util/files.hpp"
 #include "gilguard/util/process.hpp"
+#include "gilguard/util/secrets.hpp"
 
 namespace gilguard::cli {
 namespace {
@@ -32,7 +33,19 @@ struct CommentOptions {
   std::string commit;
   std::string baselines = "baselines";
   std::string mode = "auto";
+  std::string on_failure = "fail";
 };
+
+// A comment that was not made: said on stderr and, inside Actions, as an annotation of
+// `severity` titled `title` (none when `title` is empty).
+void say_skipped(const github::Context& ctx, std::string_view severity, std::string_view title,
+                 const std::string& detail) {
+  print_stderr(fmt::format("gilguard: {}\n", detail));
+  if (ctx.in_actions && !title.empty()) {
+    fmt::print("{}\n", report::workflow_command(severity, {{"title", std::string(title)}}, detail));
+    std::fflush(stdout);
+  }
+}
 
 ExitCode run_comment(const CommentOptions& options) {
   const Comparison comparison =
@@ -43,14 +56,41 @@ ExitCode run_comment(const CommentOptions& options) {
     run = value_or_throw(baseline::results_from_json_text(text), "reading " + options.results);
   }
   const auto env = util::current_environment();
+  // --github-token, else the GITHUB_TOKEN gilguard took from its environment at start-up.
   auto ctx = value_or_throw(
-      github::read_context(
-          env, options.token.empty() ? std::nullopt : std::optional<std::string>(options.token)),
+      github::read_context(env, options.token.empty() ? util::github_token() : options.token),
       "reading the GitHub Actions environment");
+  const bool warn = options.on_failure == "warn";
+  const auto mode = *github::parse_comment_mode(options.mode);
+  // Asked for explicitly: say why there is none as a notice (as `gilguard check` does).
+  const std::string_view skip_title =
+      mode == github::CommentMode::always ? "Pull request comment skipped" : "";
+  if (mode == github::CommentMode::never) {
+    say_skipped(ctx, "notice", "", "No pull request comment (--mode never).");
+    return ExitCode::ok;
+  }
+  int pr = options.pr;
+  if (pr == 0) {
+    // The action's comment step: the pull request of the event, when there is one.
+    if (!ctx.pull_request) {
+      say_skipped(
+          ctx, "notice", skip_title,
+          ctx.event_problem.empty()
+              ? fmt::format("No pull request comment: the {} event is not about a pull request.",
+                            ctx.event_name.empty() ? "current" : ctx.event_name)
+              : fmt::format("No pull request comment: the event could not be read ({}).",
+                            ctx.event_problem));
+      return ExitCode::ok;
+    }
+    pr = ctx.pull_request->number;
+  }
   if (ctx.token.empty()) {
-    throw usage_error(
-        "no GitHub token: pass --github-token TOKEN or set GITHUB_TOKEN (the token "
-        "needs 'pull-requests: write' or 'issues: write')");
+    const std::string why =
+        "no GitHub token: pass --github-token TOKEN or set GITHUB_TOKEN (the token needs "
+        "'pull-requests: write' or 'issues: write')";
+    if (!warn) throw usage_error(why);
+    say_skipped(ctx, "notice", skip_title, "No pull request comment: " + why + ".");
+    return ExitCode::ok;
   }
   // From here on the runner hides the token in the log.
   if (ctx.in_actions) fmt::print("{}\n", github::mask_command(ctx.token));
@@ -68,7 +108,7 @@ ExitCode run_comment(const CommentOptions& options) {
 
   report::ReportLinks links;
   links.run_url = options.run_url.empty() ? ctx.run_url() : options.run_url;
-  links.commit = options.commit;
+  links.commit = options.commit.empty() ? ctx.commit() : options.commit;
   links.results_path = options.results;
   links.comparison_path = options.from;
   links.baselines_dir = options.baselines;
@@ -76,9 +116,9 @@ ExitCode run_comment(const CommentOptions& options) {
 
   github::CurlTransport transport;
   github::RestClient client(transport, api_url, ctx.token);
-  const auto outcome = github::post_sticky_comment(
-      client, repository, options.pr, body, report::comment_marker(comparison.baseline_key),
-      *github::parse_comment_mode(options.mode), report::worth_commenting(comparison));
+  const auto outcome = github::post_sticky_comment(client, repository, pr, body,
+                                                   report::comment_marker(comparison.baseline_key),
+                                                   mode, report::worth_commenting(comparison));
 
   print_stderr(fmt::format("gilguard: {}\n", outcome.detail));
   using Action = github::CommentOutcome::Action;
@@ -101,6 +141,15 @@ ExitCode run_comment(const CommentOptions& options) {
     case Action::failed:
       break;
   }
+  if (warn) {
+    // The action's comment step: a comment is a courtesy, and the check has reported already.
+    if (ctx.in_actions) {
+      fmt::print("{}\n",
+                 report::workflow_command("warning", {{"title", "Pull request comment failed"}},
+                                          outcome.detail));
+    }
+    return ExitCode::ok;
+  }
   throw usage_error(outcome.detail);
 }
 
@@ -110,15 +159,18 @@ void add_comment_command(CLI::App& app, Action& action) {
   auto* sub = app.add_subcommand(
       "comment",
       "Create or update gilguard's one sticky comment on a pull request from a saved comparison.\n"
-      "For the workflow_run companion that fork pull requests need (their own workflow gets a\n"
-      "read-only token). Needs a token with pull-requests: write (--github-token or\n"
-      "GITHUB_TOKEN). A 401/403/404 answer is reported as a notice and exits 0.");
+      "For the action's comment step, which runs after the check without running any of the\n"
+      "pull request's code, and for the workflow_run companion that fork pull requests need\n"
+      "(their own workflow gets a read-only token). Needs a token with pull-requests: write\n"
+      "(--github-token or GITHUB_TOKEN). A 401/403/404 answer is reported as a notice and\n"
+      "exits 0.");
   auto options = std::make_shared<CommentOptions>();
   sub->add_option("--from", options->from, "The comparison JSON file ('gilguard compare --output')")
       ->required()
       ->check(CLI::ExistingFile);
-  sub->add_option("--pr", options->pr, "The pull request number")
-      ->required()
+  sub->add_option("--pr", options->pr,
+                  "The pull request number (default: the pull request of the GitHub Actions "
+                  "event, GITHUB_EVENT_PATH; none there: no comment, exit 0)")
       ->check(CLI::Range(1, 1'000'000'000));
   sub->add_option("--repo", options->repo, "OWNER/NAME (default: GITHUB_REPOSITORY)");
   sub->add_option("--github-token", options->token,
@@ -138,8 +190,14 @@ void add_comment_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   sub->add_option("--mode", options->mode,
                   "auto: edit ours if it exists, create one only for a regression, improvement, "
-                  "failed check or missing baseline; always: create or edit")
-      ->check(CLI::IsMember({"auto", "always"}))
+                  "failed check or missing baseline; always: create or edit; never: none")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  sub->add_option("--on-failure", options->on_failure,
+                  "fail: exit 2 when the comment cannot be posted (no token, network or server "
+                  "trouble); warn: a warning (a notice when there is no token) and exit 0, as "
+                  "the action's comment step does")
+      ->check(CLI::IsMember({"fail", "warn"}))
       ->capture_default_str();
   sub->callback([&action, options] { action = [options] { return run_comment(*options); }; });
 }

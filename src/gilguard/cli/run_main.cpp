@@ -9,11 +9,17 @@
 #include "gilguard/cli/commands.hpp"
 #include "gilguard/cli/print.hpp"
 #include "gilguard/util/process.hpp"
+#include "gilguard/util/secrets.hpp"
 #include "gilguard/version.hpp"
 
 namespace gilguard::cli {
 
 int run_main(int argc, char** argv) {
+  // Before anything else, and before any child: the token out of reach of the code gilguard
+  // runs (util/secrets.hpp), and every process a child leaves behind adopted by gilguard, to be
+  // ended with that child (util::run_process). docs/security.md.
+  const bool non_dumpable = util::protect_secrets();
+  const auto subreaper = util::become_child_subreaper();
   // A child that closes its stdin early must not kill gilguard.
   std::signal(SIGPIPE, SIG_IGN);
   // Ctrl-C ends a CPython build or a benchmark child too, not only gilguard.
@@ -52,6 +58,17 @@ int run_main(int argc, char** argv) {
         e.what()));
     return static_cast<int>(ExitCode::usage);
   }
+  // CLI11 keeps its own copy: the token on the command line is no longer needed there.
+  util::wipe_secret_options(argc, argv);
+  if (!non_dumpable)
+    print_stderr(
+        "gilguard: warning: could not make this process non-dumpable (prctl PR_SET_DUMPABLE): "
+        "code it runs as the same user may read its memory\n");
+  if (!subreaper)
+    print_stderr(
+        fmt::format("gilguard: warning: {}; processes a child leaves behind that leave "
+                    "its process group are not ended with it\n",
+                    subreaper.error().message));
 
   try {
     if (!action) return static_cast<int>(ExitCode::usage);

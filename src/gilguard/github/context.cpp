@@ -122,7 +122,9 @@ Expected<Context> read_context(const util::Environment& env,
   ctx.event_path = get(env, "GITHUB_EVENT_PATH");
   ctx.step_summary_path = get(env, "GITHUB_STEP_SUMMARY");
   ctx.output_path = get(env, "GITHUB_OUTPUT");
-  ctx.token = token_option && !token_option->empty() ? *token_option : get(env, "GITHUB_TOKEN");
+  // Never from `env`: gilguard takes GITHUB_TOKEN out of its environment at start-up
+  // (util/secrets.hpp) and callers pass it here.
+  ctx.token = token_option.value_or("");
 
   if (!ctx.event_path.empty()) {
     auto text = util::read_file(ctx.event_path);

@@ -36,7 +36,7 @@ struct Context {
   std::string event_problem;                // why the event could not be read, if it could not
   std::string step_summary_path;            // GITHUB_STEP_SUMMARY
   std::string output_path;                  // GITHUB_OUTPUT
-  std::string token;  // --github-token or GITHUB_TOKEN; a secret: never print or store it
+  std::string token;  // as given to read_context; a secret: never print or store it
 
   // The run's page ("<server>/<repo>/actions/runs/<id>"), where the job summary is; empty when
   // the run is unknown.
@@ -45,7 +45,8 @@ struct Context {
   std::string commit() const;
 };
 
-// Reads the context from `env`; `token_option` (from --github-token) wins over GITHUB_TOKEN.
+// Reads the context from `env`, with `token_option` as its token (--github-token, else the
+// GITHUB_TOKEN util::github_token() kept at start-up; GITHUB_TOKEN in `env` is never read).
 // Fails only on malformed settings (an API URL that is not http(s), a repository that is not
 // owner/name); a missing or unreadable event file is noted in event_problem instead.
 Expected<Context> read_context(const util::Environment& env,

@@ -24,7 +24,7 @@ struct PublishOptions {
   report::ReportLinks links;  // results/comparison paths, baselines dir, update workflow;
                               // run_url and commit are filled from the context when empty
   CommentMode comment = CommentMode::automatic;
-  std::optional<std::string> token;  // --github-token; GITHUB_TOKEN otherwise
+  std::optional<std::string> token;  // --github-token, else util::github_token(); none: no comment
   std::size_t annotations_per_type = report::k_annotations_per_type;
   RetryPolicy retry;
   HttpTimeouts timeouts;

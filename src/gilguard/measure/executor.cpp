@@ -112,19 +112,20 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
   sample.wall_seconds = result->wall_seconds;
   if (result->timed_out) {
     sample.failure =
-        fmt::format("{} after {:.1f} s and was killed with its process group{}", k_timeout_prefix,
-                    result->wall_seconds, stderr_suffix(result->stderr_text));
+        fmt::format("{} after {:.1f} s and was killed with its process group{}{}", k_timeout_prefix,
+                    result->wall_seconds, result->leftovers(), stderr_suffix(result->stderr_text));
     return sample;
   }
   if (!result->success()) {
-    sample.failure = fmt::format("the interpreter ended with {}{}", result->describe(),
-                                 stderr_suffix(result->stderr_text));
+    sample.failure = fmt::format("the interpreter ended with {}{}{}", result->describe(),
+                                 result->leftovers(), stderr_suffix(result->stderr_text));
     return sample;
   }
   auto report = baseline::decode_child_report(result->stdout_text);
   if (!report) {
-    sample.failure = fmt::format("the workload's output could not be read ({}){}",
-                                 report.error().message, stderr_suffix(result->stderr_text));
+    sample.failure =
+        fmt::format("the workload's output could not be read ({}){}{}", report.error().message,
+                    result->leftovers(), stderr_suffix(result->stderr_text));
     return sample;
   }
   const bool sized = request.range == 0;

@@ -17,6 +17,7 @@
 #include "gilguard/python/environment.hpp"
 #include "gilguard/python/probe.hpp"
 #include "gilguard/python/source.hpp"
+#include "gilguard/report/annotations.hpp"
 #include "gilguard/util/files.hpp"
 #include "gilguard/util/sha256.hpp"
 #include "gilguard/version.hpp"
@@ -32,6 +33,18 @@ constexpr std::size_t k_failure_tail_lines = 20;
 // Marks a finished directory under <prefix>/sources/ (an unpacked tarball, a checked-out tree).
 constexpr std::string_view k_source_marker = ".gilguard-unpacked";
 
+// Prints a progress line to `progress` (when not null) through report::defuse_commands: the
+// lines carry --source, --ref, --prefix and paths under them, and none of their text may become
+// a workflow command (a "::" at a line's start) or a terminal escape.
+template <typename... Args>
+void say(std::FILE* progress, fmt::format_string<Args...> format, Args&&... args) {
+  if (progress == nullptr) return;
+  const std::string line =
+      report::defuse_commands(fmt::format(format, std::forward<Args>(args)...));
+  std::fputs(line.c_str(), progress);
+  std::fflush(progress);
+}
+
 // Holds an exclusive flock on a file for as long as it lives (released on close, or when the
 // process dies, so a killed build never leaves a stale lock).
 class FileLock {
@@ -46,9 +59,8 @@ class FileLock {
                       "is writable or pass another --prefix",
                       path.string(), std::strerror(errno)));
     if (::flock(m_fd, LOCK_EX | LOCK_NB) == 0) return;
-    if (progress != nullptr)
-      fmt::print(progress, "waiting for another gilguard process building {} (lock {})\n", what,
-                 path.string());
+    say(progress, "waiting for another gilguard process building {} (lock {})\n", what,
+        path.string());
     while (::flock(m_fd, LOCK_EX) != 0) {
       if (errno != EINTR)
         throw usage_error(fmt::format("cannot lock {}: {}", path.string(), std::strerror(errno)));
@@ -103,10 +115,7 @@ struct Phase {
 
   double run(std::string_view name, const std::vector<std::string>& argv, const fs::path& cwd,
              const fs::path& log, std::chrono::milliseconds timeout = {}) const {
-    if (progress != nullptr) {
-      fmt::print(progress, "[{}] {} ... (log: {})\n", flavor, name, log.string());
-      std::fflush(progress);
-    }
+    say(progress, "[{}] {} ... (log: {})\n", flavor, name, log.string());
     const auto started = Clock::now();
     util::ProcessOptions options;
     options.working_directory = cwd;
@@ -132,16 +141,14 @@ struct Phase {
       const std::string tail =
           util::tail_lines(text ? *text : result->stderr_text, k_failure_tail_lines);
       throw usage_error(fmt::format(
-          "[{}] {} failed ({}) after {:.1f} s.\nLog: {}; its last lines:\n{}"
+          "[{}] {} failed ({}{}) after {:.1f} s.\nLog: {}; its last lines:\n{}"
           "Fix the cause (a missing build dependency? run scripts/install-deps.sh; a bad "
           "--configure-arg?), then run the same command again: the unfinished build is "
           "discarded and redone.",
-          flavor, name, result->describe(), elapsed, log.string(), indented(tail)));
+          flavor, name, result->describe(), result->leftovers(), elapsed, log.string(),
+          indented(tail)));
     }
-    if (progress != nullptr) {
-      fmt::print(progress, "[{}] {} done in {:.1f} s\n", flavor, name, elapsed);
-      std::fflush(progress);
-    }
+    say(progress, "[{}] {} done in {:.1f} s{}\n", flavor, name, elapsed, result->leftovers());
     return elapsed;
   }
 };
@@ -177,8 +184,7 @@ fs::path make_source_once(const fs::path& sources, const std::string& name,
   if (ec)
     throw usage_error(
         fmt::format("cannot rename {} to {}: {}", partial.string(), target.string(), ec.message()));
-  if (progress != nullptr)
-    fmt::print(progress, "{} ready in {:.1f} s\n", what, seconds_since(started));
+  say(progress, "{} ready in {:.1f} s\n", what, seconds_since(started));
   return target;
 }
 
@@ -209,7 +215,7 @@ fs::path unpack_tarball(const Source& source, const std::string& identity, const
     const bool xz = name.ends_with(".xz") || name.ends_with(".txz");
     const std::vector<std::string> argv = {"tar", xz ? "-xJf" : "-xzf", source.path.string(),
                                            "-C",  partial.string(),     "--no-same-owner"};
-    if (progress != nullptr) fmt::print(progress, "unpacking {} ...\n", source.path.string());
+    say(progress, "unpacking {} ...\n", source.path.string());
     util::ProcessOptions options;
     options.timeout = std::chrono::minutes(20);
     auto result = util::run_process(argv, env, options);
@@ -247,9 +253,8 @@ fs::path check_out_revision(const fs::path& repository, const std::string& ref,
                             const git::Revision& revision, const fs::path& prefix,
                             std::FILE* progress) {
   const auto check_out = [&](const fs::path& partial) {
-    if (progress != nullptr)
-      fmt::print(progress, "checking out {} (commit {}) of {} into {} ...\n", ref,
-                 revision.commit.substr(0, 12), repository.string(), partial.string());
+    say(progress, "checking out {} (commit {}) of {} into {} ...\n", ref,
+        revision.commit.substr(0, 12), repository.string(), partial.string());
     value_or_throw(git::export_tree(repository, revision.tree, partial),
                    fmt::format("--ref {}", ref));
     if (!is_cpython_tree(partial))
@@ -298,10 +303,9 @@ Origin identify(const BuildRequest& request, const fs::path& prefix, std::FILE* 
     const fs::path repository = fs::absolute(request.source, ec).lexically_normal();
     const git::Revision revision = value_or_throw(git::resolve_revision(repository, request.ref),
                                                   "--source " + request.source.string());
-    if (progress != nullptr)
-      fmt::print(progress, "source: {} at {} (commit {}, tree {}; resolved in {:.2f} s)\n",
-                 repository.string(), request.ref, revision.commit.substr(0, 12),
-                 revision.tree.substr(0, 12), seconds_since(started));
+    say(progress, "source: {} at {} (commit {}, tree {}; resolved in {:.2f} s)\n",
+        repository.string(), request.ref, revision.commit.substr(0, 12),
+        revision.tree.substr(0, 12), seconds_since(started));
     return {{SourceKind::git, repository}, "git tree=" + revision.tree, revision};
   }
   const Source source = value_or_throw(classify_source(request.source), "");
@@ -316,10 +320,30 @@ Origin identify(const BuildRequest& request, const fs::path& prefix, std::FILE* 
   }
   std::string identity =
       value_or_throw(source_identity(source), "reading --source " + source.path.string());
-  if (progress != nullptr)
-    fmt::print(progress, "source: {} ({}, identified in {:.2f} s)\n", source.path.string(),
-               to_string(source.kind), seconds_since(started));
+  say(progress, "source: {} ({}, identified in {:.2f} s)\n", source.path.string(),
+      to_string(source.kind), seconds_since(started));
   return {source, std::move(identity), std::nullopt};
+}
+
+// Why the finished build recorded in `dir` is not the one asked for, or nullopt when it is: the
+// directory's name holds only the first 16 digits of the key, so the record must name the whole
+// key (another key with the same prefix, or a record edited or restored from elsewhere, must
+// not be taken for this build), the flavour, and an interpreter inside the directory.
+std::optional<std::string> cached_record_problem(const baseline::BuildRecord& record,
+                                                 const std::string& key, Flavor flavor,
+                                                 const fs::path& dir) {
+  if (record.key != key)
+    return fmt::format("its record ({}) has the cache key {}, not this build's {}",
+                       (dir / k_complete_file).string(), record.key, key);
+  if (record.flavor != flavor)
+    return fmt::format("its record ({}) is of a {} build", (dir / k_complete_file).string(),
+                       to_string(record.flavor));
+  const auto inside = fs::path(record.interpreter).lexically_normal().lexically_relative(dir);
+  if (inside.empty() || *inside.begin() != "install")
+    return fmt::format("its record ({}) names the interpreter {}, outside {}",
+                       (dir / k_complete_file).string(), record.interpreter,
+                       (dir / "install").string());
+  return std::nullopt;
 }
 
 }  // namespace
@@ -447,11 +471,15 @@ std::vector<baseline::BuiltInterpreter> build(const BuildRequest& request, std::
     FileLock lock(prefix / (name + ".lock"), progress, "the " + flavor_name + " interpreter");
 
     if (auto record = read_complete_build(dir)) {
-      if (progress != nullptr)
-        fmt::print(progress, "[{}] cached: {} (built {})\n", flavor_name, record->interpreter,
-                   record->finished_at);
-      built.push_back({flavor, record->interpreter, true, commit});
-      continue;
+      const auto problem = cached_record_problem(*record, key, flavor, dir);
+      if (!problem) {
+        say(progress, "[{}] cached: {} (built {})\n", flavor_name, record->interpreter,
+            record->finished_at);
+        built.push_back({flavor, record->interpreter, true, commit});
+        continue;
+      }
+      say(progress, "[{}] not reusing the build in {}: {}; building it again\n", flavor_name,
+          dir.string(), *problem);
     }
 
     if (!tree) {  // made lazily: a fully cached call never unpacks or checks out
@@ -526,9 +554,8 @@ std::vector<baseline::BuiltInterpreter> build(const BuildRequest& request, std::
     value_or_throw(
         util::write_file_atomic(dir / k_complete_file, baseline::build_record_to_json_text(record)),
         "recording the finished build");
-    if (progress != nullptr)
-      fmt::print(progress, "[{}] built {} in {:.1f} s\n", flavor_name, interpreter->string(),
-                 seconds_since(started));
+    say(progress, "[{}] built {} in {:.1f} s\n", flavor_name, interpreter->string(),
+        seconds_since(started));
     built.push_back({flavor, interpreter->string(), false, commit});
   }
   return built;

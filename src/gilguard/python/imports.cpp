@@ -200,7 +200,7 @@ ImportCheck read_import_probe(const std::string& module, const util::ProcessResu
                        ? fmt::format("was killed after {:.1f} s (its time limit)", run.wall_seconds)
                        : fmt::format("ended with {}", run.describe());
   check.error = fmt::format(
-      "the interpreter {} before the import finished{}", how,
+      "the interpreter {} before the import finished{}{}", how, run.leftovers(),
       tail.empty() ? "; stderr was empty" : fmt::format("; last lines of stderr:\n{}", tail));
   return check;
 }

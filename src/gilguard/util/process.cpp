@@ -1,11 +1,13 @@
 #include "gilguard/util/process.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -14,7 +16,10 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
+#include <set>
+#include <thread>
 
 extern char** environ;
 
@@ -40,6 +45,117 @@ extern "C" void end_children_then_die(int signal_number) {
   // Die of the same signal, so whoever started gilguard sees what happened.
   ::signal(signal_number, SIG_DFL);
   ::raise(signal_number);
+}
+
+// Whether become_child_subreaper succeeded: only then are the orphans of a child this process's
+// children, to be ended when the child ends.
+std::atomic<bool> g_subreaper{false};
+
+// Whether `pid` is a child that run_process is running now.
+bool running_child(pid_t pid) {
+  for (const auto& slot : g_running_groups)
+    if (slot.load() == pid) return true;
+  return false;
+}
+
+// A small /proc file's text, or "" when it cannot be read.
+std::string read_proc_file(const std::string& path) {
+  std::string text;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return text;
+  std::array<char, 4096> buffer{};
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n > 0) {
+      text.append(buffer.data(), static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break;
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
+// The numeric names in a /proc directory.
+std::vector<pid_t> numeric_entries(const char* dir_path) {
+  std::vector<pid_t> out;
+  DIR* dir = ::opendir(dir_path);
+  if (dir == nullptr) return out;
+  while (const dirent* entry = ::readdir(dir)) {
+    pid_t id = 0;
+    const char* end = entry->d_name + std::strlen(entry->d_name);
+    const auto [ptr, ec] = std::from_chars(entry->d_name, end, id);
+    if (ec == std::errc() && ptr == end && id > 0) out.push_back(id);
+  }
+  ::closedir(dir);
+  return out;
+}
+
+// This process's children now, ended ones not yet reaped included: from
+// /proc/self/task/*/children, or, on a kernel without those files, from every /proc/PID/stat
+// whose parent is this process.
+std::set<pid_t> own_children() {
+  std::set<pid_t> out;
+  bool listed = false;
+  for (const pid_t task : numeric_entries("/proc/self/task")) {
+    const int fd =
+        ::open(fmt::format("/proc/self/task/{}/children", task).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ::close(fd);
+    listed = true;
+    const std::string text = read_proc_file(fmt::format("/proc/self/task/{}/children", task));
+    const char* p = text.data();
+    const char* end = p + text.size();
+    while (p < end) {
+      pid_t child = 0;
+      const auto [next, ec] = std::from_chars(p, end, child);
+      if (ec == std::errc() && child > 0) out.insert(child);
+      p = next == p ? p + 1 : next;
+    }
+  }
+  if (listed) return out;
+  const pid_t self = ::getpid();
+  for (const pid_t pid : numeric_entries("/proc")) {
+    // "PID (COMM) STATE PPID ...": COMM may hold anything, so read after its last ')'.
+    const std::string stat = read_proc_file(fmt::format("/proc/{}/stat", pid));
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos || close + 4 >= stat.size()) continue;
+    const char* begin = stat.data() + close + 4;  // past ") S "
+    pid_t parent = 0;
+    std::from_chars(begin, stat.data() + stat.size(), parent);
+    if (parent == self) out.insert(pid);
+  }
+  return out;
+}
+
+// Ends and reaps every child of this process that run_process is not running now (`ended`, the
+// child that just ended, counts as not running): what a child left behind and this subreaper
+// adopted. A killed process's own children become this process's next, so it goes on until a
+// listing finds none (or 2 s have passed). Returns how many it ended or reaped.
+int end_left_behind(pid_t ended) {
+  if (!g_subreaper.load()) return 0;
+  std::set<pid_t> seen;
+  const auto until = Clock::now() + std::chrono::seconds(2);
+  while (true) {
+    std::vector<pid_t> left;
+    for (const pid_t pid : own_children())
+      if (pid == ended || !running_child(pid)) left.push_back(pid);
+    if (left.empty()) break;
+    for (const pid_t pid : left) {
+      ::kill(pid, SIGKILL);
+      seen.insert(pid);
+    }
+    bool all_reaped = true;
+    for (const pid_t pid : left) {
+      int status = 0;
+      if (::waitpid(pid, &status, WNOHANG) != pid) all_reaped = false;
+    }
+    if (Clock::now() >= until) break;
+    if (!all_reaped) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return static_cast<int>(seen.size());
 }
 
 // Records a running child's process group (the child's pid) for end_children_then_die while
@@ -153,6 +269,18 @@ std::string ProcessResult::describe() const {
     return fmt::format("killed by signal {} (SIG{})", signal, name != nullptr ? name : "?");
   }
   return fmt::format("exit status {}", exit_code);
+}
+
+std::string ProcessResult::leftovers() const {
+  std::string out;
+  if (left_behind > 0)
+    out += fmt::format("; it left {} process{} running, which gilguard ended", left_behind,
+                       left_behind == 1 ? "" : "es");
+  if (output_cut)
+    out +=
+        "; its output was cut short after it ended (something it started still held stdout "
+        "or stderr open)";
+  return out;
 }
 
 Environment current_environment() {
@@ -309,14 +437,22 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
     ::kill(-pid, SIGKILL);
     if (options.cgroup) options.cgroup->kill_all();
   };
+  // Once the child is reaped: what it left behind is ended, and its pipes are read only until
+  // output_grace from now.
+  std::optional<Clock::time_point> output_deadline;
+  auto end_left_behind_by_child = [&] {
+    result.left_behind += end_left_behind(pid);
+    output_deadline = Clock::now() + options.output_grace;
+  };
 
   while (true) {
     if (!exited) {
       const pid_t w = ::wait4(pid, &status, WNOHANG, &usage);
       if (w == pid) {
         exited = true;
-        // Whatever the child left behind in its group dies with it.
+        // Whatever the child left behind dies with it.
         kill_group();
+        end_left_behind_by_child();
       }
     }
     const bool out_open = out_pipe[0].get() >= 0;
@@ -338,21 +474,29 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
         kill_group();
         ::wait4(pid, &status, 0, &usage);
         exited = true;
+        end_left_behind_by_child();
         continue;
       }
       wait_ms =
           wait_ms < 0 ? static_cast<int>(left) : std::min<int>(wait_ms, static_cast<int>(left));
     }
-    if (exited) wait_ms = 1000;  // only pipes left, and the group is already killed
+    if (exited) {
+      // Only pipes left, held open by something that escaped every kill: read them until the
+      // deadline, however much it writes.
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*output_deadline - Clock::now())
+              .count();
+      if (left <= 0) {
+        result.output_cut = true;
+        out_pipe[0].reset();
+        err_pipe[0].reset();
+        continue;
+      }
+      wait_ms = static_cast<int>(left);
+    }
 
     const int ready = ::poll(fds.data(), fds.size(), wait_ms);
     if (ready < 0 && errno != EINTR) return fail(fmt::format("poll: {}", std::strerror(errno)));
-    if (ready == 0 && exited) {
-      // Descendants that escaped the group still hold the pipes: stop reading.
-      out_pipe[0].reset();
-      err_pipe[0].reset();
-      continue;
-    }
     for (const auto& p : fds) {
       if (p.revents == 0) continue;
       if (p.fd == out_pipe[0].get() &&
@@ -384,6 +528,13 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
   }
   if (result.timed_out) result.signal = SIGKILL;
   return result;
+}
+
+Expected<void> become_child_subreaper() {
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+    return fail(fmt::format("prctl(PR_SET_CHILD_SUBREAPER): {}", std::strerror(errno)));
+  g_subreaper.store(true);
+  return {};
 }
 
 void end_children_on_termination_signals() {

@@ -119,6 +119,25 @@ TEST(ResultsCodec, RoundTrips) {
   EXPECT_NE(text.find("\"schema_version\": 2"), std::string::npos);
 }
 
+// A child's stderr may hold any bytes, and it reaches the file in a failure's text: what is
+// written is valid UTF-8 (each ill-formed part a U+FFFD), so the file reads back.
+TEST(ResultsCodec, InvalidUtf8FromAChildIsWrittenAsReplacementCharacters) {
+  auto original = example();
+  original.samples[1].failure =
+      "the interpreter ended with exit status 3; last lines of stderr:\nbad \xff\xfe \xc3 "
+      "(\xed\xa0\x80) \xe2\x82 end \xc3\xa9";
+  original.failures[0].message = "child failed: \x80";
+  const auto text = results_to_json_text(original);
+  const auto decoded = results_from_json_text(text);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->samples[1].failure,
+            "the interpreter ended with exit status 3; last lines of stderr:\nbad \uFFFD\uFFFD "
+            "\uFFFD (\uFFFD\uFFFD\uFFFD) \uFFFD end \u00e9");
+  EXPECT_EQ(decoded->failures[0].message, "child failed: \uFFFD");
+  // Valid text, accents included, is written as it is.
+  EXPECT_EQ(results_to_json_text(*decoded), text);
+}
+
 TEST(ResultsCodec, ImportChecksRoundTripAndAreLeftOutWithoutImports) {
   auto original = example();
   EXPECT_EQ(results_to_json_text(original).find("\"imports\""), std::string::npos);

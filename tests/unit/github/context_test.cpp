@@ -41,7 +41,9 @@ TEST(Context, ReadsTheRunnerEnvironment) {
   EXPECT_EQ(ctx->pull_request->head_sha, "abc123");
   EXPECT_TRUE(ctx->pull_request->fork);
   EXPECT_EQ(ctx->commit(), "abc123");
-  EXPECT_EQ(ctx->token, "from-env");
+  // Never from the environment given: gilguard took GITHUB_TOKEN out of its own at start-up
+  // (util/secrets.hpp), and callers pass the token.
+  EXPECT_EQ(ctx->token, "");
   EXPECT_EQ(ctx->step_summary_path, "/tmp/summary");
   EXPECT_EQ(ctx->output_path, "/tmp/output");
 

@@ -32,7 +32,10 @@ struct PublishTest : ::testing::Test {
            {"GITHUB_EVENT_PATH", (dir.path() / "event.json").string()},
            {"GITHUB_STEP_SUMMARY", (dir.path() / "summary.md").string()},
            {"GITHUB_OUTPUT", (dir.path() / "output").string()},
-           {"GITHUB_TOKEN", k_token}};
+           {"GITHUB_TOKEN", "not-this-one"}};
+    // The token comes from the options (gilguard takes GITHUB_TOKEN out of its environment at
+    // start-up); GITHUB_TOKEN in the environment given is never read.
+    options.token = k_token;
     options.links.results_path = "results.json";
     options.links.comparison_path = "comparison.json";
     options.retry = {2, std::chrono::milliseconds(1), std::chrono::milliseconds(5)};

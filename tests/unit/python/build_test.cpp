@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
+#include <sstream>
 
 #include "gilguard/baseline/build_record_codec.hpp"
 #include "gilguard/util/files.hpp"
@@ -197,6 +199,81 @@ TEST_F(FakeBuild, DamagedRecordOrMissingInterpreterMeansNotBuilt) {
   fs::remove(first[0].interpreter);
   EXPECT_FALSE(read_complete_build(dir));
   EXPECT_FALSE(build(request({Flavor::gil}), nullptr)[0].cache_hit);
+}
+
+// What `build` printed as progress, through a temporary file.
+std::string progress_of(const BuildRequest& r,
+                        std::vector<baseline::BuiltInterpreter>* built = nullptr) {
+  std::FILE* file = std::tmpfile();
+  EXPECT_NE(file, nullptr);
+  try {
+    auto result = build(r, file);
+    if (built != nullptr) *built = std::move(result);
+  } catch (const Failure& failure) {
+    // The lines printed before the failure are what some callers want.
+    if (built != nullptr) ADD_FAILURE() << failure.what();
+  }
+  std::fflush(file);
+  std::rewind(file);
+  std::string text;
+  for (int c; (c = std::fgetc(file)) != EOF;) text += static_cast<char>(c);
+  std::fclose(file);
+  return text;
+}
+
+// The directory's name holds 16 digits of the key: a record naming another key (a key with the
+// same prefix, an edited record), another flavour or an interpreter outside the directory is
+// not reused, and the progress says why.
+TEST_F(FakeBuild, ARecordOfAnotherKeyOrInterpreterIsRebuiltNotReused) {
+  const auto first = build(request({Flavor::gil}), nullptr);
+  const fs::path dir = fs::path(first[0].interpreter).parent_path().parent_path().parent_path();
+  auto record = read_complete_build(dir);
+  ASSERT_TRUE(record);
+  const std::string key = record->key;
+  record->key = key.substr(0, 16) + std::string(48, '0');
+  test::write_file(dir / "complete.json", baseline::build_record_to_json_text(*record));
+  std::vector<baseline::BuiltInterpreter> again;
+  const std::string said = progress_of(request({Flavor::gil}), &again);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_FALSE(again[0].cache_hit) << said;
+  EXPECT_NE(said.find("[gil] not reusing the build in " + dir.string()), std::string::npos) << said;
+  EXPECT_NE(said.find("has the cache key " + key.substr(0, 16) + std::string(48, '0') +
+                      ", not this build's " + key),
+            std::string::npos)
+      << said;
+  EXPECT_EQ(read_complete_build(dir)->key, key);
+  EXPECT_TRUE(build(request({Flavor::gil}), nullptr)[0].cache_hit);
+
+  // A record pointing at an interpreter elsewhere (an executable that exists).
+  record = read_complete_build(dir);
+  record->interpreter = "/bin/sh";
+  test::write_file(dir / "complete.json", baseline::build_record_to_json_text(*record));
+  const std::string elsewhere = progress_of(request({Flavor::gil}), &again);
+  EXPECT_FALSE(again[0].cache_hit) << elsewhere;
+  EXPECT_NE(again[0].interpreter, "/bin/sh");
+  EXPECT_NE(elsewhere.find("names the interpreter /bin/sh, outside"), std::string::npos)
+      << elsewhere;
+}
+
+// Progress lines carry --source (and --ref, --prefix and paths under them): a line of that text
+// that starts with "::" must not reach the log as a workflow command.
+TEST(Build, ProgressLinesAreDefused) {
+  test::TempDir dir;
+  const fs::path source = dir.path() / "src\n::error title=injected::from the source path";
+  make_fake_cpython(source);
+  BuildRequest r;
+  r.source = source;
+  r.prefix = dir.path() / "prefix\n::warning::from the prefix";
+  r.flavors = {Flavor::gil};
+  r.jobs = 1;
+  r.environment = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"HOME", dir.path().string()}};
+  // The stand-in's Makefile cannot hold these paths, so the build fails after its first lines.
+  const std::string said = progress_of(r);
+  EXPECT_NE(said.find("from the source path"), std::string::npos) << said;
+  EXPECT_NE(said.find("from the prefix"), std::string::npos) << said;
+  std::istringstream lines(said);
+  for (std::string line; std::getline(lines, line);)
+    EXPECT_FALSE(line.starts_with("::")) << line << "\nin:\n" << said;
 }
 
 }  // namespace

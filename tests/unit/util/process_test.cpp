@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "support/test_util.hpp"
@@ -71,6 +76,170 @@ TEST(RunProcess, TimeoutKillsChildAndGrandchildren) {
     if (alive) std::this_thread::sleep_for(20ms);
   }
   EXPECT_FALSE(alive) << "grandchild " << grandchild << " survived the timeout";
+}
+
+// ---- what a child leaves behind -----------------------------------------------------------------
+
+// A script that starts a daemon the way a hostile workload or configure would: a double fork
+// and setsid(), so it is in neither the child's process group nor its session. The daemon writes
+// its pid to $1 and then a line to its inherited stdout every 0.2 s, forever; the script ends
+// once the pid is written.
+std::filesystem::path write_daemonizing_script(const std::filesystem::path& dir) {
+  const auto script = dir / "daemonize.sh";
+  test::write_file(script,
+                   "#!/bin/sh\n"
+                   "( setsid sh -c 'echo $$ > \"$1\"; while :; do echo tick; sleep 0.2; done' "
+                   "sh \"$1\" & )\n"
+                   "while [ ! -s \"$1\" ]; do sleep 0.01; done\n"
+                   "echo started\n");
+  return script;
+}
+
+// Whether `pid` is a live process (not gone, not a zombie).
+bool running(pid_t pid) {
+  std::string stat;
+  try {
+    stat = test::read_file("/proc/" + std::to_string(pid) + "/stat");
+  } catch (const std::exception&) {
+    return false;
+  }
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z' &&
+         stat[close + 2] != 'X';
+}
+
+// The pid a daemon wrote to `file`, waiting up to 5 s for it; 0 when none came.
+pid_t daemon_pid(const std::filesystem::path& file) {
+  for (int i = 0; i < 250; ++i) {
+    if (std::filesystem::exists(file)) {
+      const std::string text = test::read_file(file);
+      if (!text.empty() && text.back() == '\n') return std::stoi(text);
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  return 0;
+}
+
+// Runs `body` in a forked copy of this test process (a subreaper when `subreaper`), killed by
+// SIGALRM after 30 s, so a run_process that never returns fails the test instead of hanging
+// it. Returns "" when `body` returned "", else what it returned or how the copy ended.
+std::string in_forked_process(bool subreaper, const std::function<std::string()>& body) {
+  int fds[2];
+  if (::pipe(fds) != 0) return "pipe failed";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    ::alarm(30);
+    std::string problem;
+    if (subreaper) {
+      if (auto ok = become_child_subreaper(); !ok) problem = ok.error().message;
+    }
+    if (problem.empty()) problem = body();
+    (void)!::write(fds[1], problem.data(), problem.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string problem;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) problem.append(buffer, n);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status))
+    return problem + "the forked test process was killed by signal " +
+           std::to_string(WTERMSIG(status)) + " (SIGALRM: run_process did not return in 30 s)";
+  return problem;
+}
+
+// Without a subreaper the daemon escapes to init and holds stdout open, writing: reading stops
+// output_grace after the child ended, and the result says so.
+TEST(RunProcess, ReadingStopsAGraceAfterTheChildEndsWhateverStillWrites) {
+  test::TempDir dir;
+  const auto script = write_daemonizing_script(dir.path());
+  const auto pid_file = dir.path() / "daemon.pid";
+  const std::string problem = in_forked_process(false, [&]() -> std::string {
+    ProcessOptions options;
+    options.output_grace = 300ms;
+    const auto started = std::chrono::steady_clock::now();
+    auto r = run_process({"sh", script.string(), pid_file.string()}, minimal_env(), options);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    if (!r) return r.error().message;
+    if (!r->success()) return "the child failed: " + r->describe();
+    if (!r->output_cut) return "output_cut is false";
+    if (r->stdout_text.find("started\n") == std::string::npos) return "stdout: " + r->stdout_text;
+    if (elapsed > 5s) return "run_process took more than 5 s";
+    if (r->leftovers().find("cut short") == std::string::npos)
+      return "leftovers: " + r->leftovers();
+    return "";
+  });
+  if (const pid_t daemon = daemon_pid(pid_file); daemon > 0) ::kill(daemon, SIGKILL);
+  EXPECT_EQ(problem, "");
+}
+
+// In a subreaper the daemon is adopted, and ended and reaped when the child ends: run_process
+// returns at once with the output complete, and the daemon is gone.
+TEST(RunProcess, ASubreaperEndsTheDaemonAChildLeftBehind) {
+  test::TempDir dir;
+  const auto script = write_daemonizing_script(dir.path());
+  const auto pid_file = dir.path() / "daemon.pid";
+  const std::string problem = in_forked_process(true, [&]() -> std::string {
+    const auto started = std::chrono::steady_clock::now();
+    auto r = run_process({"sh", script.string(), pid_file.string()}, minimal_env());
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    if (!r) return r.error().message;
+    if (!r->success()) return "the child failed: " + r->describe();
+    if (elapsed > 5s) return "run_process took more than 5 s";
+    if (r->output_cut) return "output_cut: the daemon was not ended";
+    if (r->left_behind < 1) return "left_behind is " + std::to_string(r->left_behind);
+    if (r->leftovers().find("which gilguard ended") == std::string::npos)
+      return "leftovers: " + r->leftovers();
+    const pid_t daemon = daemon_pid(pid_file);
+    if (daemon <= 0) return "the daemon wrote no pid";
+    if (running(daemon)) return "the daemon " + std::to_string(daemon) + " is still running";
+    // Reaped too: no child of this process is left, not even a zombie.
+    if (::waitpid(-1, nullptr, WNOHANG) != -1 || errno != ECHILD) return "a child is left";
+    return "";
+  });
+  if (const pid_t daemon = daemon_pid(pid_file); daemon > 0 && running(daemon))
+    ::kill(daemon, SIGKILL);
+  EXPECT_EQ(problem, "");
+}
+
+// The same with stdout in a file, as the CPython build runs configure and make: nothing holds a
+// pipe, and the daemon is ended all the same.
+TEST(RunProcess, ASubreaperEndsTheDaemonOfAChildWritingToFiles) {
+  test::TempDir dir;
+  const auto script = write_daemonizing_script(dir.path());
+  const auto pid_file = dir.path() / "daemon.pid";
+  const auto log = dir.path() / "out.log";
+  const std::string problem = in_forked_process(true, [&]() -> std::string {
+    ProcessOptions options;
+    options.stdout_file = log;
+    auto r = run_process({"sh", script.string(), pid_file.string()}, minimal_env(), options);
+    if (!r) return r.error().message;
+    if (!r->success()) return "the child failed: " + r->describe();
+    if (r->left_behind < 1) return "left_behind is " + std::to_string(r->left_behind);
+    const pid_t daemon = daemon_pid(pid_file);
+    if (daemon <= 0) return "the daemon wrote no pid";
+    if (running(daemon)) return "the daemon " + std::to_string(daemon) + " is still running";
+    return "";
+  });
+  if (const pid_t daemon = daemon_pid(pid_file); daemon > 0 && running(daemon))
+    ::kill(daemon, SIGKILL);
+  EXPECT_EQ(problem, "");
+}
+
+// A child that starts nothing: nothing left behind, nothing cut, in a subreaper too.
+TEST(RunProcess, AChildThatLeavesNothingReportsNothing) {
+  const std::string problem = in_forked_process(true, []() -> std::string {
+    auto r = run_process({"sh", "-c", "echo hi; (true &); wait"}, minimal_env());
+    if (!r) return r.error().message;
+    if (r->stdout_text != "hi\n") return "stdout: " + r->stdout_text;
+    if (r->output_cut) return "output_cut";
+    if (!r->leftovers().empty() && r->left_behind == 0) return "leftovers: " + r->leftovers();
+    return "";
+  });
+  EXPECT_EQ(problem, "");
 }
 
 TEST(RunProcess, CapturesLargeOutputWithoutDeadlock) {

@@ -6,9 +6,8 @@
 # The change: a user workload (`--workload FILE.py`) whose function holds one process-wide
 # threading.Lock for a share S of the work of each call. Threads of the free-threaded build
 # queue on it; the reference processes (forked, one lock each) do not, so the free-threaded
-# speedup against processes (`ft-relative-2`, the gated metric) drops. Each strength is a copy of
-# the same file (the same name, so the same baseline key) with S written into it, as a code
-# change would be.
+# speedup against processes (`ft-relative-2`, the gated metric) drops. Each strength rewrites the
+# same file (one path, so one baseline key) with S written into it, as a code change would.
 #
 # One sitting, in this order (nothing else may run beside it; it takes about 1.5-2 hours with
 # the defaults on 2 CPUs):
@@ -93,9 +92,11 @@ note() {  # a line in facts.txt: time, load, steal so far
   echo "$(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg) steal $(awk '/^cpu /{print $9}' /proc/stat) ticks: $*" >> "$facts"
 }
 
-# The lock workload at share S: OUT/workload/S/lockwork.py (one name for every S, so one key).
+# The lock workload at share S, written to OUT/workload/lockwork.py before each run that uses it
+# (one path for every S: the baseline key holds the file's path, so copies in per-share folders
+# would each have a key of their own).
 workload_file() {
-  local share=$1 dir=$out/workload/$1
+  local share=$1 dir=$out/workload
   mkdir -p "$dir"
   cat > "$dir/lockwork.py" <<PY
 # bench/real_drops.sh: a CPU-bound function holding one process-wide lock for a share of each call.

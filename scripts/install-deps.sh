@@ -99,6 +99,9 @@ packages=(
 )
 if [ "$mode" = all ]; then
   packages+=(clang-format clang-tidy libgtest-dev libgmock-dev)
+  # The fuzz targets (scripts/fuzz.sh): clang 19 with libFuzzer and the sanitizer runtimes. An
+  # older clang cannot compile gilguard against libstdc++'s <expected>.
+  packages+=(clang-19 libclang-rt-19-dev)
   # Node.js with npm (the test tooling) may come from another packager than Debian; ask for
   # Debian's only when no `npm` is on PATH.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -189,7 +189,7 @@ Expected<Comparison> comparison_from_json_text(std::string_view text) {
 }
 
 Expected<Comparison> read_comparison_file(const std::filesystem::path& path) {
-  auto text = util::read_file(path);
+  auto text = util::read_json_file(path);
   if (!text) return std::unexpected(text.error());
   auto comparison = comparison_from_json_text(*text);
   if (!comparison) return fail(fmt::format("{}: {}", path.string(), comparison.error().message));

@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "gilguard/util/sha256.hpp"
+
 namespace gilguard::baseline {
 namespace {
 
@@ -28,6 +30,29 @@ constexpr std::string_view k_key_rules =
     "a baseline key names the file <key>.json, so it must be 1 to 128 characters from "
     "A-Z a-z 0-9 '.' '_' '-' and start with a letter or digit";
 
+// The key of `parts` in at most `length` characters. A workload part too long for it (a file deep
+// in its repository) keeps its start and ends with 8 hex digits of its SHA-256, so two long
+// labels still make two keys and the range stays at the end.
+std::string make_key_within(const KeyParts& parts, std::size_t length) {
+  std::string python = "py" + clean_part(parts.gil_python);
+  if (parts.ft_python != parts.gil_python) python += "-" + clean_part(parts.ft_python) + "t";
+  const std::string range = parts.range_sized ? std::string("auto") : std::to_string(parts.range);
+  const std::string head = fmt::format("{}-{}-cpu{}-{}-", clean_part(parts.os),
+                                       clean_part(parts.arch), parts.usable_cpus, python);
+  const std::string tail = "-r" + range;
+  std::string workload = clean_part(parts.workload);
+  constexpr std::size_t k_digest_length = 8;
+  if (head.size() + workload.size() + tail.size() > length &&
+      head.size() + tail.size() + k_digest_length + 1 < length) {
+    const std::string digest = util::sha256_hex(workload).substr(0, k_digest_length);
+    workload.resize(length - head.size() - tail.size() - k_digest_length - 1);
+    workload += "_" + digest;
+  }
+  std::string key = head + workload + tail;
+  if (key.size() > length) key.resize(length);
+  return key;
+}
+
 }  // namespace
 
 KeyParts key_parts(const RunResult& result) {
@@ -43,26 +68,15 @@ KeyParts key_parts(const RunResult& result) {
   return parts;
 }
 
-std::string make_key(const KeyParts& parts) {
-  std::string python = "py" + clean_part(parts.gil_python);
-  if (parts.ft_python != parts.gil_python) python += "-" + clean_part(parts.ft_python) + "t";
-  const std::string range = parts.range_sized ? std::string("auto") : std::to_string(parts.range);
-  std::string key =
-      fmt::format("{}-{}-cpu{}-{}-{}-r{}", clean_part(parts.os), clean_part(parts.arch),
-                  parts.usable_cpus, python, clean_part(parts.workload), range);
-  if (key.size() > k_max_key_length) key.resize(k_max_key_length);
-  return key;
-}
+std::string make_key(const KeyParts& parts) { return make_key_within(parts, k_max_key_length); }
 
 std::string derive_key(const RunResult& result) {
-  std::string key = make_key(key_parts(result));
-  if (!result.is_ab()) return key;
+  if (!result.is_ab()) return make_key(key_parts(result));
   const std::string gil = result.base_gil->major_minor();
   const std::string ft = result.base_ft->major_minor();
   std::string base = "-base-py" + clean_part(gil);
   if (ft != gil) base += "-" + clean_part(ft) + "t";
-  if (key.size() + base.size() > k_max_key_length) key.resize(k_max_key_length - base.size());
-  return key + base;
+  return make_key_within(key_parts(result), k_max_key_length - base.size()) + base;
 }
 
 Expected<void> validate_key(std::string_view key) {

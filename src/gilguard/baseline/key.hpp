@@ -33,7 +33,9 @@ KeyParts key_parts(const RunResult& result);
 // and the next run on another machine of the class finds the same file). When the two interpreters
 // differ in major.minor the Python part is "py<gil>-<ft>t" ("py3.13-3.14t"). Each part is
 // lower-cased and any character outside [a-z0-9._] becomes '_', so the key is always a valid file
-// name.
+// name. A workload part that would make the key longer than k_max_key_length (a file deep in its
+// repository: "file_bench_parsers_json_w.py_f") is cut and ends with 8 hex digits of its SHA-256,
+// so two long labels still make two keys, and the range part stays.
 std::string make_key(const KeyParts& parts);
 
 // make_key(key_parts(result)); for an A/B run the head's key followed by "-base-py<M.m>" (the

@@ -17,7 +17,7 @@ namespace {
 // Reads and validates one file; `expected_key` is what its name says the key is.
 Expected<Baseline> read_baseline(const std::filesystem::path& path,
                                  const std::string& expected_key) {
-  auto text = util::read_file(path);
+  auto text = util::read_json_file(path);
   if (!text) return std::unexpected(text.error());
   auto baseline = baseline_from_json_text(*text);
   if (!baseline)

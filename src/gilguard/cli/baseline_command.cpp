@@ -52,7 +52,7 @@ int parse_max_runs(const std::string& text) {
 }
 
 RunResult read_results(const std::string& path) {
-  auto text = util::read_file(path);
+  auto text = util::read_json_file(path);
   if (!text)
     throw usage_error(fmt::format(
         "{}; pass the results file that 'gilguard run --output FILE' or 'gilguard check' wrote",

@@ -79,6 +79,8 @@ ExitCode run_check(const CheckOptions& options) {
       request.time_budget = k_default_ab_budget;
   }
   (void)to_compare_options(options.compare, MachineFacts{});
+  value_or_throw(util::check_output_path(options.results), "--results");
+  value_or_throw(util::check_output_path(options.comparison), "--comparison");
 
   const auto pair = value_or_throw(
       python::find_interpreters(optional_path(options.run.gil), optional_path(options.run.ft), env),
@@ -139,13 +141,13 @@ ExitCode run_check(const CheckOptions& options) {
     };
   }
   auto result = measure::run_in_processes(request, gil, ft, base, env, hooks);
-  value_or_throw(util::write_file_atomic(options.results, baseline::results_to_json_text(result)),
+  value_or_throw(util::write_output_file(options.results, baseline::results_to_json_text(result)),
                  fmt::format("writing the results to {}", options.results));
 
   // The baseline was loaded before the run (for the stopping rule); compare with that one.
   const auto comparison = compare_run(result, options.compare, loaded);
   value_or_throw(
-      util::write_file_atomic(options.comparison, baseline::comparison_to_json_text(comparison)),
+      util::write_output_file(options.comparison, baseline::comparison_to_json_text(comparison)),
       fmt::format("writing the comparison to {}", options.comparison));
 
   if (in_actions) {

@@ -52,7 +52,7 @@ ExitCode run_comment(const CommentOptions& options) {
       value_or_throw(baseline::read_comparison_file(options.from), "reading --from");
   std::optional<RunResult> run;
   if (!options.results.empty()) {
-    const auto text = value_or_throw(util::read_file(options.results), "reading --results");
+    const auto text = value_or_throw(util::read_json_file(options.results), "reading --results");
     run = value_or_throw(baseline::results_from_json_text(text), "reading " + options.results);
   }
   const auto env = util::current_environment();

@@ -37,7 +37,7 @@ void add_compare_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   sub->callback([&action, options] {
     action = [options]() -> ExitCode {
-      const auto text = value_or_throw(util::read_file(options->results),
+      const auto text = value_or_throw(util::read_json_file(options->results),
                                        fmt::format("reading results {}", options->results));
       const auto run = value_or_throw(
           baseline::results_from_json_text(text),
@@ -46,7 +46,7 @@ void add_compare_command(CLI::App& app, Action& action) {
                      fmt::format("results file {}", options->results));
       const auto comparison = compare_run(run, options->settings);
       value_or_throw(
-          util::write_file_atomic(options->output, baseline::comparison_to_json_text(comparison)),
+          util::write_output_file(options->output, baseline::comparison_to_json_text(comparison)),
           fmt::format("writing the comparison to {}", options->output));
       fmt::print("{}", terminal_report(comparison, &run, options->results, options->output,
                                        options->settings.baselines_dir));

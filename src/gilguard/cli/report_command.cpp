@@ -40,7 +40,7 @@ ExitCode run_report(const ReportOptions& options) {
       value_or_throw(baseline::read_comparison_file(options.comparison), "reading the comparison");
   std::optional<RunResult> run;
   if (!options.results.empty()) {
-    const auto text = value_or_throw(util::read_file(options.results), "reading the results");
+    const auto text = value_or_throw(util::read_json_file(options.results), "reading the results");
     run = value_or_throw(baseline::results_from_json_text(text), "reading " + options.results);
   }
   report::ReportLinks links;

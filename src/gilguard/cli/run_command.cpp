@@ -166,8 +166,12 @@ measure::RunRequest to_run_request(const RunOptions& options) {
   request.gil_python = options.gil;
   request.ft_python = options.ft;
   request.threads = parse_threads(options.threads);
-  request.workload = workload::parse_workload(options.workload);
-  request.workload_digest = value_or_throw(workload::workload_digest(request.workload), "");
+  auto workload =
+      value_or_throw(workload::resolve_workload(workload::parse_workload(options.workload),
+                                                git::work_tree_containing),
+                     "");
+  request.workload = std::move(workload.spec);
+  request.workload_digest = std::move(workload.digest);
   const bool primes = request.workload.is_primes();
   request.range = primes ? options.default_range : 0;
   if (!options.range.empty()) {
@@ -318,12 +322,15 @@ void add_run_command(CLI::App& app, Action& action) {
   auto options = std::make_shared<RunOptions>();
   auto output = std::make_shared<std::string>(k_default_output);
   add_run_options(*sub, *options, true);
-  sub->add_option("--output", *output, "Where to write the results JSON (replaced atomically)")
+  sub->add_option("--output", *output,
+                  "Where to write the results JSON (a file is replaced atomically; a character "
+                  "device or FIFO is written in place)")
       ->type_name("FILE")
       ->capture_default_str();
   sub->callback([&action, options, output] {
     action = [options, output]() -> ExitCode {
       auto request = to_run_request(*options);
+      value_or_throw(util::check_output_path(*output), "--output");
       request.source_commit = source_commit_of(util::current_environment());
       warn_about_gil_override(util::current_environment());
       measure::RunHooks hooks;
@@ -331,7 +338,7 @@ void add_run_command(CLI::App& app, Action& action) {
       hooks.imported = print_import;
       const auto result = measure::run_benchmark(request, hooks);
 
-      value_or_throw(util::write_file_atomic(*output, baseline::results_to_json_text(result)),
+      value_or_throw(util::write_output_file(*output, baseline::results_to_json_text(result)),
                      fmt::format("writing the results to {}", *output));
       report::RunTableOptions table;
       // The split's bound is a fact of the prime workload's trial divisions.

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "gilguard/cli/commands.hpp"
+#include "gilguard/cli/parse_error.hpp"
 #include "gilguard/cli/print.hpp"
 #include "gilguard/util/process.hpp"
 #include "gilguard/util/secrets.hpp"
@@ -53,9 +54,7 @@ int run_main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    print_stderr(fmt::format(
-        "gilguard: error: {}\nRun 'gilguard --help' or 'gilguard COMMAND --help' for usage.\n",
-        e.what()));
+    print_stderr(describe_parse_error(app, e, {argv + 1, argv + argc}));
     return static_cast<int>(ExitCode::usage);
   }
   // CLI11 keeps its own copy: the token on the command line is no longer needed there.

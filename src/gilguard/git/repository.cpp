@@ -115,6 +115,16 @@ Expected<WorkTreeState> read_work_tree_state(const std::filesystem::path& work_t
   return state;
 }
 
+std::optional<std::filesystem::path> work_tree_containing(const std::filesystem::path& dir) {
+  Library library;
+  git_repository* raw_repo = nullptr;
+  if (git_repository_open_ext(&raw_repo, dir.c_str(), 0, nullptr) != 0) return std::nullopt;
+  const RepositoryPtr repo(raw_repo);
+  const char* work_tree = git_repository_workdir(repo.get());
+  if (work_tree == nullptr) return std::nullopt;
+  return std::filesystem::path(work_tree).lexically_normal();
+}
+
 std::optional<std::string> head_commit_containing(const std::filesystem::path& path) {
   Library library;
   git_repository* raw_repo = nullptr;

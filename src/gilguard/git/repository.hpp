@@ -29,6 +29,10 @@ bool is_work_tree_root(const std::filesystem::path& path);
 // with libgit2. Fails, naming the path, when it is not a repository or HEAD has no commit.
 Expected<WorkTreeState> read_work_tree_state(const std::filesystem::path& work_tree);
 
+// The top of the git work tree that contains the directory `dir`, searching upwards from it
+// like git does; nullopt when it is in no repository or the repository is bare.
+std::optional<std::filesystem::path> work_tree_containing(const std::filesystem::path& dir);
+
 // The HEAD commit (hex id) of the git work tree that contains `path`, searching upwards from
 // it like git does. nullopt when `path` is in no repository, the repository is bare or HEAD
 // has no commit yet: the caller records no commit rather than failing.

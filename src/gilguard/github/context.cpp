@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "gilguard/baseline/json_text.hpp"
 #include "gilguard/report/annotations.hpp"
 #include "gilguard/util/files.hpp"
 
@@ -72,10 +73,9 @@ std::string mask_command(std::string_view secret) {
 }
 
 Expected<std::optional<PullRequest>> parse_pull_request_event(std::string_view json) {
-  boost::system::error_code ec;
-  const boost::json::value event = boost::json::parse(json, ec);
-  if (ec) return fail(fmt::format("the event payload is not valid JSON ({})", ec.message()));
-  const auto* pr = member(&event, "pull_request");
+  const auto event = baseline::parse_json(json);
+  if (!event) return fail("the event payload is not valid JSON: " + event.error().message);
+  const auto* pr = member(&*event, "pull_request");
   if (pr == nullptr || !pr->is_object()) return std::optional<PullRequest>();
   PullRequest out;
   const auto* number = member(pr, "number");
@@ -127,7 +127,7 @@ Expected<Context> read_context(const util::Environment& env,
   ctx.token = token_option.value_or("");
 
   if (!ctx.event_path.empty()) {
-    auto text = util::read_file(ctx.event_path);
+    auto text = util::read_json_file(ctx.event_path);
     if (!text) {
       ctx.event_problem = text.error().message;
     } else if (auto pr = parse_pull_request_event(*text); !pr) {

@@ -30,6 +30,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view k_complete_file = "complete.json";
 constexpr std::size_t k_failure_tail_lines = 20;
+// The most of a failed step's log read for its tail; a larger log shows the step's stderr.
+constexpr std::size_t k_max_log_bytes = std::size_t{64} << 20;
 // Marks a finished directory under <prefix>/sources/ (an unpacked tarball, a checked-out tree).
 constexpr std::string_view k_source_marker = ".gilguard-unpacked";
 
@@ -137,7 +139,7 @@ struct Phase {
       }
     }
     if (!result->success()) {
-      const auto text = util::read_file(log);
+      const auto text = util::read_regular_file(log, k_max_log_bytes, "a build log");
       const std::string tail =
           util::tail_lines(text ? *text : result->stderr_text, k_failure_tail_lines);
       throw usage_error(fmt::format(
@@ -418,7 +420,7 @@ int usable_cpus() {
 }
 
 std::optional<baseline::BuildRecord> read_complete_build(const fs::path& build_dir) {
-  const auto text = util::read_file(build_dir / k_complete_file);
+  const auto text = util::read_json_file(build_dir / k_complete_file);
   if (!text) return std::nullopt;
   auto record = baseline::build_record_from_json_text(*text);
   if (!record) return std::nullopt;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -30,8 +31,14 @@ void Sha256::update(std::string_view bytes) {
 }
 
 Expected<void> Sha256::update_file(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Without blocking, and regular files only: a FIFO would block the digest and a device never end.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) return fail(fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+  if (struct stat st{}; ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fail(fmt::format("cannot digest {}: it is not a regular file; pass the file itself",
+                            path.string()));
+  }
   std::array<char, 1 << 16> buffer{};
   while (true) {
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());

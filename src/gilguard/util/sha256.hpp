@@ -32,7 +32,7 @@ class Sha256 {
 // SHA-256 of `bytes` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view bytes);
 
-// SHA-256 of a file's content as 64 lowercase hex digits.
+// SHA-256 of a regular file's content as 64 lowercase hex digits (a FIFO or a device is refused).
 Expected<std::string> sha256_file(const std::filesystem::path& path);
 
 }  // namespace gilguard::util

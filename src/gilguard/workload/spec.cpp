@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "gilguard/python/imports.hpp"
+#include "gilguard/util/files.hpp"
 #include "gilguard/util/sha256.hpp"
 
 namespace gilguard::workload {
@@ -22,7 +23,7 @@ std::string WorkloadSpec::label() const {
     case Kind::builtin:
       return std::string(k_builtin_prefix) + name;
     case Kind::file:
-      return fmt::format("file:{}:{}", file.filename().string(), function);
+      return fmt::format("file:{}:{}", name, function);
   }
   return "primes";
 }
@@ -56,6 +57,7 @@ WorkloadSpec parse_workload(std::string_view text) {
         text, fmt::join(builtin_names(), ", "), k_default_function));
   spec.kind = WorkloadSpec::Kind::file;
   spec.file = std::string(text.substr(0, py + 3));
+  spec.name = spec.file.filename().string();
   spec.function =
       py + 3 == text.size() ? std::string(k_default_function) : std::string(text.substr(py + 4));
   if (spec.function.find('.') != std::string::npos || !python::is_module_name(spec.function))
@@ -84,20 +86,34 @@ std::optional<WorkloadSpec> spec_from_label(std::string_view label) {
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size())
     return std::nullopt;
   spec.kind = WorkloadSpec::Kind::file;
-  spec.file = std::string(rest.substr(0, colon));
+  spec.name = std::string(rest.substr(0, colon));
+  spec.file = spec.name;
   spec.function = std::string(rest.substr(colon + 1));
   return spec;
 }
 
-Expected<std::optional<std::string>> workload_digest(const WorkloadSpec& spec) {
-  if (spec.kind != WorkloadSpec::Kind::file) return std::optional<std::string>();
-  auto digest = util::sha256_file(spec.file);
-  if (!digest)
-    return fail(
-        fmt::format("--workload {}: {}; check the path (relative paths are from the "
-                    "current directory)",
-                    spec.label(), digest.error().message));
-  return std::optional<std::string>(std::move(*digest));
+Expected<ResolvedWorkload> resolve_workload(WorkloadSpec spec, const RepositoryRootOf& root_of) {
+  if (spec.kind != WorkloadSpec::Kind::file) return ResolvedWorkload{std::move(spec), {}};
+  const std::string given = spec.file.string();
+  // Once, by the kernel: a lexical reading of "link/../w.py" names another file than open().
+  std::error_code ec;
+  const auto real = std::filesystem::canonical(spec.file, ec);
+  if (ec)
+    return fail(fmt::format(
+        "--workload {}: cannot read {}: {}; check the path (relative paths are from the current "
+        "directory)",
+        given, given, ec.message()));
+  auto text = util::read_regular_file(real, k_max_workload_file_bytes, "a workload file");
+  if (!text) return fail(fmt::format("--workload {}: {}", given, text.error().message));
+
+  std::filesystem::path root;
+  if (auto top = root_of(real.parent_path())) root = std::filesystem::weakly_canonical(*top, ec);
+  if (root.empty() || ec) root = std::filesystem::current_path(ec);
+  const auto relative = real.lexically_relative(root);
+  const bool inside = !ec && !relative.empty() && *relative.begin() != "..";
+  spec.name = inside ? relative.generic_string() : real.generic_string();
+  spec.file = real;
+  return ResolvedWorkload{std::move(spec), util::sha256_hex(*text)};
 }
 
 std::optional<std::string> changed_file_note(const WorkloadSpec& spec,

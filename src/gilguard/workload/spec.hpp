@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,16 +15,23 @@ namespace gilguard::workload {
 // Called for every index when a user file names no function: FILE.py means FILE.py:workload.
 inline constexpr std::string_view k_default_function = "workload";
 
+// The largest workload file gilguard reads and digests: a function to call, not a data set
+// (data it needs can sit in a module beside it that it imports).
+inline constexpr std::size_t k_max_workload_file_bytes = std::size_t{1} << 20;
+
 // What --workload names: the prime benchmark, a built-in of the suite, or a function in a file.
 struct WorkloadSpec {
   enum class Kind { primes, builtin, file };
   Kind kind = Kind::primes;
-  std::string name;            // the built-in's name ("objects"); empty otherwise
-  std::filesystem::path file;  // Kind::file: the Python file, as given
+  // The built-in's name ("objects"); for a file, its name in label(): the file's name as
+  // parse_workload reads it, its path in its repository once resolve_workload has run
+  // ("bench/parse.py"). Empty for primes.
+  std::string name;
+  std::filesystem::path file;  // Kind::file: the Python file: as given, then its real path
   std::string function;        // Kind::file: the function called with each index
 
   // The name recorded in the results and joined into the baseline key: "primes",
-  // "builtin:objects", "file:bench_parse.py:parse_one" (the file's name, not its directory).
+  // "builtin:objects", "file:bench/parse.py:parse_one".
   std::string label() const;
 
   bool is_primes() const { return kind == Kind::primes; }
@@ -37,14 +46,31 @@ const std::vector<std::string>& builtin_names();
 // value and the fix (the built-in names, the .py suffix, an identifier for the function).
 WorkloadSpec parse_workload(std::string_view text);
 
-// The spec a label() names, for reading results files: a file's spec has the file's name only
-// (label() keeps no directory). nullopt when `label` is no label of this gilguard (an unknown
-// built-in, an unknown form).
+// The spec a label() names, for reading results files: a file's spec has the path the label
+// holds (in its repository) as both name and file. nullopt when `label` is no label of this
+// gilguard (an unknown built-in, an unknown form).
 std::optional<WorkloadSpec> spec_from_label(std::string_view label);
 
-// SHA-256 of a file workload's content, recorded with its results so a changed file is told
-// apart from a changed interpreter; nullopt for the other kinds. Fails naming the file.
-Expected<std::optional<std::string>> workload_digest(const WorkloadSpec& spec);
+// The top of the git work tree that holds a directory, or nullopt outside any
+// (git::work_tree_containing in the CLI; a fake in tests).
+using RepositoryRootOf =
+    std::function<std::optional<std::filesystem::path>(const std::filesystem::path&)>;
+
+// A workload as it runs, with the SHA-256 of a file workload's content (nullopt for the other
+// kinds), recorded with its results so a changed file is told apart from a changed interpreter.
+struct ResolvedWorkload {
+  WorkloadSpec spec;
+  std::optional<std::string> digest;
+};
+
+// For a file workload: resolves the path once, as the kernel does (symlinks, then ".."), reads
+// the file there (a regular file of at most k_max_workload_file_bytes: a FIFO or a device fails
+// at once) and digests what it read; the spec's file becomes that real path, which the children
+// run, so the file digested is the file that runs. Its name becomes its path relative to
+// `root_of` the file's directory, else to the current directory, else its absolute path, so two
+// files of one name in two folders have two labels, two baseline keys and two histories. Other
+// kinds are returned as they are. Fails naming the file and the fix.
+Expected<ResolvedWorkload> resolve_workload(WorkloadSpec spec, const RepositoryRootOf& root_of);
 
 // The sentence a report shows when the file's digest differs from the baseline's, or nullopt
 // when they agree (or either is unknown).

@@ -154,16 +154,19 @@ TEST_F(BaselineCommandTest, CorruptBaselineIsNotRewritten) {
   test::write_file(baseline_file(), corrupt);
   auto r = gilguard({"baseline", "update", results});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.stderr_text, "gilguard: error: baseline file baselines/" +
-                               std::string(testdata::k_key) +
-                               ".json: line 4, column 1: syntax error (nothing was written)\n");
+  EXPECT_EQ(r.stderr_text,
+            "gilguard: error: baseline file baselines/" + std::string(testdata::k_key) +
+                ".json: line 4, column 1: '}' where a value should follow ':'; fix the JSON "
+                "there (a file gilguard wrote has no syntax error: was it edited?) "
+                "(nothing was written)\n");
   EXPECT_EQ(test::read_file(baseline_file()), corrupt);
 
   r = gilguard({"baseline", "show"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.stderr_text, "gilguard: error: baseline file baselines/" +
-                               std::string(testdata::k_key) +
-                               ".json: line 4, column 1: syntax error\n");
+  EXPECT_EQ(r.stderr_text,
+            "gilguard: error: baseline file baselines/" + std::string(testdata::k_key) +
+                ".json: line 4, column 1: '}' where a value should follow ':'; fix the JSON "
+                "there (a file gilguard wrote has no syntax error: was it edited?)\n");
 
   // --reset is the way out: it replaces the file without reading it.
   r = gilguard({"baseline", "update", results, "--reset"});

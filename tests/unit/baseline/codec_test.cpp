@@ -236,7 +236,9 @@ TEST(BaselineCodec, SyntaxErrorFromText) {
   ASSERT_FALSE(parsed.has_value());
   const auto position = position_of(text, at + 11);
   EXPECT_EQ(parsed.error().message, "line " + std::to_string(position.line) + ", column " +
-                                        std::to_string(position.column) + ": syntax error");
+                                        std::to_string(position.column) +
+                                        ": unexpected '.'; fix the JSON there (a file gilguard "
+                                        "wrote has no syntax error: was it edited?)");
   EXPECT_EQ(position.line, 26);
   EXPECT_EQ(position.column, 22);
 }

@@ -71,6 +71,28 @@ TEST(BaselineKey, WorkloadsAreNamedByLabelAndASizedRangeIsAuto) {
   EXPECT_TRUE(validate_key(key).has_value());
 }
 
+// Issue 21, item 4: a file workload's label holds its path in its repository, so two files of one
+// name in two folders have two keys; a path too long for a key keeps two keys apart by a digest.
+TEST(BaselineKey, FilesInTwoFoldersAndLongPathsMakeTwoKeys) {
+  auto result = result_on("linux", "x86_64", 2, "3.13.5", "3.13.5", 4096);
+  result.parameters.workload = "file:a/w.py:workload";
+  EXPECT_EQ(derive_key(result), "linux-x86_64-cpu2-py3.13-file_a_w.py_workload-r4096");
+  result.parameters.workload = "file:b/w.py:workload";
+  EXPECT_EQ(derive_key(result), "linux-x86_64-cpu2-py3.13-file_b_w.py_workload-r4096");
+
+  const std::string deep = "file:" + std::string(120, 'd') + "/";
+  result.parameters.workload = deep + "one.py:workload";
+  const auto one = derive_key(result);
+  result.parameters.workload = deep + "two.py:workload";
+  const auto two = derive_key(result);
+  EXPECT_NE(one, two);
+  for (const auto& key : {one, two}) {
+    EXPECT_EQ(key.size(), k_max_key_length);
+    EXPECT_TRUE(key.ends_with("-r4096")) << key;
+    EXPECT_TRUE(validate_key(key)) << key;
+  }
+}
+
 TEST(BaselineKey, EmptyPartsBecomeUnknown) {
   const std::string key = derive_key(result_on("", "", 1, "", "", 10));
   EXPECT_EQ(key, "unknown-unknown-cpu1-pyunknown-primes-r10");

@@ -1,6 +1,7 @@
 #include "gilguard/util/sha256.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "support/test_util.hpp"
 
@@ -31,6 +32,18 @@ TEST(Sha256, MissingFileIsAnError) {
   const auto result = sha256_file(dir.path() / "nope");
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("cannot read"), std::string::npos);
+}
+
+// A FIFO would block the digest until a writer came; a device would never end.
+TEST(Sha256, AFifoOrADeviceIsRefusedAtOnce) {
+  test::TempDir dir;
+  ASSERT_EQ(::mkfifo((dir.path() / "fifo").c_str(), 0600), 0);
+  for (const auto& path : {dir.path() / "fifo", std::filesystem::path("/dev/zero")}) {
+    const auto result = sha256_file(path);
+    ASSERT_FALSE(result) << path;
+    EXPECT_EQ(result.error().message, "cannot digest " + path.string() +
+                                          ": it is not a regular file; pass the file itself");
+  }
 }
 
 }  // namespace

@@ -1,6 +1,12 @@
 #include "gilguard/workload/spec.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <future>
 
 #include "gilguard/util/sha256.hpp"
 #include "gilguard/workload/harness.hpp"
@@ -51,28 +57,143 @@ TEST(WorkloadSpec, BadValuesNameTheFix) {
   EXPECT_NE(usage_message("w.py:").find("'' is not a function name"), std::string::npos);
 }
 
+// The repository root a test names: `root` for every directory under it, nothing elsewhere.
+RepositoryRootOf root_at(const std::filesystem::path& root) {
+  return [root](const std::filesystem::path& dir) -> std::optional<std::filesystem::path> {
+    const auto relative = dir.lexically_relative(root);
+    if (relative.empty() || *relative.begin() == "..") return std::nullopt;
+    return root;
+  };
+}
+
+const RepositoryRootOf k_no_repository = [](const std::filesystem::path&) {
+  return std::optional<std::filesystem::path>();
+};
+
 TEST(WorkloadSpec, AFilesDigestAndTheNoteWhenItChanged) {
   test::TempDir dir;
   const auto path = dir.path() / "w.py";
   test::write_file(path, "def workload(i):\n    return i\n");
-  const auto spec = parse_workload(path.string());
-  const auto digest = workload_digest(spec);
-  ASSERT_TRUE(digest) << digest.error().message;
-  EXPECT_EQ(*digest, util::sha256_hex("def workload(i):\n    return i\n"));
-  EXPECT_EQ(*workload_digest(parse_workload("builtin:objects")), std::nullopt);
-  const auto missing = workload_digest(parse_workload((dir.path() / "gone.py").string()));
+  const auto resolved = resolve_workload(parse_workload(path.string()), root_at(dir.path()));
+  ASSERT_TRUE(resolved) << resolved.error().message;
+  EXPECT_EQ(resolved->digest, util::sha256_hex("def workload(i):\n    return i\n"));
+  const auto& spec = resolved->spec;
+  EXPECT_EQ(spec.file, std::filesystem::canonical(path));
+  // At the repository's top the label is the one a file's name gave before (same keys).
+  EXPECT_EQ(spec.label(), "file:w.py:workload");
+  const auto builtin = resolve_workload(parse_workload("builtin:objects"), k_no_repository);
+  ASSERT_TRUE(builtin);
+  EXPECT_EQ(builtin->digest, std::nullopt);
+  EXPECT_EQ(builtin->spec, parse_workload("builtin:objects"));
+  const auto missing =
+      resolve_workload(parse_workload((dir.path() / "gone.py").string()), k_no_repository);
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("gone.py"), std::string::npos);
 
-  EXPECT_EQ(changed_file_note(spec, digest->value(), digest->value()), std::nullopt);
-  EXPECT_EQ(changed_file_note(spec, std::nullopt, digest->value()), std::nullopt);
-  const auto note = changed_file_note(spec, std::string(64, 'a'), digest->value());
+  const auto digest = resolved->digest;
+  EXPECT_EQ(changed_file_note(spec, digest, digest), std::nullopt);
+  EXPECT_EQ(changed_file_note(spec, std::nullopt, digest), std::nullopt);
+  const auto note = changed_file_note(spec, std::string(64, 'a'), digest);
   ASSERT_TRUE(note);
-  EXPECT_EQ(*note, "The workload file " + path.string() +
+  EXPECT_EQ(*note, "The workload file " + spec.file.string() +
                        " changed since the baseline was recorded (SHA-256 aaaaaaaaaaaa then, " +
-                       digest->value().substr(0, 12) +
+                       digest->substr(0, 12) +
                        " now): a change in speedup may come from the file rather than the "
                        "interpreter or the machine.");
+}
+
+// Issue 21, item 4: the digested file is the file that runs. The kernel reads "link/../b.py" as
+// b.py beside the link's target; a lexical reading (what the children were given) names the
+// b.py beside the link.
+TEST(WorkloadSpec, TheFileDigestedIsTheFileThatRunsThroughASymlinkAndDotDot) {
+  test::TempDir dir;
+  test::write_file(dir.path() / "real/sub/keep", "");
+  test::write_file(dir.path() / "real/b.py", "def workload(i):\n    return i\n");
+  test::write_file(dir.path() / "work/b.py", "def workload(i):\n    raise RuntimeError\n");
+  std::filesystem::create_directory_symlink("../real/sub", dir.path() / "work/link");
+  const auto given = dir.path() / "work/link/../b.py";
+  const auto resolved = resolve_workload(parse_workload(given.string()), root_at(dir.path()));
+  ASSERT_TRUE(resolved) << resolved.error().message;
+  const auto real = std::filesystem::canonical(dir.path() / "real/b.py");
+  EXPECT_EQ(resolved->spec.file, real);
+  EXPECT_EQ(resolved->digest, util::sha256_hex("def workload(i):\n    return i\n"));
+  EXPECT_EQ(resolved->spec.label(), "file:real/b.py:workload");
+  const auto argv = harness_argv("/py/ft", resolved->spec, {0, 2, true, true});
+  EXPECT_EQ(argv[4], real.string() + ":workload");
+}
+
+// Two files of one name in two folders of a repository: two labels, so two baseline keys.
+TEST(WorkloadSpec, SameNamedFilesInTwoFoldersHaveTwoLabels) {
+  test::TempDir dir;
+  test::write_file(dir.path() / "a/w.py", "def workload(i):\n    return i\n");
+  test::write_file(dir.path() / "b/w.py", "def workload(i):\n    return i\n");
+  const auto root = std::filesystem::canonical(dir.path());
+  const auto a = resolve_workload(parse_workload((dir.path() / "a/w.py").string()), root_at(root));
+  const auto b =
+      resolve_workload(parse_workload((dir.path() / "b/w.py:workload").string()), root_at(root));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->spec.label(), "file:a/w.py:workload");
+  EXPECT_EQ(b->spec.label(), "file:b/w.py:workload");
+  // Read back from a results file, the label names the file by that path.
+  const auto read_back = spec_from_label(a->spec.label());
+  ASSERT_TRUE(read_back);
+  EXPECT_EQ(read_back->file, "a/w.py");
+  EXPECT_EQ(read_back->label(), a->spec.label());
+}
+
+TEST(WorkloadSpec, OutsideARepositoryTheLabelIsRelativeToTheCurrentDirectoryElseAbsolute) {
+  test::TempDir dir;
+  test::write_file(dir.path() / "w.py", "def workload(i):\n    return i\n");
+  const auto real = std::filesystem::canonical(dir.path() / "w.py");
+  const auto outside = resolve_workload(parse_workload(real.string()), k_no_repository);
+  ASSERT_TRUE(outside);
+  const auto here = std::filesystem::current_path();
+  const auto relative = real.lexically_relative(here);
+  EXPECT_EQ(outside->spec.name, !relative.empty() && *relative.begin() != ".."
+                                    ? relative.generic_string()
+                                    : real.generic_string());
+}
+
+// A FIFO named like a workload blocked the digest forever; /dev/zero never ended. Both are
+// refused at once, naming the file and the fix, and so is a file over the size limit.
+TEST(WorkloadSpec, OnlyARegularFileWithinTheLimitIsRead) {
+  test::TempDir dir;
+  const auto fifo = dir.path() / "fifo.py";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto reading = std::async(std::launch::async, [&] {
+    return resolve_workload(parse_workload(fifo.string()), k_no_repository);
+  });
+  if (reading.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    const int unblock = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (unblock >= 0) ::close(unblock);
+    FAIL() << "reading a FIFO workload blocked";
+  }
+  const auto refused = reading.get();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message,
+            "--workload " + fifo.string() + ": cannot read " +
+                std::filesystem::canonical(fifo).string() +
+                ": it is a FIFO (named pipe), not a regular file; a workload file must be a "
+                "regular file (a FIFO could block gilguard and a device may never end): pass the "
+                "path of the file itself");
+
+  std::filesystem::create_symlink("/dev/zero", dir.path() / "zero.py");
+  const auto zero =
+      resolve_workload(parse_workload((dir.path() / "zero.py").string()), k_no_repository);
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().message.find("/dev/zero: it is a character device"), std::string::npos)
+      << zero.error().message;
+
+  test::write_file(dir.path() / "big.py", std::string(k_max_workload_file_bytes + 1, '#'));
+  const auto big =
+      resolve_workload(parse_workload((dir.path() / "big.py").string()), k_no_repository);
+  ASSERT_FALSE(big);
+  EXPECT_NE(big.error().message.find("it is larger than 1 MiB, the most gilguard reads of a "
+                                     "workload file"),
+            std::string::npos)
+      << big.error().message;
+  test::write_file(dir.path() / "max.py", std::string(k_max_workload_file_bytes, '#'));
+  EXPECT_TRUE(resolve_workload(parse_workload((dir.path() / "max.py").string()), k_no_repository));
 }
 
 TEST(Harness, ArgvCarriesTheSpecWithAnAbsolutePathAndTheImports) {
@@ -123,10 +244,11 @@ TEST(Spec, LabelsReadBackAsTheirSpecs) {
     const auto spec = parse_workload(text);
     EXPECT_EQ(spec_from_label(spec.label()), spec) << text;
   }
-  const auto file = spec_from_label(parse_workload("dir/w.py:step").label());
+  const auto file = spec_from_label("file:dir/w.py:step");
   ASSERT_TRUE(file);
   EXPECT_EQ(file->kind, WorkloadSpec::Kind::file);
-  EXPECT_EQ(file->file, "w.py");
+  EXPECT_EQ(file->file, "dir/w.py");
+  EXPECT_EQ(file->label(), "file:dir/w.py:step");
   EXPECT_EQ(file->function, "step");
   EXPECT_EQ(spec_from_label("builtin:nope"), std::nullopt);
   EXPECT_EQ(spec_from_label("file:w.py"), std::nullopt);

@@ -29,6 +29,11 @@ struct ProcessOptions {
   // Where set, the child starts inside this cgroup, and when it ends every process left in the
   // cgroup is killed too (those that left its process group included). Not owned.
   ChildCgroup* cgroup = nullptr;
+  // Where set, the child gets the write end of a pipe of its own at this descriptor number (a
+  // report channel apart from stdout, which the code it runs shares), and no other descriptor
+  // above stderr; what it writes there is captured into ProcessResult::report_text like stdout
+  // (max_capture_bytes, the tail kept).
+  std::optional<int> report_fd;
 };
 
 struct ProcessResult {
@@ -38,7 +43,8 @@ struct ProcessResult {
   std::string stdout_text;
   std::string stderr_text;
   double wall_seconds = 0;
-  double cpu_seconds = 0;  // user + system of the child and its reaped descendants
+  double cpu_seconds = 0;   // user + system of the child and its reaped descendants
+  std::string report_text;  // what the child wrote to ProcessOptions::report_fd
 
   // True when the child exited normally with status 0.
   bool success() const { return !timed_out && signal == 0 && exit_code == 0; }

@@ -20,16 +20,17 @@ RegionLoad region_load_from(const Node& node) {
   load.throttled = node.optional_number("throttled");
   load.background = node.optional_number("background");
   load.minor_faults = node.optional_number("faults");
+  load.workers_cpu = node.optional_number("workers_cpu");
   return load;
 }
 
-Expected<ChildReport> decode_child_report(std::string_view stdout_text) {
-  // The report is the last non-empty line; anything printed before it is ignored.
-  const auto end = stdout_text.find_last_not_of(" \t\r\n");
-  if (end == std::string_view::npos) return fail("the child printed nothing on stdout");
-  const auto newline = stdout_text.rfind('\n', end);
+Expected<ChildReport> decode_child_report(std::string_view report_text) {
+  // The report is the last non-empty line.
+  const auto end = report_text.find_last_not_of(" \t\r\n");
+  if (end == std::string_view::npos) return fail("the child wrote no report");
+  const auto newline = report_text.rfind('\n', end);
   const auto begin = newline == std::string_view::npos ? 0 : newline + 1;
-  const auto line = stdout_text.substr(begin, end + 1 - begin);
+  const auto line = report_text.substr(begin, end + 1 - begin);
   auto parsed = parse_json(line);
   if (!parsed)
     return fail(
@@ -63,6 +64,8 @@ Expected<ChildReport> decode_child_report(std::string_view stdout_text) {
     if (!gil.value().is_null()) report.gil_enabled = gil.as_bool();
     for (const auto& w : root.field("warnings").elements())
       report.warnings.push_back(w.as_string());
+    if (const auto distinct = root.optional_field("distinct_warnings"))
+      report.distinct_warnings = static_cast<int>(distinct->as_integer(0, 1 << 30));
     if (const auto t_ref = root.optional_field("t_ref")) {
       report.t_ref = t_ref->as_number();
       report.count_ref = root.field("count_ref").as_integer(0, k_max);

@@ -12,12 +12,12 @@
 
 namespace gilguard::baseline {
 
-// The one JSON line a child prints at its end: the prime script's, or the harness's (which adds
-// `expected`).
 // How many background burners a report may name, and how long a name may be.
 inline constexpr std::size_t k_max_burners = 3;
 inline constexpr std::size_t k_max_name = 80;
 
+// The one JSON line a child writes on its report channel at its end: the prime script's, or the
+// harness's (which adds `expected`).
 struct ChildReport {
   std::int64_t range = 0;
   int threads = 0;
@@ -40,14 +40,16 @@ struct ChildReport {
   std::optional<RegionLoad> ref_load;
   std::optional<std::int64_t> expected;  // the harness's closed-form result (built-ins only)
   std::vector<Burner> background_by;     // at most k_max_burners, names cut to k_max_name
+  // Distinct warnings the child recorded (its `warnings` are the first few); 0 when not given.
+  int distinct_warnings = 0;
 };
 
 // A region's readings from its JSON object (wall, workers, wait, other_cpu, steal, pressure,
 // throttled; null for unknown readings). Shared by the child report and the results files.
 RegionLoad region_load_from(const Node& node);
 
-// Reads the last non-empty line of a child's stdout; an error names the field that is missing
-// or of the wrong type.
-Expected<ChildReport> decode_child_report(std::string_view stdout_text);
+// Reads the last non-empty line of what a child wrote on its report channel; an error names the
+// field that is missing or of the wrong type.
+Expected<ChildReport> decode_child_report(std::string_view report_text);
 
 }  // namespace gilguard::baseline

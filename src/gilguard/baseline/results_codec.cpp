@@ -70,6 +70,7 @@ json::object load_json(const RegionLoad& l) {
                    {"throttled", number_or_null(l.throttled)}};
   if (l.background) out["background"] = *l.background;
   if (l.minor_faults) out["faults"] = *l.minor_faults;
+  if (l.workers_cpu) out["workers_cpu"] = *l.workers_cpu;
   return out;
 }
 
@@ -125,6 +126,8 @@ json::object sample_json(const Sample& s) {
   if (s.par_load) loads["par"] = load_json(*s.par_load);
   if (s.ref_load) loads["ref"] = load_json(*s.ref_load);
   out["loads"] = std::move(loads);
+  if (s.child_cpu_seconds) out["child_cpu_seconds"] = *s.child_cpu_seconds;
+  if (s.distinct_warnings > 0) out["distinct_warnings"] = s.distinct_warnings;
   return out;
 }
 
@@ -274,6 +277,9 @@ Sample read_sample(const Node& node) {
     if (const auto par = loads->optional_field("par")) s.par_load = region_load_from(*par);
     if (const auto ref = loads->optional_field("ref")) s.ref_load = region_load_from(*ref);
   }
+  s.child_cpu_seconds = node.optional_number("child_cpu_seconds");
+  if (const auto distinct = node.optional_field("distinct_warnings"))
+    s.distinct_warnings = static_cast<int>(distinct->as_integer(0, 1 << 30));
   return s;
 }
 

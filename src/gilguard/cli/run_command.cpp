@@ -92,9 +92,10 @@ void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_r
       .add_option("--range", options.range,
                   fmt::format("Count the primes in [1, N) (default {}; {} to {}); with --workload, "
                               "call the function for every index in [0, N) (default: sized in the "
-                              "warm-up so that the sequential run takes about {:g} s)",
+                              "warm-up so that the sequential run takes about {:g} s, {} indices "
+                              "at least)",
                               options.default_range, measure::k_min_range, measure::k_max_range,
-                              workload::k_target_seconds))
+                              workload::k_target_seconds, workload::k_min_sized_range))
       ->type_name("N");
   command
       .add_option(

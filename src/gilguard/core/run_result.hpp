@@ -54,6 +54,10 @@ struct RegionLoad {
   // Minor page faults of the region's workers during it (since issue 20): a forked worker's
   // copy-on-write faults show here. nullopt in older files.
   std::optional<double> minor_faults;
+  // CPU seconds the region's workers spent in it, on their own clocks (since issue 21): what a
+  // report claims here must fit in the child's CPU time, which gilguard measures itself.
+  // nullopt in older files and where the clocks could not be read.
+  std::optional<double> workers_cpu;
 
   friend bool operator==(const RegionLoad&, const RegionLoad&) = default;
 };
@@ -110,6 +114,13 @@ struct Sample {
   // What burned CPU in the child besides its main thread, over its whole life, as the child
   // named it (untrusted text): the largest few, most first.
   std::vector<Burner> background_by;
+  // User and system CPU seconds of the child process and of the descendants it waited for
+  // (threads and forked reference workers included), as gilguard measured it (wait4), not as
+  // the child reported it. nullopt in files before issue 21.
+  std::optional<double> child_cpu_seconds;
+  // How many distinct warnings (category, message, file, line) the child recorded while it ran;
+  // `warnings` keeps the first few of them. 0 in files before issue 21.
+  int distinct_warnings = 0;
 
   // t_seq / t_par.
   double speedup() const { return t_par > 0 ? t_seq / t_par : 0; }

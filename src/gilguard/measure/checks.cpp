@@ -7,7 +7,10 @@
 #include <tuple>
 
 #include "gilguard/measure/executor.hpp"
+#include "gilguard/measure/limits.hpp"
+#include "gilguard/measure/run_benchmark.hpp"
 #include "gilguard/python/gil_messages.hpp"
+#include "gilguard/workload/harness.hpp"
 
 namespace gilguard::measure {
 namespace {
@@ -24,10 +27,11 @@ std::string failure_kind(const Sample& sample) {
   if (sample.failure.starts_with("wrong prime count")) return "wrong-count";
   if (sample.failure.starts_with(k_wrong_result_prefix)) return "wrong-result";
   if (is_timeout(sample)) return "timeout";
+  if (sample.failure.starts_with(k_inconsistent_prefix)) return "inconsistent-report";
   return "crash";
 }
 
-std::string advice(const std::string& kind) {
+std::string advice(const std::string& kind, const Sample& first) {
   if (kind == "wrong-result")
     return "The sequential and threaded runs of the workload disagreed: if the function is "
            "deterministic (its result depends only on the index), this is a data race in the "
@@ -36,6 +40,20 @@ std::string advice(const std::string& kind) {
   if (kind == "wrong-count")
     return "The interpreter computed a wrong result: rerun, and if it repeats, treat it as an "
            "interpreter bug.";
+  if (kind == "inconsistent-report")
+    return "The child's report claims what gilguard did not measure of the child itself, so "
+           "gilguard's harness did not write it alone: code in the child (the workload, a module "
+           "it imports, a .pth file) wrote to its report channel or changed its clocks. The "
+           "sample is not used; read the workload's code (docs/security.md, \"Forged results\").";
+  if (kind == "timeout" && first.failure.find(k_sizing_note) != std::string::npos)
+    return fmt::format(
+        "No --range was given, so this child sized it: it called the function on 1, 2, 4, ... "
+        "indices until one pass took {} s, then measured at that range ({} indices at least) "
+        "before its timeout. One call takes too long for that (its stderr says how long, when it "
+        "got that far): make one call do less work, or pass --range (from {}), which gives every "
+        "child of the warm-up {} s.",
+        workload::k_target_seconds, workload::k_min_sized_range, k_min_range,
+        std::chrono::duration_cast<std::chrono::seconds>(k_workload_child_timeout).count());
   if (kind == "timeout")
     return "The child was killed after its timeout; check that the machine is not overloaded "
            "and that the interpreter does not hang (try a smaller --range).";
@@ -130,6 +148,58 @@ void mark_wrong_results(std::vector<Sample>& samples, std::string_view workload)
   }
 }
 
+std::optional<std::string> report_contradiction(const Sample& s, int repeats) {
+  const bool reference = s.t_ref > 0;
+  const int runs = reference ? 1 : std::max(repeats, 1);
+  const int split_runs = reference ? 2 : runs;
+  if (s.wall_seconds > 0) {
+    const double regions = runs * s.t_seq + split_runs * s.t_par + (reference ? 2 * s.t_ref : 0);
+    if (regions > s.wall_seconds + k_report_wall_slack) {
+      const auto times = [](int n, std::string_view name, double seconds) {
+        return n == 1 ? fmt::format("{} {:.3f} s", name, seconds)
+                      : fmt::format("{} x {} {:.3f} s", n, name, seconds);
+      };
+      return fmt::format(
+          "{}: its timed regions add up to {:.3f} s ({}, {}{}), but the child ran {:.3f} s from "
+          "start to exit",
+          k_inconsistent_prefix, regions, times(runs, "t_seq", s.t_seq),
+          times(split_runs, "t_par", s.t_par),
+          reference ? ", " + times(2, "t_ref", s.t_ref) : std::string(), s.wall_seconds);
+    }
+  }
+  const std::pair<const std::vector<double>*, std::pair<std::string_view, double>> splits[] = {
+      {&s.thread_times, {"thread", s.t_par}}, {&s.ref_times, {"process", s.t_ref}}};
+  for (const auto& [workers, region] : splits) {
+    for (std::size_t i = 0; i < workers->size(); ++i) {
+      if ((*workers)[i] > region.second + k_report_wall_slack)
+        return fmt::format("{}: {} worker {} took {:.3f} s, longer than its region's {:.3f} s",
+                           k_inconsistent_prefix, region.first, i + 1, (*workers)[i],
+                           region.second);
+    }
+  }
+  if (s.child_cpu_seconds) {
+    double workers_cpu = 0;
+    for (const auto* load : {&s.seq_load, &s.par_load, &s.ref_load})
+      if (*load && (*load)->workers_cpu) workers_cpu += *(*load)->workers_cpu;
+    if (workers_cpu > *s.child_cpu_seconds + k_report_cpu_slack)
+      return fmt::format(
+          "{}: its workers used {:.3f} CPU-seconds, but the whole child used {:.3f} (its threads "
+          "and the processes it waited for)",
+          k_inconsistent_prefix, workers_cpu, *s.child_cpu_seconds);
+  }
+  return std::nullopt;
+}
+
+void mark_inconsistent_reports(std::vector<Sample>& samples, int repeats) {
+  for (auto& s : samples) {
+    if (!s.ok) continue;
+    if (auto contradiction = report_contradiction(s, repeats)) {
+      s.ok = false;
+      s.failure = std::move(*contradiction);
+    }
+  }
+}
+
 std::optional<std::string> module_reenabling_gil(const std::vector<std::string>& warnings) {
   for (const auto& warning : warnings)
     if (auto module = python::module_in_gil_warning(warning)) return module;
@@ -205,8 +275,9 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
       message = fmt::format("{}: {} {} (round {}): {}. {}", cell_name(cell),
                             kind == "wrong-count" || kind == "wrong-result" ? "wrong result"
                             : kind == "timeout"                             ? "child timed out"
+                            : kind == "inconsistent-report"                 ? "report rejected"
                                                                             : "child failed",
-                            how_often, first.round, first.failure, advice(kind));
+                            how_often, first.round, first.failure, advice(kind, first));
     }
     failures.push_back({kind, message});
   }
@@ -267,6 +338,24 @@ std::vector<CheckFailure> check_imports(const std::vector<ImportCheck>& imports,
                                       "do not import {0} in free-threaded code"))});
   }
   return failures;
+}
+
+CheckFailure imports_over_time(const std::vector<std::string>& left_out,
+                               std::chrono::milliseconds limit,
+                               std::chrono::milliseconds per_module) {
+  std::vector<std::string> quoted;
+  for (const auto& module : left_out) quoted.push_back("'" + module + "'");
+  const auto seconds = [](std::chrono::milliseconds d) {
+    return std::chrono::duration<double>(d).count();
+  };
+  return {"import-time-limit",
+          fmt::format("--import: the import probes used up their {:g} s in all (at most {:g} s a "
+                      "module, each in a fresh process) before {} could be probed, so {} not "
+                      "checked. Pass fewer modules to --import (the extension modules whose "
+                      "GIL matters), or find what makes an import slow with python -X importtime "
+                      "-c 'import MODULE' in the free-threaded interpreter.",
+                      seconds(limit), seconds(per_module), in_words(quoted),
+                      left_out.size() == 1 ? "it was" : "they were")};
 }
 
 }  // namespace gilguard::measure

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +23,34 @@ void mark_wrong_counts(std::vector<Sample>& samples, std::int64_t expected, std:
 // sample carries one.
 void mark_wrong_results(std::vector<Sample>& samples, std::string_view workload);
 
+// Failure texts of samples whose report cannot be true of the child gilguard ran start with
+// this (kind "inconsistent-report"): code in the child wrote or changed it.
+inline constexpr std::string_view k_inconsistent_prefix = "inconsistent report";
+
+// How far a report's times may exceed what gilguard measured of its child before they count as
+// impossible. The timed regions lie inside the child's life and are read on the same clock
+// (CLOCK_MONOTONIC: perf_counter in the child, steady_clock in gilguard), so an honest report
+// misses only by the rounding of its sums and means: 2 ms is far above that and below any region
+// worth timing, so a forged time can gain no more.
+inline constexpr double k_report_wall_slack = 0.002;
+// The workers' CPU clocks (a thread's CLOCK_THREAD_CPUTIME_ID, a forked worker's process clock)
+// count parts of the CPU time wait4 gives for the child (all its threads and the descendants it
+// waited for, the forked workers among them), which the kernel reports in microseconds: 10 ms
+// covers that rounding summed over the regions many times over.
+inline constexpr double k_report_cpu_slack = 0.01;
+
+// What in an ok sample's report cannot be true of the child as gilguard measured it
+// (wall_seconds from start to exit, child_cpu_seconds): timed regions that add up to more than
+// the child's life (a child with the process reference runs the threaded and the process split
+// twice each, otherwise each region `repeats` times), a worker whose time is longer than its
+// region's, or workers that used more CPU than the whole child. nullopt when nothing
+// contradicts, and for a rule whose measurement is missing (older files, fakes).
+std::optional<std::string> report_contradiction(const Sample& sample, int repeats);
+
+// Turns every ok sample with a report_contradiction into a failed one ("inconsistent report:
+// ...", kind "inconsistent-report"), so no summary uses a forged report.
+void mark_inconsistent_reports(std::vector<Sample>& samples, int repeats);
+
 // A sample's warning that CPython printed on the child's stderr rather than to the workload's
 // catch_warnings block starts with this: it was raised at start-up (site running a .pth file or
 // sitecustomize), before the workload began.
@@ -31,9 +60,9 @@ inline constexpr std::string_view k_startup_warning_prefix = "at start-up: ";
 std::optional<std::string> module_reenabling_gil(const std::vector<std::string>& warnings);
 
 // The failed checks in the samples, one per cell and kind ("wrong-count", "wrong-result", "crash",
-// "timeout",
-// "gil-enabled", "wrong-flavor"), each saying in how many rounds, what happened first and what
-// to do. `gil_override` is the PYTHON_GIL gilguard passed on, named when it explains a GIL.
+// "timeout", "inconsistent-report", "gil-enabled", "wrong-flavor"), each saying in how many
+// rounds, what happened first and what to do. `gil_override` is the PYTHON_GIL gilguard passed on,
+// named when it explains a GIL.
 std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
                                         const std::optional<std::string>& gil_override);
 
@@ -50,5 +79,11 @@ std::vector<CheckFailure> check_interpreters(const InterpreterFacts& gil,
 // was on before any import, at start-up (naming the modules site loaded).
 std::vector<CheckFailure> check_imports(const std::vector<ImportCheck>& imports,
                                         const std::string& ft_python);
+
+// The "import-time-limit" failure: the --import probes spent `limit` (at most `per_module` each)
+// before `left_out` were probed, so those were not checked.
+CheckFailure imports_over_time(const std::vector<std::string>& left_out,
+                               std::chrono::milliseconds limit,
+                               std::chrono::milliseconds per_module);
 
 }  // namespace gilguard::measure

@@ -16,12 +16,37 @@ namespace gilguard::measure {
 namespace {
 
 constexpr std::size_t k_stderr_tail_lines = 20;
+constexpr std::size_t k_stdout_tail_lines = 5;
 constexpr std::size_t k_max_capture_bytes = 1024 * 1024;
+// A warning's text is kept up to this many bytes (a message can be any size).
+constexpr std::size_t k_max_warning_chars = 1000;
 
 std::string stderr_suffix(const std::string& stderr_text) {
   const auto tail = util::tail_lines(stderr_text, k_stderr_tail_lines);
   if (tail.find_first_not_of(" \t\r\n") == std::string::npos) return "; stderr was empty";
   return fmt::format("; last lines of stderr:\n{}", tail);
+}
+
+// `text` cut to k_max_warning_chars bytes, at the start of a UTF-8 character.
+std::string cut(std::string text) {
+  if (text.size() <= k_max_warning_chars) return text;
+  std::size_t end = k_max_warning_chars;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
+// The non-empty lines of a child's report channel: gilguard's harness writes one.
+std::size_t report_lines(std::string_view text) {
+  std::size_t lines = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    if (text.substr(pos, end - pos).find_first_not_of(" \t\r") != std::string_view::npos) ++lines;
+    pos = end + 1;
+  }
+  return lines;
 }
 
 }  // namespace
@@ -101,19 +126,25 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
   options.timeout = request.timeout;
   options.cgroup = m_cgroup ? &*m_cgroup : nullptr;
   options.max_capture_bytes = k_max_capture_bytes;
+  // The report comes on a channel of its own; stdout is the workload's.
+  options.report_fd = workload::k_report_fd;
+  auto environment = m_environment;
+  environment[std::string(workload::k_report_fd_variable)] = std::to_string(workload::k_report_fd);
   const auto& imports = cell.flavor == Flavor::ft ? m_ft_imports : std::vector<std::string>{};
   const auto result = util::run_process(
       workload_child_argv(python, cell.flavor, request, m_gil_override, imports, m_workload),
-      m_environment, options);
+      environment, options);
   if (!result) {
     sample.failure = fmt::format("could not start {}: {}", python.string(), result.error().message);
     return sample;
   }
   sample.wall_seconds = result->wall_seconds;
   if (result->timed_out) {
-    sample.failure =
-        fmt::format("{} after {:.1f} s and was killed with its process group{}{}", k_timeout_prefix,
-                    result->wall_seconds, result->leftovers(), stderr_suffix(result->stderr_text));
+    sample.failure = fmt::format(
+        "{} after {:.1f} s {}and was killed with its process group{}{}", k_timeout_prefix,
+        result->wall_seconds,
+        request.range == 0 ? fmt::format("{} (no --range was given) ", k_sizing_note) : "",
+        result->leftovers(), stderr_suffix(result->stderr_text));
     return sample;
   }
   if (!result->success()) {
@@ -121,11 +152,23 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
                                  result->leftovers(), stderr_suffix(result->stderr_text));
     return sample;
   }
-  auto report = baseline::decode_child_report(result->stdout_text);
+  if (const auto lines = report_lines(result->report_text); lines > 1) {
+    sample.failure = fmt::format(
+        "{}: the child wrote {} reports where gilguard's harness writes one, so something else "
+        "in it (the workload, a module it imports, a .pth file) wrote to its report channel",
+        k_inconsistent_prefix, lines);
+    return sample;
+  }
+  auto report = baseline::decode_child_report(result->report_text);
   if (!report) {
-    sample.failure =
-        fmt::format("the workload's output could not be read ({}){}{}", report.error().message,
-                    result->leftovers(), stderr_suffix(result->stderr_text));
+    // The workload's own output may say why; it is never read as a report.
+    const auto out = util::tail_lines(result->stdout_text, k_stdout_tail_lines);
+    sample.failure = fmt::format(
+        "the child's report could not be read ({}){}{}{}", report.error().message,
+        result->leftovers(), stderr_suffix(result->stderr_text),
+        out.find_first_not_of(" \t\r\n") == std::string::npos
+            ? std::string()
+            : fmt::format("; last lines of its stdout (the workload's output):\n{}", out));
     return sample;
   }
   const bool sized = request.range == 0;
@@ -158,12 +201,19 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
   sample.ref_load = report->ref_load;
   sample.background_source = m_background_source;
   sample.background_by = std::move(report->background_by);
+  sample.child_cpu_seconds = result->cpu_seconds;
   if (request.reference && !(sample.t_ref > 0)) {
     sample.ok = false;
     sample.failure = "the workload measured no process reference, though one was asked for";
+  } else if (auto contradiction = report_contradiction(sample, request.repeats)) {
+    sample.ok = false;
+    sample.failure = std::move(*contradiction);
   }
   sample.warnings = startup_warnings(result->stderr_text);
-  for (auto& warning : report->warnings) sample.warnings.push_back(std::move(warning));
+  sample.distinct_warnings = report->distinct_warnings;
+  if (report->warnings.size() > workload::k_max_reported_warnings)
+    report->warnings.resize(workload::k_max_reported_warnings);
+  for (auto& warning : report->warnings) sample.warnings.push_back(cut(std::move(warning)));
   return sample;
 }
 

@@ -30,6 +30,10 @@ struct ChildRequest {
 // Failure texts of samples whose child ran out of time start with this (see is_timeout).
 inline constexpr std::string_view k_timeout_prefix = "timed out";
 
+// A timed-out child that was sizing the range (ChildRequest::range 0: no --range was given) says
+// so in its failure text, after k_timeout_prefix.
+inline constexpr std::string_view k_sizing_note = "while it sized the range";
+
 // True when a failed sample's child was killed for running over its timeout.
 bool is_timeout(const Sample& sample);
 

@@ -22,9 +22,10 @@ Expected<void> validate_results(const RunResult& result);
 // The failed checks of a results file derived again from its interpreter facts and samples,
 // as `gilguard run` derives them (wrong prime counts against the count gilguard computes for
 // the range; for other workloads, folded results that disagree or differ from a built-in's
-// expectation, the GIL enabled in the free-threaded flavour, crashes, timeouts, swapped
-// flavours), after the failures the file records; a derived failure the file already records
-// for the same cell and kind is not repeated. Call validate_results first.
+// expectation, reports that contradict the child's measured wall or CPU time, the GIL enabled
+// in the free-threaded flavour, crashes, timeouts, swapped flavours), after the failures the file
+// records; a derived failure the file already records for the same cell and kind is not repeated.
+// Call validate_results first.
 std::vector<CheckFailure> recheck_failures(const RunResult& result);
 
 }  // namespace gilguard::measure

@@ -15,9 +15,18 @@
 #include "gilguard/python/probe.hpp"
 #include "gilguard/util/machine.hpp"
 #include "gilguard/version.hpp"
+#include "gilguard/workload/harness.hpp"
 
 namespace gilguard::measure {
 namespace {
+
+static_assert(workload::k_min_sized_range == k_min_range &&
+                  workload::k_max_sized_range == k_max_range,
+              "a sized range must be one --range accepts");
+
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 std::string utc_now_iso8601() {
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -167,11 +176,24 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   if (result.failures.empty() && !request.imports.empty()) {
     if (!hooks.probe_import)
       throw std::logic_error("run_benchmark: --import modules without RunHooks::probe_import");
+    const auto clock = hooks.clock ? hooks.clock : std::function<double()>(steady_seconds);
+    const double started = clock();
+    std::vector<std::string> left_out;
     for (const auto& module : request.imports) {
-      result.imports.push_back(hooks.probe_import(module));
+      const auto left =
+          request.imports_time_limit - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::duration<double>(clock() - started));
+      if (left.count() <= 0) {
+        left_out.push_back(module);
+        continue;
+      }
+      result.imports.push_back(hooks.probe_import(module, std::min(request.import_timeout, left)));
       if (hooks.imported) hooks.imported(result.imports.back());
     }
     result.failures = check_imports(result.imports, request.ft_python.string());
+    if (!left_out.empty())
+      result.failures.push_back(
+          imports_over_time(left_out, request.imports_time_limit, request.import_timeout));
   }
   if (result.failures.empty()) {
     ScheduleOptions options;
@@ -213,8 +235,10 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
 
 void prepare_imports(const RunRequest& request, ProcessExecutor& executor, RunHooks& hooks) {
   executor.import_in_ft_children(request.imports);
-  hooks.probe_import = [ft = request.ft_python, &executor](const std::string& module) {
-    return python::probe_import(ft, module, executor.environment(), executor.gil_override());
+  hooks.probe_import = [ft = request.ft_python, &executor](const std::string& module,
+                                                           std::chrono::milliseconds timeout) {
+    return python::probe_import(ft, module, executor.environment(), executor.gil_override(),
+                                timeout);
   };
 }
 

@@ -11,6 +11,7 @@
 #include "gilguard/measure/executor.hpp"
 #include "gilguard/measure/limits.hpp"
 #include "gilguard/measure/scheduler.hpp"
+#include "gilguard/python/imports.hpp"
 #include "gilguard/workload/primes.hpp"
 #include "gilguard/workload/spec.hpp"
 
@@ -47,6 +48,9 @@ struct RunRequest {
   // Modules (--import) probed one per fresh free-threaded process before any round, then
   // imported by every free-threaded child before it times anything.
   std::vector<std::string> imports;
+  // How long one module's probe may run, and all of them together (tests shorten them).
+  std::chrono::milliseconds import_timeout = python::k_import_timeout;
+  std::chrono::milliseconds imports_time_limit = python::k_imports_time_limit;
 
   bool is_ab() const { return !base_gil_python.empty() && !base_ft_python.empty(); }
 };
@@ -68,9 +72,10 @@ struct RunHooks {
   DecidedFn decided;  // the stopping rule; may only end the run early
   int min_rounds_before_decided = 5;
   std::function<double()> clock;  // seconds on a monotonic clock (tests)
-  // Imports one --import module in a fresh free-threaded process (prepare_imports sets it to
-  // python::probe_import); required when the request has imports.
-  std::function<ImportCheck(const std::string& module)> probe_import;
+  // Imports one --import module in a fresh free-threaded process, killed after `timeout`
+  // (prepare_imports sets it to python::probe_import); required when the request has imports.
+  std::function<ImportCheck(const std::string& module, std::chrono::milliseconds timeout)>
+      probe_import;
   std::function<void(const ImportCheck&)> imported;  // after each probe
 };
 
@@ -91,7 +96,9 @@ std::vector<Cell> plan_ab_cells(const std::vector<int>& threads, int usable_cpus
 std::chrono::milliseconds default_child_timeout(std::int64_t range);
 
 // The warm-up child timeout of a workload other than primes at an explicit --range (the cost of
-// the user's function is unknown); a sized range (0) gets default_child_timeout(0), 60 s.
+// the user's function is unknown); a sized range (0) gets default_child_timeout(0), 60 s: the
+// sizing aims at 0.25 s a region, and a function too slow for that at the smallest range is
+// told to pass --range.
 inline constexpr std::chrono::milliseconds k_workload_child_timeout{600'000};
 
 // The facts of this machine now (load average at start; the end is filled in later).
@@ -100,7 +107,9 @@ MachineFacts current_machine();
 // Runs the benchmark on interpreters already probed (`gil`, `ft`) through `executor`, checks
 // every result and returns everything measured. Failed checks are in RunResult::failures; this
 // throws only for an invalid request. When the probe facts show swapped or wrong flavours, or an
-// --import module fails its probe, no rounds are run and the failure says what to fix.
+// --import module fails its probe, no rounds are run and the failure says what to fix. The
+// probes stop when request.imports_time_limit is spent, and the modules left are named in an
+// "import-time-limit" failure.
 // With `base` (an A/B run) the base pair's cells run in the same rounds, next to the head's
 // (paired_order), without the process reference (the base is the reference).
 RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,

@@ -11,15 +11,30 @@ namespace gilguard::python {
 namespace {
 
 // Written for gilguard. Start-up (site, .pth files, sitecustomize) is over when the script runs;
-// the stderr marker separates what CPython printed then from what the import printed.
+// the stderr marker separates what CPython printed then from what the import printed. Its lines
+// go to the report channel gilguard names (GILGUARD_REPORT_FD), taken over before the import
+// (the variable removed, the descriptor close-on-exec), so that what the module prints on stdout
+// is never taken for them; without the variable (by hand), to stdout.
 constexpr std::string_view k_script = R"PY(
 import importlib
+import os
 import sys
 import traceback
 
 
+def channel():
+    announced = os.environ.pop("GILGUARD_REPORT_FD", None)
+    if announced is None:
+        return sys.stdout
+    os.set_inheritable(int(announced), False)
+    return os.fdopen(int(announced), "w")
+
+
+OUT = channel()
+
+
 def say(key, value=""):
-    sys.stdout.write("gilguard-import %s %s\n" % (key, " ".join(str(value).splitlines())))
+    OUT.write("gilguard-import %s %s\n" % (key, " ".join(str(value).splitlines())))
 
 
 def gil_state():
@@ -33,7 +48,7 @@ name, keep = sys.argv[1], int(sys.argv[2])
 flag = getattr(sys.flags, "gil", None)
 say("gil-flag", "none" if flag is None else flag)
 say("gil-before", gil_state())
-sys.stdout.flush()
+OUT.flush()
 sys.stderr.write("gilguard-import: start-up done, importing %s\n" % name)
 sys.stderr.flush()
 try:
@@ -46,12 +61,14 @@ except BaseException:
 else:
     say("gil-after", gil_state())
     say("imported")
-sys.stdout.flush()
+OUT.flush()
 )PY";
 
 constexpr std::string_view k_line_prefix = "gilguard-import ";
 constexpr std::string_view k_stderr_marker = "gilguard-import: start-up done";
 constexpr std::size_t k_max_capture_bytes = 16 * 1024 * 1024;
+// The probe's report channel: the benchmark children's number (workload::k_report_fd).
+constexpr int k_report_fd = 3;
 
 bool is_identifier_start(unsigned char c) {
   return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
@@ -154,7 +171,7 @@ ImportCheck read_import_probe(const std::string& module, const util::ProcessResu
   bool imported = false;
   bool finished = false;
   std::size_t pos = 0;
-  const std::string_view out = run.stdout_text;
+  const std::string_view out = run.report_text;
   while (pos < out.size()) {
     auto end = out.find('\n', pos);
     if (end == std::string_view::npos) end = out.size();
@@ -212,7 +229,11 @@ ImportCheck probe_import(const std::filesystem::path& python, const std::string&
   util::ProcessOptions options;
   options.timeout = timeout;
   options.max_capture_bytes = k_max_capture_bytes;
-  const auto run = util::run_process(import_probe_argv(python, module, gil_override), env, options);
+  options.report_fd = k_report_fd;
+  auto probe_env = env;
+  probe_env["GILGUARD_REPORT_FD"] = std::to_string(k_report_fd);
+  const auto run =
+      util::run_process(import_probe_argv(python, module, gil_override), probe_env, options);
   if (!run) {
     ImportCheck check;
     check.module = module;

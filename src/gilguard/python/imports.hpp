@@ -14,6 +14,11 @@ namespace gilguard::python {
 
 // How long one module's import probe may run before it is killed with its process group.
 inline constexpr std::chrono::milliseconds k_import_timeout{120'000};
+// How long the probes of all --import modules may run together: a module that imports in
+// seconds (numpy about 0.2 s, a large framework a few) leaves room for dozens, while a list of
+// slow or hanging modules cannot hold a job for hours (k_import_timeout each). The modules not
+// probed by then are named in a failed check.
+inline constexpr std::chrono::milliseconds k_imports_time_limit{300'000};
 
 // Traceback lines kept from a failed import.
 inline constexpr std::size_t k_import_error_lines = 6;
@@ -27,7 +32,8 @@ bool is_module_name(std::string_view name);
 // is not a module name.
 std::vector<std::string> parse_import_list(const std::vector<std::string>& values);
 
-// The Python source of the import probe (see import_probe_argv). It reports on stdout, in lines
+// The Python source of the import probe (see import_probe_argv). It reports on the report
+// channel GILGUARD_REPORT_FD names (util::ProcessOptions::report_fd; stdout without it), in lines
 // "gilguard-import KEY VALUE", sys.flags.gil, the GIL state before and after the import, and
 // the traceback of a failed import; on stderr it marks where start-up ends.
 std::string_view import_probe_script();
@@ -38,7 +44,8 @@ std::vector<std::string> import_probe_argv(const std::filesystem::path& python,
                                            const std::string& module,
                                            const std::optional<std::string>& gil_override);
 
-// What a finished probe process of `module` reported (pure: stdout, stderr and how it ended).
+// What a finished probe process of `module` reported (pure: its report channel, stderr and how
+// it ended).
 ImportCheck read_import_probe(const std::string& module, const util::ProcessResult& run);
 
 // Imports `module` in a fresh process of `python` with exactly `env`; a process that cannot

@@ -48,6 +48,28 @@ int failed_samples(const RunResult& result, const Cell& cell) {
                     [&](const Sample& s) { return s.round > 0 && !s.ok && s.cell == cell; }));
 }
 
+// The warnings the children recorded, each distinct text once over the whole run, in the order
+// first seen; empty when there were none.
+std::string warnings_seen(const RunResult& result) {
+  std::vector<std::string> texts;
+  int most = 0;  // the largest count one child recorded
+  for (const auto& s : result.samples) {
+    most = std::max({most, s.distinct_warnings, static_cast<int>(s.warnings.size())});
+    for (const auto& w : s.warnings)
+      if (std::find(texts.begin(), texts.end(), w) == texts.end()) texts.push_back(w);
+  }
+  if (texts.empty()) return {};
+  std::string out =
+      most > static_cast<int>(texts.size())
+          ? fmt::format(
+                "Warnings raised by the code under test ({} distinct in one child; the "
+                "first of them, each once):\n",
+                most)
+          : fmt::format("Warnings raised by the code under test (each once):\n");
+  for (const auto& w : texts) out += fmt::format("- {}\n", w);
+  return out;
+}
+
 }  // namespace
 
 std::string render_run_table(const RunResult& result, const RunTableOptions& options) {
@@ -115,6 +137,7 @@ std::string render_run_table(const RunResult& result, const RunTableOptions& opt
     out += fmt::format("Base {}: GIL {} (Python {}); free-threaded {} (Python {})\n",
                        result.base_label, result.base_gil->path, result.base_gil->version,
                        result.base_ft->path, result.base_ft->version);
+  out += warnings_seen(result);
   if (!result.failures.empty()) {
     out += fmt::format("\nFailed checks ({}):\n", result.failures.size());
     for (const auto& f : result.failures) out += fmt::format("- [{}] {}\n", f.kind, f.message);

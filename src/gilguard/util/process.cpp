@@ -394,6 +394,27 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
                                      O_WRONLY | O_CREAT | O_APPEND, 0644);
   }
 
+  // The report channel, set up last: its dup2 must not overwrite a descriptor an earlier action
+  // reads. A write end that already has the target number is moved first, since a dup2 onto
+  // itself would leave it close-on-exec.
+  std::array<Fd, 2> report_pipe;
+  if (options.report_fd) {
+    auto p = make_pipe();
+    if (!p) return std::unexpected(p.error());
+    report_pipe = std::move(*p);
+    if (report_pipe[1].get() == *options.report_fd) {
+      Fd moved(::fcntl(report_pipe[1].get(), F_DUPFD_CLOEXEC, *options.report_fd + 1));
+      if (moved.get() < 0) return fail(fmt::format("fcntl: {}", std::strerror(errno)));
+      report_pipe[1] = std::move(moved);
+    }
+    posix_spawn_file_actions_adddup2(&actions, report_pipe[1].get(), *options.report_fd);
+    // Nothing else above stderr: a descriptor gilguard inherited open (a runner's pipe, say)
+    // would otherwise reach the child as well, beside its channel.
+    for (int fd = STDERR_FILENO + 1; fd < *options.report_fd; ++fd)
+      posix_spawn_file_actions_addclose(&actions, fd);
+    posix_spawn_file_actions_addclosefrom_np(&actions, *options.report_fd + 1);
+  }
+
   std::vector<std::string> argv_storage = argv;
   auto c_argv = to_argv(argv_storage);
   std::vector<std::string> env_storage;
@@ -421,7 +442,8 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
   stdin_read.reset();
   out_pipe[1].reset();
   err_pipe[1].reset();
-  for (Fd* fd : {&out_pipe[0], &err_pipe[0], &stdin_write}) {
+  report_pipe[1].reset();
+  for (Fd* fd : {&out_pipe[0], &err_pipe[0], &report_pipe[0], &stdin_write}) {
     if (fd->get() >= 0) ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) | O_NONBLOCK);
   }
   // A pidfd lets poll() wake the moment the child exits (Linux 5.3+); without one, poll ticks.
@@ -457,11 +479,13 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
     }
     const bool out_open = out_pipe[0].get() >= 0;
     const bool err_open = err_pipe[0].get() >= 0;
-    if (exited && !out_open && !err_open) break;
+    const bool report_open = report_pipe[0].get() >= 0;
+    if (exited && !out_open && !err_open && !report_open) break;
 
     std::vector<pollfd> fds;
     if (out_open) fds.push_back({out_pipe[0].get(), POLLIN, 0});
     if (err_open) fds.push_back({err_pipe[0].get(), POLLIN, 0});
+    if (report_open) fds.push_back({report_pipe[0].get(), POLLIN, 0});
     if (stdin_write.get() >= 0) fds.push_back({stdin_write.get(), POLLOUT, 0});
     if (!exited && pidfd.get() >= 0) fds.push_back({pidfd.get(), POLLIN, 0});
 
@@ -490,6 +514,7 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
         result.output_cut = true;
         out_pipe[0].reset();
         err_pipe[0].reset();
+        report_pipe[0].reset();
         continue;
       }
       wait_ms = static_cast<int>(left);
@@ -505,6 +530,9 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
       } else if (p.fd == err_pipe[0].get() &&
                  !drain(p.fd, result.stderr_text, options.max_capture_bytes)) {
         err_pipe[0].reset();
+      } else if (p.fd == report_pipe[0].get() &&
+                 !drain(p.fd, result.report_text, options.max_capture_bytes)) {
+        report_pipe[0].reset();
       } else if (p.fd == stdin_write.get()) {
         if ((p.revents & (POLLERR | POLLHUP)) != 0) {
           stdin_write.reset();

@@ -33,6 +33,11 @@ struct ProcessOptions {
   // whatever it left behind and still holds them open (a process that escaped every kill) is
   // not waited for. ProcessResult::output_cut says when it was needed.
   std::chrono::milliseconds output_grace{1500};
+  // Where set, the child gets the write end of a pipe of its own at this descriptor number (a
+  // report channel apart from stdout, which the code it runs shares), and no other descriptor
+  // above stderr; what it writes there is captured into ProcessResult::report_text like stdout
+  // (max_capture_bytes, the tail kept).
+  std::optional<int> report_fd;
 };
 
 struct ProcessResult {
@@ -51,6 +56,7 @@ struct ProcessResult {
   // True when reading stopped output_grace after the child ended although something still held
   // its stdout or stderr open: what it wrote after that is lost.
   bool output_cut = false;
+  std::string report_text;  // what the child wrote to ProcessOptions::report_fd
 
   // True when the child exited normally with status 0.
   bool success() const { return !timed_out && signal == 0 && exit_code == 0; }

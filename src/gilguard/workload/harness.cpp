@@ -12,6 +12,8 @@ namespace {
 // immutable data); each built-in has its closed-form expected result.
 constexpr std::string_view k_script = R"PY(
 MASK = (1 << 61) - 1
+MIN_RANGE = 0
+MAX_RANGE = 0
 
 
 # An order-free digest of one result: an int is itself, anything else its repr's CRC-32.
@@ -156,16 +158,26 @@ def load(spec):
     return getattr(module, function), None
 
 
-# Doubles the range from 256 until one sequential pass takes the target time.
+# Doubles the range from 1 until one sequential pass takes the target time (after one call
+# untimed, which pays what the function does once, such as a lazy import), then keeps it within
+# the bounds of --range: at least MIN_RANGE indices, so that the split over threads stays even
+# (a function that takes 80 ms a call gets 100 indices, not the 4 the target would give). Says
+# on stderr what it chose, so that a child that then runs out of time shows why.
 def sized(f, target):
-    limit = 256
-    while limit < 100_000_000:
+    run_range(f, 0, 1)
+    limit = 1
+    while limit < MAX_RANGE:
         began = perf_counter()
         run_range(f, 0, limit)
-        if perf_counter() - began >= target:
+        took = perf_counter() - began
+        if took >= target:
             break
         limit *= 2
-    return limit
+    chosen = min(max(limit, MIN_RANGE), MAX_RANGE)
+    sys.stderr.write("gilguard-harness: sized the range to %d indices (%.3g s per call)\n"
+                     % (chosen, took / limit))
+    sys.stderr.flush()
+    return chosen
 
 
 def measure(f, limit, nthreads, seq_first, reference):
@@ -177,8 +189,7 @@ def measure(f, limit, nthreads, seq_first, reference):
 spec, limit, nthreads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 seq_first = sys.argv[4] == "1"
 reference = sys.argv[5] == "1"
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
+with WarningLog() as caught:
     import importlib
     import importlib.util
     import json
@@ -202,9 +213,12 @@ finish(report, caught)
 std::string_view harness_script() {
   static const std::string script = [] {
     std::string text = std::string(child_prelude()) + std::string(k_script);
-    const std::string placeholder = "sized(f, TARGET)";
-    text.replace(text.find(placeholder), placeholder.size(),
-                 fmt::format("sized(f, {})", k_target_seconds));
+    const auto substitute = [&text](std::string_view placeholder, const std::string& value) {
+      text.replace(text.find(placeholder), placeholder.size(), value);
+    };
+    substitute("sized(f, TARGET)", fmt::format("sized(f, {})", k_target_seconds));
+    substitute("MIN_RANGE = 0", fmt::format("MIN_RANGE = {}", k_min_sized_range));
+    substitute("MAX_RANGE = 0", fmt::format("MAX_RANGE = {}", k_max_sized_range));
     return text;
   }();
   return script;

@@ -13,6 +13,11 @@ namespace gilguard::workload {
 
 // Seconds the sequential region aims at when the harness sizes the range itself (range 0).
 inline constexpr double k_target_seconds = 0.25;
+// The bounds of a range the harness sizes: those of --range (measure::k_min_range and
+// k_max_range), so a sized range is one the user could have given. A function slower than
+// k_target_seconds / k_min_sized_range a call runs k_min_sized_range indices all the same.
+inline constexpr std::int64_t k_min_sized_range = 100;
+inline constexpr std::int64_t k_max_sized_range = 100'000'000;
 
 // The Python source of the harness that runs a built-in or a user function f(i) for every i in
 // [0, RANGE): sequentially, then split into contiguous chunks over THREADS threads (or the other
@@ -22,9 +27,10 @@ inline constexpr double k_target_seconds = 0.25;
 // script measures it, with the same readings around each region: child_prelude()). Run as
 // `python -I [-X gil=V] -c SCRIPT SPEC RANGE THREADS SEQ_FIRST REFERENCE [MODULE...]` with SPEC
 // "builtin:NAME" or "/abs/FILE.py:FUNCTION"; RANGE 0 sizes the range first so that the
-// sequential region takes about k_target_seconds. Prints one JSON line with the prime script's
-// fields (see baseline::decode_child_report) and `workload` and `expected` (null for a file). An
-// exception in the function ends the child with its traceback on stderr.
+// sequential region takes about k_target_seconds (within k_min_sized_range and
+// k_max_sized_range). Writes one JSON line to the report channel (child_prelude()) with the prime
+// script's fields (see baseline::decode_child_report) and `workload` and `expected` (null for a
+// file). An exception in the function ends the child with its traceback on stderr.
 std::string_view harness_script();
 
 // What one harness child measures.

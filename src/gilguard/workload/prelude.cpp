@@ -14,6 +14,75 @@ import sys
 import warnings
 
 
+# The report goes to a channel of its own, never to stdout, which the code under test shares:
+# gilguard passes the write end of a pipe at the descriptor GILGUARD_REPORT_FD names. The
+# channel is taken over here, before the workload, its modules or the --import ones run: the
+# variable is removed, and the descriptor moved to a number drawn at random and made
+# close-on-exec, so that a subprocess of the workload does not inherit it and a write to the
+# announced number fails. Code in this process can still find it (docs/security.md, "Forged
+# results"); gilguard accepts one report only and checks its times against what it measured of
+# the child itself. Without the variable (the script run by hand) the report goes to stdout.
+def report_channel():
+    announced = os.environ.pop("GILGUARD_REPORT_FD", None)
+    if announced is None:
+        return sys.stdout
+    fd = int(announced)
+    try:
+        import fcntl
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        top = soft if 0 < soft < 4096 else 4096
+        low = 64 + int.from_bytes(os.urandom(2), "little") % max(1, top - 128)
+        moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, low)
+        os.close(fd)
+        fd = moved
+    except (OSError, ValueError):
+        os.set_inheritable(fd, False)
+    return os.fdopen(fd, "w")
+
+
+REPORT = report_channel()
+
+
+# The warnings raised while the workload imports and runs, each distinct one (category, message,
+# file, line) recorded once. The "default" action lets CPython drop a repeat from the same place
+# before it reaches any Python code (a look-up in the module's registry, cheaper than ignoring
+# it), so a function that warns on every call is timed at about its own cost, and its warnings
+# are not one record per call (a list of them once filled the report past what gilguard reads).
+# The set catches the repeats the registry lets through (code that changes the filters clears
+# it); past MAX_TRACKED keys a warning is counted without being compared. The report lists the
+# first MAX_WARNINGS and the count.
+MAX_WARNINGS = 10
+MAX_TRACKED = 10000
+
+
+class WarningLog:
+    def __init__(self):
+        self.seen = set()
+        self.first = []
+        self.count = 0
+
+    def show(self, message, category, filename, lineno, file=None, line=None):
+        key = (category, str(message), filename, lineno)
+        if key in self.seen:
+            return
+        if len(self.seen) < MAX_TRACKED:
+            self.seen.add(key)
+        self.count += 1
+        if len(self.first) < MAX_WARNINGS:
+            self.first.append(key)
+
+    def __enter__(self):
+        self.saved = warnings.catch_warnings()
+        self.saved.__enter__()
+        warnings.simplefilter("default")
+        warnings.showwarning = self.show
+        return self
+
+    def __exit__(self, *exc_info):
+        return self.saved.__exit__(*exc_info)
+
+
 # The CPUs this process may use, distinct physical cores first (the second SMT sibling of a core
 # only after every core has one worker), so worker i of the threads and worker i of the
 # processes run on the same CPU: vCPUs of one machine can differ in speed, and the two
@@ -268,8 +337,10 @@ def region_load(before, after, worker_times, workers_in_process, harness=0.0):
         "faults": sum(t[2] for t in known) if len(known) == len(worker_times) else None,
     }
     load["background"] = None
+    load["workers_cpu"] = None
     if len(known) == len(worker_times):
         workers_cpu = sum(t[0] for t in known)
+        load["workers_cpu"] = workers_cpu
         own = delta(1) - (workers_cpu if workers_in_process else 0.0)
         load["other_cpu"] = max(own, 0.0)
         # The child's whole tree outside its workers: other threads, other processes; less what
@@ -440,7 +511,7 @@ def measure_regions(work, first, limit, parts, seq_first, reference, fold):
 def combined_load(loads):
     out = {"workers": loads[0]["workers"]}
     for key in ("wall", "wait", "other_cpu", "steal", "pressure", "throttled", "background",
-                "faults"):
+                "faults", "workers_cpu"):
         values = [load.get(key) for load in loads]
         out[key] = None if any(v is None for v in values) else sum(values)
     return out
@@ -536,31 +607,35 @@ def processes(workers):
     return [r[0] for r in results], elapsed, [r[1] for r in results], load
 
 
-def describe(w):
-    if issubclass(w.category, RuntimeWarning):
-        return str(w.message)
-    return w.category.__name__ + ": " + str(w.message)
+# A RuntimeWarning as its message (CPython's GIL warnings are read by their text), any other
+# warning as "Category: message (file:line)".
+def describe(category, message, filename, lineno):
+    if issubclass(category, RuntimeWarning):
+        return message
+    return "%s: %s (%s:%s)" % (category.__name__, message, os.path.basename(filename), lineno)
 
 
-# Prints `report` as the child's one JSON line, with the GIL state at the end and the warnings
-# `caught` while importing and working.
+# Writes `report` as the child's one JSON line to the report channel, with the GIL state at the
+# end and the warnings `caught` (a WarningLog) while importing and working.
 def finish(report, caught):
     gil_probe = getattr(sys, "_is_gil_enabled", None)
     report["gil_enabled"] = gil_probe() if gil_probe is not None else None
-    report["warnings"] = [describe(w) for w in caught]
+    report["warnings"] = [describe(*key) for key in caught.first]
+    report["distinct_warnings"] = caught.count
     report["background_by"] = burners()
     # A set sys.flags.gil (PYTHON_GIL or -X gil) hides modules that need the GIL: CPython then
-    # neither warns nor switches it on. A build with the GIL always reports 1.
+    # neither warns nor switches it on. A build with the GIL always reports 1. The note goes
+    # first, ahead of the warnings gilguard may cut.
     if getattr(sys.flags, "gil", None) is not None:
         import sysconfig
 
         if sysconfig.get_config_var("Py_GIL_DISABLED"):
-            report["warnings"].append(
+            report["warnings"].insert(0,
                 "sys.flags.gil is %d (PYTHON_GIL or -X gil): CPython neither warns about nor "
                 "switches on the GIL for a module that needs it, so this run cannot name such "
                 "modules; unset PYTHON_GIL to check them" % sys.flags.gil)
-    sys.stdout.write(json.dumps(report) + "\n")
-    sys.stdout.flush()
+    REPORT.write(json.dumps(report) + "\n")
+    REPORT.flush()
 )PY";
 
 }  // namespace

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -13,11 +14,23 @@ namespace gilguard::workload {
 // cores first) and pin(), the run-queue, steal, pressure and throttling readings around a timed
 // region (counters, sched_times, region_load), the split into chunks, the timed regions
 // (sequential_region, threaded_region, and measure_regions, which runs them in their order), the
-// same-machine reference in forked single-threaded processes (fork_workers, processes), and
-// finish(), which prints the report line with the GIL state and the warnings caught. It defines
-// functions and a few constants from `os` only; what the functions use besides (json, threading,
-// perf_counter, process_time) the script imports inside its catch_warnings block.
+// same-machine reference in forked single-threaded processes (fork_workers, processes), the
+// record of distinct warnings (WarningLog), and finish(), which writes the report line with the
+// GIL state and the warnings caught to the report channel (k_report_fd_variable), taken over
+// before any code under test runs. It defines functions and a few constants from `os` only;
+// what the functions use besides (json, threading, perf_counter, process_time) the script
+// imports inside its WarningLog block.
 std::string_view child_prelude();
+
+// The environment variable naming the descriptor of a child's report channel, and the number
+// gilguard passes it at (util::ProcessOptions::report_fd): the first after stdin, stdout and
+// stderr. The prelude removes the variable and moves the descriptor to a random number.
+inline constexpr std::string_view k_report_fd_variable = "GILGUARD_REPORT_FD";
+inline constexpr int k_report_fd = 3;
+
+// How many distinct warnings a child's report lists in full (the prelude's MAX_WARNINGS); the
+// report counts them all.
+inline constexpr std::size_t k_max_reported_warnings = 10;
 
 // The argv of a child that runs `script`: PYTHON -I [-X gil=V] -c SCRIPT ARGS... MODULES...
 // (-I isolates the child from the job's environment, so gilguard's own PYTHON_GIL is passed on

@@ -81,8 +81,7 @@ def measure_repeated(limit, nthreads, seq_first, repeats):
 limit, nthreads, seq_first = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
 reference = len(sys.argv) > 4 and sys.argv[4] == "1"
 repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 1
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
+with WarningLog() as caught:
     import importlib
     import json
     import threading

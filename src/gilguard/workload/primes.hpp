@@ -12,8 +12,8 @@ namespace gilguard::workload {
 inline constexpr std::int64_t k_default_range = 1'000'000;
 
 // The Python source of the prime-counting workload, run as `python -I -c SCRIPT RANGE THREADS
-// SEQ_FIRST REFERENCE [REPEATS [MODULE...]]` (the modules are imported before timing); it prints
-// one JSON line (see baseline::decode_child_report).
+// SEQ_FIRST REFERENCE [REPEATS [MODULE...]]` (the modules are imported before timing); it writes
+// one JSON line to its report channel (see child_prelude() and baseline::decode_child_report).
 std::string_view prime_script();
 
 // The half-open interval [first, last) of numbers one thread tests.

@@ -322,6 +322,49 @@ TEST(ResultsCodec, BackgroundReadingsRoundTrip) {
   EXPECT_EQ(back.background_by, sample.background_by);
 }
 
+// Issue 21: the workers' CPU in each region, the child's CPU time as gilguard measured it and
+// the count of distinct warnings go into the results and come back; files without them read as
+// before (nothing known, no warnings counted).
+TEST(ResultsCodec, ChildCpuWorkersCpuAndDistinctWarningsRoundTrip) {
+  auto original = example();
+  auto& sample = original.samples.front();
+  RegionLoad load;
+  load.wall = 0.5;
+  load.workers_cpu = 0.98;
+  sample.par_load = load;
+  sample.child_cpu_seconds = 1.75;
+  sample.distinct_warnings = 12;
+  const auto text = results_to_json_text(original);
+  const auto decoded = results_from_json_text(text);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const auto& back = decoded->samples.front();
+  EXPECT_EQ(back.par_load, sample.par_load);
+  EXPECT_EQ(back.child_cpu_seconds, 1.75);
+  EXPECT_EQ(back.distinct_warnings, 12);
+  EXPECT_EQ(results_to_json_text(*decoded), text);
+
+  const auto old = results_from_json_text(results_to_json_text(example()));
+  ASSERT_TRUE(old) << old.error().message;
+  EXPECT_FALSE(old->samples.front().child_cpu_seconds.has_value());
+  EXPECT_EQ(old->samples.front().distinct_warnings, 0);
+  EXPECT_EQ(results_to_json_text(example()).find("child_cpu_seconds"), std::string::npos);
+}
+
+TEST(ChildCodec, ReadsTheWorkersCpuAndTheCountOfDistinctWarnings) {
+  const auto report = decode_child_report(
+      "{\"range\": 100, \"threads\": 2, \"seq_first\": true, \"count_seq\": 25, "
+      "\"count_par\": 25, \"t_seq\": 0.5, \"t_par\": 0.25, \"thread_times\": [0.1, 0.2], "
+      "\"loads\": {\"seq\": {\"wall\": 0.5, \"workers\": 1, \"workers_cpu\": 0.49}, "
+      "\"par\": {\"wall\": 0.25, \"workers\": 2, \"workers_cpu\": null}}, "
+      "\"gil_enabled\": false, \"warnings\": [\"DeprecationWarning: old (w.py:3)\"], "
+      "\"distinct_warnings\": 7}\n");
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->seq_load->workers_cpu, 0.49);
+  EXPECT_FALSE(report->par_load->workers_cpu.has_value());
+  EXPECT_EQ(report->distinct_warnings, 7);
+  EXPECT_EQ(report->warnings, std::vector<std::string>{"DeprecationWarning: old (w.py:3)"});
+}
+
 TEST(ChildCodec, ReadsTheHarnessReportWithItsExpectationAndReference) {
   const auto report = decode_child_report(
       "{\"workload\": \"builtin:objects\", \"range\": 4096, \"threads\": 2, \"seq_first\": true, "
@@ -363,7 +406,7 @@ TEST(ChildCodec, ReadsEachThreadsWarmUpAsItsColdCallsExtraTime) {
 }
 
 TEST(ChildCodec, NamesWhatIsWrong) {
-  EXPECT_EQ(decode_child_report("").error().message, "the child printed nothing on stdout");
+  EXPECT_EQ(decode_child_report("").error().message, "the child wrote no report");
   EXPECT_EQ(decode_child_report("{\"range\": 100}").error().message, "threads: missing");
   EXPECT_NE(decode_child_report("Traceback (most recent call last):")
                 .error()

@@ -94,6 +94,130 @@ TEST(Checks, CrashAndTimeoutAreTheirOwnKindsPerCell) {
   EXPECT_NE(failures[1].message.find("try a smaller --range"), std::string::npos);
 }
 
+// A sized child that ran out of time is told what its user can do: no --range was given, so the
+// advice is not "a smaller --range".
+TEST(Checks, ATimeoutWhileSizingTheRangeAdvisesWhatTheUserCanDo) {
+  std::vector<Sample> samples{good(Flavor::ft, 2, 0)};
+  samples[0].ok = false;
+  samples[0].failure =
+      "timed out after 60.1 s while it sized the range (no --range was given) and was killed "
+      "with its process group; last lines of stderr:\ngilguard-harness: sized the range to 100 "
+      "indices (0.5 s per call)";
+  const auto failures = check_samples(samples, std::nullopt);
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].kind, "timeout");
+  EXPECT_EQ(failures[0].message.find("try a smaller --range"), std::string::npos)
+      << failures[0].message;
+  EXPECT_NE(failures[0].message.find(
+                "No --range was given, so this child sized it: it called the function on 1, 2, "
+                "4, ... indices until one pass took 0.25 s, then measured at that range (100 "
+                "indices at least) before its timeout. One call takes too long for that"),
+            std::string::npos)
+      << failures[0].message;
+  EXPECT_NE(failures[0].message.find("pass --range (from 100), which gives every child of the "
+                                     "warm-up 600 s"),
+            std::string::npos)
+      << failures[0].message;
+}
+
+// A report that fits in its child: a sequential region, the threads and the processes twice each
+// (the reference's order), workers no longer than their regions, and less CPU than the child's.
+Sample honest() {
+  Sample s = good(Flavor::ft, 2, 1);
+  s.t_seq = 1.0;
+  s.t_par = 0.5;
+  s.thread_times = {0.5, 0.49};
+  s.t_ref = 0.55;
+  s.ref_times = {0.55, 0.54};
+  s.wall_seconds = 1.0 + 2 * 0.5 + 2 * 0.55 + 0.3;  // and 0.3 s of start-up and warm-up
+  s.seq_load = RegionLoad{};
+  s.seq_load->workers_cpu = 1.0;
+  s.par_load = RegionLoad{};
+  s.par_load->workers_cpu = 2.0;
+  s.ref_load = RegionLoad{};
+  s.ref_load->workers_cpu = 2.2;
+  s.child_cpu_seconds = 5.6;
+  return s;
+}
+
+TEST(ReportContradiction, AReportThatFitsInItsChildPasses) {
+  EXPECT_EQ(report_contradiction(honest(), 1), std::nullopt);
+  // Off by less than the slack: the rounding of sums and means.
+  Sample s = honest();
+  s.wall_seconds = 3.1 - k_report_wall_slack / 2;
+  s.child_cpu_seconds = 5.2 - k_report_cpu_slack / 2;
+  EXPECT_EQ(report_contradiction(s, 1), std::nullopt);
+}
+
+// The forgery of issue 21: a report of a second's work from a child that lived 0.3 s.
+TEST(ReportContradiction, RegionsLongerThanTheChildLivedAreRejected) {
+  Sample s = honest();
+  s.wall_seconds = 0.3;
+  EXPECT_EQ(report_contradiction(s, 1),
+            "inconsistent report: its timed regions add up to 3.100 s (t_seq 1.000 s, 2 x t_par "
+            "0.500 s, 2 x t_ref 0.550 s), but the child ran 0.300 s from start to exit");
+  // Each region fits, their sum does not.
+  s.wall_seconds = 2.5;
+  EXPECT_NE(report_contradiction(s, 1), std::nullopt);
+  // Without the reference each region runs once, or `repeats` times.
+  s.t_ref = 0;
+  s.ref_times.clear();
+  s.ref_load.reset();
+  EXPECT_EQ(report_contradiction(s, 1), std::nullopt);
+  EXPECT_EQ(report_contradiction(s, 2),
+            "inconsistent report: its timed regions add up to 3.000 s (2 x t_seq 1.000 s, 2 x "
+            "t_par 0.500 s), but the child ran 2.500 s from start to exit");
+}
+
+TEST(ReportContradiction, AWorkerLongerThanItsRegionIsRejected) {
+  Sample s = honest();
+  s.thread_times[1] = 0.6;
+  EXPECT_EQ(report_contradiction(s, 1),
+            "inconsistent report: thread worker 2 took 0.600 s, longer than its region's 0.500 s");
+  s = honest();
+  s.ref_times[0] = 0.7;
+  EXPECT_EQ(report_contradiction(s, 1),
+            "inconsistent report: process worker 1 took 0.700 s, longer than its region's 0.550 s");
+}
+
+TEST(ReportContradiction, WorkersCannotUseMoreCpuThanTheWholeChild) {
+  Sample s = honest();
+  s.child_cpu_seconds = 4.0;
+  EXPECT_EQ(report_contradiction(s, 1),
+            "inconsistent report: its workers used 5.200 CPU-seconds, but the whole child used "
+            "4.000 (its threads and the processes it waited for)");
+}
+
+// A results file from before issue 21 (no child CPU time), a fake (no wall time) or a child whose
+// clocks could not be read: the rule that needs the missing measurement is skipped.
+TEST(ReportContradiction, ARuleWithoutItsMeasurementIsSkipped) {
+  Sample s = honest();
+  s.wall_seconds = 0;
+  s.child_cpu_seconds.reset();
+  s.t_seq = 100;
+  EXPECT_EQ(report_contradiction(s, 1), std::nullopt);
+  s = honest();
+  s.par_load->workers_cpu.reset();
+  s.child_cpu_seconds = 3.3;
+  EXPECT_EQ(report_contradiction(s, 1), std::nullopt);  // 1.0 + 2.2 of the regions known
+}
+
+TEST(Checks, AnInconsistentReportFailsItsSampleAsItsOwnKind) {
+  std::vector<Sample> samples{honest(), honest()};
+  samples[1].wall_seconds = 0.3;
+  mark_inconsistent_reports(samples, 1);
+  EXPECT_TRUE(samples[0].ok);
+  EXPECT_FALSE(samples[1].ok);
+  const auto failures = check_samples(samples, std::nullopt);
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].kind, "inconsistent-report");
+  EXPECT_NE(failures[0].message.find("ft interpreter, 2 threads: report rejected in 1 of 2 runs"),
+            std::string::npos)
+      << failures[0].message;
+  EXPECT_NE(failures[0].message.find("docs/security.md, \"Forged results\""), std::string::npos)
+      << failures[0].message;
+}
+
 TEST(Checks, GilEnabledInFreeThreadedNamesTheModule) {
   std::vector<Sample> samples{good(Flavor::ft, 1, 1), good(Flavor::ft, 1, 2)};
   for (auto& s : samples) {
@@ -236,6 +360,19 @@ TEST(CheckImports, TheGilOnAtStartUpIsOneFailureNamingWhatSiteLoaded) {
                                      "start-up): module 'a._ext'"),
             std::string::npos)
       << failures[1].message;
+}
+
+// The --import probes' total limit: the modules it left out are named, with what to do.
+TEST(CheckImports, ModulesLeftOutByTheTimeLimitAreNamed) {
+  const auto failure =
+      imports_over_time({"slow_b", "slow_c"}, std::chrono::seconds(300), std::chrono::seconds(120));
+  EXPECT_EQ(failure.kind, "import-time-limit");
+  EXPECT_EQ(failure.message,
+            "--import: the import probes used up their 300 s in all (at most 120 s a module, "
+            "each in a fresh process) before 'slow_b' and 'slow_c' could be probed, so they were "
+            "not checked. Pass fewer modules to --import (the extension modules whose GIL "
+            "matters), or find what makes an import slow with python -X importtime -c 'import "
+            "MODULE' in the free-threaded interpreter.");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "gilguard/measure/checks.hpp"
 #include "gilguard/workload/harness.hpp"
+#include "gilguard/workload/prelude.hpp"
 #include "gilguard/workload/primes.hpp"
 #include "support/test_util.hpp"
 
@@ -14,7 +15,9 @@ namespace gilguard::measure {
 namespace {
 
 // Writes an executable /bin/sh script standing in for a Python interpreter. The workload's
-// arguments arrive as $1=-I $2=-c $3=SCRIPT $4=RANGE $5=THREADS $6=SEQ_FIRST $7=REFERENCE.
+// arguments arrive as $1=-I $2=-c $3=SCRIPT $4=RANGE $5=THREADS $6=SEQ_FIRST $7=REFERENCE; its
+// report channel is descriptor 3 (>&3). Its times are a fraction of a millisecond, within what
+// such a child lives.
 std::filesystem::path fake_python(const std::filesystem::path& dir, const std::string& name,
                                   const std::string& body) {
   const auto path = dir / name;
@@ -25,8 +28,8 @@ std::filesystem::path fake_python(const std::filesystem::path& dir, const std::s
 
 constexpr const char* k_report =
     R"(printf '{"range": %s, "threads": %s, "seq_first": true, "count_seq": 25, )"
-    R"("count_par": 25, "t_seq": 0.5, "t_par": 0.25, "thread_times": [0.25, 0.2], )"
-    R"("gil_enabled": false, "warnings": ["w"]}\n' "$4" "$5")";
+    R"("count_par": 25, "t_seq": 0.0005, "t_par": 0.00025, "thread_times": [0.00025, 0.0002], )"
+    R"("gil_enabled": false, "warnings": ["w"]}\n' "$4" "$5" >&3)";
 
 ChildRequest request(std::int64_t range = 100, int threads = 2) {
   return {range, threads, true, std::chrono::milliseconds(20'000)};
@@ -163,10 +166,97 @@ TEST(ProcessExecutor, ReadsTheReportLine) {
   ASSERT_TRUE(sample.ok) << sample.failure;
   EXPECT_EQ(sample.count_seq, 25);
   EXPECT_DOUBLE_EQ(sample.speedup(), 2.0);
-  EXPECT_EQ(sample.thread_times, (std::vector<double>{0.25, 0.2}));
+  EXPECT_EQ(sample.thread_times, (std::vector<double>{0.00025, 0.0002}));
   EXPECT_EQ(sample.gil_enabled, false);
   EXPECT_EQ(sample.warnings, std::vector<std::string>{"w"});
   EXPECT_GT(sample.wall_seconds, 0);
+}
+
+// The report comes on its own channel: a line on stdout, however well formed, is the workload's
+// output, not a report (issue 21: an atexit hook printed one and it was taken).
+TEST(ProcessExecutor, AReportOnStdoutIsNotTaken) {
+  test::TempDir dir;
+  std::string on_stdout = k_report;
+  on_stdout.erase(on_stdout.rfind(" >&3"));
+  const auto python = fake_python(dir.path(), "python", on_stdout);
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  const auto sample = executor.execute({Flavor::gil, 2, true}, request(100, 2));
+  EXPECT_FALSE(sample.ok);
+  EXPECT_TRUE(sample.failure.starts_with(
+      "the child's report could not be read (the child wrote no report); stderr was empty; last "
+      "lines of its stdout (the workload's output):\n{\"range\": 100, \"threads\": 2,"))
+      << sample.failure;
+}
+
+// The child learns the channel's number from GILGUARD_REPORT_FD (and only the benchmark's
+// children: the variable is set per child, not in the environment the import probes share).
+TEST(ProcessExecutor, TheChildIsToldWhereItsReportChannelIs) {
+  test::TempDir dir;
+  const auto dump = dir.path() / "env.txt";
+  const auto python =
+      fake_python(dir.path(), "python", "env > '" + dump.string() + "'\n" + k_report);
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  ASSERT_TRUE(executor.execute({Flavor::ft, 2, true}, request()).ok);
+  EXPECT_NE(test::read_file(dump).find("GILGUARD_REPORT_FD=3\n"), std::string::npos);
+  EXPECT_EQ(executor.environment().count("GILGUARD_REPORT_FD"), 0u);
+}
+
+// gilguard's harness writes one report; a second one on the channel means something else wrote
+// there.
+TEST(ProcessExecutor, TwoReportsOnTheChannelAreRejected) {
+  test::TempDir dir;
+  const auto python = fake_python(dir.path(), "python", std::string(k_report) + "\n" + k_report);
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  const auto sample = executor.execute({Flavor::ft, 2, true}, request());
+  EXPECT_FALSE(sample.ok);
+  EXPECT_EQ(sample.failure,
+            "inconsistent report: the child wrote 2 reports where gilguard's harness writes one, "
+            "so something else in it (the workload, a module it imports, a .pth file) wrote to "
+            "its report channel");
+  EXPECT_EQ(check_samples({sample}, std::nullopt).at(0).kind, "inconsistent-report");
+}
+
+// A report of a second's work from a child that lived milliseconds: the times are held against
+// the child's wall time, which gilguard measured itself; its CPU time is recorded too.
+TEST(ProcessExecutor, AReportLongerThanItsChildIsRejected) {
+  test::TempDir dir;
+  const auto python =
+      fake_python(dir.path(), "python",
+                  R"(echo '{"range": 100, "threads": 2, "seq_first": true, "count_seq": 25, )"
+                  R"("count_par": 25, "t_seq": 1.0, "t_par": 0.5, "thread_times": [0.5, 0.5], )"
+                  R"("gil_enabled": false, "warnings": []}' >&3)");
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  const auto sample = executor.execute({Flavor::ft, 2, true}, request());
+  EXPECT_FALSE(sample.ok);
+  EXPECT_TRUE(
+      sample.failure.starts_with("inconsistent report: its timed regions add up to 1.500 "
+                                 "s (t_seq 1.000 s, t_par 0.500 s), but the child ran "))
+      << sample.failure;
+  ASSERT_TRUE(sample.child_cpu_seconds.has_value());
+  EXPECT_GE(*sample.child_cpu_seconds, 0);
+}
+
+// A function that warns on every call: the child lists the first few distinct warnings and
+// counts them all; gilguard keeps no more than that of whatever a report lists, each cut short.
+TEST(ProcessExecutor, AReportKeepsTheFirstDistinctWarningsAndTheirCount) {
+  test::TempDir dir;
+  std::string warnings = "\"" + std::string(5000, 'x') + "\"";
+  for (int i = 1; i < 30; ++i) warnings += ", \"w" + std::to_string(i) + "\"";
+  test::write_file(dir.path() / "report.json",
+                   R"({"range": 100, "threads": 2, "seq_first": true, "count_seq": 25, )"
+                   R"("count_par": 25, "t_seq": 0.0005, "t_par": 0.00025, )"
+                   R"("thread_times": [0.00025, 0.0002], "gil_enabled": false, )"
+                   R"("distinct_warnings": 4000, "warnings": [)" +
+                       warnings + "]}\n");
+  const auto python =
+      fake_python(dir.path(), "python", "cat '" + (dir.path() / "report.json").string() + "' >&3");
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  const auto sample = executor.execute({Flavor::ft, 2, true}, request());
+  ASSERT_TRUE(sample.ok) << sample.failure;
+  EXPECT_EQ(sample.distinct_warnings, 4000);
+  ASSERT_EQ(sample.warnings.size(), workload::k_max_reported_warnings);
+  EXPECT_EQ(sample.warnings[0], std::string(1000, 'x'));
+  EXPECT_EQ(sample.warnings[1], "w1");
 }
 
 TEST(ProcessExecutor, ACrashIsAFailedSampleWithSignalAndStderr) {
@@ -193,6 +283,23 @@ TEST(ProcessExecutor, AHungChildIsKilledAtItsTimeout) {
   EXPECT_FALSE(sample.ok);
   EXPECT_TRUE(is_timeout(sample)) << sample.failure;
   EXPECT_LT(sample.wall_seconds, 10);
+  EXPECT_EQ(sample.failure.find(k_sizing_note), std::string::npos) << sample.failure;
+}
+
+// A child asked to size the range (no --range) that runs out of time says so, so the advice can
+// match what the user did.
+TEST(ProcessExecutor, AChildThatTimesOutWhileSizingSaysSo) {
+  test::TempDir dir;
+  const auto python = fake_python(dir.path(), "python", "sleep 30");
+  ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
+  executor.set_workload(workload::parse_workload("builtin:objects"));
+  auto r = request(0, 2);
+  r.timeout = std::chrono::milliseconds(300);
+  const auto sample = executor.execute({Flavor::gil, 2, true}, r);
+  EXPECT_TRUE(is_timeout(sample)) << sample.failure;
+  EXPECT_NE(sample.failure.find("while it sized the range (no --range was given) and was killed"),
+            std::string::npos)
+      << sample.failure;
 }
 
 TEST(ProcessExecutor, GarbageOutputIsAFailedSample) {
@@ -201,7 +308,7 @@ TEST(ProcessExecutor, GarbageOutputIsAFailedSample) {
   ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
   const auto sample = executor.execute({Flavor::gil, 1, true}, request());
   EXPECT_FALSE(sample.ok);
-  EXPECT_NE(sample.failure.find("the workload's output could not be read"), std::string::npos)
+  EXPECT_NE(sample.failure.find("the child's report could not be read"), std::string::npos)
       << sample.failure;
 }
 
@@ -210,7 +317,7 @@ TEST(ProcessExecutor, AReportForOtherParametersIsRejected) {
   const auto python = fake_python(
       dir.path(), "python",
       R"(echo '{"range": 999, "threads": 1, "seq_first": true, "count_seq": 1, "count_par": 1, )"
-      R"("t_seq": 1, "t_par": 1, "thread_times": [1], "gil_enabled": null, "warnings": []}')");
+      R"("t_seq": 1, "t_par": 1, "thread_times": [1], "gil_enabled": null, "warnings": []}' >&3)");
   ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
   const auto sample = executor.execute({Flavor::gil, 2, true}, request(100, 2));
   EXPECT_FALSE(sample.ok);
@@ -225,12 +332,13 @@ TEST(ProcessExecutor, AReportForOtherParametersIsRejected) {
 TEST(ProcessExecutor, AWorkloadRunsTheHarnessAndReportsTheRangeItSized) {
   test::TempDir dir;
   const auto args = dir.path() / "args.txt";
-  const auto python = fake_python(
-      dir.path(), "python",
-      "echo \"$1 $2 $4 $5 $6 $7 $8 ${9:-none}\" >> '" + args.string() + "'\n" +
-          R"(echo '{"workload": "builtin:objects", "range": 4096, "threads": 2, )"
-          R"("seq_first": true, "count_seq": 77, "count_par": 77, "t_seq": 0.3, "t_par": 0.2, )"
-          R"("thread_times": [0.2, 0.2], "expected": 77, "gil_enabled": false, "warnings": []}')");
+  const auto python =
+      fake_python(dir.path(), "python",
+                  "echo \"$1 $2 $4 $5 $6 $7 $8 ${9:-none}\" >> '" + args.string() + "'\n" +
+                      R"(echo '{"workload": "builtin:objects", "range": 4096, "threads": 2, )"
+                      R"("seq_first": true, "count_seq": 77, "count_par": 77, "t_seq": 0.0003, )"
+                      R"("t_par": 0.0002, "thread_times": [0.0002, 0.0002], "expected": 77, )"
+                      R"("gil_enabled": false, "warnings": []}' >&3)");
   ProcessExecutor executor(python, python, {{"PATH", "/usr/bin:/bin"}});
   executor.set_workload(workload::parse_workload("builtin:objects"));
   executor.import_in_ft_children({"mod"});

@@ -54,6 +54,23 @@ TEST(RecheckFailures, RecordedFailuresComeFirstAndAreNotRepeated) {
   EXPECT_EQ(failures[1].message, "recorded only in the file");
 }
 
+// A file whose times were edited beyond what the child lived (or the child's measured CPU) has
+// the failure `gilguard run` would have recorded; the untouched samples pass.
+TEST(RecheckFailures, TimesLongerThanTheChildLivedAreFound) {
+  RunResult results = testdata::sample_results(3);
+  for (auto& sample : results.samples) {
+    sample.wall_seconds = 2 * (sample.t_seq + 2 * sample.t_par + 2 * sample.t_ref) + 1;
+    sample.child_cpu_seconds = sample.wall_seconds * sample.cell.threads;
+  }
+  EXPECT_EQ(recheck_failures(results).size(), 0u);
+  auto& edited = results.samples[3];
+  edited.t_seq = edited.wall_seconds * 2;
+  const auto failures = recheck_failures(results);
+  EXPECT_EQ(kinds(failures), std::vector<std::string>{"inconsistent-report"});
+  EXPECT_NE(failures[0].message.find("but the child ran"), std::string::npos)
+      << failures[0].message;
+}
+
 TEST(ValidateResults, NamesTheFieldThatCannotBeMeasured) {
   RunResult results = testdata::sample_results(3);
   results.samples[2].t_par = 1e-320;

@@ -138,7 +138,7 @@ TEST(RunBenchmark, ImportsAreProbedOneByOneBeforeAnyRound) {
   std::vector<std::string> probed;
   std::vector<std::string> reported;
   RunHooks hooks;
-  hooks.probe_import = [&](const std::string& module) {
+  hooks.probe_import = [&](const std::string& module, std::chrono::milliseconds) {
     EXPECT_TRUE(fake.calls().empty()) << "a round ran before the import probes";
     probed.push_back(module);
     ImportCheck check;
@@ -156,13 +156,57 @@ TEST(RunBenchmark, ImportsAreProbedOneByOneBeforeAnyRound) {
   EXPECT_FALSE(fake.calls().empty());
 }
 
+// The probes share one time limit: each gets what is left of it (at most its own limit), and the
+// modules left when it is spent are not probed but named, and nothing is measured.
+TEST(RunBenchmark, ImportProbesStopAtTheirTotalTimeLimitAndNameTheModulesLeft) {
+  FakeExecutor fake(168);
+  auto request = small_request();
+  request.ft_python = "/venv/bin/python";
+  request.imports = {"slow_a", "slow_b", "slow_c", "slow_d"};
+  request.import_timeout = std::chrono::milliseconds(2000);
+  request.imports_time_limit = std::chrono::milliseconds(3000);
+  double now = 100;
+  std::vector<std::pair<std::string, std::int64_t>> probed;
+  RunHooks hooks;
+  hooks.clock = [&] { return now; };
+  hooks.probe_import = [&](const std::string& module, std::chrono::milliseconds timeout) {
+    probed.emplace_back(module, timeout.count());
+    now += std::chrono::duration<double>(timeout).count();  // each hangs until it is killed
+    ImportCheck check;
+    check.module = module;
+    check.error = "the interpreter was killed after its time limit";
+    return check;
+  };
+  const auto result = run_benchmark(request, facts(false), facts(true), fake, hooks);
+  EXPECT_EQ(probed, (std::vector<std::pair<std::string, std::int64_t>>{{"slow_a", 2000},
+                                                                       {"slow_b", 1000}}));
+  EXPECT_TRUE(fake.calls().empty());
+  ASSERT_EQ(result.failures.size(), 3u);
+  EXPECT_EQ(result.failures[0].kind, "import-failed");
+  EXPECT_EQ(result.failures[1].kind, "import-failed");
+  EXPECT_EQ(result.failures[2].kind, "import-time-limit");
+  EXPECT_NE(result.failures[2].message.find("their 3 s in all (at most 2 s a module, each in a "
+                                            "fresh process) before 'slow_c' and 'slow_d' could "
+                                            "be probed"),
+            std::string::npos)
+      << result.failures[2].message;
+}
+
+// Without a limit of its own the total is python::k_imports_time_limit.
+TEST(RunBenchmark, ImportProbeLimitsDefaultToTheDocumentedConstants) {
+  const RunRequest request;
+  EXPECT_EQ(request.import_timeout, python::k_import_timeout);
+  EXPECT_EQ(request.imports_time_limit, python::k_imports_time_limit);
+  EXPECT_EQ(python::k_imports_time_limit, std::chrono::minutes(5));
+}
+
 TEST(RunBenchmark, AnImportThatFailsItsCheckStopsBeforeMeasuring) {
   FakeExecutor fake(168);
   auto request = small_request();
   request.ft_python = "/venv/bin/python";
   request.imports = {"gg_needs_a", "missing"};
   RunHooks hooks;
-  hooks.probe_import = [](const std::string& module) {
+  hooks.probe_import = [](const std::string& module, std::chrono::milliseconds) {
     ImportCheck check;
     check.module = module;
     check.imported = module != "missing";

@@ -7,10 +7,10 @@
 namespace gilguard::python {
 namespace {
 
-util::ProcessResult finished(std::string stdout_text, std::string stderr_text = {}) {
+util::ProcessResult finished(std::string report_text, std::string stderr_text = {}) {
   util::ProcessResult run;
   run.exit_code = 0;
-  run.stdout_text = std::move(stdout_text);
+  run.report_text = std::move(report_text);
   run.stderr_text = std::move(stderr_text);
   return run;
 }
@@ -73,6 +73,17 @@ TEST(Imports, ACleanImport) {
   EXPECT_TRUE(check.import_gil_modules.empty());
   EXPECT_EQ(check.gil_flag, "");
   EXPECT_EQ(check.error, "");
+}
+
+// What the module prints on stdout is its own: lines shaped like the probe's are not read.
+TEST(Imports, LinesOnStdoutAreNotTheProbes) {
+  util::ProcessResult run = finished("");
+  run.stdout_text =
+      "gilguard-import gil-flag none\ngilguard-import gil-before 0\ngilguard-import gil-after 0\n"
+      "gilguard-import imported \n";
+  const auto check = read_import_probe("m", run);
+  EXPECT_FALSE(check.imported);
+  EXPECT_FALSE(check.gil_after.has_value());
 }
 
 TEST(Imports, EveryModuleNeedingTheGilIsNamedWithWhereItWasLoaded) {

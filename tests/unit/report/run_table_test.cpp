@@ -62,5 +62,31 @@ TEST(RunTable, LeavesOutTheBoundColumnAndFailuresWhenThereAreNone) {
   EXPECT_NE(text.find("1.71x"), std::string::npos);
 }
 
+// Every child of a function that warns on every call records the same few warnings: the run
+// shows each once, with the most distinct ones a child counted, and none when there were none.
+TEST(RunTable, ShowsEachWarningOnceForTheWholeRun) {
+  auto result = example();
+  EXPECT_EQ(render_run_table(result).find("Warnings raised"), std::string::npos);
+  for (int round = 0; round < 3; ++round) {
+    Sample s;
+    s.round = round;
+    s.ok = true;
+    s.cell = {Flavor::gil, 2, true};
+    s.warnings = {"DeprecationWarning: utcnow() is deprecated (w.py:4)", "UserWarning: x (w.py:9)"};
+    s.distinct_warnings = round == 1 ? 14 : 2;
+    result.samples.push_back(s);
+  }
+  const auto text = render_run_table(result);
+  EXPECT_NE(text.find("Warnings raised by the code under test (14 distinct in one child; the "
+                      "first of them, each once):\n- DeprecationWarning: utcnow() is deprecated "
+                      "(w.py:4)\n- UserWarning: x (w.py:9)\n"),
+            std::string::npos)
+      << text;
+  result.samples.back().distinct_warnings = 2;
+  result.samples[2].distinct_warnings = 2;
+  EXPECT_NE(render_run_table(result).find("Warnings raised by the code under test (each once):\n"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace gilguard::report

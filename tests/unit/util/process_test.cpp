@@ -1,5 +1,6 @@
 #include "gilguard/util/process.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -277,6 +278,59 @@ TEST(RunProcess, MeasuresCpuTime) {
   ASSERT_TRUE(r.has_value());
   EXPECT_GT(r->cpu_seconds, 0.01);
   EXPECT_GE(r->wall_seconds, r->cpu_seconds * 0.5);
+}
+
+// The report channel is a pipe of its own at the asked-for number: what the child writes there
+// is apart from its stdout, and a child without the number has nothing there.
+TEST(RunProcess, AReportChannelIsCapturedApartFromStdout) {
+  ProcessOptions options;
+  options.report_fd = 3;
+  auto r =
+      run_process({"sh", "-c", "echo out; echo report >&3; echo err >&2"}, minimal_env(), options);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_TRUE(r->success()) << r->stderr_text;
+  EXPECT_EQ(r->stdout_text, "out\n");
+  EXPECT_EQ(r->report_text, "report\n");
+  EXPECT_EQ(r->stderr_text, "err\n");
+
+  auto without = run_process({"sh", "-c", "echo report >&3"}, minimal_env());
+  ASSERT_TRUE(without.has_value());
+  EXPECT_FALSE(without->success());
+  EXPECT_EQ(without->report_text, "");
+}
+
+// The pipe's write end may get the very number asked for (the lowest free descriptors go to the
+// stdout, stderr and report pipes in turn); a dup2 onto itself would leave it close-on-exec and
+// the child without its channel.
+TEST(RunProcess, AReportChannelWhoseWriteEndHasTheAskedNumberReachesTheChild) {
+  const int lowest = ::dup(0);
+  ASSERT_GE(lowest, 0);
+  ::close(lowest);
+  ProcessOptions options;
+  options.report_fd = lowest + 5;  // stdout pipe: lowest, +1; stderr: +2, +3; report: +4, +5
+  auto r = run_process({"sh", "-c", "echo report >&" + std::to_string(lowest + 5)}, minimal_env(),
+                       options);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_TRUE(r->success()) << r->stderr_text;
+  EXPECT_EQ(r->report_text, "report\n");
+}
+
+// A descriptor gilguard itself holds open without close-on-exec (one it inherited, say) does not
+// reach a child that has a report channel, and still reaches one without.
+TEST(RunProcess, AChildWithAReportChannelGetsNoOtherDescriptor) {
+  // Close-on-exec off, and one digit: sh redirects descriptors 0 to 9 only.
+  const int stray = ::fcntl(STDERR_FILENO, F_DUPFD, 7);
+  ASSERT_TRUE(stray >= 7 && stray <= 9) << stray;
+  const std::vector<std::string> argv{"sh", "-c",
+                                      "echo x >&" + std::to_string(stray) + " 2>/dev/null"};
+  ProcessOptions options;
+  options.report_fd = 3;
+  const auto with_channel = run_process(argv, minimal_env(), options);
+  const auto without = run_process(argv, minimal_env());
+  ::close(stray);
+  ASSERT_TRUE(with_channel && without);
+  EXPECT_FALSE(with_channel->success());
+  EXPECT_TRUE(without->success());
 }
 
 TEST(RunProcess, MissingProgramIsAnError) {

@@ -4,6 +4,9 @@
 
 #include <numeric>
 
+#include "gilguard/workload/harness.hpp"
+#include "gilguard/workload/prelude.hpp"
+
 namespace gilguard::workload {
 namespace {
 
@@ -84,7 +87,28 @@ TEST(Workload, ScriptTakesItsParametersFromArgv) {
   EXPECT_NE(script.find("sys.argv[1]"), std::string_view::npos);
   EXPECT_NE(script.find("isqrt"), std::string_view::npos);
   EXPECT_NE(script.find("_is_gil_enabled"), std::string_view::npos);
-  EXPECT_NE(script.find("catch_warnings(record=True)"), std::string_view::npos);
+  EXPECT_NE(script.find("with WarningLog() as caught:"), std::string_view::npos);
+}
+
+// The prelude's numbers are gilguard's: the channel it takes over, how many warnings it lists.
+TEST(Prelude, TakesTheReportChannelGilguardNamesAndListsAsManyWarningsAsItKeeps) {
+  const auto prelude = child_prelude();
+  EXPECT_NE(prelude.find("os.environ.pop(\"" + std::string(k_report_fd_variable) + "\""),
+            std::string_view::npos);
+  EXPECT_NE(prelude.find("MAX_WARNINGS = " + std::to_string(k_max_reported_warnings) + "\n"),
+            std::string_view::npos);
+  EXPECT_NE(prelude.find("REPORT.write(json.dumps(report)"), std::string_view::npos);
+  EXPECT_EQ(prelude.find("sys.stdout.write(json.dumps(report)"), std::string_view::npos);
+}
+
+// The harness sizes a range within the bounds of --range.
+TEST(Harness, SizesWithinTheBoundsOfRange) {
+  const auto script = harness_script();
+  EXPECT_NE(script.find("MIN_RANGE = " + std::to_string(k_min_sized_range) + "\n"),
+            std::string_view::npos);
+  EXPECT_NE(script.find("MAX_RANGE = " + std::to_string(k_max_sized_range) + "\n"),
+            std::string_view::npos);
+  EXPECT_EQ(script.find("MIN_RANGE = 0"), std::string_view::npos);
 }
 
 }  // namespace

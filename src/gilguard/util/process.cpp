@@ -413,6 +413,10 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, const 
     for (int fd = STDERR_FILENO + 1; fd < *options.report_fd; ++fd)
       posix_spawn_file_actions_addclose(&actions, fd);
     posix_spawn_file_actions_addclosefrom_np(&actions, *options.report_fd + 1);
+  } else {
+    // Without a channel, nothing above stderr either: a descriptor gilguard inherited open
+    // (a runner's pipe, a test driver's) must not reach the code under test.
+    posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   }
 
   std::vector<std::string> argv_storage = argv;

@@ -9,8 +9,8 @@
 // /proc/PID/environ shows the environment block the process started with, whatever unsetenv()
 // did since. So at start-up, before any child: gilguard makes itself non-dumpable, copies each
 // secret into its own memory, drops the variable from its environment and overwrites its entry
-// in the original environment block (and the option's value in its command line). The rest of gilguard
-// gets the token from here (github_token()), never from the environment. docs/security.md.
+// in the original environment block (and the option's value in its command line). The rest of
+// gilguard gets the token from here (github_token()), never from the environment. docs/security.md.
 namespace gilguard::util {
 
 // Environment variables taken out of gilguard's environment at start-up. Only GITHUB_TOKEN is
@@ -24,8 +24,8 @@ inline constexpr std::string_view k_secret_options[] = {"--github-token"};
 
 // Call first in main, before anything reads the environment or starts a thread or a child:
 // prctl(PR_SET_DUMPABLE, 0), then each variable of k_secret_variables kept, unset, and its entry
-// (name and value) overwritten in place in the environment block. Returns false when the process could not be made
-// non-dumpable (the variables are taken all the same).
+// (name and value) overwritten in place in the environment block. Returns false when the process
+// could not be made non-dumpable (the variables are taken all the same).
 bool protect_secrets();
 
 // Overwrites the value of each option of k_secret_options ("--github-token VALUE" or

@@ -43,7 +43,13 @@
 #     [--baseline-runs N (3)] [--targets "3 5 10 20"] [--shares "S ..."] [--search "S ..."]
 #     [--calibration-rounds N (20)] [--truth-runs N (2)] [--steps N (400)]
 #     [--changed LABEL GIL FT]... [--time-budget SEC] [--range N] [--baselines DIR]
-#     [--baseline-only]
+#     [--baseline-only] [--key KEY]
+#
+# --key: the baseline key of every update and check. A workload file's derived key holds its path
+# in the repository, which differs between OUT folders; a sitting that checks against another
+# sitting's baseline needs the key that baseline was written under (session 7's and 8's lock
+# baselines: linux-x86_64-cpu2-py3.14-file_lockwork.py_workload-r4096, derived before keys held
+# the path).
 set -euo pipefail
 
 usage() {
@@ -55,7 +61,7 @@ gilguard=$(realpath "$1") gil=$2 ft=$3 out=$4
 shift 4
 checks=10 aa_checks=5 baseline_runs=3 targets="3 5 10 20" shares="" steps=400
 search="0.01 0.02 0.05 0.1 0.2 0.3 0.5" calibration_rounds=20 truth_runs=2 budget=()
-fixed_range="" given_baselines="" baseline_only=0
+fixed_range="" given_baselines="" baseline_only=0 key=()
 changed_labels=() changed_gil=() changed_ft=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -72,6 +78,7 @@ while [ $# -gt 0 ]; do
     --range) fixed_range=$2; shift 2 ;;
     --baselines) given_baselines=$(realpath "$2"); shift 2 ;;
     --baseline-only) baseline_only=1; shift ;;
+    --key) key=(--baseline-key "$2"); shift 2 ;;
     --changed)
       [ $# -ge 4 ] || usage
       changed_labels+=("$2") changed_gil+=("$3") changed_ft+=("$4"); shift 4 ;;
@@ -188,7 +195,7 @@ if [ -n "$given_baselines" ]; then
 else
   for ((r = 1; r <= baseline_runs; r++)); do
     measure "$gil" "$ft" "$base_share" "$out/baseline-runs/r-$r.json" --time-budget 100
-    "$gilguard" baseline update "$out/baseline-runs/r-$r.json" --baselines "$baselines" \
+    "$gilguard" baseline update "$out/baseline-runs/r-$r.json" --baselines "$baselines" "${key[@]}" \
       > /dev/null
     note "baseline run $r"
   done
@@ -205,7 +212,7 @@ check() {
   local label=$1 i=$2 pair_gil=$3 pair_ft=$4 share=$5 dir=$out/checks/$1 rc=0 work=()
   mkdir -p "$dir"
   if [ -n "$share" ]; then work=(--workload "$(workload_file "$share")" --range "$range"); fi
-  "$gilguard" check --gil "$pair_gil" --ft "$pair_ft" "${work[@]}" "${budget[@]}" \
+  "$gilguard" check --gil "$pair_gil" --ft "$pair_ft" "${work[@]}" "${budget[@]}" "${key[@]}" \
     --baselines "$baselines" --results "$dir/results-$i.json" \
     --comparison "$dir/comparison-$i.json" --comment never < /dev/null > "$dir/check-$i.txt" 2>&1 ||
     rc=$?

@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -58,11 +59,11 @@ bool running_child(pid_t pid) {
   return false;
 }
 
-// A small /proc file's text, or "" when it cannot be read.
-std::string read_proc_file(const std::string& path) {
-  std::string text;
+// A small /proc file's text, or nothing when it cannot be opened.
+std::optional<std::string> read_proc_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return text;
+  if (fd < 0) return std::nullopt;
+  std::string text;
   std::array<char, 4096> buffer{};
   while (true) {
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());
@@ -100,12 +101,11 @@ std::set<pid_t> own_children() {
   std::set<pid_t> out;
   bool listed = false;
   for (const pid_t task : numeric_entries("/proc/self/task")) {
-    const int fd =
-        ::open(fmt::format("/proc/self/task/{}/children", task).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    ::close(fd);
+    // Read once: whether it opened says whether this kernel lists children at all.
+    const auto children = read_proc_file(fmt::format("/proc/self/task/{}/children", task));
+    if (!children) continue;
     listed = true;
-    const std::string text = read_proc_file(fmt::format("/proc/self/task/{}/children", task));
+    const std::string& text = *children;
     const char* p = text.data();
     const char* end = p + text.size();
     while (p < end) {
@@ -119,7 +119,7 @@ std::set<pid_t> own_children() {
   const pid_t self = ::getpid();
   for (const pid_t pid : numeric_entries("/proc")) {
     // "PID (COMM) STATE PPID ...": COMM may hold anything, so read after its last ')'.
-    const std::string stat = read_proc_file(fmt::format("/proc/{}/stat", pid));
+    const std::string stat = read_proc_file(fmt::format("/proc/{}/stat", pid)).value_or("");
     const auto close = stat.rfind(')');
     if (close == std::string::npos || close + 4 >= stat.size()) continue;
     const char* begin = stat.data() + close + 4;  // past ") S "

@@ -180,16 +180,17 @@ def sized(f, target):
     return chosen
 
 
-def measure(f, limit, nthreads, seq_first, reference):
+def measure(f, limit, nthreads, seq_first, zygote):
     return measure_regions(lambda first, last: run_range(f, first, last), 0, limit,
-                           chunks(0, limit, nthreads), seq_first, reference,
+                           chunks(0, limit, nthreads), seq_first, zygote,
                            lambda results: sum(results) & MASK)
 
 
-spec, limit, nthreads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-seq_first = sys.argv[4] == "1"
-reference = sys.argv[5] == "1"
-with WarningLog() as caught:
+# What this script and the prelude use, imported as globals, then the --import modules and the
+# workload: (the function, its closed-form expectation or None). The main process calls it
+# inside its WarningLog block, each reference worker (Zygote) in its own process.
+def prepare():
+    global importlib, json, threading, zlib, perf_counter, process_time, thread_time
     import importlib
     import importlib.util
     import json
@@ -199,10 +200,27 @@ with WarningLog() as caught:
 
     for name in sys.argv[6:]:
         importlib.import_module(name)
-    f, expected = load(spec)
+    return load(spec)
+
+
+# A reference worker's work: the function prepare() loads, over a range.
+def load_work():
+    f, _ = prepare()
+    return lambda first, last: run_range(f, first, last)
+
+
+spec, limit, nthreads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+seq_first = sys.argv[4] == "1"
+reference = sys.argv[5] == "1"
+# Before anything else is imported: the reference's workers are forked from this copy.
+zygote = Zygote(load_work) if reference else None
+with WarningLog() as caught:
+    f, expected = prepare()
     if limit == 0:
         limit = sized(f, TARGET)
-    report = measure(f, limit, nthreads, seq_first, reference)
+    report = measure(f, limit, nthreads, seq_first, zygote)
+if zygote is not None:
+    zygote.close()
 report["workload"] = spec if spec.startswith("builtin:") else "file"
 report["expected"] = expected(limit) & MASK if expected is not None else None
 finish(report, caught)

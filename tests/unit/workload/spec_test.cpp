@@ -233,10 +233,10 @@ TEST(Harness, SharesThePreludeWithThePrimeScript) {
   const auto prelude = child_prelude();
   EXPECT_TRUE(harness_script().starts_with(prelude));
   EXPECT_TRUE(prime_script().starts_with(prelude));
-  EXPECT_NE(prelude.find("def fork_workers(parts, work)"), std::string_view::npos);
+  EXPECT_NE(prelude.find("class Zygote:"), std::string_view::npos);
   EXPECT_NE(prelude.find("def finish(report, caught)"), std::string_view::npos);
-  EXPECT_EQ(harness_script().find("def fork_workers", prelude.size()), std::string_view::npos);
-  EXPECT_EQ(prime_script().find("def fork_workers", prelude.size()), std::string_view::npos);
+  EXPECT_EQ(harness_script().find("class Zygote", prelude.size()), std::string_view::npos);
+  EXPECT_EQ(prime_script().find("class Zygote", prelude.size()), std::string_view::npos);
 }
 
 TEST(Spec, LabelsReadBackAsTheirSpecs) {

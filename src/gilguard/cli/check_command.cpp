@@ -18,6 +18,7 @@
 #include "gilguard/util/files.hpp"
 #include "gilguard/util/process.hpp"
 #include "gilguard/util/secrets.hpp"
+#include "gilguard/workload/workload.hpp"
 
 namespace gilguard::cli {
 namespace {
@@ -72,9 +73,9 @@ ExitCode run_check(const CheckOptions& options) {
   }
   // Validate every option before minutes of measuring.
   auto request = to_run_request(options.run);
-  const bool primes = request.workload.is_primes();
+  const bool sized = workload::make_workload(request.workload)->sizes_range();
   if (request.is_ab()) {
-    if (options.run.range.empty() && primes) request.range = k_default_ab_range;
+    if (options.run.range.empty() && !sized) request.range = k_default_ab_range;
     if (options.run.rounds.empty() && options.run.time_budget.empty())
       request.time_budget = k_default_ab_budget;
   }
@@ -122,9 +123,8 @@ ExitCode run_check(const CheckOptions& options) {
   const auto ab_options = to_ab_options(options.compare, plan.machine);
   if (!base)
     print_stderr(fmt::format("gilguard: baseline {} ({} runs)\n", loaded.key, history.size()));
-  if (!primes)
-    print_stderr(fmt::format("gilguard: workload {}{}\n", request.workload.label(),
-                             request.range == 0 ? ", range sized in the warm-up" : ""));
+  print_stderr(fmt::format("gilguard: workload {}{}\n", request.workload.label(),
+                           request.range == 0 ? ", range sized in the warm-up" : ""));
 
   warn_about_gil_override(env);
   measure::RunHooks hooks;

@@ -17,6 +17,7 @@
 #include "gilguard/workload/harness.hpp"
 #include "gilguard/workload/primes.hpp"
 #include "gilguard/workload/spec.hpp"
+#include "gilguard/workload/workload.hpp"
 
 namespace gilguard::cli {
 namespace {
@@ -173,14 +174,15 @@ measure::RunRequest to_run_request(const RunOptions& options) {
                      "");
   request.workload = std::move(workload.spec);
   request.workload_digest = std::move(workload.digest);
-  const bool primes = request.workload.is_primes();
-  request.range = primes ? options.default_range : 0;
+  const auto described = workload::make_workload(request.workload);
+  const bool sized = described->sizes_range();
+  request.range = sized ? 0 : options.default_range;
   if (!options.range.empty()) {
     const auto range =
         parse_integer<std::int64_t>(options.range, measure::k_min_range, measure::k_max_range);
     if (!range)
       throw usage_error(
-          primes ? fmt::format("--range {}: pass a whole number from {} to {} (primes are counted "
+          !sized ? fmt::format("--range {}: pass a whole number from {} to {} (primes are counted "
                                "in [1, N); the default is {})",
                                options.range, measure::k_min_range, measure::k_max_range,
                                options.default_range)
@@ -240,7 +242,7 @@ measure::RunRequest to_run_request(const RunOptions& options) {
     if (!repeats)
       throw usage_error(fmt::format("--repeats {}: pass a whole number from 1 to {}",
                                     options.repeats, measure::k_max_repeats));
-    if (*repeats > 1 && !primes)
+    if (*repeats > 1 && !described->repeats_regions())
       throw usage_error(
           fmt::format("--repeats is for the prime workload only: leave it out with --workload {}",
                       options.workload));
@@ -342,11 +344,11 @@ void add_run_command(CLI::App& app, Action& action) {
       value_or_throw(util::write_output_file(*output, baseline::results_to_json_text(result)),
                      fmt::format("writing the results to {}", *output));
       report::RunTableOptions table;
-      // The split's bound is a fact of the prime workload's trial divisions.
-      if (result.parameters.workload == "primes")
-        for (const int t : result.parameters.threads)
-          if (const auto bound = workload::split_speedup_bound(result.parameters.range, t))
-            table.split_bound[t] = *bound;
+      // The split's bound, where the workload knows it (the prime workload's trial divisions).
+      const auto described = workload::make_workload(request.workload);
+      for (const int t : result.parameters.threads)
+        if (const auto bound = described->split_bound(result.parameters.range, t))
+          table.split_bound[t] = *bound;
       print_defused(stdout, report::render_run_table(result, table));
       print_stderr(fmt::format("gilguard: results written to {}\n", *output));
       if (result.failures.empty()) return ExitCode::ok;

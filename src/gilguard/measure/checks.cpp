@@ -22,7 +22,7 @@ std::string cell_name(const Cell& cell) {
                      to_string(cell.flavor), cell.threads, cell.threads == 1 ? "" : "s");
 }
 
-// The failure kind of a failed sample ("wrong-count" is decided by mark_wrong_counts).
+// The failure kind of a failed sample (the wrong-result texts are the workload's own).
 std::string failure_kind(const Sample& sample) {
   if (sample.failure.starts_with("wrong prime count")) return "wrong-count";
   if (sample.failure.starts_with(k_wrong_result_prefix)) return "wrong-result";
@@ -120,31 +120,17 @@ CheckFailure startup_failure(const ImportCheck& check, const std::string& ft_pyt
 
 }  // namespace
 
-void mark_wrong_counts(std::vector<Sample>& samples, std::int64_t expected, std::int64_t range) {
-  for (auto& s : samples) {
-    const bool reference_ok = s.t_ref <= 0 || s.count_ref == expected;
-    if (!s.ok || (s.count_seq == expected && s.count_par == expected && reference_ok)) continue;
-    s.ok = false;
-    s.failure = fmt::format(
-        "wrong prime count: sequential {}, threaded {}{}, but there are {} primes below {}",
-        s.count_seq, s.count_par,
-        s.t_ref > 0 ? fmt::format(", in processes {}", s.count_ref) : std::string(), expected,
-        range);
-  }
-}
-
-void mark_wrong_results(std::vector<Sample>& samples, std::string_view workload) {
+void mark_wrong_results(std::vector<Sample>& samples, const workload::Workload& workload,
+                        std::int64_t range) {
+  const auto known = workload.expected_result(range);
   for (auto& s : samples) {
     if (!s.ok) continue;
+    const auto expected = known ? known : s.expected;
     const bool reference_ok = s.t_ref <= 0 || s.count_ref == s.count_seq;
-    const bool expected_ok = !s.expected || s.count_seq == *s.expected;
+    const bool expected_ok = !expected || s.count_seq == *expected;
     if (s.count_seq == s.count_par && reference_ok && expected_ok) continue;
     s.ok = false;
-    s.failure =
-        fmt::format("{} of {}: folded results sequential {}, threaded {}{}{}",
-                    k_wrong_result_prefix, workload, s.count_seq, s.count_par,
-                    s.t_ref > 0 ? fmt::format(", in processes {}", s.count_ref) : std::string(),
-                    s.expected ? fmt::format(", expected {}", *s.expected) : std::string());
+    s.failure = workload.wrong_result(s, expected, range);
   }
 }
 

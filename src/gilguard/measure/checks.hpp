@@ -10,18 +10,16 @@
 #include "gilguard/core/import_check.hpp"
 #include "gilguard/core/interpreter.hpp"
 #include "gilguard/core/run_result.hpp"
+#include "gilguard/workload/workload.hpp"
 
 namespace gilguard::measure {
 
-// Turns every ok sample whose sequential or threaded count differs from `expected` into a
-// failed one, so no summary uses a wrong result.
-void mark_wrong_counts(std::vector<Sample>& samples, std::int64_t expected, std::int64_t range);
-
-// For workloads other than primes: turns every ok sample into a failed one ("wrong result: ...",
-// kind "wrong-result") whose folded results disagree: sequential against threaded, against the
-// process reference when measured, and against the built-in's closed-form `expected` when the
-// sample carries one.
-void mark_wrong_results(std::vector<Sample>& samples, std::string_view workload);
+// Turns every ok sample whose results disagree into a failed one: sequential against threaded,
+// against the process reference when measured, and against what they must be when that is known
+// (the workload's expected_result at `range`, else the sample's own `expected`). The failure
+// text is the workload's (wrong_result); checks reads its kind ("wrong-count", "wrong-result").
+void mark_wrong_results(std::vector<Sample>& samples, const workload::Workload& workload,
+                        std::int64_t range);
 
 // Failure texts of samples whose report cannot be true of the child gilguard ran start with
 // this (kind "inconsistent-report"): code in the child wrote or changed it.

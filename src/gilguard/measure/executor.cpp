@@ -11,6 +11,7 @@
 #include "gilguard/workload/harness.hpp"
 #include "gilguard/workload/prelude.hpp"
 #include "gilguard/workload/primes.hpp"
+#include "gilguard/workload/workload.hpp"
 
 namespace gilguard::measure {
 namespace {
@@ -81,11 +82,10 @@ std::vector<std::string> workload_child_argv(const std::filesystem::path& python
                                              const std::optional<std::string>& gil_override,
                                              const std::vector<std::string>& imports,
                                              const workload::WorkloadSpec& workload) {
-  if (workload.is_primes()) return child_argv(python, flavor, request, gil_override, imports);
   const workload::HarnessRun run{request.range, request.threads, request.seq_first,
-                                 request.reference};
-  return workload::harness_argv(python, workload, run, imports,
-                                flavor == Flavor::ft ? gil_override : std::nullopt);
+                                 request.reference, request.repeats};
+  return workload::make_workload(workload)->child_argv(
+      python, run, imports, flavor == Flavor::ft ? gil_override : std::nullopt);
 }
 
 std::vector<std::string> startup_warnings(const std::string& stderr_text) {

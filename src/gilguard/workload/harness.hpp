@@ -39,6 +39,7 @@ struct HarnessRun {
   int threads = 1;
   bool seq_first = true;
   bool reference = false;  // also the forked-process reference
+  int repeats = 1;         // alternations of the regions (the prime workload only)
 };
 
 // The argv of one harness child; a file's path is made absolute (children may start elsewhere).

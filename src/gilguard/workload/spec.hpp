@@ -34,8 +34,6 @@ struct WorkloadSpec {
   // "builtin:objects", "file:bench/parse.py:parse_one".
   std::string label() const;
 
-  bool is_primes() const { return kind == Kind::primes; }
-
   friend bool operator==(const WorkloadSpec&, const WorkloadSpec&) = default;
 };
 

@@ -110,6 +110,7 @@ json::value to_json(const Comparison& comparison) {
   out["failed_checks"] = std::move(failed);
   out["metrics"] = std::move(metrics);
   if (comparison.workload_note) out["workload_note"] = *comparison.workload_note;
+  if (!comparison.workload.empty()) out["workload"] = comparison.workload;
   if (comparison.interference) {
     const auto& i = *comparison.interference;
     out["interference"] = json::object{{"samples", i.samples},   {"set_aside", i.set_aside},
@@ -127,7 +128,8 @@ Expected<Comparison> comparison_from_json(const json::value& value) {
   try {
     const Node root(value, "");
     root.allow_only({"schema_version", "overall", "base", "baseline_key", "baseline_path",
-                     "threshold", "failed_checks", "metrics", "interference", "workload_note"});
+                     "threshold", "failed_checks", "metrics", "interference", "workload_note",
+                     "workload"});
     const auto version = root.field("schema_version");
     const auto schema = version.as_integer(0, 1 << 30);
     if (schema < 1 || schema > k_comparison_schema_version_ab) {
@@ -164,6 +166,8 @@ Expected<Comparison> comparison_from_json(const json::value& value) {
     }
     if (const auto note = root.optional_field("workload_note"))
       comparison.workload_note = note->as_string();
+    if (const auto workload = root.optional_field("workload"))
+      comparison.workload = workload->as_string();
     if (const auto node = root.optional_field("interference")) {
       node->allow_only({"samples", "set_aside", "worst", "median", "dominant", "throttled"});
       InterferenceSummary i;

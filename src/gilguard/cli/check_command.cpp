@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -171,6 +172,26 @@ ExitCode run_check(const CheckOptions& options) {
   return code;
 }
 
+// `gilguard check` of every benchmark --workload names (benchmarks_of): each measured, compared
+// and reported in turn as its own workload, with its own results and comparison files (named
+// after the benchmark when there are several); the exit code is the worst.
+ExitCode run_checks(const CheckOptions& options) {
+  const auto benchmarks = benchmarks_of(options.run.workload);
+  auto worst = ExitCode::ok;
+  for (const auto& benchmark : benchmarks) {
+    auto one = options;
+    one.run.workload = benchmark.workload;
+    one.results = path_for_benchmark(options.results, benchmark.name);
+    one.comparison = path_for_benchmark(options.comparison, benchmark.name);
+    if (!benchmark.name.empty())
+      print_stderr(fmt::format("gilguard: benchmark {} of {}: results to {}, comparison to {}\n",
+                               benchmark.name, options.run.workload, one.results,
+                               one.comparison));
+    worst = std::max(worst, run_check(one));
+  }
+  return worst;
+}
+
 }  // namespace
 
 void add_check_command(CLI::App& app, Action& action) {
@@ -184,8 +205,10 @@ void add_check_command(CLI::App& app, Action& action) {
       "writes annotations, the job summary, step outputs and a sticky PR comment. With\n"
       "--base-gil/--base-ft it is an A/B check: the base pair runs in the same rounds, next to\n"
       "the head, and each metric is judged from head/base ratios paired within rounds (no\n"
-      "stored baseline; defaults: range 30,000, time budget 180 s, threshold 2%). Exit 0 no\n"
-      "regression, 1 regression or failed check, 2 usage or tool error.");
+      "stored baseline; defaults: range 30,000, time budget 180 s, threshold 2%). A --workload\n"
+      "file of several bench_* functions checks each in turn, each with its own results and\n"
+      "comparison files (FILE.json -> FILE.bench_name.json) and baseline key; the exit code is\n"
+      "the worst. Exit 0 no regression, 1 regression or failed check, 2 usage or tool error.");
   auto options = std::make_shared<CheckOptions>();
   add_run_options(*sub, options->run, false);
   add_compare_options(*sub, options->compare);
@@ -207,7 +230,7 @@ void add_check_command(CLI::App& app, Action& action) {
                   "Exit 1 on a regression (failed checks always exit 1)")
       ->type_name("BOOL")
       ->capture_default_str();
-  sub->callback([&action, options] { action = [options] { return run_check(*options); }; });
+  sub->callback([&action, options] { action = [options] { return run_checks(*options); }; });
 }
 
 }  // namespace gilguard::cli

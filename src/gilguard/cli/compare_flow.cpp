@@ -124,6 +124,7 @@ Comparison compare_run(const RunResult& run, const CompareSettings& settings,
         baseline::baseline_path(settings.baselines_dir, baseline.key).string();
     comparison.workload_note = workload_note(run, baseline.history);
   }
+  comparison.workload = run.parameters.workload;
   // Derived again from the samples: a results file may have been edited since its run.
   for (const auto& failure : measure::recheck_failures(run))
     comparison.failed_checks.push_back(failure.message);

@@ -149,6 +149,9 @@ struct Comparison {
   // Set when the run's workload file differs from the one the newest baseline run measured
   // (workload::changed_file_note): the reports say so beside the verdicts.
   std::optional<std::string> workload_note;
+  // The run's workload label (RunParameters::workload: "primes", "file:bench.py:bench_parse"),
+  // so that every report names the benchmark; empty in comparisons written before it was.
+  std::string workload;
 };
 
 }  // namespace gilguard

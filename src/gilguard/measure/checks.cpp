@@ -26,6 +26,7 @@ std::string cell_name(const Cell& cell) {
 std::string failure_kind(const Sample& sample) {
   if (sample.failure.starts_with("wrong prime count")) return "wrong-count";
   if (sample.failure.starts_with(k_wrong_result_prefix)) return "wrong-result";
+  if (sample.failure.starts_with(k_object_result_prefix)) return "object-result";
   if (is_timeout(sample)) return "timeout";
   if (sample.failure.starts_with(k_inconsistent_prefix)) return "inconsistent-report";
   return "crash";
@@ -37,6 +38,11 @@ std::string advice(const std::string& kind, const Sample& first) {
            "deterministic (its result depends only on the index), this is a data race in the "
            "code it runs or an interpreter bug; a function that reads shared mutable state or "
            "randomness cannot be checked this way.";
+  if (kind == "object-result")
+    return "Its results are compared between the sequential, threaded and process runs by "
+           "value, and an object printed with its memory address differs between runs even "
+           "when equal: return a value, not an object (numbers, strings, bytes, None, and "
+           "tuples, lists, dicts and sets of them), such as the fields that matter as a tuple.";
   if (kind == "wrong-count")
     return "The interpreter computed a wrong result: rerun, and if it repeats, treat it as an "
            "interpreter bug.";
@@ -260,9 +266,10 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
     } else {
       message = fmt::format("{}: {} {} (round {}): {}. {}", cell_name(cell),
                             kind == "wrong-count" || kind == "wrong-result" ? "wrong result"
-                            : kind == "timeout"                             ? "child timed out"
-                            : kind == "inconsistent-report"                 ? "report rejected"
-                                                                            : "child failed",
+                            : kind == "object-result" ? "result not comparable"
+                            : kind == "timeout"       ? "child timed out"
+                            : kind == "inconsistent-report" ? "report rejected"
+                                                            : "child failed",
                             how_often, first.round, first.failure, advice(kind, first));
     }
     failures.push_back({kind, message});

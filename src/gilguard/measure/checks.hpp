@@ -21,6 +21,10 @@ namespace gilguard::measure {
 void mark_wrong_results(std::vector<Sample>& samples, const workload::Workload& workload,
                         std::int64_t range);
 
+// Failure texts of samples whose workload returned a result that cannot be compared (an object
+// whose repr holds its memory address) start with this (kind "object-result").
+inline constexpr std::string_view k_object_result_prefix = "object result";
+
 // Failure texts of samples whose report cannot be true of the child gilguard ran start with
 // this (kind "inconsistent-report"): code in the child wrote or changed it.
 inline constexpr std::string_view k_inconsistent_prefix = "inconsistent report";
@@ -57,8 +61,8 @@ inline constexpr std::string_view k_startup_warning_prefix = "at start-up: ";
 // The module named by a "GIL has been enabled to load module 'x'" RuntimeWarning, if any.
 std::optional<std::string> module_reenabling_gil(const std::vector<std::string>& warnings);
 
-// The failed checks in the samples, one per cell and kind ("wrong-count", "wrong-result", "crash",
-// "timeout", "inconsistent-report", "gil-enabled", "wrong-flavor"), each saying in how many
+// The failed checks in the samples, one per cell and kind ("wrong-count", "wrong-result",
+// "object-result", "crash", "timeout", "inconsistent-report", "gil-enabled", "wrong-flavor"), each saying in how many
 // rounds, what happened first and what to do. `gil_override` is the PYTHON_GIL gilguard passed on,
 // named when it explains a GIL.
 std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,

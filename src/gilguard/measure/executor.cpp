@@ -148,6 +148,14 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
     return sample;
   }
   if (!result->success()) {
+    if (const auto line = result->stderr_text.rfind(workload::k_object_result_line);
+        line != std::string::npos) {
+      const auto begin = line + workload::k_object_result_line.size();
+      const auto end = result->stderr_text.find('\n', begin);
+      sample.failure = fmt::format("{}: {}", k_object_result_prefix,
+                                   cut(result->stderr_text.substr(begin, end - begin)));
+      return sample;
+    }
     sample.failure = fmt::format("the interpreter ended with {}{}{}", result->describe(),
                                  result->leftovers(), stderr_suffix(result->stderr_text));
     return sample;

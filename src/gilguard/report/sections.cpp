@@ -321,6 +321,10 @@ std::string markdown_metric_table(const Comparison& comparison) {
   }
   out += "\n";
   std::string line;
+  // The workload when it is not the default, so that a report of one benchmark of several
+  // names it.
+  if (!comparison.workload.empty() && comparison.workload != "primes")
+    line += fmt::format("Workload {}. ", table_cell(code_span(comparison.workload)));
   if (comparison.ab) {
     line += fmt::format("Against {}, measured in the same rounds; threshold ",
                         table_cell(code_span(reference_name(comparison))));

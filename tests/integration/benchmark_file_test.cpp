@@ -44,9 +44,7 @@ constexpr const char* k_two_benchmarks =
 
 class BenchmarkFile : public testing::Test {
  protected:
-  void SetUp() override {
-    test::run_git(repo(), {"init", "-q", "-b", "main"});
-  }
+  void SetUp() override { test::run_git(repo(), {"init", "-q", "-b", "main"}); }
 
   fs::path repo() const { return m_dir.path() / "repo"; }
 
@@ -136,8 +134,8 @@ TEST_F(BenchmarkFile, EachBenchmarkIsItsOwnWorkloadAndSetupIsNotTimed) {
   }
 
   // One benchmark by name, with a parameter: its own label, so its own key.
-  const auto one = gilguard(py, "run", "bench/bench_lib.py:bench_text[repeat=3]",
-                            {"--output", "one.json"});
+  const auto one =
+      gilguard(py, "run", "bench/bench_lib.py:bench_text[repeat=3]", {"--output", "one.json"});
   ASSERT_EQ(one.exit_code, 0) << one.stderr_text << one.stdout_text;
   const auto repeated = results(repo() / "one.json");
   EXPECT_EQ(repeated.parameters.workload, "file:bench/bench_lib.py:bench_text[repeat=3]");
@@ -171,8 +169,7 @@ TEST_F(BenchmarkFile, AnObjectResultIsRefusedAndEqualDictsAgree) {
                    "        keys.reverse()\n"
                    "    return {k: i % 7 for k in keys}\n");
 
-  const auto point =
-      gilguard(py, "run", "bench_values.py:bench_point", {"--output", "point.json"});
+  const auto point = gilguard(py, "run", "bench_values.py:bench_point", {"--output", "point.json"});
   EXPECT_EQ(point.exit_code, 1) << point.stderr_text << point.stdout_text;
   EXPECT_NE(point.stderr_text.find("return a value, not an object"), std::string::npos)
       << point.stderr_text;

@@ -185,8 +185,7 @@ ExitCode run_checks(const CheckOptions& options) {
     one.comparison = path_for_benchmark(options.comparison, benchmark.name);
     if (!benchmark.name.empty())
       print_stderr(fmt::format("gilguard: benchmark {} of {}: results to {}, comparison to {}\n",
-                               benchmark.name, options.run.workload, one.results,
-                               one.comparison));
+                               benchmark.name, options.run.workload, one.results, one.comparison));
     worst = std::max(worst, run_check(one));
   }
   return worst;

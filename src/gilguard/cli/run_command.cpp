@@ -403,8 +403,8 @@ void add_run_command(CLI::App& app, Action& action) {
         one.workload = benchmark.workload;
         const auto path = path_for_benchmark(*output, benchmark.name);
         if (!benchmark.name.empty())
-          print_stderr(fmt::format("gilguard: benchmark {} of {}: results to {}\n",
-                                   benchmark.name, options->workload, path));
+          print_stderr(fmt::format("gilguard: benchmark {} of {}: results to {}\n", benchmark.name,
+                                   options->workload, path));
         worst = std::max(worst, run_one(one, path));
       }
       return worst;

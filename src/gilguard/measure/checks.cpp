@@ -266,8 +266,8 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
     } else {
       message = fmt::format("{}: {} {} (round {}): {}. {}", cell_name(cell),
                             kind == "wrong-count" || kind == "wrong-result" ? "wrong result"
-                            : kind == "object-result" ? "result not comparable"
-                            : kind == "timeout"       ? "child timed out"
+                            : kind == "object-result"       ? "result not comparable"
+                            : kind == "timeout"             ? "child timed out"
                             : kind == "inconsistent-report" ? "report rejected"
                                                             : "child failed",
                             how_often, first.round, first.failure, advice(kind, first));

@@ -62,9 +62,9 @@ inline constexpr std::string_view k_startup_warning_prefix = "at start-up: ";
 std::optional<std::string> module_reenabling_gil(const std::vector<std::string>& warnings);
 
 // The failed checks in the samples, one per cell and kind ("wrong-count", "wrong-result",
-// "object-result", "crash", "timeout", "inconsistent-report", "gil-enabled", "wrong-flavor"), each saying in how many
-// rounds, what happened first and what to do. `gil_override` is the PYTHON_GIL gilguard passed on,
-// named when it explains a GIL.
+// "object-result", "crash", "timeout", "inconsistent-report", "gil-enabled", "wrong-flavor"), each
+// saying in how many rounds, what happened first and what to do. `gil_override` is the PYTHON_GIL
+// gilguard passed on, named when it explains a GIL.
 std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
                                         const std::optional<std::string>& gil_override);
 

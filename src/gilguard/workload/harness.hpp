@@ -31,8 +31,8 @@ inline constexpr std::string_view k_object_result_line = "gilguard-harness: obje
 // script measures it, with the same readings around each region: child_prelude()). Run as
 // `python -I [-X gil=V] -c SCRIPT SPEC RANGE THREADS SEQ_FIRST REFERENCE [MODULE...]` with SPEC
 // "builtin:NAME" or "/abs/FILE.py:FUNCTION[[PARAMS]]" (the file imported and its setup() called
-// before anything is timed, in the child and in each reference worker); RANGE 0 sizes the range first so that the
-// sequential region takes about k_target_seconds (within k_min_sized_range and
+// before anything is timed, in the child and in each reference worker); RANGE 0 sizes the range
+// first so that the sequential region takes about k_target_seconds (within k_min_sized_range and
 // k_max_sized_range). Writes one JSON line to the report channel (child_prelude()) with the prime
 // script's fields (see baseline::decode_child_report) and `workload` and `expected` (null for a
 // file). An exception in the function ends the child with its traceback on stderr.

@@ -26,14 +26,13 @@ std::optional<std::string> bad_param(std::string_view params) {
   std::size_t start = 0;
   while (true) {
     const auto comma = params.find(',', start);
-    const auto pair =
-        params.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    const auto pair = params.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     const auto equals = pair.find('=');
-    const bool good = equals != std::string_view::npos &&
-                      python::is_module_name(pair.substr(0, equals)) &&
-                      pair.substr(0, equals).find('.') == std::string_view::npos &&
-                      equals + 1 < pair.size() &&
-                      std::all_of(pair.begin() + equals + 1, pair.end(), is_param_value_char);
+    const bool good =
+        equals != std::string_view::npos && python::is_module_name(pair.substr(0, equals)) &&
+        pair.substr(0, equals).find('.') == std::string_view::npos && equals + 1 < pair.size() &&
+        std::all_of(pair.begin() + equals + 1, pair.end(), is_param_value_char);
     if (!good) return std::string(pair);
     if (comma == std::string_view::npos) return std::nullopt;
     start = comma + 1;

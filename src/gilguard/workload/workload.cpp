@@ -25,11 +25,11 @@ class PrimeWorkload final : public Workload {
       const std::filesystem::path& python, const HarnessRun& run,
       const std::vector<std::string>& imports,
       const std::optional<std::string>& gil_override) const override {
-    return script_argv(python, gil_override, prime_script(),
-                       {std::to_string(run.range), std::to_string(run.threads),
-                        run.seq_first ? "1" : "0", run.reference ? "1" : "0",
-                        std::to_string(run.repeats)},
-                       imports);
+    return script_argv(
+        python, gil_override, prime_script(),
+        {std::to_string(run.range), std::to_string(run.threads), run.seq_first ? "1" : "0",
+         run.reference ? "1" : "0", std::to_string(run.repeats)},
+        imports);
   }
 
   std::optional<std::int64_t> expected_result(std::int64_t range) const override {
@@ -65,14 +65,12 @@ class HarnessWorkload final : public Workload {
     return harness_argv(python, spec(), run, imports, gil_override);
   }
 
-  std::optional<std::int64_t> expected_result(std::int64_t) const override {
-    return std::nullopt;
-  }
+  std::optional<std::int64_t> expected_result(std::int64_t) const override { return std::nullopt; }
 
   std::string wrong_result(const Sample& s, std::optional<std::int64_t> expected,
                            std::int64_t) const override {
-    return fmt::format("wrong result of {}: folded results sequential {}, threaded {}{}{}",
-                       label(), s.count_seq, s.count_par, in_processes(s),
+    return fmt::format("wrong result of {}: folded results sequential {}, threaded {}{}{}", label(),
+                       s.count_seq, s.count_par, in_processes(s),
                        expected ? fmt::format(", expected {}", *expected) : std::string());
   }
 };

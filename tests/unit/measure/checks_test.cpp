@@ -57,7 +57,8 @@ TEST(Checks, WorkloadResultsMustAgreeWithEachOtherTheReferenceAndTheExpectation)
   samples[4].t_ref = 0.5;    // all agree
   samples[4].count_ref = 25;
   samples[4].expected = 25;
-  mark_wrong_results(samples, *workload::make_workload(workload::parse_workload("builtin:objects")), 0);
+  mark_wrong_results(samples, *workload::make_workload(workload::parse_workload("builtin:objects")),
+                     0);
   EXPECT_TRUE(samples[0].ok);
   EXPECT_FALSE(samples[1].ok);
   EXPECT_EQ(samples[1].failure,

@@ -275,19 +275,21 @@ TEST(BenchmarkFile, FileWithoutAFunctionRunsWorkloadElseItsBenchmarks) {
   test::TempDir dir;
   const auto resolve = [&](const std::string& name, const std::string& text) {
     test::write_file(dir.path() / name, text);
-    auto resolved = resolve_workload(parse_workload((dir.path() / name).string()),
-                                     root_at(dir.path()));
+    auto resolved =
+        resolve_workload(parse_workload((dir.path() / name).string()), root_at(dir.path()));
     if (!resolved) throw std::runtime_error(resolved.error().message);
     return *resolved;
   };
   // workload() first: a file that has it keeps running it (the same label and key as before).
-  const auto old = resolve("old.py", "def workload(i):\n    return i\n\ndef bench_a(i):\n    return i\n");
+  const auto old =
+      resolve("old.py", "def workload(i):\n    return i\n\ndef bench_a(i):\n    return i\n");
   EXPECT_EQ(old.spec.label(), "file:old.py:workload");
   EXPECT_TRUE(old.benchmarks.empty());
   const auto one = resolve("one.py", "def bench_a(i):\n    return i\n");
   EXPECT_EQ(one.spec.label(), "file:one.py:bench_a");
   EXPECT_TRUE(one.benchmarks.empty());
-  const auto two = resolve("two.py", "def bench_b(i):\n    return i\n\ndef bench_a(i):\n    return i\n");
+  const auto two =
+      resolve("two.py", "def bench_b(i):\n    return i\n\ndef bench_a(i):\n    return i\n");
   EXPECT_EQ(two.benchmarks, (std::vector<std::string>{"bench_b", "bench_a"}));
   // A function named: that one, whatever else the file holds.
   const auto named = resolve_workload(parse_workload((dir.path() / "two.py:bench_a").string()),

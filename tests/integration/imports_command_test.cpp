@@ -31,29 +31,6 @@ struct Fixture {
   std::vector<std::string> dirty_modules;
 };
 
-// Installs `files` (path in site-packages -> the file to copy there, or text to write when the
-// source is empty) as distribution `name` 1.0: the files, then its dist-info with a RECORD that
-// lists them all.
-void install_distribution(const test::Venv& venv, const std::string& name,
-                          const std::vector<std::pair<std::string, fs::path>>& files,
-                          const std::vector<std::pair<std::string, std::string>>& texts) {
-  std::string record;
-  for (const auto& [path, source] : files) {
-    fs::create_directories((venv.site_packages / path).parent_path());
-    fs::copy_file(source, venv.site_packages / path, fs::copy_options::overwrite_existing);
-    record += path + ",,\n";
-  }
-  for (const auto& [path, text] : texts) {
-    test::write_file(venv.site_packages / path, text);
-    record += path + ",,\n";
-  }
-  const std::string info = name + "-1.0.dist-info";
-  test::write_file(venv.site_packages / info / "METADATA",
-                   "Metadata-Version: 2.1\nName: " + name + "\nVersion: 1.0\n");
-  record += info + "/METADATA,,\n" + info + "/RECORD,,\n";
-  test::write_file(venv.site_packages / info / "RECORD", record);
-}
-
 class ImportsCommand : public testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -72,7 +49,7 @@ class ImportsCommand : public testing::Test {
     test::write_file(root / "libhelper.so", "not an extension module: no init function here\n");
     const auto suffix = fast.filename().string().substr(std::string("_fast").size());
 
-    install_distribution(fx->venv, "ggclean",
+    test::install_distribution(fx->venv, "ggclean",
                          {{"ggclean/__init__" + suffix, init},
                           {"ggclean/_fast" + suffix, fast},
                           {"ggclean/sub/_inner" + suffix, inner},
@@ -80,7 +57,7 @@ class ImportsCommand : public testing::Test {
                           {"ggclean/lib/libhelper.so", root / "libhelper.so"}},
                          {{"ggclean/sub/__init__.py", ""}, {"ggclean/pure.py", "X = 1\n"}});
     fx->clean_modules = {"ggclean", "ggclean._fast", "ggclean.sub._inner"};
-    install_distribution(fx->venv, "ggdirty",
+    test::install_distribution(fx->venv, "ggdirty",
                          {{"ggdirty/_fast" + suffix, fast}, {"ggdirty/_slow" + suffix, slow}},
                          {{"ggdirty/__init__.py", ""}});
     fx->dirty_modules = {"ggdirty._fast", "ggdirty._slow"};

@@ -89,6 +89,30 @@ TEST(AbCheck, SameInterpretersOnBothSidesRunPairedAndReportAgainstTheBase) {
   EXPECT_NE(comparison->overall, Verdict::regression);
 }
 
+// Two A/B jobs of one runner class and workload tell their comparisons (and sticky comments)
+// apart by --baseline-key, which an A/B run used to ignore.
+TEST(AbCheck, TheBaselineKeyNamesTheComparison) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  auto args = ab_args(py, py, dir);
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--rounds") args[i + 1] = "2";
+    if (args[i] == "--threads") args[i + 1] = "2";
+  }
+  args.insert(args.end(), {"--range", "5000", "--baseline-key", "pkg-job-a"});
+  const auto result = run_check(args);
+  EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1)
+      << result.stdout_text << result.stderr_text;
+  EXPECT_NE(result.stdout_text.find("measured in the same rounds; key pkg-job-a;"),
+            std::string::npos)
+      << result.stdout_text;
+  const auto comparison =
+      baseline::comparison_from_json_text(test::read_file(dir.path() / "c.json"));
+  ASSERT_TRUE(comparison) << comparison.error().message;
+  EXPECT_EQ(comparison->baseline_key, "pkg-job-a");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "no-baselines")) << "an A/B run wrote a file";
+}
+
 // A user upgrading: the base is the other release (scripts/test.sh gives 3.13's interpreters as
 // the base of the 3.14 pass and 3.14's as the base of the 3.13 pass). The comparison's key and
 // every report name both versions.

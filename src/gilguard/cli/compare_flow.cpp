@@ -26,7 +26,8 @@ void add_compare_options(CLI::App& command, CompareSettings& settings) {
   command
       .add_option("--baseline-key", settings.baseline_key,
                   "Baseline key to compare with (default: derived from OS, architecture, usable "
-                  "CPUs, Python version and workload), e.g. a runner label")
+                  "CPUs, Python version and workload), e.g. a runner label. In an A/B run it "
+                  "names the comparison (reports, the sticky comment) and no file is read")
       ->type_name("KEY");
   command
       .add_option("--threshold", settings.threshold,
@@ -75,7 +76,6 @@ stats::AbOptions to_ab_options(const CompareSettings& settings, const MachineFac
 
 LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settings) {
   LoadedBaseline loaded;
-  if (run.is_ab()) return loaded;
   if (settings.baseline_key.empty()) {
     loaded.key = baseline::derive_key(run);
   } else {
@@ -83,6 +83,8 @@ LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settin
                    fmt::format("--baseline-key {}", settings.baseline_key));
     loaded.key = settings.baseline_key;
   }
+  // An A/B run compares head with base: the key only names the comparison (reports, comment).
+  if (run.is_ab()) return loaded;
   const auto file = value_or_throw(baseline::load(settings.baselines_dir, loaded.key), "");
   if (file) {
     value_or_throw(baseline::check_results_match(*file, run), "");
@@ -113,7 +115,7 @@ Comparison compare_run(const RunResult& run, const CompareSettings& settings,
   if (run.is_ab()) {
     comparison = stats::compare_ab(run.samples, to_ab_options(settings, run.machine));
     comparison.base_label = run.base_label;
-    comparison.baseline_key = baseline::derive_key(run);
+    comparison.baseline_key = baseline.key.empty() ? baseline::derive_key(run) : baseline.key;
     comparison.head_version = run.ft.version;
     comparison.base_version = run.base_ft->version;
   } else {

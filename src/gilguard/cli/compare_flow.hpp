@@ -41,9 +41,11 @@ struct LoadedBaseline {
   std::vector<BaselineRun> history;
 };
 
-// Loads the baseline for `run` (none for an A/B run, which compares head with base): the key is
-// --baseline-key when given (validated), else derived from the run's machine, interpreters and
-// workload. Throws a usage Failure naming the file when it is invalid or holds another workload.
+// Loads the baseline for `run`: the key is --baseline-key when given (validated), else derived
+// from the run's machine, interpreters and workload (baseline::derive_key). An A/B run, which
+// compares head with base, gets the key alone, naming its comparison in the reports and the
+// sticky comment; no file is read. Throws a usage Failure naming the file when it is invalid or
+// holds another workload.
 LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settings);
 
 // Compares `run` with `baseline`, or an A/B run's head with its base (stats::compare_ab): the

@@ -7,7 +7,8 @@
 # commit. mode=imports: `gilguard imports`, the import check alone (no rounds, no comparison).
 # Every input arrives as an environment variable (never spliced into this script):
 # GILGUARD_PYTHON_GIL/_FT, GILGUARD_MODE, GILGUARD_THREADS, GILGUARD_RANGE, GILGUARD_TIME_BUDGET,
-# GILGUARD_THRESHOLD, GILGUARD_IMPORT (modules, newline- or comma-separated: passed as one
+# GILGUARD_THRESHOLD, GILGUARD_GATE_SINGLE_THREAD (yes, no or auto), GILGUARD_IMPORT (modules,
+# newline- or comma-separated: passed as one
 # --import, which gilguard splits), GILGUARD_WORKLOAD (--workload: primes, builtin:NAME or
 # FILE.py[:FUNCTION]; empty means primes), GILGUARD_BASELINES, GILGUARD_BASELINE_KEY,
 # GILGUARD_FAIL_ON_REGRESSION; GILGUARD_BASE_GIL/_FT, the base's two interpreters
@@ -50,6 +51,7 @@ args=(check --baselines "$baselines" --results "$results" --comparison "$compari
 [ -n "${GILGUARD_RANGE:-}" ] && args+=(--range "$GILGUARD_RANGE")
 [ -n "${GILGUARD_TIME_BUDGET:-}" ] && args+=(--time-budget "$GILGUARD_TIME_BUDGET")
 [ -n "${GILGUARD_THRESHOLD:-}" ] && args+=(--threshold "$GILGUARD_THRESHOLD")
+[ -n "${GILGUARD_GATE_SINGLE_THREAD:-}" ] && args+=(--gate-single-thread "$GILGUARD_GATE_SINGLE_THREAD")
 [ -n "${GILGUARD_BASELINE_KEY:-}" ] && args+=(--baseline-key "$GILGUARD_BASELINE_KEY")
 [ -n "${imports//[$' \t\r\n,']/}" ] && args+=(--import "$imports")
 [ -n "${GILGUARD_WORKLOAD:-}" ] && args+=(--workload "$GILGUARD_WORKLOAD")

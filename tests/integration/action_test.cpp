@@ -198,7 +198,8 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
                                                  "fail-on-regression",
                                                  "import",
                                                  "workload",
-                                                 "distribution"};
+                                                 "distribution",
+                                                 "gate-single-thread"};
   std::set<std::string> inputs;
   for (const auto& [name, spec] : action.at("inputs").as_object()) {
     inputs.insert(std::string(name));

@@ -222,10 +222,23 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
     ASSERT_TRUE(outputs.contains(name)) << name;
   }
   for (const auto& [name, spec] : outputs) {
+    EXPECT_FALSE(str(spec.at("description")).empty()) << name;
+    if (name == "gilguard") continue;
     EXPECT_EQ(str(spec.at("value")),
               fmt::format("${{{{ steps.check.outputs.{} }}}}", std::string(name)));
-    EXPECT_FALSE(str(spec.at("description")).empty()) << name;
   }
+  // The binary's path, so later steps call it without building it again: the file the build
+  // step makes and the cache keeps (tool-key.sh's binary is dir/build/default/gilguard).
+  ASSERT_TRUE(outputs.contains("gilguard"));
+  EXPECT_EQ(str(outputs.at("gilguard").at("value")), "${{ steps.tool-key.outputs.binary }}");
+  bool cached = false;
+  for (const auto& step : action.at("steps").as_array()) {
+    if (str(step.at("id")) != "tool-cache") continue;
+    cached = true;
+    EXPECT_EQ(str(step.at("with").at("path")),
+              "${{ steps.tool-key.outputs.dir }}/build/default/gilguard");
+  }
+  EXPECT_TRUE(cached);
 }
 
 // The token reaches one step, the comment step, which runs `gilguard comment` alone; none of the

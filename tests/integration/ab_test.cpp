@@ -221,7 +221,7 @@ TEST(AbCheck, AWorkloadFilesSingleThreadTimeIsInformationUnlessAsked) {
 
   const auto by_default = run_check(args);
   EXPECT_EQ(by_default.exit_code, 0) << by_default.stdout_text << by_default.stderr_text;
-  EXPECT_NE(by_default.stdout_text.find("single-thread time does not gate this check"),
+  EXPECT_NE(by_default.stdout_text.find("Single-thread time does not gate this check"),
             std::string::npos)
       << by_default.stdout_text;
   const auto comparison =

@@ -50,7 +50,7 @@ inline constexpr double k_default_prior_df = 2;
 // Ends the explanation of a single-thread metric (the overhead, an A/B run's times) that
 // --gate-single-thread made information.
 inline constexpr std::string_view k_single_thread_info =
-    " Information only: single-thread time does not gate this check (--gate-single-thread; by "
+    " Single-thread time does not gate this check (--gate-single-thread; by "
     "default it gates the prime and built-in workloads, not a workload file, whose own work per "
     "call may change).";
 

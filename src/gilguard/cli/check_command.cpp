@@ -80,7 +80,7 @@ ExitCode run_check(const CheckOptions& options) {
     if (options.run.rounds.empty() && options.run.time_budget.empty())
       request.time_budget = k_default_ab_budget;
   }
-  (void)to_compare_options(options.compare, MachineFacts{});
+  (void)to_compare_options(options.compare, MachineFacts{}, request.workload.label());
   value_or_throw(util::check_output_path(options.results), "--results");
   value_or_throw(util::check_output_path(options.comparison), "--comparison");
 
@@ -120,8 +120,9 @@ ExitCode run_check(const CheckOptions& options) {
   }
   const auto loaded = load_baseline(plan, options.compare);
   const auto& history = loaded.history;
-  const auto compare_options = to_compare_options(options.compare, plan.machine);
-  const auto ab_options = to_ab_options(options.compare, plan.machine);
+  const auto compare_options =
+      to_compare_options(options.compare, plan.machine, plan.parameters.workload);
+  const auto ab_options = to_ab_options(options.compare, plan.machine, plan.parameters.workload);
   if (!base)
     print_stderr(fmt::format("gilguard: baseline {} ({} runs)\n", loaded.key, history.size()));
   print_stderr(fmt::format("gilguard: workload {}{}\n", request.workload.label(),

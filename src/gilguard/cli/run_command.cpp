@@ -13,6 +13,7 @@
 #include "gilguard/cli/run_options.hpp"
 #include "gilguard/git/repository.hpp"
 #include "gilguard/python/imports.hpp"
+#include "gilguard/report/imports.hpp"
 #include "gilguard/report/run_table.hpp"
 #include "gilguard/util/files.hpp"
 #include "gilguard/workload/harness.hpp"
@@ -311,20 +312,8 @@ void print_progress(const measure::RoundProgress& progress) {
 }
 
 void print_import(const ImportCheck& check) {
-  std::string outcome;
-  if (!check.imported)
-    outcome = "the import failed (see the failed checks)";
-  else if (check.enabled_gil())
-    outcome = "importing it enabled the GIL";
-  else if (!check.import_gil_modules.empty())
-    outcome = "importing it needs the GIL (already on at start-up)";
-  else if (check.gil_after == false)
-    outcome = "the GIL stays disabled";
-  else
-    outcome = "imported; the GIL was already on";
-  for (std::size_t i = 0; i < check.import_gil_modules.size(); ++i)
-    outcome += fmt::format("{}'{}'", i == 0 ? ": needed by " : ", ", check.import_gil_modules[i]);
-  print_stderr(fmt::format("gilguard: --import {}: {}\n", check.module, outcome));
+  print_stderr(
+      fmt::format("gilguard: --import {}: {}\n", check.module, report::import_outcome(check)));
   if (!check.gil_flag.empty())
     print_stderr(fmt::format(
         "gilguard: warning: sys.flags.gil is {} in the free-threaded interpreter (PYTHON_GIL or "

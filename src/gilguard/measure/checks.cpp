@@ -286,14 +286,19 @@ std::vector<CheckFailure> check_interpreters(const InterpreterFacts& gil,
          fmt::format("--{}gil {} (Python {}) is a free-threaded build (Py_GIL_DISABLED=1); pass a "
                      "standard build with the GIL, such as python{}",
                      prefix, gil.path, gil.version, gil.major_minor())});
-  if (!ft.gil_disabled_build)
-    failures.push_back(
-        {"wrong-flavor",
-         fmt::format("--{}ft {} (Python {}) is a build with the GIL (Py_GIL_DISABLED=0); pass a "
-                     "free-threaded build, such as python{}t or one configured with "
-                     "--disable-gil",
-                     prefix, ft.path, ft.version, ft.major_minor())});
+  if (auto failure = check_free_threaded(ft, prefix)) failures.push_back(std::move(*failure));
   return failures;
+}
+
+std::optional<CheckFailure> check_free_threaded(const InterpreterFacts& ft,
+                                                std::string_view prefix) {
+  if (ft.gil_disabled_build) return std::nullopt;
+  return CheckFailure{
+      "wrong-flavor",
+      fmt::format("--{}ft {} (Python {}) is a build with the GIL (Py_GIL_DISABLED=0); pass a "
+                  "free-threaded build, such as python{}t or one configured with "
+                  "--disable-gil",
+                  prefix, ft.path, ft.version, ft.major_minor())};
 }
 
 std::vector<CheckFailure> check_imports(const std::vector<ImportCheck>& imports,

@@ -75,6 +75,11 @@ std::vector<CheckFailure> check_interpreters(const InterpreterFacts& gil,
                                              const InterpreterFacts& ft,
                                              std::string_view prefix = "");
 
+// The "wrong-flavor" failure of check_interpreters for `ft` alone (the --{prefix}ft interpreter
+// has the GIL in its build); nullopt for a free-threaded build.
+std::optional<CheckFailure> check_free_threaded(const InterpreterFacts& ft,
+                                                std::string_view prefix = "");
+
 // The failed checks of the --import probes of `ft_python`: "import-failed" for a module that
 // could not be imported (with its traceback's last lines), "import-gil" for one whose import
 // switched the GIL on (naming every module CPython named), and one "gil-enabled" when the GIL

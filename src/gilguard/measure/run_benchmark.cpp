@@ -176,26 +176,10 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
     result.failures.insert(result.failures.end(), more.begin(), more.end());
   }
   if (result.failures.empty() && !request.imports.empty()) {
-    if (!hooks.probe_import)
-      throw std::logic_error("run_benchmark: --import modules without RunHooks::probe_import");
-    const auto clock = hooks.clock ? hooks.clock : std::function<double()>(steady_seconds);
-    const double started = clock();
-    std::vector<std::string> left_out;
-    for (const auto& module : request.imports) {
-      const auto left =
-          request.imports_time_limit - std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           std::chrono::duration<double>(clock() - started));
-      if (left.count() <= 0) {
-        left_out.push_back(module);
-        continue;
-      }
-      result.imports.push_back(hooks.probe_import(module, std::min(request.import_timeout, left)));
-      if (hooks.imported) hooks.imported(result.imports.back());
-    }
-    result.failures = check_imports(result.imports, request.ft_python.string());
-    if (!left_out.empty())
-      result.failures.push_back(
-          imports_over_time(left_out, request.imports_time_limit, request.import_timeout));
+    auto probed = probe_imports(request.imports, request.ft_python.string(), hooks,
+                                request.import_timeout, request.imports_time_limit);
+    result.imports = std::move(probed.imports);
+    result.failures = std::move(probed.failures);
   }
   if (result.failures.empty()) {
     ScheduleOptions options;
@@ -230,6 +214,30 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   if (const auto steal_end = util::steal_seconds(); steal_start && steal_end)
     result.machine.steal_seconds = *steal_end - *steal_start;
   return result;
+}
+
+ImportProbes probe_imports(const std::vector<std::string>& modules, const std::string& ft_python,
+                           const RunHooks& hooks, std::chrono::milliseconds per_module,
+                           std::chrono::milliseconds time_limit) {
+  if (!hooks.probe_import)
+    throw std::logic_error("probe_imports: modules to import without RunHooks::probe_import");
+  const auto clock = hooks.clock ? hooks.clock : std::function<double()>(steady_seconds);
+  const double started = clock();
+  ImportProbes out;
+  std::vector<std::string> left_out;
+  for (const auto& module : modules) {
+    const auto left = time_limit - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::duration<double>(clock() - started));
+    if (left.count() <= 0) {
+      left_out.push_back(module);
+      continue;
+    }
+    out.imports.push_back(hooks.probe_import(module, std::min(per_module, left)));
+    if (hooks.imported) hooks.imported(out.imports.back());
+  }
+  out.failures = check_imports(out.imports, ft_python);
+  if (!left_out.empty()) out.failures.push_back(imports_over_time(left_out, time_limit, per_module));
+  return out;
 }
 
 void prepare_imports(const RunRequest& request, ProcessExecutor& executor, RunHooks& hooks) {

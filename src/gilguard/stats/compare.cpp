@@ -489,6 +489,8 @@ MetricComparison compare_metric(const MetricSamples& current,
         " Information only: the overhead depends on the CPU, and the baseline holds no run of "
         "this one ({}).",
         options.cpu_key.empty() ? "unknown" : options.cpu_key);
+  else if (current.id.kind == MetricKind::overhead && !options.gate_overhead)
+    out.explanation += k_single_thread_info;
   return out;
 }
 

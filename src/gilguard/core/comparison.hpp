@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gilguard/core/interpreter.hpp"
+#include "gilguard/core/loss_split.hpp"
 
 namespace gilguard {
 
@@ -47,6 +48,9 @@ struct Estimate {
   double low = 0;    // confidence interval bounds, same scale
   double high = 0;
   int rounds = 0;  // measured rounds it rests on
+  // Speedups against processes (since issue 23): where the threads' time went, the median of
+  // each part over the rounds the estimate rests on. nullopt for other metrics and older runs.
+  std::optional<LossSplit> split;
 };
 
 // The per-round values behind an estimate, kept so a later comparison can re-test them.
@@ -116,6 +120,9 @@ struct MetricComparison {
   // fields then hold the base's own estimate, and baseline_runs 1).
   std::optional<double> change_low;
   std::optional<double> change_high;
+  // Speedups against processes: the baseline's split (LossSplit), the median of each part over
+  // its runs that recorded one; nullopt when none did (baselines before issue 23).
+  std::optional<LossSplit> baseline_split;
 };
 
 // How much interference the run saw (stats::interference_summary): samples whose timed regions

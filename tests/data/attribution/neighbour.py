@@ -7,7 +7,7 @@
 #   python3 neighbour.py INTERPRETER CPU
 #
 # Prints "ready" once pinned. It finds `gilguard run` processes in /proc every 0.1 s and reads
-# their children every millisecond (/proc/PID/task/PID/children), so it costs a few percent of
+# their children every millisecond (/proc/PID/task/*/children), so it costs a few percent of
 # its CPU when idle; it runs until it is killed.
 import os
 import sys
@@ -36,14 +36,20 @@ def gilguards():
     return found
 
 
+def children_of(pid):
+    found = []
+    try:
+        for task in os.listdir("/proc/%s/task" % pid):
+            with open("/proc/%s/task/%s/children" % (pid, task)) as f:
+                found.extend(f.read().split())
+    except OSError:
+        pass
+    return found
+
+
 def threaded_child(parents, known):
     for parent in parents:
-        try:
-            with open("/proc/%s/task/%s/children" % (parent, parent)) as f:
-                children = f.read().split()
-        except OSError:
-            continue
-        for child in children:
+        for child in children_of(parent):
             if child not in known:
                 args = argv_of(child)
                 known[child] = bool(args) and args[0] == target

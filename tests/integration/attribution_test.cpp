@@ -12,8 +12,10 @@
 #include <sstream>
 
 #include "gilguard/baseline/results_codec.hpp"
+#include "gilguard/measure/profile.hpp"
 #include "gilguard/stats/attribution.hpp"
 #include "gilguard/util/process.hpp"
+#include "gilguard/workload/spec.hpp"
 #include "support/background_process.hpp"
 #include "support/test_util.hpp"
 
@@ -164,6 +166,25 @@ TEST(Attribution, AnOutsideNeighbourOnTheThreadsCpuReadsAsMachine) {
   ASSERT_TRUE(split) << "the results hold no split of the free-threaded 2-thread cell";
   EXPECT_EQ(largest_part(*split), LossPart::machine) << describe(*split);
   EXPECT_GT(split->machine, std::log(1.2)) << describe(*split);
+}
+
+}  // namespace
+}  // namespace gilguard
+
+namespace gilguard {
+namespace {
+
+// In which function: perf's samples of the contention patch's threads against its processes
+// name long_mod, the function that holds the contended counter.
+TEST(Attribution, SamplingTheContentionPatchNamesLongMod) {
+  const char* ft = std::getenv("GILGUARD_TEST_CONTENTION_FT");
+  if (ft == nullptr || *ft == '\0')
+    GTEST_SKIP() << "set GILGUARD_TEST_CONTENTION_FT to bench/ab's head-ft-1";
+  const auto outcome = measure::sample_functions(ft, workload::parse_workload("primes"), 30000, 2);
+  ASSERT_FALSE(outcome.functions.empty()) << outcome.note;
+  std::string names;
+  for (const auto& f : outcome.functions) names += f.name + " ";
+  EXPECT_NE(names.find("long_mod"), std::string::npos) << names << outcome.note;
 }
 
 }  // namespace

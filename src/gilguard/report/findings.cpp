@@ -80,6 +80,20 @@ std::string drop_split_text(const MetricComparison& metric) {
   return fmt::format(" Where the time went, against the baseline's split: {}.", parts_text(moved));
 }
 
+// For a regression sampled under perf: "In which function (perf, the threads' samples against the
+// processes'): long_mod 31.0% against 2.0%, ..." or what kept the sampling from running.
+std::string sampling_text(const MetricComparison& metric) {
+  if (metric.functions.empty()) return metric.sampling.empty() ? "" : " " + metric.sampling;
+  std::string list;
+  for (const auto& f : metric.functions)
+    list += fmt::format("{}{} {:.1f}% against {:.1f}%", list.empty() ? "" : ", ", f.name,
+                        f.threads * 100, f.processes * 100);
+  return fmt::format(
+      " In which function (the share of the threads' sampled CPU time against the processes'): "
+      "{}. {}",
+      list, metric.sampling);
+}
+
 // Every speedup against processes with a split: where the threads' time went in this run, and
 // in the baseline's.
 void add_split_findings(const Comparison& comparison, std::vector<Finding>& out) {
@@ -126,7 +140,7 @@ void add_metric_findings(const Comparison& comparison, std::vector<Finding>& out
                        fmt::format("Regression: {}", label),
                        explained(metric, fmt::format("{}, beyond the {} threshold.", measured,
                                                      format_percent(comparison.threshold))) +
-                           drop_split_text(metric)});
+                           drop_split_text(metric) + sampling_text(metric)});
         break;
       case Verdict::improvement:
         out.push_back({Severity::notice, 1, change_size(metric),

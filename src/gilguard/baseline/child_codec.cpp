@@ -24,6 +24,8 @@ RegionLoad region_load_from(const Node& node) {
   load.workers_cpu = node.optional_number("workers_cpu");
   load.voluntary_switches = node.optional_number("voluntary_switches");
   load.involuntary_switches = node.optional_number("involuntary_switches");
+  if (const auto regions = node.optional_field("regions"))
+    load.regions = static_cast<int>(regions->as_integer(1, 1 << 20));
   return load;
 }
 

@@ -73,6 +73,7 @@ json::object load_json(const RegionLoad& l) {
   if (l.workers_cpu) out["workers_cpu"] = *l.workers_cpu;
   if (l.voluntary_switches) out["voluntary_switches"] = *l.voluntary_switches;
   if (l.involuntary_switches) out["involuntary_switches"] = *l.involuntary_switches;
+  if (l.regions > 0) out["regions"] = l.regions;
   return out;
 }
 

@@ -64,6 +64,10 @@ struct RegionLoad {
   // involuntary ones the scheduler taking the CPU from it. nullopt in older files.
   std::optional<double> voluntary_switches;
   std::optional<double> involuntary_switches;
+  // How many timed regions these readings sum (the threads' and the processes' are two each,
+  // A B B A; since issue 23). 0 in older files: the loss split then takes wall / the region's
+  // time, rounded.
+  int regions = 0;
 
   friend bool operator==(const RegionLoad&, const RegionLoad&) = default;
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 
 #include "gilguard/measure/executor.hpp"
 #include "gilguard/util/process.hpp"
@@ -32,8 +33,8 @@ std::filesystem::path find_perf() {
 }
 
 bool parse_int(std::string_view text, int& out) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc() && end == text.data() + text.size();
+  const auto [last, code] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return code == std::errc() && last == text.data() + text.size();
 }
 
 // "  12345/12346 ..." -> pid, tid and the rest of the line; false for other lines.

@@ -27,8 +27,9 @@ std::optional<RegionParts> region_parts(const std::optional<RegionLoad>& load, d
       worker_seconds.size() != static_cast<std::size_t>(load->workers))
     return std::nullopt;
   // The readings of a combined load are sums over its regions (two, A B B A); the span and the
-  // per-worker seconds are means over them.
-  const double regions = std::max(1.0, std::round(load->wall / span));
+  // per-worker seconds are means over them. Files before issue 23 do not say how many.
+  const double regions =
+      load->regions > 0 ? load->regions : std::max(1.0, std::round(load->wall / span));
   RegionParts out;
   out.workers = load->workers;
   out.cpu = *load->workers_cpu / regions;

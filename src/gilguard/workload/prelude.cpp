@@ -513,9 +513,9 @@ def measure_regions(work, first, limit, parts, seq_first, reference, fold):
     return report
 
 
-# Readings of several regions as one: every amount summed (None if any is).
+# Readings of several regions as one: every amount summed (None if any is), and how many.
 def combined_load(loads):
-    out = {"workers": loads[0]["workers"]}
+    out = {"workers": loads[0]["workers"], "regions": len(loads)}
     for key in ("wall", "wait", "other_cpu", "steal", "pressure", "throttled", "background",
                 "faults", "workers_cpu", "voluntary_switches", "involuntary_switches"):
         values = [load.get(key) for load in loads]

@@ -12,6 +12,7 @@ namespace {
 RegionLoad load(int workers, double span, double cpu, double wait) {
   RegionLoad l;
   l.wall = 2 * span * 1.01;  // the counters' window is a little wider than the workers' span
+  l.regions = 2;
   l.workers = workers;
   l.wait = wait * 2;
   l.workers_cpu = cpu * 2;

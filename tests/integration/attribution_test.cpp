@@ -12,10 +12,8 @@
 #include <sstream>
 
 #include "gilguard/baseline/results_codec.hpp"
-#include "gilguard/measure/profile.hpp"
 #include "gilguard/stats/attribution.hpp"
 #include "gilguard/util/process.hpp"
-#include "gilguard/workload/spec.hpp"
 #include "support/background_process.hpp"
 #include "support/test_util.hpp"
 
@@ -124,21 +122,62 @@ TEST(Attribution, SharedReadsReadAsExtraCpuPerItem) {
   EXPECT_GT(split->cpu, std::log(1.25)) << describe(*split);
 }
 
-// The A/B evaluation's contention patch (bench/ab: an atomic counter in integer modulo on every
-// call), through its wrappers: GILGUARD_TEST_CONTENTION_GIL and _FT name head-gil-1 and
-// head-ft-1 (or -2). Skipped where they are not set: the patched build is made by bench/ab.
+// The A/B evaluation's contention patch (bench/ab: an atomic counter in integer modulo, switched
+// on every N-th call by its wrappers head-{gil,ft}-N): GILGUARD_TEST_CONTENTION_DIR names the
+// directory of the wrappers (bench/ab/make-builds.sh writes them). Skipped where it is not set:
+// the patched build is made by bench/ab.
+std::optional<fs::path> contention_dir() {
+  const char* dir = std::getenv("GILGUARD_TEST_CONTENTION_DIR");
+  if (dir == nullptr || *dir == '\0') return std::nullopt;
+  return fs::path(dir);
+}
+
 TEST(Attribution, TheContentionPatchReadsAsExtraCpuPerItem) {
-  const char* gil = std::getenv("GILGUARD_TEST_CONTENTION_GIL");
-  const char* ft = std::getenv("GILGUARD_TEST_CONTENTION_FT");
-  if (gil == nullptr || ft == nullptr || *gil == '\0' || *ft == '\0')
-    GTEST_SKIP() << "set GILGUARD_TEST_CONTENTION_GIL and _FT to bench/ab's head-gil-1, head-ft-1";
+  const auto wrappers = contention_dir();
+  if (!wrappers) GTEST_SKIP() << "set GILGUARD_TEST_CONTENTION_DIR to bench/ab's wrappers";
   test::TempDir dir;
-  const RunResult result = run(gil, ft, "primes", "30000", dir.path());
+  const RunResult result =
+      run(*wrappers / "head-gil-1", *wrappers / "head-ft-1", "primes", "30000", dir.path());
   expect_exact(result);
   const auto split = ft_split(result);
   ASSERT_TRUE(split) << "the results hold no split of the free-threaded 2-thread cell";
   EXPECT_EQ(largest_part(*split), LossPart::cpu) << describe(*split);
   EXPECT_GT(split->cpu, std::log(1.1)) << describe(*split);
+}
+
+// End to end: a baseline of the patch switched off, then `gilguard check` of it switched on
+// every call. The regression's message splits the drop (more CPU per item, against the
+// baseline's split) and the second pass under perf names long_mod, the function holding the
+// contended counter.
+TEST(Attribution, TheContentionPatchsRegressionIsSplitAndSampledToLongMod) {
+  const auto wrappers = contention_dir();
+  if (!wrappers) GTEST_SKIP() << "set GILGUARD_TEST_CONTENTION_DIR to bench/ab's wrappers";
+  test::TempDir dir;
+  run(*wrappers / "head-gil-0", *wrappers / "head-ft-0", "primes", "30000", dir.path());
+  util::ProcessOptions options;
+  options.timeout = std::chrono::minutes(10);
+  options.working_directory = dir.path();
+  const util::Environment env{{"PATH", "/usr/bin:/bin"}, {"HOME", dir.path().string()}};
+  const auto update =
+      util::run_process({test::gilguard_binary().string(), "baseline", "update",
+                         (dir.path() / "results.json").string(), "--baselines", "baselines"},
+                        env, options);
+  ASSERT_TRUE(update && update->success())
+      << (update ? update->stderr_text + update->stdout_text : update.error().message);
+  const auto check = util::run_process(
+      {test::gilguard_binary().string(), "check", "--gil", (*wrappers / "head-gil-1").string(),
+       "--ft", (*wrappers / "head-ft-1").string(), "--range", "30000", "--threads", "1,2",
+       "--rounds", "8", "--baselines", "baselines"},
+      env, options);
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_EQ(check->exit_code, 1) << check->stdout_text << check->stderr_text;
+  EXPECT_NE(check->stdout_text.find("gilguard: Regression."), std::string::npos)
+      << check->stdout_text;
+  EXPECT_NE(check->stdout_text.find("more CPU per item"), std::string::npos)
+      << check->stdout_text;
+  EXPECT_NE(check->stdout_text.find("In which function"), std::string::npos)
+      << check->stdout_text;
+  EXPECT_NE(check->stdout_text.find("long_mod"), std::string::npos) << check->stdout_text;
 }
 
 TEST(Attribution, AnOutsideNeighbourOnTheThreadsCpuReadsAsMachine) {
@@ -171,21 +210,3 @@ TEST(Attribution, AnOutsideNeighbourOnTheThreadsCpuReadsAsMachine) {
 }  // namespace
 }  // namespace gilguard
 
-namespace gilguard {
-namespace {
-
-// In which function: perf's samples of the contention patch's threads against its processes
-// name long_mod, the function that holds the contended counter.
-TEST(Attribution, SamplingTheContentionPatchNamesLongMod) {
-  const char* ft = std::getenv("GILGUARD_TEST_CONTENTION_FT");
-  if (ft == nullptr || *ft == '\0')
-    GTEST_SKIP() << "set GILGUARD_TEST_CONTENTION_FT to bench/ab's head-ft-1";
-  const auto outcome = measure::sample_functions(ft, workload::parse_workload("primes"), 30000, 2);
-  ASSERT_FALSE(outcome.functions.empty()) << outcome.note;
-  std::string names;
-  for (const auto& f : outcome.functions) names += f.name + " ";
-  EXPECT_NE(names.find("long_mod"), std::string::npos) << names << outcome.note;
-}
-
-}  // namespace
-}  // namespace gilguard

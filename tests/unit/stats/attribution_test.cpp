@@ -50,6 +50,11 @@ TEST(Attribution, MoreCpuPerItemIsAllCpu) {
   EXPECT_NEAR(split->cpu, std::log(1.3), 1e-12);
   EXPECT_NEAR(split->waiting, 0, 1e-12);
   EXPECT_NEAR(split->machine, 0, 1e-12);
+  // A file before issue 23 does not say how many regions its loads sum: wall over span, rounded.
+  Sample old = sample(1.3, 2.6, 0, {1.3, 1.3}, 1.0, 2.0, 0, {1.0, 1.0});
+  old.par_load->regions = 0;
+  old.ref_load->regions = 0;
+  EXPECT_EQ(round_split(old), split);
 }
 
 TEST(Attribution, ThePartsSumToTheLossExactly) {

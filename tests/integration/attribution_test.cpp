@@ -4,6 +4,8 @@
 // The causes are strong (losses of 25% and more) so that a busy 2-CPU machine does not blur
 // them; bench/attribution.sh repeats each ten times for the "9 of 10" figures.
 
+#include "gilguard/stats/attribution.hpp"
+
 #include <gtest/gtest.h>
 #include <sched.h>
 
@@ -12,7 +14,6 @@
 #include <sstream>
 
 #include "gilguard/baseline/results_codec.hpp"
-#include "gilguard/stats/attribution.hpp"
 #include "gilguard/util/process.hpp"
 #include "support/background_process.hpp"
 #include "support/test_util.hpp"
@@ -173,10 +174,8 @@ TEST(Attribution, TheContentionPatchsRegressionIsSplitAndSampledToLongMod) {
   EXPECT_EQ(check->exit_code, 1) << check->stdout_text << check->stderr_text;
   EXPECT_NE(check->stdout_text.find("gilguard: Regression."), std::string::npos)
       << check->stdout_text;
-  EXPECT_NE(check->stdout_text.find("more CPU per item"), std::string::npos)
-      << check->stdout_text;
-  EXPECT_NE(check->stdout_text.find("In which function"), std::string::npos)
-      << check->stdout_text;
+  EXPECT_NE(check->stdout_text.find("more CPU per item"), std::string::npos) << check->stdout_text;
+  EXPECT_NE(check->stdout_text.find("In which function"), std::string::npos) << check->stdout_text;
   EXPECT_NE(check->stdout_text.find("long_mod"), std::string::npos) << check->stdout_text;
 }
 
@@ -209,4 +208,3 @@ TEST(Attribution, AnOutsideNeighbourOnTheThreadsCpuReadsAsMachine) {
 
 }  // namespace
 }  // namespace gilguard
-

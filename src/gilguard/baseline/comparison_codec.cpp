@@ -110,8 +110,8 @@ json::value to_json(const Comparison& comparison) {
     if (!m.functions.empty()) {
       json::array functions;
       for (const auto& f : m.functions)
-        functions.emplace_back(json::object{
-            {"name", f.name}, {"threads", f.threads}, {"processes", f.processes}});
+        functions.emplace_back(
+            json::object{{"name", f.name}, {"threads", f.threads}, {"processes", f.processes}});
       metric["functions"] = std::move(functions);
     }
     if (!m.sampling.empty()) metric["sampling"] = m.sampling;

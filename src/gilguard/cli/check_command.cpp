@@ -68,8 +68,9 @@ void sample_regressions(Comparison& comparison, const measure::RunRequest& reque
     if (metric.id.kind != MetricKind::relative || metric.id.flavor != Flavor::ft ||
         !metric.gating || metric.verdict != Verdict::regression)
       continue;
-    print_stderr(fmt::format("gilguard: sampling where the threads' time went at {} threads (perf)\n",
-                             metric.id.threads));
+    print_stderr(
+        fmt::format("gilguard: sampling where the threads' time went at {} threads (perf)\n",
+                    metric.id.threads));
     auto outcome = measure::sample_functions(request.ft_python, request.workload,
                                              result.parameters.range, metric.id.threads);
     metric.functions = std::move(outcome.functions);

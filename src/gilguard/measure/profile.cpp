@@ -21,8 +21,7 @@ std::filesystem::path find_perf() {
     std::string_view rest(path);
     while (!rest.empty()) {
       const auto colon = rest.find(':');
-      const std::filesystem::path candidate =
-          std::filesystem::path(rest.substr(0, colon)) / "perf";
+      const std::filesystem::path candidate = std::filesystem::path(rest.substr(0, colon)) / "perf";
       if (::access(candidate.c_str(), X_OK) == 0) return candidate;
       if (colon == std::string_view::npos) break;
       rest.remove_prefix(colon + 1);
@@ -161,8 +160,8 @@ SamplingOutcome sample_functions(const std::filesystem::path& ft_python,
   std::string failure;
   for (int i = 0; i < children && failure.empty(); ++i) {
     const auto data = (dir / fmt::format("perf-{}.data", i)).string();
-    std::vector<std::string> record{perf.string(), "record", "-q", "-e", "cpu-clock", "-F", "1999",
-                                    "-g",          "-o",     data, "--"};
+    std::vector<std::string> record{perf.string(), "record", "-q", "-e", "cpu-clock", "-F",
+                                    "1999",        "-g",     "-o", data, "--"};
     record.insert(record.end(), argv.begin(), argv.end());
     const auto ran = util::run_process(record, env, options);
     if (!ran || !ran->success()) {

@@ -25,9 +25,8 @@ std::vector<FunctionShare> grown_functions(const FunctionSamples& threads,
   add_growth(threads.native, threads.samples, processes.native, processes.samples, all);
   add_growth(threads.python, threads.python_samples, processes.python, processes.python_samples,
              all);
-  std::erase_if(all, [min_growth](const FunctionShare& f) {
-    return f.threads - f.processes < min_growth;
-  });
+  std::erase_if(
+      all, [min_growth](const FunctionShare& f) { return f.threads - f.processes < min_growth; });
   std::stable_sort(all.begin(), all.end(), [](const FunctionShare& a, const FunctionShare& b) {
     return a.threads - a.processes > b.threads - b.processes;
   });

@@ -144,9 +144,8 @@ TEST(Findings, ABaselineWithoutASplitSaysNotRecorded) {
                                           "CPU per item, 3.2% waiting, 0.0% machine."),
             std::string::npos)
       << findings.front().message;
-  const auto notice = std::find_if(findings.begin(), findings.end(), [](const Finding& f) {
-    return f.severity == Severity::notice;
-  });
+  const auto notice = std::find_if(findings.begin(), findings.end(),
+                                   [](const Finding& f) { return f.severity == Severity::notice; });
   ASSERT_NE(notice, findings.end());
   EXPECT_NE(notice->message.find("The baseline's: not recorded."), std::string::npos)
       << notice->message;

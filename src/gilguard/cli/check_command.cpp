@@ -13,6 +13,7 @@
 #include "gilguard/cli/run_options.hpp"
 #include "gilguard/github/publish.hpp"
 #include "gilguard/measure/checks.hpp"
+#include "gilguard/measure/profile.hpp"
 #include "gilguard/measure/run_benchmark.hpp"
 #include "gilguard/python/discover.hpp"
 #include "gilguard/python/probe.hpp"
@@ -58,7 +59,26 @@ struct CheckOptions {
   std::string comment = "auto";
   std::string github_token;
   bool fail_on_regression = true;
+  bool sample_functions = true;
 };
+
+// A regression of a free-threaded speedup against processes gets a second, short pass under
+// perf after the measured rounds: in which function the threads spent what they lost (issue 23).
+void sample_regressions(Comparison& comparison, const measure::RunRequest& request,
+                        const RunResult& result) {
+  for (MetricComparison& metric : comparison.metrics) {
+    if (metric.id.kind != MetricKind::relative || metric.id.flavor != Flavor::ft ||
+        !metric.gating || metric.verdict != Verdict::regression)
+      continue;
+    print_stderr(
+        fmt::format("gilguard: sampling where the threads' time went at {} threads (perf)\n",
+                    metric.id.threads));
+    auto outcome = measure::sample_functions(request.ft_python, request.workload,
+                                             result.parameters.range, metric.id.threads);
+    metric.functions = std::move(outcome.functions);
+    metric.sampling = std::move(outcome.note);
+  }
+}
 
 std::optional<std::filesystem::path> optional_path(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -147,7 +167,8 @@ ExitCode run_check(const CheckOptions& options) {
                  fmt::format("writing the results to {}", options.results));
 
   // The baseline was loaded before the run (for the stopping rule); compare with that one.
-  const auto comparison = compare_run(result, options.compare, loaded);
+  auto comparison = compare_run(result, options.compare, loaded);
+  if (options.sample_functions && !base) sample_regressions(comparison, request, result);
   value_or_throw(
       util::write_output_file(options.comparison, baseline::comparison_to_json_text(comparison)),
       fmt::format("writing the comparison to {}", options.comparison));
@@ -228,6 +249,12 @@ void add_check_command(CLI::App& app, Action& action) {
       ->type_name("TOKEN");
   sub->add_option("--fail-on-regression", options->fail_on_regression,
                   "Exit 1 on a regression (failed checks always exit 1)")
+      ->type_name("BOOL")
+      ->capture_default_str();
+  sub->add_option("--sample-functions", options->sample_functions,
+                  "After a regression of the free-threaded speedup against processes, sample a "
+                  "few more children under perf and name the functions whose share grew in the "
+                  "threads (not part of the measured rounds)")
       ->type_name("BOOL")
       ->capture_default_str();
   sub->callback([&action, options] { action = [options] { return run_checks(*options); }; });

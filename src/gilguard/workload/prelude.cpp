@@ -122,8 +122,9 @@ def pin(index):
 
 
 # Run-queue readings: (seconds on a CPU, seconds runnable but waiting for one, minor page
-# faults) of the calling thread (`forked`: of this single-threaded process), the wait from the
-# scheduler's own statistics; None where the kernel does not offer them. The CPU seconds come
+# faults, voluntary and involuntary context switches) of the calling thread (`forked`: of this
+# single-threaded process), the wait from the scheduler's own statistics; None where the kernel
+# does not offer them. The CPU seconds come
 # from the thread's own CPU clock: schedstat's run time is only brought up to date at a tick or
 # a switch, so a running thread reading its own lags by up to a tick (4 ms at 250 Hz), which
 # would show as background work.
@@ -132,7 +133,8 @@ def sched_times(path="/proc/thread-self/schedstat", forked=False):
         with open(path) as f:
             waited = f.read().split()[1]
         usage = resource.getrusage(resource.RUSAGE_SELF if forked else resource.RUSAGE_THREAD)
-        return (process_time() if forked else thread_time()), int(waited) / 1e9, usage.ru_minflt
+        return ((process_time() if forked else thread_time()), int(waited) / 1e9, usage.ru_minflt,
+                usage.ru_nvcsw, usage.ru_nivcsw)
     except (OSError, ValueError, IndexError):
         return None
 
@@ -335,6 +337,10 @@ def region_load(before, after, worker_times, workers_in_process, harness=0.0):
         "pressure": delta(3),
         "throttled": delta(4),
         "faults": sum(t[2] for t in known) if len(known) == len(worker_times) else None,
+        "voluntary_switches": (sum(t[3] for t in known)
+                               if len(known) == len(worker_times) else None),
+        "involuntary_switches": (sum(t[4] for t in known)
+                                 if len(known) == len(worker_times) else None),
     }
     load["background"] = None
     load["workers_cpu"] = None
@@ -505,11 +511,11 @@ def measure_regions(work, first, limit, parts, seq_first, zygote, fold):
     return report
 
 
-# Readings of several regions as one: every amount summed (None if any is).
+# Readings of several regions as one: every amount summed (None if any is), and how many.
 def combined_load(loads):
-    out = {"workers": loads[0]["workers"]}
+    out = {"workers": loads[0]["workers"], "regions": len(loads)}
     for key in ("wall", "wait", "other_cpu", "steal", "pressure", "throttled", "background",
-                "faults", "workers_cpu"):
+                "faults", "workers_cpu", "voluntary_switches", "involuntary_switches"):
         values = [load.get(key) for load in loads]
         out[key] = None if any(v is None for v in values) else sum(values)
     return out

@@ -197,7 +197,9 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
                                                  "github-token",
                                                  "fail-on-regression",
                                                  "import",
-                                                 "workload"};
+                                                 "workload",
+                                                 "install",
+                                                 "package-base"};
   std::set<std::string> inputs;
   for (const auto& [name, spec] : action.at("inputs").as_object()) {
     inputs.insert(std::string(name));
@@ -211,6 +213,10 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
   EXPECT_EQ(str(in.at("mode").at("default")), "check");
   // A/B against the pull request's base by default (empty outside a pull request).
   EXPECT_EQ(str(in.at("cpython-base").at("default")), "${{ github.event.pull_request.base.sha }}");
+  // A package: installed with pip into venvs of both interpreters, and A/B against the pull
+  // request's base by default.
+  EXPECT_EQ(str(in.at("install").at("default")), "pip install .");
+  EXPECT_EQ(str(in.at("package-base").at("default")), "${{ github.event.pull_request.base.sha }}");
 
   // Every output the issue names, each the check step's output of the same name (which
   // `gilguard check` writes through GITHUB_OUTPUT).
@@ -763,6 +769,157 @@ TEST_F(ActionJourney, GilForcedOnInTheFreeThreadedBuildFailsTheStep) {
   EXPECT_NE(out.at("failed-checks"), "0") << output_of(result);
   EXPECT_NE(result.stdout_text.find("::error"), std::string::npos) << result.stdout_text;
   EXPECT_NE(result.stdout_text.find("GIL"), std::string::npos) << result.stdout_text;
+}
+
+// ---- the package journey (docs/packages.md) ----------------------------------------------------
+
+// A YAML file (a workflow) as JSON.
+json::object read_yaml(const test::NodeTools& tools, const fs::path& file) {
+  const auto r =
+      run({tools.node.string(), step_env_script().string(), "--yaml", file.string()}, path_only());
+  if (!r.success()) throw std::runtime_error("step-env --yaml: " + output_of(r));
+  return json::parse(r.stdout_text).as_object();
+}
+
+// The `with:` of the one gilguard step of each job of a workflow, by job; every job has exactly
+// one, and no step builds gilguard a second time.
+std::map<std::string, json::object> gilguard_steps(const json::object& workflow) {
+  std::map<std::string, json::object> out;
+  for (const auto& [job, spec] : workflow.at("jobs").as_object()) {
+    int uses = 0;
+    for (const auto& step : spec.at("steps").as_array()) {
+      const auto& s = step.as_object();
+      const std::string action = s.contains("uses") ? str(s.at("uses")) : "";
+      if (action == "./" || action.find("/gilguard@") != std::string::npos) {
+        ++uses;
+        out[std::string(job)] = s.contains("with") ? s.at("with").as_object() : json::object{};
+      }
+      if (s.contains("run")) {
+        EXPECT_EQ(str(s.at("run")).find("cmake"), std::string::npos)
+            << job << ": a step builds gilguard again";
+      }
+    }
+    EXPECT_EQ(uses, 1) << "job " << job << " must use gilguard in exactly one step";
+  }
+  return out;
+}
+
+// The package example's pull request job, run step by step as action.yml declares its steps,
+// with the workflow's own inputs: a real git repository holding the test package (scalepkg, a C
+// extension) at a base commit and a head commit that changes it; the install step builds the
+// head into venvs of both test interpreters, the package-base step checks the base out beside
+// the workspace, the base install builds it into venvs of its own, and the check measures head
+// against base in the same rounds. Offline, so the install input is the offline equivalent of
+// `pip install .`; the interpreters are the test's, not setup-python's; the budget is short.
+TEST_F(ActionJourney, ThePackageExampleChecksAPullRequestsHeadAgainstItsBase) {
+  REQUIRE_INTERPRETERS(interpreters);
+  REQUIRE_VALIDATORS(tools);
+  prepare(tools);
+  const auto jobs =
+      gilguard_steps(read_yaml(tools, repo_root() / ".github/workflows/package-example.yml"));
+  ASSERT_TRUE(jobs.contains("pull-request"));
+  ASSERT_TRUE(jobs.contains("baselines"));
+  EXPECT_EQ(str(jobs.at("baselines").at("mode")), "update");
+  const auto& with = jobs.at("pull-request");
+  const std::string workload = str(with.at("workload"));
+  ASSERT_FALSE(workload.empty());
+
+  // The package at the top of the workspace, the workload file where the workflow names it.
+  for (const auto& entry : fs::recursive_directory_iterator(test::scalepkg_dir())) {
+    if (!entry.is_regular_file()) continue;
+    test::write_file(workspace() / fs::relative(entry.path(), test::scalepkg_dir()),
+                     test::read_file(entry.path()));
+  }
+  test::write_file(workspace() / workload,
+                   test::read_file(test::data_dir() / "packages/scalepkg_bench.py"));
+  git({"add", "."});
+  git({"commit", "-q", "-m", "the base: scalepkg"});
+  const std::string base = test::run_git(workspace(), {"rev-parse", "HEAD"});
+  const std::string init = test::read_file(workspace() / "scalepkg/__init__.py");
+  const auto steps_at = init.find("STEPS = 4000");
+  ASSERT_NE(steps_at, std::string::npos) << init;
+  test::write_file(workspace() / "scalepkg/__init__.py",
+                   init.substr(0, steps_at) + "STEPS = 3000" + init.substr(steps_at + 12));
+  git({"commit", "-q", "-am", "the head: less work per call"});
+  const std::string head = test::run_git(workspace(), {"rev-parse", "HEAD"});
+
+  // The workflow's inputs, its one expression evaluated as the runner would in this pull request.
+  json::object inputs;
+  for (const auto& [name, value] : with) {
+    std::string text = str(value);
+    if (text == "${{ github.event.pull_request.base.sha }}") text = base;
+    ASSERT_EQ(text.find("${{"), std::string::npos) << name << ": " << text;
+    inputs[name] = text;
+  }
+  EXPECT_EQ(str(inputs.at("package-base")), base);
+  EXPECT_EQ(str(inputs.at("install")), "pip install .");
+  inputs["install"] = std::string(
+                          "pip install -q --disable-pip-version-check --no-index "
+                          "--find-links ") +
+                      test::k_system_wheels +
+                      " setuptools wheel && pip install --disable-pip-version-check --no-index "
+                      "--no-build-isolation .";
+  inputs["import"] = "scalepkg, scalepkg._speedups";
+  inputs["python-gil"] = interpreters.gil.string();
+  inputs["python-ft"] = interpreters.ft.string();
+  inputs["threads"] = "1,2";
+  inputs["time-budget"] = "8";
+  inputs["threshold"] = "20";  // the plumbing is tested here, not the statistics
+  json::object event;
+  event["event"] =
+      json::object{{"pull_request", json::object{{"base", json::object{{"sha", base}}}}}};
+  json::object context{{"github", event}};
+  json::object steps;
+
+  const auto installed = run_step("install", inputs, {}, context);
+  ASSERT_TRUE(installed.success()) << output_of(installed);
+  const auto head_venvs = outputs();
+  ASSERT_TRUE(head_venvs.contains("gil") && head_venvs.contains("ft")) << output_of(installed);
+  steps["install"] = json::object{
+      {"outputs", json::object{{"gil", head_venvs.at("gil")}, {"ft", head_venvs.at("ft")}}}};
+  context["steps"] = steps;
+
+  const auto checked_out = run_step("package-base", inputs, {}, context);
+  ASSERT_TRUE(checked_out.success()) << output_of(checked_out);
+  const auto base_tree = outputs();
+  EXPECT_EQ(base_tree.at("commit"), base);
+  EXPECT_EQ(base_tree.at("label"), base);
+  steps["package-base"] = json::object{{"outputs", json::object{{"dir", base_tree.at("dir")},
+                                                                {"commit", base_tree.at("commit")},
+                                                                {"label", base_tree.at("label")}}}};
+  context["steps"] = steps;
+
+  const auto base_installed = run_step("install-base", inputs, {}, context);
+  ASSERT_TRUE(base_installed.success()) << output_of(base_installed);
+  const auto base_venvs = outputs();
+  ASSERT_TRUE(base_venvs.contains("gil") && base_venvs.contains("ft")) << output_of(base_installed);
+  steps["install-base"] = json::object{
+      {"outputs", json::object{{"gil", base_venvs.at("gil")}, {"ft", base_venvs.at("ft")}}}};
+  context["steps"] = steps;
+  // Each pair holds its own commit's package, built for its interpreter.
+  for (const char* flavour : {"gil", "ft"}) {
+    EXPECT_EQ(test::python_says(head_venvs.at(flavour), "import scalepkg; print(scalepkg.STEPS)"),
+              "3000")
+        << flavour;
+    EXPECT_EQ(test::python_says(base_venvs.at(flavour), "import scalepkg; print(scalepkg.STEPS)"),
+              "4000")
+        << flavour;
+  }
+
+  const auto checked = run_step("check", inputs, {}, context);
+  EXPECT_EQ(checked.exit_code, 0) << output_of(checked);
+  const auto out = outputs();
+  EXPECT_EQ(out.at("failed-checks"), "0") << output_of(checked);
+  for (const char* verdict : {"", "no-baseline", "regression"})
+    EXPECT_NE(out.at("verdict"), verdict) << output_of(checked);
+  const auto comparison = json::parse(test::read_file(out.at("comparison"))).as_object();
+  ASSERT_TRUE(comparison.contains("base")) << json::serialize(comparison);
+  EXPECT_EQ(str(comparison.at("base").at("label")), base);
+  const auto results = json::parse(test::read_file(out.at("results"))).as_object();
+  EXPECT_EQ(str(results.at("base").at("gil").at("path")), base_venvs.at("gil"));
+  EXPECT_EQ(str(results.at("base").at("ft").at("path")), base_venvs.at("ft"));
+  // The workspace's commit is the head still; the base went beside it.
+  EXPECT_EQ(test::run_git(workspace(), {"rev-parse", "HEAD"}), head);
 }
 
 }  // namespace

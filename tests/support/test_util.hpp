@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -75,6 +76,23 @@ std::string python_says(const std::filesystem::path& python, const std::string& 
 // throws, with the compiler's stderr, when it cannot be built.
 std::filesystem::path build_extension(const std::filesystem::path& python, const std::string& name,
                                       bool declares_no_gil, const std::filesystem::path& dir);
+
+// Where Debian's python3-setuptools-whl, python3-pip-whl and python3-wheel-whl put their wheels:
+// the only index the offline package installs use (scripts/install-deps.sh installs them).
+inline constexpr const char* k_system_wheels = "/usr/share/python-wheels";
+
+// tests/data/packages/scalepkg: a setuptools package with a C extension, scalepkg._speedups
+// (declares Py_mod_gil unless built with SCALEPKG_NO_MOD_GIL=1); work(i) calls into it.
+std::filesystem::path scalepkg_dir();
+
+// A venv of `python` in `dir` with pip (from the interpreter's ensurepip), setuptools and wheel
+// (from k_system_wheels), and the package in `package_dir` installed offline (`pip install
+// --no-index --no-build-isolation`) from a copy of it, so the source tree gets no build files.
+// `build_environment` is added to the install's environment (e.g. SCALEPKG_NO_MOD_GIL=1).
+// Throws, with pip's output, when it cannot.
+Venv make_package_venv(const std::filesystem::path& python,
+                       const std::filesystem::path& package_dir, const std::filesystem::path& dir,
+                       const std::map<std::string, std::string>& build_environment = {});
 
 // The machine facts a results file of schema 1 held (the later ones stay unknown): a Linux
 // x86_64 machine with this CPU, CPU counts, kernel and load averages.

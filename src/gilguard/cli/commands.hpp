@@ -23,5 +23,6 @@ void add_report_command(CLI::App& app, Action& action);
 void add_comment_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
 void add_baseline_command(CLI::App& app, Action& action);
+void add_checkout_command(CLI::App& app, Action& action);
 
 }  // namespace gilguard::cli

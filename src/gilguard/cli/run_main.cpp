@@ -44,6 +44,7 @@ int run_main(int argc, char** argv) {
   add_comment_command(app, action);
   add_check_command(app, action);
   add_baseline_command(app, action);
+  add_checkout_command(app, action);
 
   try {
     app.parse(argc, argv);

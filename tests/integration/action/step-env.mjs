@@ -6,6 +6,7 @@
 //
 // Usage: node step-env.mjs ACTION_YML STEP_ID CONTEXT_JSON
 //        node step-env.mjs --describe ACTION_YML
+//        node step-env.mjs --yaml FILE          (any YAML file, e.g. a workflow, as JSON)
 //   --describe prints the metadata as JSON: {"inputs": {name: {description, default}},
 //   "outputs": {name: {description, value}}, "steps": [{id, name, uses, run, env, with}]}.
 //   CONTEXT_JSON: {"inputs": {...}, "github": {...}, "steps": {"id": {"outputs": {...}}}}
@@ -22,6 +23,12 @@ const YAML = require("yaml");
 function die(message) {
   console.error(`step-env: ${message}`);
   process.exit(2);
+}
+
+// --yaml FILE: any YAML file (a workflow) as JSON, for tests that read what a workflow asks for.
+if (process.argv[2] === "--yaml") {
+  process.stdout.write(JSON.stringify(YAML.parse(readFileSync(process.argv[3], "utf8"))) + "\n");
+  process.exit(0);
 }
 
 if (process.argv[2] === "--describe") {

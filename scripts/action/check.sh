@@ -4,14 +4,17 @@
 # (comment.sh). mode=check: `gilguard check --comment never`, which inside GitHub Actions writes
 # the annotations, the job summary and the step outputs. mode=update: the same run without
 # failing on a regression, then `gilguard baseline update --commit`; the workflow pushes the
-# commit.
+# commit. mode=imports: `gilguard imports`, the import check alone (no rounds, no comparison).
 # Every input arrives as an environment variable (never spliced into this script):
 # GILGUARD_PYTHON_GIL/_FT, GILGUARD_MODE, GILGUARD_THREADS, GILGUARD_RANGE, GILGUARD_TIME_BUDGET,
-# GILGUARD_THRESHOLD, GILGUARD_IMPORT (modules, newline- or comma-separated: passed as one
+# GILGUARD_THRESHOLD, GILGUARD_GATE_SINGLE_THREAD (yes, no or auto), GILGUARD_IMPORT (modules,
+# newline- or comma-separated: passed as one
 # --import, which gilguard splits), GILGUARD_WORKLOAD (--workload: primes, builtin:NAME or
 # FILE.py[:FUNCTION]; empty means primes), GILGUARD_BASELINES, GILGUARD_BASELINE_KEY,
 # GILGUARD_FAIL_ON_REGRESSION; GILGUARD_BASE_GIL/_FT, the base's two interpreters
-# for an A/B check (mode check only) and GILGUARD_BASE_LABEL, its revision; GILGUARD_BINARY overrides the gilguard to run.
+# for an A/B check (mode check only) and GILGUARD_BASE_LABEL, its revision; GILGUARD_DISTRIBUTION
+# (mode imports: distributions, newline- or comma-separated, each passed as --distribution);
+# GILGUARD_BINARY overrides the gilguard to run.
 set -euo pipefail
 # The action gives this step no token, but a workflow may set one for the whole job (env: at the
 # job level). Then start again without it: unsetting is not enough, /proc/PID/environ of this
@@ -26,6 +29,20 @@ out_dir="${RUNNER_TEMP:-$PWD}/gilguard"
 mkdir -p "$out_dir"
 results="$out_dir/gilguard-results.json"
 comparison="$out_dir/gilguard-comparison.json"
+imports=${GILGUARD_IMPORT:-}
+
+if [ "$mode" = imports ]; then
+  # The import check alone, no rounds: the modules of the import input and every compiled
+  # extension module of each distribution named (newline- or comma-separated).
+  args=(imports)
+  [ -n "${GILGUARD_PYTHON_FT:-}" ] && args+=(--ft "$GILGUARD_PYTHON_FT")
+  [ -n "${imports//[$' \t\r\n,']/}" ] && args+=(--import "$imports")
+  while IFS= read -r name; do
+    name="${name//[$' \t\r']/}"
+    [ -n "$name" ] && args+=(--distribution "$name")
+  done < <(printf '%s\n' "${GILGUARD_DISTRIBUTION:-}" | tr ',' '\n')
+  exec "$gilguard" "${args[@]}"
+fi
 
 args=(check --baselines "$baselines" --results "$results" --comparison "$comparison")
 [ -n "${GILGUARD_PYTHON_GIL:-}" ] && args+=(--gil "$GILGUARD_PYTHON_GIL")
@@ -34,8 +51,8 @@ args=(check --baselines "$baselines" --results "$results" --comparison "$compari
 [ -n "${GILGUARD_RANGE:-}" ] && args+=(--range "$GILGUARD_RANGE")
 [ -n "${GILGUARD_TIME_BUDGET:-}" ] && args+=(--time-budget "$GILGUARD_TIME_BUDGET")
 [ -n "${GILGUARD_THRESHOLD:-}" ] && args+=(--threshold "$GILGUARD_THRESHOLD")
+[ -n "${GILGUARD_GATE_SINGLE_THREAD:-}" ] && args+=(--gate-single-thread "$GILGUARD_GATE_SINGLE_THREAD")
 [ -n "${GILGUARD_BASELINE_KEY:-}" ] && args+=(--baseline-key "$GILGUARD_BASELINE_KEY")
-imports=${GILGUARD_IMPORT:-}
 [ -n "${imports//[$' \t\r\n,']/}" ] && args+=(--import "$imports")
 [ -n "${GILGUARD_WORKLOAD:-}" ] && args+=(--workload "$GILGUARD_WORKLOAD")
 
@@ -59,7 +76,7 @@ case "$mode" in
     ;;
   *)
     # The value goes into a workflow command: keep it on one line with no escape character.
-    echo "::error title=gilguard::the mode input must be check or update, not '${mode//[$'%\r\n']/?}'" >&2
+    echo "::error title=gilguard::the mode input must be check, update or imports, not '${mode//[$'%\r\n']/?}'" >&2
     exit 2
     ;;
 esac

@@ -3,6 +3,8 @@
 #   dir  the action's directory with symbolic links and `.` segments resolved: the runner gives a
 #        local `uses: ./` the path `<workspace>/./`, and actions/cache (through @actions/glob)
 #        rejects a path with a `.` segment, only warning, so nothing was ever cached;
+#   binary  the gilguard binary the action builds and caches there (the action's output
+#        `gilguard`, so later steps can call it);
 #   key  what the binary depends on: the OS release (ID and VERSION_ID of /etc/os-release: the
 #        shared libraries it links differ between releases), the compiler's version, and a
 #        digest of the sources it is built from (CMake files and src/), computed here because
@@ -25,5 +27,6 @@ compiler=$(printf '%s' "${compiler:-unknown}" | tr -c 'A-Za-z0-9._+-' '_' | cut 
 
 {
   echo "dir=$root"
+  echo "binary=$root/build/default/gilguard"
   echo "key=$os-$compiler-$hash"
 } >>"${GITHUB_OUTPUT:-/dev/stdout}"

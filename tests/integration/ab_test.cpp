@@ -89,6 +89,30 @@ TEST(AbCheck, SameInterpretersOnBothSidesRunPairedAndReportAgainstTheBase) {
   EXPECT_NE(comparison->overall, Verdict::regression);
 }
 
+// Two A/B jobs of one runner class and workload tell their comparisons (and sticky comments)
+// apart by --baseline-key, which an A/B run used to ignore.
+TEST(AbCheck, TheBaselineKeyNamesTheComparison) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  auto args = ab_args(py, py, dir);
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--rounds") args[i + 1] = "2";
+    if (args[i] == "--threads") args[i + 1] = "2";
+  }
+  args.insert(args.end(), {"--range", "5000", "--baseline-key", "pkg-job-a"});
+  const auto result = run_check(args);
+  EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1)
+      << result.stdout_text << result.stderr_text;
+  EXPECT_NE(result.stdout_text.find("measured in the same rounds; key pkg-job-a;"),
+            std::string::npos)
+      << result.stdout_text;
+  const auto comparison =
+      baseline::comparison_from_json_text(test::read_file(dir.path() / "c.json"));
+  ASSERT_TRUE(comparison) << comparison.error().message;
+  EXPECT_EQ(comparison->baseline_key, "pkg-job-a");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "no-baselines")) << "an A/B run wrote a file";
+}
+
 // A user upgrading: the base is the other release (scripts/test.sh gives 3.13's interpreters as
 // the base of the 3.14 pass and 3.14's as the base of the 3.13 pass). The comparison's key and
 // every report name both versions.
@@ -164,6 +188,59 @@ TEST(AbCheck, ABuiltinWorkloadRunsOnBothSidesWithTheRangeItsWarmUpSized) {
   }
   EXPECT_EQ(head, base);
   EXPECT_EQ(head, 13 * 2);
+}
+
+// A package whose head does more work per call (40% here: plain to see in a few rounds) and
+// scales as well as its base: with a workload file its single-thread times are information by
+// default, so the check passes and says so; --gate-single-thread yes makes them gate again.
+TEST(AbCheck, AWorkloadFilesSingleThreadTimeIsInformationUnlessAsked) {
+  REQUIRE_INTERPRETERS(py);
+  test::TempDir dir;
+  const auto with_package = [&dir](const std::filesystem::path& python, const std::string& name,
+                                   int work) {
+    const auto venv = test::make_venv(python, dir.path() / name);
+    test::write_file(venv.site_packages / "pkgwork.py",
+                     "def work(i):\n    s = 0\n    for k in range(" + std::to_string(work) +
+                         "):\n        s += (i * k) % 7\n    return i\n");
+    return venv.python;
+  };
+  const test::Interpreters head{with_package(py.gil, "head-gil", 1400),
+                                with_package(py.ft, "head-ft", 1400)};
+  const test::Interpreters base{with_package(py.gil, "base-gil", 1000),
+                                with_package(py.ft, "base-ft", 1000)};
+  const auto workload = dir.path() / "bench_pkg.py";
+  test::write_file(workload, "import pkgwork\n\ndef workload(i):\n    return pkgwork.work(i)\n");
+  auto args = ab_args(head, base, dir);
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--rounds") args[i + 1] = "6";
+    if (args[i] == "--threads") args[i + 1] = "2";
+  }
+  // 25%: the speedups of head and base (the same scaling) stay well inside it in six rounds,
+  // while 40% more work per call is past it.
+  args.insert(args.end(), {"--workload", workload.string(), "--range", "1500", "--threshold", "25"});
+
+  const auto by_default = run_check(args);
+  EXPECT_EQ(by_default.exit_code, 0) << by_default.stdout_text << by_default.stderr_text;
+  EXPECT_NE(by_default.stdout_text.find("Single-thread time does not gate this check"),
+            std::string::npos)
+      << by_default.stdout_text;
+  const auto comparison =
+      baseline::comparison_from_json_text(test::read_file(dir.path() / "c.json"));
+  ASSERT_TRUE(comparison) << comparison.error().message;
+  int times = 0;
+  for (const auto& metric : comparison->metrics) {
+    if (metric.id.kind != MetricKind::time) continue;
+    ++times;
+    EXPECT_FALSE(metric.gating) << metric_name(metric.id);
+    EXPECT_EQ(metric.verdict, Verdict::regression) << metric.explanation;
+  }
+  EXPECT_EQ(times, 2);
+
+  args.insert(args.end(), {"--gate-single-thread", "yes"});
+  const auto asked = run_check(args);
+  EXPECT_EQ(asked.exit_code, 1) << asked.stdout_text << asked.stderr_text;
+  EXPECT_NE(asked.stdout_text.find("gilguard: Regression."), std::string::npos)
+      << asked.stdout_text;
 }
 
 TEST(AbCheck, AHeadThatSpinsAThreadIsARegressionAgainstItsBase) {

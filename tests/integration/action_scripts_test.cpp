@@ -294,6 +294,9 @@ TEST(ToolKey, ResolvesTheActionPathOfALocalUses) {
   EXPECT_EQ(out.at("dir"), fs::canonical(repo_root()).string());
   EXPECT_EQ(out.at("dir").find("/./"), std::string::npos);
   EXPECT_NE(out.at("dir").back(), '/');
+  // The action's output `gilguard`: the binary the build step makes in that directory.
+  ASSERT_TRUE(out.contains("binary"));
+  EXPECT_EQ(out.at("binary"), out.at("dir") + "/build/default/gilguard");
 }
 
 // A binary built on one release links that release's libraries: the key names the release and

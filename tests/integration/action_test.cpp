@@ -199,7 +199,9 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
                                                  "import",
                                                  "workload",
                                                  "install",
-                                                 "package-base"};
+                                                 "package-base",
+                                                 "distribution",
+                                                 "gate-single-thread"};
   std::set<std::string> inputs;
   for (const auto& [name, spec] : action.at("inputs").as_object()) {
     inputs.insert(std::string(name));
@@ -226,10 +228,23 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
     ASSERT_TRUE(outputs.contains(name)) << name;
   }
   for (const auto& [name, spec] : outputs) {
+    EXPECT_FALSE(str(spec.at("description")).empty()) << name;
+    if (name == "gilguard") continue;
     EXPECT_EQ(str(spec.at("value")),
               fmt::format("${{{{ steps.check.outputs.{} }}}}", std::string(name)));
-    EXPECT_FALSE(str(spec.at("description")).empty()) << name;
   }
+  // The binary's path, so later steps call it without building it again: the file the build
+  // step makes and the cache keeps (tool-key.sh's binary is dir/build/default/gilguard).
+  ASSERT_TRUE(outputs.contains("gilguard"));
+  EXPECT_EQ(str(outputs.at("gilguard").at("value")), "${{ steps.tool-key.outputs.binary }}");
+  bool cached = false;
+  for (const auto& step : action.at("steps").as_array()) {
+    if (str(step.at("id")) != "tool-cache") continue;
+    cached = true;
+    EXPECT_EQ(str(step.at("with").at("path")),
+              "${{ steps.tool-key.outputs.dir }}/build/default/gilguard");
+  }
+  EXPECT_TRUE(cached);
 }
 
 // The token reaches one step, the comment step, which runs `gilguard comment` alone; none of the
@@ -756,6 +771,50 @@ TEST_F(ActionJourney, TheBaseStepsBuildThePullRequestsBaseUnderItsBranchsKey) {
             std::string::npos)
       << output_of(missing);
   EXPECT_NE(missing.stderr_text.find("fetch-depth: 0"), std::string::npos) << output_of(missing);
+}
+
+// mode: imports, the import check alone: each distribution of the input (comma- and
+// newline-separated) is read in python-ft and every compiled module it ships imported; one
+// without Py_mod_gil fails the step naming it. No rounds, so no results or comparison, and the
+// comment step's condition is false.
+TEST_F(ActionJourney, ImportsModeChecksEveryCompiledModuleOfTheDistributions) {
+  REQUIRE_INTERPRETERS(interpreters);
+  REQUIRE_VALIDATORS(tools);
+  prepare(tools);
+  const auto root = m_dir.path() / "package";
+  const auto venv = test::make_venv(interpreters.ft, root / "venv");
+  const auto good = test::build_extension(interpreters.ft, "_good", true, root / "good");
+  const auto bad = test::build_extension(interpreters.ft, "_bad", false, root / "bad");
+  const auto suffix = good.filename().string().substr(std::string("_good").size());
+  test::install_distribution(venv, "pkg-good", {{"pkggood/_good" + suffix, good}},
+                             {{"pkggood/__init__.py", ""}});
+  test::install_distribution(venv, "pkg-bad", {{"pkgbad/_bad" + suffix, bad}},
+                             {{"pkgbad/__init__.py", ""}});
+
+  const auto clean = run_check_step(json::object{
+      {"mode", "imports"}, {"python-ft", venv.python.string()}, {"distribution", "pkg-good"}});
+  EXPECT_EQ(clean.exit_code, 0) << output_of(clean);
+  EXPECT_EQ(outputs()["verdict"], "pass");
+  EXPECT_EQ(outputs()["modules"], "pkggood._good");
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = run_check_step(json::object{{"mode", "imports"},
+                                                  {"python-ft", venv.python.string()},
+                                                  {"distribution", "pkg-good,\npkg-bad\n"}});
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(result.exit_code, 1) << output_of(result);
+  EXPECT_LT(took.count(), 30.0);
+  const auto out = outputs();
+  EXPECT_EQ(out.at("verdict"), "failed-check");
+  EXPECT_EQ(out.at("failed-checks"), "1");
+  EXPECT_EQ(out.at("modules"), "pkggood._good\npkgbad._bad");
+  EXPECT_FALSE(out.contains("comparison")) << "the comment step would run";
+  EXPECT_NE(result.stdout_text.find("::error title=Failed check%3A import-gil::"),
+            std::string::npos)
+      << result.stdout_text;
+  EXPECT_NE(result.stdout_text.find("module 'pkgbad._bad' has not declared"), std::string::npos)
+      << result.stdout_text;
+  EXPECT_NE(test::read_file(m_dir.path() / "summary.md").find("`pkgbad._bad`"), std::string::npos);
 }
 
 TEST_F(ActionJourney, GilForcedOnInTheFreeThreadedBuildFailsTheStep) {

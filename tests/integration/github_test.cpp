@@ -225,6 +225,48 @@ TEST_F(GitHubIntegration, OursIsFoundOnPageTwo) {
   expect_token_only_masked(result.stdout_text, {{"stderr", result.stderr_text}});
 }
 
+// Several jobs on one pull request, each with its key (one without): each keeps its own comment,
+// and none edits another's.
+TEST_F(GitHubIntegration, EachKeyKeepsItsOwnCommentAndAKeylessJobTouchesNone) {
+  FakeGitHubServer server(*m_tools, m_dir.path(), {});
+  const auto env = actions_env(server.url());
+  for (const auto& [file, key] : {std::pair<std::string, std::string>{"a.json", "job-a"},
+                                  {"b.json", "job-b"},
+                                  {"none.json", ""}}) {
+    auto comparison = test::regression_comparison();
+    comparison.baseline_key = key;
+    write_comparison(file, comparison);
+  }
+  for (const auto* file : {"a.json", "b.json", "none.json", "a.json", "none.json"}) {
+    const auto run = comment(env, file);
+    ASSERT_EQ(run.exit_code, 0) << file << ": " << run.stderr_text;
+  }
+  const auto comments = server.comments();
+  ASSERT_EQ(comments.size(), 3u) << joined(server.log());
+  EXPECT_EQ(comments[0].second.rfind(report::comment_marker("job-a") + "\n", 0), 0u);
+  EXPECT_EQ(comments[1].second.rfind(report::comment_marker("job-b") + "\n", 0), 0u);
+  EXPECT_EQ(comments[2].second.rfind(report::comment_marker("") + "\n###", 0), 0u);
+  EXPECT_EQ(violations_text(server), "");
+}
+
+// Migration: a comment from before keys (the first marker line alone) is found by the job that
+// now has a key and edited into its own, not left beside a second one.
+TEST_F(GitHubIntegration, ACommentWithoutAKeyIsTakenOverByTheSingleJob) {
+  FakeGitHubServer server(*m_tools, m_dir.path(),
+                          {"--seed-comments", "3", "--ours-at", "1", "--ours-body",
+                           "<!-- gilguard:comment -->\n### gilguard: old"});
+  const auto result = comment(actions_env(server.url()), "pass.json");
+  ASSERT_EQ(result.exit_code, 0) << result.stderr_text;
+  const auto comments = server.comments();
+  ASSERT_EQ(comments.size(), 3u) << joined(server.log());
+  EXPECT_EQ(comments[1].second.rfind(
+                report::comment_marker(test::pass_comparison().baseline_key) + "\n", 0),
+            0u)
+      << comments[1].second;
+  EXPECT_EQ(server.log().back(), "PATCH /repos/Codertocat/Hello-World/issues/comments/1001 -> 200");
+  EXPECT_EQ(violations_text(server), "");
+}
+
 TEST_F(GitHubIntegration, ReadOnlyTokenIsANoticeNotAFailure) {
   FakeGitHubServer server(*m_tools, m_dir.path(), {"--forbid-writes"});
   auto env = actions_env(server.url());

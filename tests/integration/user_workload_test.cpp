@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "gilguard/baseline/comparison_codec.hpp"
 #include "gilguard/baseline/results_codec.hpp"
 #include "gilguard/util/process.hpp"
 #include "support/test_util.hpp"
@@ -128,6 +129,24 @@ TEST_F(UserWorkload, ALockInTheInstalledPackageIsARegressionAndTheLockFreeVersio
       << locked.stdout_text;
   // Not a failed check: the results still agree, only the scaling dropped.
   EXPECT_EQ(locked.stdout_text.find("wrong result"), std::string::npos) << locked.stdout_text;
+  // Where the time went (issue 23): the regression's message splits the drop into its parts
+  // against the baseline's, which the baseline recorded, and so does the comparison file.
+  EXPECT_NE(locked.stdout_text.find("(each part against the baseline's)"), std::string::npos)
+      << locked.stdout_text;
+  EXPECT_NE(locked.stdout_text.find("Where the time went: free-threaded speedup against "
+                                    "processes at 2 threads"),
+            std::string::npos)
+      << locked.stdout_text;
+  const auto compared = baseline::read_comparison_file(repo() / "v2-cmp.json");
+  ASSERT_TRUE(compared) << compared.error().message;
+  bool split = false;
+  for (const auto& metric : compared->metrics) {
+    if (metric.id != MetricId{MetricKind::relative, Flavor::ft, 2}) continue;
+    split = metric.current.split && metric.baseline_split;
+    // The lock cost the threads more than the baseline's lock-free code did.
+    if (split) EXPECT_GT(metric.current.split->total(), metric.baseline_split->total());
+  }
+  EXPECT_TRUE(split) << "ft-relative-2 carries no split, or no baseline split";
 
   // Version 1 again: the same code as the baseline's, no regression (A/A).
   install(k_lock_free);

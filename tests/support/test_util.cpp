@@ -194,3 +194,33 @@ Venv make_package_venv(const std::filesystem::path& python,
 }
 
 }  // namespace gilguard::test
+
+namespace gilguard::test {
+
+void install_distribution(const Venv& venv, const std::string& name,
+                          const std::vector<std::pair<std::string, std::filesystem::path>>& files,
+                          const std::vector<std::pair<std::string, std::string>>& texts) {
+  std::string record;
+  for (const auto& [path, source] : files) {
+    std::filesystem::create_directories((venv.site_packages / path).parent_path());
+    std::filesystem::copy_file(source, venv.site_packages / path,
+                               std::filesystem::copy_options::overwrite_existing);
+    record += path + ",,\n";
+  }
+  for (const auto& [path, text] : texts) {
+    write_file(venv.site_packages / path, text);
+    record += path + ",,\n";
+  }
+  // The folder's name escapes the distribution's as wheels do ('-' and '.' become '_'):
+  // importlib.metadata takes the name to be what precedes the first '-'.
+  std::string escaped = name;
+  for (auto& c : escaped)
+    if (c == '-' || c == '.') c = '_';
+  const std::string info = escaped + "-1.0.dist-info";
+  write_file(venv.site_packages / info / "METADATA",
+             "Metadata-Version: 2.1\nName: " + name + "\nVersion: 1.0\n");
+  record += info + "/METADATA,,\n" + info + "/RECORD,,\n";
+  write_file(venv.site_packages / info / "RECORD", record);
+}
+
+}  // namespace gilguard::test

@@ -94,6 +94,13 @@ Venv make_package_venv(const std::filesystem::path& python,
                        const std::filesystem::path& package_dir, const std::filesystem::path& dir,
                        const std::map<std::string, std::string>& build_environment = {});
 
+// Installs distribution `name` 1.0 into `venv` as pip leaves one: `files` (a path in
+// site-packages and the file copied there) and `texts` (a path and the text written there), then
+// NAME-1.0.dist-info (NAME with - and . as _) with METADATA and a RECORD that lists every file. No build, no index.
+void install_distribution(const Venv& venv, const std::string& name,
+                          const std::vector<std::pair<std::string, std::filesystem::path>>& files,
+                          const std::vector<std::pair<std::string, std::string>>& texts);
+
 // The machine facts a results file of schema 1 held (the later ones stay unknown): a Linux
 // x86_64 machine with this CPU, CPU counts, kernel and load averages.
 inline MachineFacts linux_machine(std::string cpu_model, int logical_cpus, int usable_cpus,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <boost/json/object.hpp>
 #include <limits>
 
 #include "gilguard/baseline/json_node.hpp"
@@ -21,7 +22,28 @@ RegionLoad region_load_from(const Node& node) {
   load.background = node.optional_number("background");
   load.minor_faults = node.optional_number("faults");
   load.workers_cpu = node.optional_number("workers_cpu");
+  load.voluntary_switches = node.optional_number("voluntary_switches");
+  load.involuntary_switches = node.optional_number("involuntary_switches");
+  if (const auto regions = node.optional_field("regions"))
+    load.regions = static_cast<int>(regions->as_integer(1, 1 << 20));
   return load;
+}
+
+LossSplit loss_split_from(const Node& node) {
+  node.allow_only({"cpu", "waiting", "machine", "rounds"});
+  LossSplit split;
+  split.cpu = node.field("cpu").as_number();
+  split.waiting = node.field("waiting").as_number();
+  split.machine = node.field("machine").as_number();
+  split.rounds = static_cast<int>(node.field("rounds").as_integer(1, 1 << 30));
+  return split;
+}
+
+boost::json::value loss_split_json(const LossSplit& split) {
+  return boost::json::object{{"cpu", split.cpu},
+                             {"waiting", split.waiting},
+                             {"machine", split.machine},
+                             {"rounds", split.rounds}};
 }
 
 Expected<ChildReport> decode_child_report(std::string_view report_text) {

@@ -48,6 +48,11 @@ struct ChildReport {
 // throttled; null for unknown readings). Shared by the child report and the results files.
 RegionLoad region_load_from(const Node& node);
 
+// A loss split (LossSplit) from its JSON object {"cpu", "waiting", "machine", "rounds"}, and
+// back: shared by the results, baseline and comparison files.
+LossSplit loss_split_from(const Node& node);
+boost::json::value loss_split_json(const LossSplit& split);
+
 // Reads the last non-empty line of what a child wrote on its report channel; an error names the
 // field that is missing or of the wrong type.
 Expected<ChildReport> decode_child_report(std::string_view report_text);

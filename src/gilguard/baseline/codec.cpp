@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <cmath>
 
+#include "gilguard/baseline/child_codec.hpp"
 #include "gilguard/baseline/json_node.hpp"
 #include "gilguard/baseline/json_text.hpp"
 #include "gilguard/baseline/key.hpp"
@@ -62,6 +63,7 @@ json::object entry_to_json(const BaselineEntry& entry) {
       for (const double v : samples->values) values.emplace_back(round_significant(v));
     }
     m["per_round"] = std::move(values);
+    if (estimate.split) m["split"] = loss_split_json(*estimate.split);
     metrics[metric_name(id)] = std::move(m);
   }
   json::object out;
@@ -109,7 +111,7 @@ BaselineEntry entry_from(const Node& node, int schema_version) {
       m.reject(
           "not a metric name; expected ft-speedup-N, gil-speedup-N, ft-relative-N, "
           "gil-relative-N, ft-overhead or gil-overhead");
-    m.allow_only({"value", "low", "high", "rounds", "per_round"});
+    m.allow_only({"value", "low", "high", "rounds", "per_round", "split"});
     Estimate estimate;
     estimate.value = m.field("value").as_positive_number();
     estimate.low = m.field("low").as_positive_number();
@@ -118,6 +120,7 @@ BaselineEntry entry_from(const Node& node, int schema_version) {
     if (!(estimate.low <= estimate.value && estimate.value <= estimate.high))
       m.reject(fmt::format("low {}, value {}, high {}: expected low <= value <= high", estimate.low,
                            estimate.value, estimate.high));
+    if (const auto split = m.optional_field("split")) estimate.split = loss_split_from(*split);
     MetricSamples samples{*id, {}};
     const auto values = m.field("per_round").elements();
     for (const auto& v : values) samples.values.push_back(v.as_positive_number());

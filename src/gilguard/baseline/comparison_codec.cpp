@@ -5,6 +5,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "gilguard/baseline/child_codec.hpp"
 #include "gilguard/baseline/json_node.hpp"
 #include "gilguard/baseline/json_text.hpp"
 #include "gilguard/util/files.hpp"
@@ -35,7 +36,8 @@ Verdict read_verdict(const Node& node) {
 MetricComparison read_metric(const Node& node) {
   node.allow_only({"metric", "gating", "verdict", "current", "baseline", "baseline_low",
                    "baseline_high", "change", "change_low", "change_high", "baseline_runs",
-                   "baseline_machines", "explanation"});
+                   "baseline_machines", "explanation", "split", "baseline_split", "functions",
+                   "sampling"});
   MetricComparison m;
   const auto name = node.field("metric");
   const auto id = parse_metric_name(name.as_string());
@@ -63,6 +65,17 @@ MetricComparison read_metric(const Node& node) {
   if (const auto machines = node.optional_field("baseline_machines"))
     m.baseline_machines = static_cast<int>(machines->as_integer(0, 1'000'000));
   m.explanation = node.field("explanation").as_string();
+  if (const auto split = node.optional_field("split")) m.current.split = loss_split_from(*split);
+  if (const auto split = node.optional_field("baseline_split"))
+    m.baseline_split = loss_split_from(*split);
+  if (const auto functions = node.optional_field("functions")) {
+    for (const auto& f : functions->elements()) {
+      f.allow_only({"name", "threads", "processes"});
+      m.functions.push_back({f.field("name").as_string(), f.field("threads").as_number(),
+                             f.field("processes").as_number()});
+    }
+  }
+  if (const auto sampling = node.optional_field("sampling")) m.sampling = sampling->as_string();
   return m;
 }
 
@@ -92,6 +105,16 @@ json::value to_json(const Comparison& comparison) {
     metric["baseline_runs"] = m.baseline_runs;
     metric["baseline_machines"] = m.baseline_machines;
     metric["explanation"] = m.explanation;
+    if (m.current.split) metric["split"] = loss_split_json(*m.current.split);
+    if (m.baseline_split) metric["baseline_split"] = loss_split_json(*m.baseline_split);
+    if (!m.functions.empty()) {
+      json::array functions;
+      for (const auto& f : m.functions)
+        functions.emplace_back(
+            json::object{{"name", f.name}, {"threads", f.threads}, {"processes", f.processes}});
+      metric["functions"] = std::move(functions);
+    }
+    if (!m.sampling.empty()) metric["sampling"] = m.sampling;
     metrics.emplace_back(std::move(metric));
   }
   json::array failed;
@@ -110,6 +133,7 @@ json::value to_json(const Comparison& comparison) {
   out["failed_checks"] = std::move(failed);
   out["metrics"] = std::move(metrics);
   if (comparison.workload_note) out["workload_note"] = *comparison.workload_note;
+  if (!comparison.workload.empty()) out["workload"] = comparison.workload;
   if (comparison.interference) {
     const auto& i = *comparison.interference;
     out["interference"] = json::object{{"samples", i.samples},   {"set_aside", i.set_aside},
@@ -127,7 +151,8 @@ Expected<Comparison> comparison_from_json(const json::value& value) {
   try {
     const Node root(value, "");
     root.allow_only({"schema_version", "overall", "base", "baseline_key", "baseline_path",
-                     "threshold", "failed_checks", "metrics", "interference", "workload_note"});
+                     "threshold", "failed_checks", "metrics", "interference", "workload_note",
+                     "workload"});
     const auto version = root.field("schema_version");
     const auto schema = version.as_integer(0, 1 << 30);
     if (schema < 1 || schema > k_comparison_schema_version_ab) {
@@ -164,6 +189,8 @@ Expected<Comparison> comparison_from_json(const json::value& value) {
     }
     if (const auto note = root.optional_field("workload_note"))
       comparison.workload_note = note->as_string();
+    if (const auto workload = root.optional_field("workload"))
+      comparison.workload = workload->as_string();
     if (const auto node = root.optional_field("interference")) {
       node->allow_only({"samples", "set_aside", "worst", "median", "dominant", "throttled"});
       InterferenceSummary i;

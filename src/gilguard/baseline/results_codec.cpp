@@ -71,6 +71,9 @@ json::object load_json(const RegionLoad& l) {
   if (l.background) out["background"] = *l.background;
   if (l.minor_faults) out["faults"] = *l.minor_faults;
   if (l.workers_cpu) out["workers_cpu"] = *l.workers_cpu;
+  if (l.voluntary_switches) out["voluntary_switches"] = *l.voluntary_switches;
+  if (l.involuntary_switches) out["involuntary_switches"] = *l.involuntary_switches;
+  if (l.regions > 0) out["regions"] = l.regions;
   return out;
 }
 
@@ -141,6 +144,7 @@ json::object summary_json(const CellSummary& s) {
   out["median_t_seq"] = s.median_t_seq;
   out["median_t_par"] = s.median_t_par;
   if (s.thread_warm_up) out["thread_warm_up"] = *s.thread_warm_up;
+  if (s.loss_split) out["loss_split"] = loss_split_json(*s.loss_split);
   return out;
 }
 
@@ -293,6 +297,7 @@ CellSummary read_summary(const Node& node) {
   s.median_t_seq = node.field("median_t_seq").as_number();
   s.median_t_par = node.field("median_t_par").as_number();
   s.thread_warm_up = node.optional_number("thread_warm_up");
+  if (const auto split = node.optional_field("loss_split")) s.loss_split = loss_split_from(*split);
   return s;
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "gilguard/baseline/key.hpp"
+#include "gilguard/stats/attribution.hpp"
 #include "gilguard/stats/compare.hpp"
 
 namespace gilguard::baseline {
@@ -31,6 +32,7 @@ BaselineEntry entry_from_results(const RunResult& result) {
     // A percentile interval need not contain the point estimate; the file format requires it.
     estimate.low = std::min(estimate.low, estimate.value);
     estimate.high = std::max(estimate.high, estimate.value);
+    estimate.split = stats::metric_split(result.samples, samples.id);
     entry.summary.metrics.emplace_back(samples.id, estimate);
   }
   return entry;

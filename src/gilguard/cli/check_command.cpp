@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -12,12 +13,14 @@
 #include "gilguard/cli/run_options.hpp"
 #include "gilguard/github/publish.hpp"
 #include "gilguard/measure/checks.hpp"
+#include "gilguard/measure/profile.hpp"
 #include "gilguard/measure/run_benchmark.hpp"
 #include "gilguard/python/discover.hpp"
 #include "gilguard/python/probe.hpp"
 #include "gilguard/util/files.hpp"
 #include "gilguard/util/process.hpp"
 #include "gilguard/util/secrets.hpp"
+#include "gilguard/workload/workload.hpp"
 
 namespace gilguard::cli {
 namespace {
@@ -56,7 +59,26 @@ struct CheckOptions {
   std::string comment = "auto";
   std::string github_token;
   bool fail_on_regression = true;
+  bool sample_functions = true;
 };
+
+// A regression of a free-threaded speedup against processes gets a second, short pass under
+// perf after the measured rounds: in which function the threads spent what they lost (issue 23).
+void sample_regressions(Comparison& comparison, const measure::RunRequest& request,
+                        const RunResult& result) {
+  for (MetricComparison& metric : comparison.metrics) {
+    if (metric.id.kind != MetricKind::relative || metric.id.flavor != Flavor::ft ||
+        !metric.gating || metric.verdict != Verdict::regression)
+      continue;
+    print_stderr(
+        fmt::format("gilguard: sampling where the threads' time went at {} threads (perf)\n",
+                    metric.id.threads));
+    auto outcome = measure::sample_functions(request.ft_python, request.workload,
+                                             result.parameters.range, metric.id.threads);
+    metric.functions = std::move(outcome.functions);
+    metric.sampling = std::move(outcome.note);
+  }
+}
 
 std::optional<std::filesystem::path> optional_path(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -72,13 +94,13 @@ ExitCode run_check(const CheckOptions& options) {
   }
   // Validate every option before minutes of measuring.
   auto request = to_run_request(options.run);
-  const bool primes = request.workload.is_primes();
+  const bool sized = workload::make_workload(request.workload)->sizes_range();
   if (request.is_ab()) {
-    if (options.run.range.empty() && primes) request.range = k_default_ab_range;
+    if (options.run.range.empty() && !sized) request.range = k_default_ab_range;
     if (options.run.rounds.empty() && options.run.time_budget.empty())
       request.time_budget = k_default_ab_budget;
   }
-  (void)to_compare_options(options.compare, MachineFacts{});
+  (void)to_compare_options(options.compare, MachineFacts{}, request.workload.label());
   value_or_throw(util::check_output_path(options.results), "--results");
   value_or_throw(util::check_output_path(options.comparison), "--comparison");
 
@@ -118,13 +140,13 @@ ExitCode run_check(const CheckOptions& options) {
   }
   const auto loaded = load_baseline(plan, options.compare);
   const auto& history = loaded.history;
-  const auto compare_options = to_compare_options(options.compare, plan.machine);
-  const auto ab_options = to_ab_options(options.compare, plan.machine);
+  const auto compare_options =
+      to_compare_options(options.compare, plan.machine, plan.parameters.workload);
+  const auto ab_options = to_ab_options(options.compare, plan.machine, plan.parameters.workload);
   if (!base)
     print_stderr(fmt::format("gilguard: baseline {} ({} runs)\n", loaded.key, history.size()));
-  if (!primes)
-    print_stderr(fmt::format("gilguard: workload {}{}\n", request.workload.label(),
-                             request.range == 0 ? ", range sized in the warm-up" : ""));
+  print_stderr(fmt::format("gilguard: workload {}{}\n", request.workload.label(),
+                           request.range == 0 ? ", range sized in the warm-up" : ""));
 
   warn_about_gil_override(env);
   measure::RunHooks hooks;
@@ -145,7 +167,8 @@ ExitCode run_check(const CheckOptions& options) {
                  fmt::format("writing the results to {}", options.results));
 
   // The baseline was loaded before the run (for the stopping rule); compare with that one.
-  const auto comparison = compare_run(result, options.compare, loaded);
+  auto comparison = compare_run(result, options.compare, loaded);
+  if (options.sample_functions && !base) sample_regressions(comparison, request, result);
   value_or_throw(
       util::write_output_file(options.comparison, baseline::comparison_to_json_text(comparison)),
       fmt::format("writing the comparison to {}", options.comparison));
@@ -171,6 +194,25 @@ ExitCode run_check(const CheckOptions& options) {
   return code;
 }
 
+// `gilguard check` of every benchmark --workload names (benchmarks_of): each measured, compared
+// and reported in turn as its own workload, with its own results and comparison files (named
+// after the benchmark when there are several); the exit code is the worst.
+ExitCode run_checks(const CheckOptions& options) {
+  const auto benchmarks = benchmarks_of(options.run.workload);
+  auto worst = ExitCode::ok;
+  for (const auto& benchmark : benchmarks) {
+    auto one = options;
+    one.run.workload = benchmark.workload;
+    one.results = path_for_benchmark(options.results, benchmark.name);
+    one.comparison = path_for_benchmark(options.comparison, benchmark.name);
+    if (!benchmark.name.empty())
+      print_stderr(fmt::format("gilguard: benchmark {} of {}: results to {}, comparison to {}\n",
+                               benchmark.name, options.run.workload, one.results, one.comparison));
+    worst = std::max(worst, run_check(one));
+  }
+  return worst;
+}
+
 }  // namespace
 
 void add_check_command(CLI::App& app, Action& action) {
@@ -184,8 +226,10 @@ void add_check_command(CLI::App& app, Action& action) {
       "writes annotations, the job summary, step outputs and a sticky PR comment. With\n"
       "--base-gil/--base-ft it is an A/B check: the base pair runs in the same rounds, next to\n"
       "the head, and each metric is judged from head/base ratios paired within rounds (no\n"
-      "stored baseline; defaults: range 30,000, time budget 180 s, threshold 2%). Exit 0 no\n"
-      "regression, 1 regression or failed check, 2 usage or tool error.");
+      "stored baseline; defaults: range 30,000, time budget 180 s, threshold 2%). A --workload\n"
+      "file of several bench_* functions checks each in turn, each with its own results and\n"
+      "comparison files (FILE.json -> FILE.bench_name.json) and baseline key; the exit code is\n"
+      "the worst. Exit 0 no regression, 1 regression or failed check, 2 usage or tool error.");
   auto options = std::make_shared<CheckOptions>();
   add_run_options(*sub, options->run, false);
   add_compare_options(*sub, options->compare);
@@ -207,7 +251,13 @@ void add_check_command(CLI::App& app, Action& action) {
                   "Exit 1 on a regression (failed checks always exit 1)")
       ->type_name("BOOL")
       ->capture_default_str();
-  sub->callback([&action, options] { action = [options] { return run_check(*options); }; });
+  sub->add_option("--sample-functions", options->sample_functions,
+                  "After a regression of the free-threaded speedup against processes, sample a "
+                  "few more children under perf and name the functions whose share grew in the "
+                  "threads (not part of the measured rounds)")
+      ->type_name("BOOL")
+      ->capture_default_str();
+  sub->callback([&action, options] { action = [options] { return run_checks(*options); }; });
 }
 
 }  // namespace gilguard::cli

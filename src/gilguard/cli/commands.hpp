@@ -22,6 +22,7 @@ void add_compare_command(CLI::App& app, Action& action);
 void add_report_command(CLI::App& app, Action& action);
 void add_comment_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
+void add_imports_command(CLI::App& app, Action& action);
 void add_baseline_command(CLI::App& app, Action& action);
 void add_checkout_command(CLI::App& app, Action& action);
 

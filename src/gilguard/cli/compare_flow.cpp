@@ -26,7 +26,8 @@ void add_compare_options(CLI::App& command, CompareSettings& settings) {
   command
       .add_option("--baseline-key", settings.baseline_key,
                   "Baseline key to compare with (default: derived from OS, architecture, usable "
-                  "CPUs, Python version and workload), e.g. a runner label")
+                  "CPUs, Python version and workload), e.g. a runner label. In an A/B run it "
+                  "names the comparison (reports, the sticky comment) and no file is read")
       ->type_name("KEY");
   command
       .add_option("--threshold", settings.threshold,
@@ -34,6 +35,15 @@ void add_compare_options(CLI::App& command, CompareSettings& settings) {
                               "regression must exceed it and the baseline's run-to-run spread",
                               stats::k_default_threshold * 100))
       ->type_name("PCT");
+  command
+      .add_option("--gate-single-thread", settings.gate_single_thread,
+                  "Whether single-thread time gates the check (the free-threaded overhead; in an "
+                  "A/B run both flavours' single-thread times): yes, no (reported as "
+                  "information), or auto: yes for primes and the built-ins, no for a workload "
+                  "file, whose own work per call may change. The background-work metric always "
+                  "gates")
+      ->type_name("yes|no|auto")
+      ->capture_default_str();
 }
 
 namespace {
@@ -57,25 +67,41 @@ std::optional<double> parse_threshold(const CompareSettings& settings) {
 
 }  // namespace
 
+bool gate_single_thread(const CompareSettings& settings, std::string_view workload) {
+  const auto& value = settings.gate_single_thread;
+  if (value == "yes") return true;
+  if (value == "no") return false;
+  if (value != "auto")
+    throw usage_error(fmt::format(
+        "--gate-single-thread {}: pass yes (a slower single thread fails the check), no (it is "
+        "reported as information) or auto (yes for primes and the built-ins, no for a workload "
+        "file)",
+        value));
+  const auto spec = workload::spec_from_label(workload);
+  return spec && spec->kind != workload::WorkloadSpec::Kind::file;
+}
+
 stats::CompareOptions to_compare_options(const CompareSettings& settings,
-                                         const MachineFacts& machine) {
+                                         const MachineFacts& machine, std::string_view workload) {
   stats::CompareOptions options;
   options.max_gated_threads = machine.usable_cores();
   options.cpu_key = machine.cpu.key();
   options.threshold = parse_threshold(settings).value_or(stats::k_default_threshold);
+  options.gate_overhead = gate_single_thread(settings, workload);
   return options;
 }
 
-stats::AbOptions to_ab_options(const CompareSettings& settings, const MachineFacts& machine) {
+stats::AbOptions to_ab_options(const CompareSettings& settings, const MachineFacts& machine,
+                               std::string_view workload) {
   stats::AbOptions options;
   options.max_gated_threads = machine.usable_cores();
   options.threshold = parse_threshold(settings).value_or(stats::k_default_ab_threshold);
+  options.gate_time = gate_single_thread(settings, workload);
   return options;
 }
 
 LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settings) {
   LoadedBaseline loaded;
-  if (run.is_ab()) return loaded;
   if (settings.baseline_key.empty()) {
     loaded.key = baseline::derive_key(run);
   } else {
@@ -83,6 +109,8 @@ LoadedBaseline load_baseline(const RunResult& run, const CompareSettings& settin
                    fmt::format("--baseline-key {}", settings.baseline_key));
     loaded.key = settings.baseline_key;
   }
+  // An A/B run compares head with base: the key only names the comparison (reports, comment).
+  if (run.is_ab()) return loaded;
   const auto file = value_or_throw(baseline::load(settings.baselines_dir, loaded.key), "");
   if (file) {
     value_or_throw(baseline::check_results_match(*file, run), "");
@@ -111,19 +139,20 @@ Comparison compare_run(const RunResult& run, const CompareSettings& settings,
                        const LoadedBaseline& baseline) {
   Comparison comparison;
   if (run.is_ab()) {
-    comparison = stats::compare_ab(run.samples, to_ab_options(settings, run.machine));
+    comparison = stats::compare_ab(run.samples, to_ab_options(settings, run.machine, run.parameters.workload));
     comparison.base_label = run.base_label;
-    comparison.baseline_key = baseline::derive_key(run);
+    comparison.baseline_key = baseline.key.empty() ? baseline::derive_key(run) : baseline.key;
     comparison.head_version = run.ft.version;
     comparison.base_version = run.base_ft->version;
   } else {
-    const auto options = to_compare_options(settings, run.machine);
+    const auto options = to_compare_options(settings, run.machine, run.parameters.workload);
     comparison = stats::compare_samples(run.samples, baseline.history, options);
     comparison.baseline_key = baseline.key;
     comparison.baseline_path =
         baseline::baseline_path(settings.baselines_dir, baseline.key).string();
     comparison.workload_note = workload_note(run, baseline.history);
   }
+  comparison.workload = run.parameters.workload;
   // Derived again from the samples: a results file may have been edited since its run.
   for (const auto& failure : measure::recheck_failures(run))
     comparison.failed_checks.push_back(failure.message);

@@ -2,6 +2,7 @@
 #include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <memory>
@@ -12,11 +13,13 @@
 #include "gilguard/cli/run_options.hpp"
 #include "gilguard/git/repository.hpp"
 #include "gilguard/python/imports.hpp"
+#include "gilguard/report/imports.hpp"
 #include "gilguard/report/run_table.hpp"
 #include "gilguard/util/files.hpp"
 #include "gilguard/workload/harness.hpp"
 #include "gilguard/workload/primes.hpp"
 #include "gilguard/workload/spec.hpp"
+#include "gilguard/workload/workload.hpp"
 
 namespace gilguard::cli {
 namespace {
@@ -171,16 +174,21 @@ measure::RunRequest to_run_request(const RunOptions& options) {
       value_or_throw(workload::resolve_workload(workload::parse_workload(options.workload),
                                                 git::work_tree_containing),
                      "");
+  if (!workload.benchmarks.empty())
+    throw usage_error(fmt::format(
+        "--workload {}: the file has several benchmarks ({}); pass FILE.py:NAME for one",
+        options.workload, fmt::join(workload.benchmarks, ", ")));
   request.workload = std::move(workload.spec);
   request.workload_digest = std::move(workload.digest);
-  const bool primes = request.workload.is_primes();
-  request.range = primes ? options.default_range : 0;
+  const auto described = workload::make_workload(request.workload);
+  const bool sized = described->sizes_range();
+  request.range = sized ? 0 : options.default_range;
   if (!options.range.empty()) {
     const auto range =
         parse_integer<std::int64_t>(options.range, measure::k_min_range, measure::k_max_range);
     if (!range)
       throw usage_error(
-          primes ? fmt::format("--range {}: pass a whole number from {} to {} (primes are counted "
+          !sized ? fmt::format("--range {}: pass a whole number from {} to {} (primes are counted "
                                "in [1, N); the default is {})",
                                options.range, measure::k_min_range, measure::k_max_range,
                                options.default_range)
@@ -240,7 +248,7 @@ measure::RunRequest to_run_request(const RunOptions& options) {
     if (!repeats)
       throw usage_error(fmt::format("--repeats {}: pass a whole number from 1 to {}",
                                     options.repeats, measure::k_max_repeats));
-    if (*repeats > 1 && !primes)
+    if (*repeats > 1 && !described->repeats_regions())
       throw usage_error(
           fmt::format("--repeats is for the prime workload only: leave it out with --workload {}",
                       options.workload));
@@ -254,6 +262,31 @@ measure::RunRequest to_run_request(const RunOptions& options) {
   request.base_ft_python = options.base_ft;
   request.base_label = options.base_label.empty() ? options.base_ft : options.base_label;
   return request;
+}
+
+std::vector<Benchmark> benchmarks_of(const std::string& workload) {
+  const auto spec = workload::parse_workload(workload);
+  const auto resolved =
+      value_or_throw(workload::resolve_workload(spec, git::work_tree_containing), "");
+  if (resolved.benchmarks.empty()) return {{workload, ""}};
+  std::vector<Benchmark> out;
+  for (const auto& name : resolved.benchmarks)
+    out.push_back({fmt::format("{}:{}{}", spec.file.string(), name,
+                               spec.params.empty() ? "" : "[" + spec.params + "]"),
+                   name});
+  return out;
+}
+
+std::string path_for_benchmark(const std::string& path, const std::string& name) {
+  if (name.empty()) return path;
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && (std::filesystem::is_character_file(status) || std::filesystem::is_fifo(status)))
+    return path;
+  const std::filesystem::path given(path);
+  auto renamed = given;
+  renamed.replace_filename(given.stem().string() + "." + name + given.extension().string());
+  return renamed.string();
 }
 
 std::string source_commit_of(const util::Environment& env) {
@@ -279,20 +312,8 @@ void print_progress(const measure::RoundProgress& progress) {
 }
 
 void print_import(const ImportCheck& check) {
-  std::string outcome;
-  if (!check.imported)
-    outcome = "the import failed (see the failed checks)";
-  else if (check.enabled_gil())
-    outcome = "importing it enabled the GIL";
-  else if (!check.import_gil_modules.empty())
-    outcome = "importing it needs the GIL (already on at start-up)";
-  else if (check.gil_after == false)
-    outcome = "the GIL stays disabled";
-  else
-    outcome = "imported; the GIL was already on";
-  for (std::size_t i = 0; i < check.import_gil_modules.size(); ++i)
-    outcome += fmt::format("{}'{}'", i == 0 ? ": needed by " : ", ", check.import_gil_modules[i]);
-  print_stderr(fmt::format("gilguard: --import {}: {}\n", check.module, outcome));
+  print_stderr(
+      fmt::format("gilguard: --import {}: {}\n", check.module, report::import_outcome(check)));
   if (!check.gil_flag.empty())
     print_stderr(fmt::format(
         "gilguard: warning: sys.flags.gil is {} in the free-threaded interpreter (PYTHON_GIL or "
@@ -311,6 +332,37 @@ void warn_about_gil_override(const util::Environment& env) {
       it->second, it->second));
 }
 
+namespace {
+
+// `gilguard run` of one workload, its results written to `output`.
+ExitCode run_one(const RunOptions& options, const std::string& output) {
+  auto request = to_run_request(options);
+  value_or_throw(util::check_output_path(output), "--output");
+  request.source_commit = source_commit_of(util::current_environment());
+  warn_about_gil_override(util::current_environment());
+  measure::RunHooks hooks;
+  hooks.progress = print_progress;
+  hooks.imported = print_import;
+  const auto result = measure::run_benchmark(request, hooks);
+
+  value_or_throw(util::write_output_file(output, baseline::results_to_json_text(result)),
+                 fmt::format("writing the results to {}", output));
+  report::RunTableOptions table;
+  // The split's bound, where the workload knows it (the prime workload's trial divisions).
+  const auto described = workload::make_workload(request.workload);
+  for (const int t : result.parameters.threads)
+    if (const auto bound = described->split_bound(result.parameters.range, t))
+      table.split_bound[t] = *bound;
+  print_defused(stdout, report::render_run_table(result, table));
+  print_stderr(fmt::format("gilguard: results written to {}\n", output));
+  if (result.failures.empty()) return ExitCode::ok;
+  for (const auto& failure : result.failures)
+    print_stderr(fmt::format("gilguard: check failed: {}\n", failure.message));
+  return ExitCode::regression;
+}
+
+}  // namespace
+
 void add_run_command(CLI::App& app, Action& action) {
   auto* sub = app.add_subcommand(
       "run",
@@ -319,7 +371,9 @@ void add_run_command(CLI::App& app, Action& action) {
       "cell once in a fresh process, in a fresh random order. Writes the results JSON, prints\n"
       "a table on stdout and progress on stderr. Exit 1 when a check fails (wrong prime count\n"
       "or workload result, crashed or hung child, GIL enabled in the free-threaded run,\n"
-      "interpreters of the wrong kind); the results are written anyway. Exit 2 for bad options.");
+      "interpreters of the wrong kind); the results are written anyway. Exit 2 for bad options.\n"
+      "A --workload file of several bench_* functions runs each in turn, each with its own\n"
+      "results file (FILE.json -> FILE.bench_name.json); the exit code is the worst.");
   auto options = std::make_shared<RunOptions>();
   auto output = std::make_shared<std::string>(k_default_output);
   add_run_options(*sub, *options, true);
@@ -330,29 +384,19 @@ void add_run_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   sub->callback([&action, options, output] {
     action = [options, output]() -> ExitCode {
-      auto request = to_run_request(*options);
-      value_or_throw(util::check_output_path(*output), "--output");
-      request.source_commit = source_commit_of(util::current_environment());
-      warn_about_gil_override(util::current_environment());
-      measure::RunHooks hooks;
-      hooks.progress = print_progress;
-      hooks.imported = print_import;
-      const auto result = measure::run_benchmark(request, hooks);
-
-      value_or_throw(util::write_output_file(*output, baseline::results_to_json_text(result)),
-                     fmt::format("writing the results to {}", *output));
-      report::RunTableOptions table;
-      // The split's bound is a fact of the prime workload's trial divisions.
-      if (result.parameters.workload == "primes")
-        for (const int t : result.parameters.threads)
-          if (const auto bound = workload::split_speedup_bound(result.parameters.range, t))
-            table.split_bound[t] = *bound;
-      print_defused(stdout, report::render_run_table(result, table));
-      print_stderr(fmt::format("gilguard: results written to {}\n", *output));
-      if (result.failures.empty()) return ExitCode::ok;
-      for (const auto& failure : result.failures)
-        print_stderr(fmt::format("gilguard: check failed: {}\n", failure.message));
-      return ExitCode::regression;
+      // A file of several benchmarks: each measured in turn, with its own results file.
+      const auto benchmarks = benchmarks_of(options->workload);
+      auto worst = ExitCode::ok;
+      for (const auto& benchmark : benchmarks) {
+        auto one = *options;
+        one.workload = benchmark.workload;
+        const auto path = path_for_benchmark(*output, benchmark.name);
+        if (!benchmark.name.empty())
+          print_stderr(fmt::format("gilguard: benchmark {} of {}: results to {}\n", benchmark.name,
+                                   options->workload, path));
+        worst = std::max(worst, run_one(one, path));
+      }
+      return worst;
     };
   });
 }

@@ -43,6 +43,7 @@ int run_main(int argc, char** argv) {
   add_report_command(app, action);
   add_comment_command(app, action);
   add_check_command(app, action);
+  add_imports_command(app, action);
   add_baseline_command(app, action);
   add_checkout_command(app, action);
 

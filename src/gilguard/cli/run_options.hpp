@@ -25,7 +25,8 @@ struct RunOptions {
   std::string time_budget;
   std::string seed;
   std::vector<std::string> imports;  // --import, each possibly a comma-separated list
-  std::string workload = "primes";   // --workload: primes, builtin:NAME or FILE.py[:FUNCTION]
+  // --workload: primes, builtin:NAME or FILE.py[:FUNCTION][[PARAMS]]
+  std::string workload = "primes";
   // A/B: the base pair measured beside the head, and its name in reports.
   std::string base_gil;
   std::string base_ft;
@@ -43,9 +44,28 @@ struct RunOptions {
 void add_run_options(CLI::App& command, RunOptions& options, bool interpreters_required);
 
 // The request the options describe; throws a usage Failure (exit 2) naming the bad option (a
-// --workload file that cannot be read included). A workload other than primes without --range
-// gets range 0: the warm-up sizes it.
+// --workload file that cannot be read included, and a file of several benchmarks: benchmarks_of
+// splits it first). A workload that sizes its range gets range 0 without --range: the warm-up
+// sizes it.
 measure::RunRequest to_run_request(const RunOptions& options);
+
+// One workload of a command line: the --workload text to measure and, when the file given
+// holds several benchmarks, the benchmark's name (empty otherwise).
+struct Benchmark {
+  std::string workload;
+  std::string name;
+};
+
+// The workloads `workload` (--workload) names: itself, or, for FILE.py without a function in a
+// file without `workload()` that defines several bench_* functions, FILE.py:NAME for each of
+// them in the file's order (each measured as its own workload: its own results, baseline key
+// and comparison). Throws a usage Failure when the file cannot be read.
+std::vector<Benchmark> benchmarks_of(const std::string& workload);
+
+// `path` for the benchmark `name` of several: "r.json" -> "r.bench_a.json" ("r" ->
+// "r.bench_a"); `path` itself when `name` is empty or `path` is a character device or FIFO
+// (written in place, every benchmark after the other).
+std::string path_for_benchmark(const std::string& path, const std::string& name);
 
 // The commit a run measures: GITHUB_SHA inside Actions, else the HEAD of the git work tree
 // containing the current directory, else empty (not in a repository).

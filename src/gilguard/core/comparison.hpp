@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gilguard/core/interpreter.hpp"
+#include "gilguard/core/loss_split.hpp"
 
 namespace gilguard {
 
@@ -47,6 +48,9 @@ struct Estimate {
   double low = 0;    // confidence interval bounds, same scale
   double high = 0;
   int rounds = 0;  // measured rounds it rests on
+  // Speedups against processes (since issue 23): where the threads' time went, the median of
+  // each part over the rounds the estimate rests on. nullopt for other metrics and older runs.
+  std::optional<LossSplit> split;
 };
 
 // The per-round values behind an estimate, kept so a later comparison can re-test them.
@@ -99,6 +103,15 @@ enum class Verdict { pass, regression, improvement, inconclusive, no_baseline };
 std::string_view to_string(Verdict verdict);
 std::optional<Verdict> parse_verdict(std::string_view text);
 
+// A function's share of the sampled CPU time of the threaded workers and of the process workers
+// (issue 23, "in which function"): a C symbol, or a Python function ("py::name:file") from
+// CPython's perf map.
+struct FunctionShare {
+  std::string name;
+  double threads = 0;    // fraction of the threads' samples in it
+  double processes = 0;  // fraction of the processes' samples in it
+};
+
 // The comparison of one metric against its baseline history.
 struct MetricComparison {
   MetricId id;
@@ -116,6 +129,14 @@ struct MetricComparison {
   // fields then hold the base's own estimate, and baseline_runs 1).
   std::optional<double> change_low;
   std::optional<double> change_high;
+  // Speedups against processes: the baseline's split (LossSplit), the median of each part over
+  // its runs that recorded one; nullopt when none did (baselines before issue 23).
+  std::optional<LossSplit> baseline_split;
+  // A regressed speedup against processes: what a second, short pass under `perf` found (the
+  // functions whose share grew most in the threads against the processes), and what it said
+  // ("perf sampled ...", or why it could not run). Empty when no such pass ran.
+  std::vector<FunctionShare> functions;
+  std::string sampling;
 };
 
 // How much interference the run saw (stats::interference_summary): samples whose timed regions
@@ -149,6 +170,9 @@ struct Comparison {
   // Set when the run's workload file differs from the one the newest baseline run measured
   // (workload::changed_file_note): the reports say so beside the verdicts.
   std::optional<std::string> workload_note;
+  // The run's workload label (RunParameters::workload: "primes", "file:bench.py:bench_parse"),
+  // so that every report names the benchmark; empty in comparisons written before it was.
+  std::string workload;
 };
 
 }  // namespace gilguard

@@ -9,6 +9,7 @@
 
 #include "gilguard/core/import_check.hpp"
 #include "gilguard/core/interpreter.hpp"
+#include "gilguard/core/loss_split.hpp"
 
 namespace gilguard {
 
@@ -58,6 +59,15 @@ struct RegionLoad {
   // report claims here must fit in the child's CPU time, which gilguard measures itself.
   // nullopt in older files and where the clocks could not be read.
   std::optional<double> workers_cpu;
+  // Context switches of the region's workers during it (getrusage ru_nvcsw, ru_nivcsw; since
+  // issue 23): voluntary ones are a worker leaving the CPU to wait (a lock that parks, I/O),
+  // involuntary ones the scheduler taking the CPU from it. nullopt in older files.
+  std::optional<double> voluntary_switches;
+  std::optional<double> involuntary_switches;
+  // How many timed regions these readings sum (the threads' and the processes' are two each,
+  // A B B A; since issue 23). 0 in older files: the loss split then takes wall / the region's
+  // time, rounded.
+  int regions = 0;
 
   friend bool operator==(const RegionLoad&, const RegionLoad&) = default;
 };
@@ -140,6 +150,9 @@ struct CellSummary {
   // Median over rounds of the mean per-thread warm-up cost (Sample::thread_warm_up), seconds;
   // nullopt when no round measured one.
   std::optional<double> thread_warm_up;
+  // Cells with the process reference (since issue 23): where the threads' time went against the
+  // processes', each part's median over every measured ok round (stats::round_split).
+  std::optional<LossSplit> loss_split;
 };
 
 // Which processor: what a CPU-dependent metric (the single-thread overhead) is compared within.

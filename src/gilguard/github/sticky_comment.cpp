@@ -80,7 +80,26 @@ std::pair<std::int64_t, std::string> id_and_url(const HttpResponse& response) {
   return {id, url};
 }
 
+// The hidden lines a marker is made of share this start (report::comment_marker).
+constexpr std::string_view k_marker_line_start = "<!-- gilguard:";
+
 }  // namespace
+
+std::string comment_header(std::string_view body) {
+  std::string header;
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    auto end = body.find('\n', pos);
+    if (end == std::string_view::npos) end = body.size();
+    auto line = body.substr(pos, end - pos);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (!line.starts_with(k_marker_line_start)) break;
+    if (!header.empty()) header += '\n';
+    header += line;
+    pos = end + 1;
+  }
+  return header;
+}
 
 std::string_view to_string(CommentMode mode) {
   switch (mode) {
@@ -122,6 +141,11 @@ std::string_view to_string(CommentOutcome::Action action) {
 Expected<std::optional<ExistingComment>> find_sticky_comment(RestClient& client,
                                                              const std::string& repository, int pr,
                                                              std::string_view marker) {
+  // A marker with a key line (the job's own) also adopts a comment with the first line alone,
+  // made before comments had keys, when none has its own header.
+  const auto first_line = marker.substr(0, marker.find('\n'));
+  const bool adopts_keyless = first_line.size() < marker.size();
+  std::optional<ExistingComment> keyless;
   std::string next = fmt::format("/repos/{}/issues/{}/comments?per_page=100", repository, pr);
   for (int page = 1; !next.empty(); ++page) {
     if (page > k_max_pages) {
@@ -147,16 +171,22 @@ Expected<std::optional<ExistingComment>> find_sticky_comment(RestClient& client,
       const auto* id = comment.if_contains("id");
       if (body == nullptr || !body->is_string() || id == nullptr || !id->is_int64()) continue;
       const std::string_view text = body->as_string();
-      if (!text.starts_with(marker)) continue;
+      const auto header = comment_header(text);
+      const bool own = header == marker;
+      if (!own && !(adopts_keyless && !keyless && header == first_line)) continue;
       ExistingComment found{id->as_int64(), "", std::string(text)};
       if (const auto* url = comment.if_contains("html_url"); url != nullptr && url->is_string()) {
         found.url = std::string(url->as_string());
+      }
+      if (!own) {
+        keyless = std::move(found);
+        continue;
       }
       return std::optional<ExistingComment>(std::move(found));
     }
     next = next_link(response->header("link"));
   }
-  return std::optional<ExistingComment>();
+  return keyless;
 }
 
 CommentOutcome post_sticky_comment(RestClient& client, const std::string& repository, int pr,

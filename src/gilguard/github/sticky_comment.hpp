@@ -46,9 +46,18 @@ struct ExistingComment {
   std::string body;
 };
 
+// The hidden lines a body starts with, each beginning "<!-- gilguard:" (a trailing CR dropped),
+// joined by '\n': the marker of gilguard's comment (report::comment_marker), "" for another
+// body. A quote of ours ("> <!-- ...") has none.
+std::string comment_header(std::string_view body);
+
 // Lists the PR's comments page by page (100 per page, following Link rel="next") and returns
-// the first whose body starts with `marker`. On failure the error message starts with
-// "HTTP <status>" when the server answered.
+// the first whose comment_header is `marker` exactly: a marker naming a key finds that key's
+// comment only, and one without a key only a comment without one, so jobs of several keys each
+// keep their own. When none matches and `marker` has a key line, the first comment whose header
+// is the marker's first line alone (a comment from before keys) is returned, to be edited into
+// this key's. On failure the error message starts with "HTTP <status>" when the server
+// answered.
 Expected<std::optional<ExistingComment>> find_sticky_comment(RestClient& client,
                                                              const std::string& repository, int pr,
                                                              std::string_view marker);

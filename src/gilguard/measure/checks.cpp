@@ -22,10 +22,11 @@ std::string cell_name(const Cell& cell) {
                      to_string(cell.flavor), cell.threads, cell.threads == 1 ? "" : "s");
 }
 
-// The failure kind of a failed sample ("wrong-count" is decided by mark_wrong_counts).
+// The failure kind of a failed sample (the wrong-result texts are the workload's own).
 std::string failure_kind(const Sample& sample) {
   if (sample.failure.starts_with("wrong prime count")) return "wrong-count";
   if (sample.failure.starts_with(k_wrong_result_prefix)) return "wrong-result";
+  if (sample.failure.starts_with(k_object_result_prefix)) return "object-result";
   if (is_timeout(sample)) return "timeout";
   if (sample.failure.starts_with(k_inconsistent_prefix)) return "inconsistent-report";
   return "crash";
@@ -37,6 +38,11 @@ std::string advice(const std::string& kind, const Sample& first) {
            "deterministic (its result depends only on the index), this is a data race in the "
            "code it runs or an interpreter bug; a function that reads shared mutable state or "
            "randomness cannot be checked this way.";
+  if (kind == "object-result")
+    return "Its results are compared between the sequential, threaded and process runs by "
+           "value, and an object printed with its memory address differs between runs even "
+           "when equal: return a value, not an object (numbers, strings, bytes, None, and "
+           "tuples, lists, dicts and sets of them), such as the fields that matter as a tuple.";
   if (kind == "wrong-count")
     return "The interpreter computed a wrong result: rerun, and if it repeats, treat it as an "
            "interpreter bug.";
@@ -120,31 +126,17 @@ CheckFailure startup_failure(const ImportCheck& check, const std::string& ft_pyt
 
 }  // namespace
 
-void mark_wrong_counts(std::vector<Sample>& samples, std::int64_t expected, std::int64_t range) {
-  for (auto& s : samples) {
-    const bool reference_ok = s.t_ref <= 0 || s.count_ref == expected;
-    if (!s.ok || (s.count_seq == expected && s.count_par == expected && reference_ok)) continue;
-    s.ok = false;
-    s.failure = fmt::format(
-        "wrong prime count: sequential {}, threaded {}{}, but there are {} primes below {}",
-        s.count_seq, s.count_par,
-        s.t_ref > 0 ? fmt::format(", in processes {}", s.count_ref) : std::string(), expected,
-        range);
-  }
-}
-
-void mark_wrong_results(std::vector<Sample>& samples, std::string_view workload) {
+void mark_wrong_results(std::vector<Sample>& samples, const workload::Workload& workload,
+                        std::int64_t range) {
+  const auto known = workload.expected_result(range);
   for (auto& s : samples) {
     if (!s.ok) continue;
+    const auto expected = known ? known : s.expected;
     const bool reference_ok = s.t_ref <= 0 || s.count_ref == s.count_seq;
-    const bool expected_ok = !s.expected || s.count_seq == *s.expected;
+    const bool expected_ok = !expected || s.count_seq == *expected;
     if (s.count_seq == s.count_par && reference_ok && expected_ok) continue;
     s.ok = false;
-    s.failure =
-        fmt::format("{} of {}: folded results sequential {}, threaded {}{}{}",
-                    k_wrong_result_prefix, workload, s.count_seq, s.count_par,
-                    s.t_ref > 0 ? fmt::format(", in processes {}", s.count_ref) : std::string(),
-                    s.expected ? fmt::format(", expected {}", *s.expected) : std::string());
+    s.failure = workload.wrong_result(s, expected, range);
   }
 }
 
@@ -274,9 +266,10 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
     } else {
       message = fmt::format("{}: {} {} (round {}): {}. {}", cell_name(cell),
                             kind == "wrong-count" || kind == "wrong-result" ? "wrong result"
-                            : kind == "timeout"                             ? "child timed out"
-                            : kind == "inconsistent-report"                 ? "report rejected"
-                                                                            : "child failed",
+                            : kind == "object-result"       ? "result not comparable"
+                            : kind == "timeout"             ? "child timed out"
+                            : kind == "inconsistent-report" ? "report rejected"
+                                                            : "child failed",
                             how_often, first.round, first.failure, advice(kind, first));
     }
     failures.push_back({kind, message});
@@ -293,14 +286,19 @@ std::vector<CheckFailure> check_interpreters(const InterpreterFacts& gil,
          fmt::format("--{}gil {} (Python {}) is a free-threaded build (Py_GIL_DISABLED=1); pass a "
                      "standard build with the GIL, such as python{}",
                      prefix, gil.path, gil.version, gil.major_minor())});
-  if (!ft.gil_disabled_build)
-    failures.push_back(
-        {"wrong-flavor",
-         fmt::format("--{}ft {} (Python {}) is a build with the GIL (Py_GIL_DISABLED=0); pass a "
-                     "free-threaded build, such as python{}t or one configured with "
-                     "--disable-gil",
-                     prefix, ft.path, ft.version, ft.major_minor())});
+  if (auto failure = check_free_threaded(ft, prefix)) failures.push_back(std::move(*failure));
   return failures;
+}
+
+std::optional<CheckFailure> check_free_threaded(const InterpreterFacts& ft,
+                                                std::string_view prefix) {
+  if (ft.gil_disabled_build) return std::nullopt;
+  return CheckFailure{
+      "wrong-flavor",
+      fmt::format("--{}ft {} (Python {}) is a build with the GIL (Py_GIL_DISABLED=0); pass a "
+                  "free-threaded build, such as python{}t or one configured with "
+                  "--disable-gil",
+                  prefix, ft.path, ft.version, ft.major_minor())};
 }
 
 std::vector<CheckFailure> check_imports(const std::vector<ImportCheck>& imports,

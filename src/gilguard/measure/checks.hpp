@@ -10,18 +10,20 @@
 #include "gilguard/core/import_check.hpp"
 #include "gilguard/core/interpreter.hpp"
 #include "gilguard/core/run_result.hpp"
+#include "gilguard/workload/workload.hpp"
 
 namespace gilguard::measure {
 
-// Turns every ok sample whose sequential or threaded count differs from `expected` into a
-// failed one, so no summary uses a wrong result.
-void mark_wrong_counts(std::vector<Sample>& samples, std::int64_t expected, std::int64_t range);
+// Turns every ok sample whose results disagree into a failed one: sequential against threaded,
+// against the process reference when measured, and against what they must be when that is known
+// (the workload's expected_result at `range`, else the sample's own `expected`). The failure
+// text is the workload's (wrong_result); checks reads its kind ("wrong-count", "wrong-result").
+void mark_wrong_results(std::vector<Sample>& samples, const workload::Workload& workload,
+                        std::int64_t range);
 
-// For workloads other than primes: turns every ok sample into a failed one ("wrong result: ...",
-// kind "wrong-result") whose folded results disagree: sequential against threaded, against the
-// process reference when measured, and against the built-in's closed-form `expected` when the
-// sample carries one.
-void mark_wrong_results(std::vector<Sample>& samples, std::string_view workload);
+// Failure texts of samples whose workload returned a result that cannot be compared (an object
+// whose repr holds its memory address) start with this (kind "object-result").
+inline constexpr std::string_view k_object_result_prefix = "object result";
 
 // Failure texts of samples whose report cannot be true of the child gilguard ran start with
 // this (kind "inconsistent-report"): code in the child wrote or changed it.
@@ -59,10 +61,10 @@ inline constexpr std::string_view k_startup_warning_prefix = "at start-up: ";
 // The module named by a "GIL has been enabled to load module 'x'" RuntimeWarning, if any.
 std::optional<std::string> module_reenabling_gil(const std::vector<std::string>& warnings);
 
-// The failed checks in the samples, one per cell and kind ("wrong-count", "wrong-result", "crash",
-// "timeout", "inconsistent-report", "gil-enabled", "wrong-flavor"), each saying in how many
-// rounds, what happened first and what to do. `gil_override` is the PYTHON_GIL gilguard passed on,
-// named when it explains a GIL.
+// The failed checks in the samples, one per cell and kind ("wrong-count", "wrong-result",
+// "object-result", "crash", "timeout", "inconsistent-report", "gil-enabled", "wrong-flavor"), each
+// saying in how many rounds, what happened first and what to do. `gil_override` is the PYTHON_GIL
+// gilguard passed on, named when it explains a GIL.
 std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
                                         const std::optional<std::string>& gil_override);
 
@@ -72,6 +74,11 @@ std::vector<CheckFailure> check_samples(const std::vector<Sample>& samples,
 std::vector<CheckFailure> check_interpreters(const InterpreterFacts& gil,
                                              const InterpreterFacts& ft,
                                              std::string_view prefix = "");
+
+// The "wrong-flavor" failure of check_interpreters for `ft` alone (the --{prefix}ft interpreter
+// has the GIL in its build); nullopt for a free-threaded build.
+std::optional<CheckFailure> check_free_threaded(const InterpreterFacts& ft,
+                                                std::string_view prefix = "");
 
 // The failed checks of the --import probes of `ft_python`: "import-failed" for a module that
 // could not be imported (with its traceback's last lines), "import-gil" for one whose import

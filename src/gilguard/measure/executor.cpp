@@ -11,6 +11,7 @@
 #include "gilguard/workload/harness.hpp"
 #include "gilguard/workload/prelude.hpp"
 #include "gilguard/workload/primes.hpp"
+#include "gilguard/workload/workload.hpp"
 
 namespace gilguard::measure {
 namespace {
@@ -81,11 +82,10 @@ std::vector<std::string> workload_child_argv(const std::filesystem::path& python
                                              const std::optional<std::string>& gil_override,
                                              const std::vector<std::string>& imports,
                                              const workload::WorkloadSpec& workload) {
-  if (workload.is_primes()) return child_argv(python, flavor, request, gil_override, imports);
   const workload::HarnessRun run{request.range, request.threads, request.seq_first,
-                                 request.reference};
-  return workload::harness_argv(python, workload, run, imports,
-                                flavor == Flavor::ft ? gil_override : std::nullopt);
+                                 request.reference, request.repeats};
+  return workload::make_workload(workload)->child_argv(
+      python, run, imports, flavor == Flavor::ft ? gil_override : std::nullopt);
 }
 
 std::vector<std::string> startup_warnings(const std::string& stderr_text) {
@@ -148,6 +148,14 @@ Sample ProcessExecutor::execute(const Cell& cell, const ChildRequest& request) {
     return sample;
   }
   if (!result->success()) {
+    if (const auto line = result->stderr_text.rfind(workload::k_object_result_line);
+        line != std::string::npos) {
+      const auto begin = line + workload::k_object_result_line.size();
+      const auto end = result->stderr_text.find('\n', begin);
+      sample.failure = fmt::format("{}: {}", k_object_result_prefix,
+                                   cut(result->stderr_text.substr(begin, end - begin)));
+      return sample;
+    }
     sample.failure = fmt::format("the interpreter ended with {}{}{}", result->describe(),
                                  result->leftovers(), stderr_suffix(result->stderr_text));
     return sample;

@@ -74,8 +74,8 @@ std::vector<std::string> child_argv(const std::filesystem::path& python, Flavor 
 // stderr were raised at start-up (a .pth file or sitecustomize).
 std::vector<std::string> startup_warnings(const std::string& stderr_text);
 
-// The argv of one child of `workload`: child_argv for primes (unchanged, so prime results and
-// baselines stay comparable), workload::harness_argv for the others (no repeats).
+// The argv of one child of `workload` (workload::Workload::child_argv): child_argv for primes,
+// workload::harness_argv for the others.
 std::vector<std::string> workload_child_argv(const std::filesystem::path& python, Flavor flavor,
                                              const ChildRequest& request,
                                              const std::optional<std::string>& gil_override,

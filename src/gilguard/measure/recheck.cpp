@@ -8,8 +8,8 @@
 
 #include "gilguard/measure/checks.hpp"
 #include "gilguard/measure/limits.hpp"
-#include "gilguard/workload/primes.hpp"
 #include "gilguard/workload/spec.hpp"
+#include "gilguard/workload/workload.hpp"
 
 namespace gilguard::measure {
 namespace {
@@ -72,11 +72,12 @@ std::vector<CheckFailure> recheck_failures(const RunResult& result) {
   const std::int64_t range = result.parameters.range;
   // Times edited into a file are held against the child's own wall and CPU time as well.
   mark_inconsistent_reports(samples, result.parameters.repeats);
-  // Out of bounds is validate_results' error; the sieve is not run on a range it refuses.
-  if (result.parameters.workload != "primes")
-    mark_wrong_results(samples, result.parameters.workload);
-  else if (range >= k_min_range && range <= k_max_range)
-    mark_wrong_counts(samples, workload::count_primes_below(range), range);
+  // Out of bounds is validate_results' error; a result known from the range (the prime sieve's)
+  // is not computed for a range it refuses. The label was validated there too.
+  const auto described = workload::make_workload(
+      workload::spec_from_label(result.parameters.workload).value_or(workload::WorkloadSpec{}));
+  if (described->sizes_range() || (range >= k_min_range && range <= k_max_range))
+    mark_wrong_results(samples, *described, range);
   for (auto& failure : check_samples(samples, std::nullopt)) derived.push_back(std::move(failure));
 
   std::vector<CheckFailure> failures = result.failures;

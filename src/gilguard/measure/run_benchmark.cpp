@@ -16,6 +16,7 @@
 #include "gilguard/util/machine.hpp"
 #include "gilguard/version.hpp"
 #include "gilguard/workload/harness.hpp"
+#include "gilguard/workload/workload.hpp"
 
 namespace gilguard::measure {
 namespace {
@@ -41,8 +42,9 @@ std::uint64_t random_seed() {
   return ((high << 32) | low) & ((std::uint64_t{1} << 53) - 1);
 }
 
-void validate(const RunRequest& request, const std::vector<int>& threads) {
-  const bool sized = request.range == 0 && !request.workload.is_primes();
+void validate(const RunRequest& request, const workload::Workload& described,
+              const std::vector<int>& threads) {
+  const bool sized = request.range == 0 && described.sizes_range();
   if (!sized && (request.range < k_min_range || request.range > k_max_range))
     throw usage_error(fmt::format(
         "range {} is out of bounds: pass --range with an integer from {} to {} (the default is {})",
@@ -53,10 +55,10 @@ void validate(const RunRequest& request, const std::vector<int>& threads) {
           fmt::format("thread count {} is out of bounds: pass --threads with counts from 1 to {}, "
                       "or 'auto'",
                       t, k_max_threads));
-  if (!request.workload.is_primes() && request.repeats != 1)
+  if (!described.repeats_regions() && request.repeats != 1)
     throw usage_error(
         fmt::format("--repeats is for the prime workload only: leave it out with --workload {}",
-                    request.workload.label()));
+                    described.label()));
   if (request.repeats < 1 || request.repeats > k_max_repeats)
     throw usage_error(fmt::format("{} repeats: pass --repeats with a whole number from 1 to {}",
                                   request.repeats, k_max_repeats));
@@ -150,7 +152,8 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
 
   const auto threads =
       request.threads.empty() ? auto_thread_counts(result.machine.usable_cpus) : request.threads;
-  validate(request, threads);
+  const auto described = workload::make_workload(request.workload);
+  validate(request, *described, threads);
   const auto cells = base ? plan_ab_cells(threads, result.machine.usable_cores())
                           : plan_cells(threads, result.machine.usable_cores());
 
@@ -164,8 +167,7 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   parameters.time_budget = request.rounds == 0 ? request.time_budget : 0;
   const int rounds =
       request.rounds > 0 ? request.rounds : (request.time_budget > 0 ? 0 : k_default_rounds);
-  if (request.workload.is_primes())
-    parameters.expected_count = workload::count_primes_below(request.range);
+  parameters.expected_count = described->expected_result(request.range).value_or(0);
 
   const auto steal_start = util::steal_seconds();
   result.failures = check_interpreters(gil, ft);
@@ -174,26 +176,10 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
     result.failures.insert(result.failures.end(), more.begin(), more.end());
   }
   if (result.failures.empty() && !request.imports.empty()) {
-    if (!hooks.probe_import)
-      throw std::logic_error("run_benchmark: --import modules without RunHooks::probe_import");
-    const auto clock = hooks.clock ? hooks.clock : std::function<double()>(steady_seconds);
-    const double started = clock();
-    std::vector<std::string> left_out;
-    for (const auto& module : request.imports) {
-      const auto left =
-          request.imports_time_limit - std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           std::chrono::duration<double>(clock() - started));
-      if (left.count() <= 0) {
-        left_out.push_back(module);
-        continue;
-      }
-      result.imports.push_back(hooks.probe_import(module, std::min(request.import_timeout, left)));
-      if (hooks.imported) hooks.imported(result.imports.back());
-    }
-    result.failures = check_imports(result.imports, request.ft_python.string());
-    if (!left_out.empty())
-      result.failures.push_back(
-          imports_over_time(left_out, request.imports_time_limit, request.import_timeout));
+    auto probed = probe_imports(request.imports, request.ft_python.string(), hooks,
+                                request.import_timeout, request.imports_time_limit);
+    result.imports = std::move(probed.imports);
+    result.failures = std::move(probed.failures);
   }
   if (result.failures.empty()) {
     ScheduleOptions options;
@@ -205,8 +191,8 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
     options.reference = !base && request.repeats <= 1;
     options.repeats = request.repeats;
     options.initial_timeout = request.child_timeout.value_or(
-        request.workload.is_primes() || request.range == 0 ? default_child_timeout(request.range)
-                                                           : k_workload_child_timeout);
+        !described->sizes_range() || request.range == 0 ? default_child_timeout(request.range)
+                                                        : k_workload_child_timeout);
     if (request.child_timeout) options.min_timeout = *request.child_timeout;
     options.min_rounds_before_decided = hooks.min_rounds_before_decided;
     options.decided = hooks.decided;
@@ -217,10 +203,7 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
     parameters.rounds = scheduled.measured_rounds;
     parameters.range = scheduled.range;
 
-    if (request.workload.is_primes())
-      mark_wrong_counts(result.samples, parameters.expected_count, request.range);
-    else
-      mark_wrong_results(result.samples, parameters.workload);
+    mark_wrong_results(result.samples, *described, parameters.range);
     std::optional<std::string> gil_override;
     if (const char* value = std::getenv("PYTHON_GIL"); value != nullptr) gil_override = value;
     result.failures = check_samples(result.samples, gil_override);
@@ -231,6 +214,30 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
   if (const auto steal_end = util::steal_seconds(); steal_start && steal_end)
     result.machine.steal_seconds = *steal_end - *steal_start;
   return result;
+}
+
+ImportProbes probe_imports(const std::vector<std::string>& modules, const std::string& ft_python,
+                           const RunHooks& hooks, std::chrono::milliseconds per_module,
+                           std::chrono::milliseconds time_limit) {
+  if (!hooks.probe_import)
+    throw std::logic_error("probe_imports: modules to import without RunHooks::probe_import");
+  const auto clock = hooks.clock ? hooks.clock : std::function<double()>(steady_seconds);
+  const double started = clock();
+  ImportProbes out;
+  std::vector<std::string> left_out;
+  for (const auto& module : modules) {
+    const auto left = time_limit - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::duration<double>(clock() - started));
+    if (left.count() <= 0) {
+      left_out.push_back(module);
+      continue;
+    }
+    out.imports.push_back(hooks.probe_import(module, std::min(per_module, left)));
+    if (hooks.imported) hooks.imported(out.imports.back());
+  }
+  out.failures = check_imports(out.imports, ft_python);
+  if (!left_out.empty()) out.failures.push_back(imports_over_time(left_out, time_limit, per_module));
+  return out;
 }
 
 void prepare_imports(const RunRequest& request, ProcessExecutor& executor, RunHooks& hooks) {

@@ -116,6 +116,21 @@ RunResult run_benchmark(const RunRequest& request, const InterpreterFacts& gil,
                         const InterpreterFacts& ft, Executor& executor, const RunHooks& hooks,
                         const std::optional<BaseFacts>& base = std::nullopt);
 
+// What the import probes of some modules showed: each probe, and the failed checks
+// (check_imports, and "import-time-limit" naming the modules left when the time ran out).
+struct ImportProbes {
+  std::vector<ImportCheck> imports;
+  std::vector<CheckFailure> failures;
+};
+
+// Probes `modules` one after another through hooks.probe_import (required), each for at most
+// `per_module` and all of them within `time_limit` (on hooks.clock); hooks.imported hears of
+// each. `ft_python` names the interpreter in the failures. What `run` and `check` do before the
+// rounds, and all that `gilguard imports` does.
+ImportProbes probe_imports(const std::vector<std::string>& modules, const std::string& ft_python,
+                           const RunHooks& hooks, std::chrono::milliseconds per_module,
+                           std::chrono::milliseconds time_limit);
+
 // Makes the free-threaded children of `executor` import request.imports, and `hooks` probe each
 // of them first in a fresh process of request.ft_python with the children's environment.
 void prepare_imports(const RunRequest& request, ProcessExecutor& executor, RunHooks& hooks);

@@ -4,6 +4,7 @@
 #include <map>
 #include <numeric>
 
+#include "gilguard/stats/attribution.hpp"
 #include "gilguard/stats/estimators.hpp"
 
 namespace gilguard::measure {
@@ -56,6 +57,7 @@ std::vector<CellSummary> summarize_cells(const std::vector<Cell>& cells,
     summary.median_t_seq = median(seqs);
     summary.median_t_par = median(pars);
     if (!warm_ups.empty()) summary.thread_warm_up = median(warm_ups);
+    if (cell.threads > 1) summary.loss_split = stats::cell_split(samples, cell);
     summaries.push_back(summary);
   }
   return summaries;

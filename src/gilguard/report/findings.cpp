@@ -35,6 +35,83 @@ std::string explained(const MetricComparison& metric, const std::string& fallbac
   return text;
 }
 
+// "13.0% more CPU per item, 1.2% waiting, 0.5% machine": shares of a loss or a drop, each part
+// in the words that say which way it went.
+std::string shares_text(const LossSplit& shares) {
+  const auto part = [](double share, std::string_view more, std::string_view less) {
+    return fmt::format("{:.1f}% {}", std::fabs(share) * 100, share > -0.0005 ? more : less);
+  };
+  return fmt::format("{}, {}, {}", part(shares.cpu, "more CPU per item", "less CPU per item"),
+                     part(shares.waiting, "waiting", "less waiting"),
+                     part(shares.machine, "machine", "less taken by the machine"));
+}
+
+// The parts themselves, in log points (when they cannot be shares of a whole).
+std::string parts_text(const LossSplit& parts) {
+  return fmt::format("CPU per item {:+.1f}%, waiting {:+.1f}%, machine {:+.1f}% (log points)",
+                     parts.cpu * 100, parts.waiting * 100, parts.machine * 100);
+}
+
+// What the threads lost against the processes, `value` the speedup against processes (t_ref /
+// t_par) and `split` its parts: "the threads lost 12.0% against the processes: 10.0% more CPU per
+// item, ...".
+std::string own_loss_text(double value, const LossSplit& split) {
+  const double loss = 1 - value;
+  if (const auto shares = shares_of(loss, split))
+    return fmt::format("the threads lost {:.1f}% against the processes: {}", loss * 100,
+                       shares_text(*shares));
+  return fmt::format("the threads lost {:.1f}% against the processes ({})", loss * 100,
+                     parts_text(split));
+}
+
+// For a regression of a speedup against processes: the drop split into the parts' changes
+// against the baseline's, or, where the baseline recorded no split, this run's own loss.
+std::string drop_split_text(const MetricComparison& metric) {
+  if (!metric.current.split || !metric.change) return "";
+  const LossSplit& current = *metric.current.split;
+  if (!metric.baseline_split)
+    return fmt::format(
+        " Where the time went: the baseline's split is not recorded; in this run {}.",
+        own_loss_text(metric.current.value, current));
+  const LossSplit moved = split_change(current, *metric.baseline_split);
+  if (const auto shares = shares_of(-*metric.change, moved))
+    return fmt::format(" Of the {:.1f}%: {} (each part against the baseline's).",
+                       -*metric.change * 100, shares_text(*shares));
+  return fmt::format(" Where the time went, against the baseline's split: {}.", parts_text(moved));
+}
+
+// For a regression sampled under perf: "In which function (perf, the threads' samples against the
+// processes'): long_mod 31.0% against 2.0%, ..." or what kept the sampling from running.
+std::string sampling_text(const MetricComparison& metric) {
+  if (metric.functions.empty()) return metric.sampling.empty() ? "" : " " + metric.sampling;
+  std::string list;
+  for (const auto& f : metric.functions)
+    list += fmt::format("{}{} {:.1f}% against {:.1f}%", list.empty() ? "" : ", ", f.name,
+                        f.threads * 100, f.processes * 100);
+  return fmt::format(
+      " In which function (the share of the threads' sampled CPU time against the processes'): "
+      "{}. {}",
+      list, metric.sampling);
+}
+
+// Every speedup against processes with a split: where the threads' time went in this run, and
+// in the baseline's.
+void add_split_findings(const Comparison& comparison, std::vector<Finding>& out) {
+  for (const auto& metric : comparison.metrics) {
+    if (metric.id.kind != MetricKind::relative || !metric.current.split || !metric.gating) continue;
+    std::string message = fmt::format("Median of {} round{}: {}.", metric.current.split->rounds,
+                                      metric.current.split->rounds == 1 ? "" : "s",
+                                      own_loss_text(metric.current.value, *metric.current.split));
+    if (metric.baseline_split && metric.baseline)
+      message += fmt::format(" The baseline's: {}.",
+                             own_loss_text(*metric.baseline, *metric.baseline_split));
+    else if (!comparison.ab && metric.verdict != Verdict::no_baseline)
+      message += " The baseline's: not recorded.";
+    out.push_back({Severity::notice, 3, 0,
+                   fmt::format("Where the time went: {}", metric_label(metric.id)), message});
+  }
+}
+
 double change_size(const MetricComparison& metric) {
   return metric.change ? std::fabs(*metric.change) : 0.0;
 }
@@ -62,7 +139,8 @@ void add_metric_findings(const Comparison& comparison, std::vector<Finding>& out
         out.push_back({Severity::error, 1, change_size(metric),
                        fmt::format("Regression: {}", label),
                        explained(metric, fmt::format("{}, beyond the {} threshold.", measured,
-                                                     format_percent(comparison.threshold)))});
+                                                     format_percent(comparison.threshold))) +
+                           drop_split_text(metric) + sampling_text(metric)});
         break;
       case Verdict::improvement:
         out.push_back({Severity::notice, 1, change_size(metric),
@@ -189,6 +267,7 @@ std::vector<Finding> collect_findings(const Comparison& comparison, const RunRes
   add_failed_checks(comparison, run, findings);
   add_metric_findings(comparison, findings);
   add_interference(comparison, findings);
+  add_split_findings(comparison, findings);
   if (comparison.workload_note)
     findings.push_back(
         {Severity::warning, 0, 0, "Workload file changed", *comparison.workload_note});

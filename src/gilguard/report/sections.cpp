@@ -321,9 +321,16 @@ std::string markdown_metric_table(const Comparison& comparison) {
   }
   out += "\n";
   std::string line;
+  // The workload when it is not the default, so that a report of one benchmark of several
+  // names it.
+  if (!comparison.workload.empty() && comparison.workload != "primes")
+    line += fmt::format("Workload {}. ", table_cell(code_span(comparison.workload)));
   if (comparison.ab) {
-    line += fmt::format("Against {}, measured in the same rounds; threshold ",
+    line += fmt::format("Against {}, measured in the same rounds; ",
                         table_cell(code_span(reference_name(comparison))));
+    if (!comparison.baseline_key.empty())
+      line += fmt::format("key {}; ", table_cell(code_span(comparison.baseline_key)));
+    line += "threshold ";
   } else if (!comparison.baseline_key.empty()) {
     line += fmt::format("Baseline {}", table_cell(code_span(comparison.baseline_key)));
     int runs = 0;

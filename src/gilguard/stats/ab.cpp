@@ -131,7 +131,7 @@ std::vector<double> paired_log_ratios(const PairedSamples& paired) {
 }
 
 bool is_gating_ab(const MetricId& id, const AbOptions& options) {
-  if (id.kind == MetricKind::time) return true;
+  if (id.kind == MetricKind::time) return options.gate_time;
   if (id.kind != MetricKind::speedup || id.flavor != Flavor::ft || id.threads < 2) return false;
   return options.max_gated_threads <= 0 || id.threads <= options.max_gated_threads;
 }
@@ -198,6 +198,8 @@ MetricComparison compare_paired(const PairedSamples& paired, const AbOptions& op
         "more rounds (a larger --time-budget) would narrow it.",
         what, numbers, higher ? "drop of" : "rise of", threshold);
   }
+  if (paired.id.kind == MetricKind::time && !options.gate_time)
+    out.explanation += k_single_thread_info;
   return out;
 }
 

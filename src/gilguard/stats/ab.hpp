@@ -42,6 +42,9 @@ struct AbOptions {
   // line was called a regression 5.8% of the time instead of 2.0% (docs/evaluation.md, "Early
   // stop for a regression (issue 20)"). Exact for the Walsh interval, so the far tail is sound.
   double stop_regression_confidence = 0.999;
+  // Whether both flavours' single-thread times gate (--gate-single-thread): off, they are
+  // information, so code under test that does more work per call does not fail a scaling check.
+  bool gate_time = true;
 };
 
 // The Hodges-Lehmann estimate with its distribution-free interval: the Walsh averages of 0-based
@@ -88,8 +91,8 @@ std::vector<PairedSamples> paired_samples(const std::vector<Sample>& samples,
 std::vector<double> paired_log_ratios(const PairedSamples& paired);
 
 // Whether the metric decides the overall verdict: the free-threaded speedups at gated thread
-// counts and both flavours' single-thread times (a change that slows the interpreter itself is
-// a regression too); the GIL speedups are information.
+// counts and, with gate_time, both flavours' single-thread times (a change that slows the
+// interpreter itself is a regression too); the GIL speedups are information.
 bool is_gating_ab(const MetricId& id, const AbOptions& options);
 
 // One metric, head against base: the Hodges-Lehmann estimate of the paired log ratios and its

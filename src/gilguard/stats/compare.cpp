@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "gilguard/stats/attribution.hpp"
 #include "gilguard/stats/background.hpp"
 #include "gilguard/stats/estimators.hpp"
 #include "gilguard/stats/signed_rank.hpp"
@@ -489,6 +490,8 @@ MetricComparison compare_metric(const MetricSamples& current,
         " Information only: the overhead depends on the CPU, and the baseline holds no run of "
         "this one ({}).",
         options.cpu_key.empty() ? "unknown" : options.cpu_key);
+  else if (current.id.kind == MetricKind::overhead && !options.gate_overhead)
+    out.explanation += k_single_thread_info;
   return out;
 }
 
@@ -563,7 +566,10 @@ Comparison compare_samples(const std::vector<Sample>& samples,
     out.metrics.push_back(std::move(metric));
   out.overall = overall_verdict(out.metrics);
   out.interference = interference_summary(samples, options.interference_limit);
-  if (!out.interference || out.interference->set_aside == 0) return out;
+  if (!out.interference || out.interference->set_aside == 0) {
+    attach_splits(out, samples, history, options.interference_limit);
+    return out;
+  }
   // A verdict never rests on disturbed rounds: a gating metric they left short of rounds says
   // so, and one that lost every round still appears, inconclusive.
   const auto& seen = *out.interference;
@@ -589,6 +595,7 @@ Comparison compare_samples(const std::vector<Sample>& samples,
   std::sort(out.metrics.begin(), out.metrics.end(),
             [](const MetricComparison& a, const MetricComparison& b) { return a.id < b.id; });
   out.overall = overall_verdict(out.metrics);
+  attach_splits(out, samples, history, options.interference_limit);
   return out;
 }
 

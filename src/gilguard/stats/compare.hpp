@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "gilguard/core/comparison.hpp"
@@ -46,6 +47,13 @@ inline constexpr double k_machine_spread_overhead = 0.045;
 // half at 3 runs, 18% at 10.
 inline constexpr double k_default_prior_df = 2;
 
+// Ends the explanation of a single-thread metric (the overhead, an A/B run's times) that
+// --gate-single-thread made information.
+inline constexpr std::string_view k_single_thread_info =
+    " Single-thread time does not gate this check (--gate-single-thread; by "
+    "default it gates the prime and built-in workloads, not a workload file, whose own work per "
+    "call may change).";
+
 // How to judge.
 struct CompareOptions {
   double threshold = k_default_threshold;    // smallest change that matters, as a fraction
@@ -67,7 +75,8 @@ struct CompareOptions {
   // Free-threaded speedups at 1 < T <= max_gated_threads gate the run (the usable CPUs); larger
   // T and all GIL speedups are information only. 0: every T > 1 gates.
   int max_gated_threads = 0;
-  bool gate_overhead = true;  // the free-threaded single-thread overhead gates (same CPU)
+  // The free-threaded single-thread overhead gates (same CPU); --gate-single-thread.
+  bool gate_overhead = true;
   // This run's CPU identity (CpuIdentity::key). The overhead depends on the CPU, so it gates
   // only against baseline runs with the same identity; with none it is information.
   std::string cpu_key;

@@ -14,19 +14,61 @@ constexpr std::string_view k_script = R"PY(
 MASK = (1 << 61) - 1
 MIN_RANGE = 0
 MAX_RANGE = 0
+NAME = sys.argv[1].rpartition(":")[2]  # the function's name in messages, with its parameters
 
 
-# An order-free digest of one result: an int is itself, anything else its repr's CRC-32.
+# A result that cannot be compared: an object whose repr holds its memory address.
+class ObjectResult(Exception):
+    pass
+
+
+# The digest of one result; the regions compare the sums of their results' digests. An int is
+# itself, a str or bytes the CRC-32 of its bytes, anything else the CRC-32 of canonical().
 def fold(value):
-    if isinstance(value, int) and not isinstance(value, bool):
+    kind = type(value)
+    if kind is int:
         return value & MASK
-    return zlib.crc32(repr(value).encode())
+    if kind is str:
+        return zlib.crc32(value.encode("utf-8", "surrogatepass"))
+    if kind is bytes:
+        return zlib.crc32(value)
+    return zlib.crc32(canonical(value).encode("utf-8", "surrogatepass"))
+
+
+# A text equal for equal values: None, bools, numbers, str and bytes by their repr; tuples and
+# lists item by item; a dict's items and a set's members sorted, so that two equal ones built in
+# another order read alike. Any other object by its repr, unless that holds a memory address
+# ("<Point object at 0x7f...>", an object without its own __repr__): two equal such objects
+# print differently in two processes, and nothing tells a race from that.
+def canonical(value):
+    kind = type(value)
+    if value is None or kind in (bool, int, float, complex, str, bytes):
+        return repr(value)
+    if kind is tuple or kind is list:
+        return ("t(" if kind is tuple else "l(") + ",".join(map(canonical, value)) + ")"
+    if kind is dict:
+        return "d(" + ",".join(sorted(canonical(k) + ":" + canonical(v)
+                                      for k, v in value.items())) + ")"
+    if kind is set or kind is frozenset:
+        return "s(" + ",".join(sorted(map(canonical, value))) + ")"
+    text = repr(value)
+    if ADDRESS.search(text):
+        raise ObjectResult(text)
+    return text
 
 
 def run_range(f, first, last):
     total = 0
-    for i in range(first, last):
-        total += fold(f(i))
+    i = first
+    try:
+        for i in range(first, last):
+            total += fold(f(i))
+    except ObjectResult as error:
+        raise ObjectResult(
+            "%s(%d) returned %s, an object whose repr holds its memory address, so equal results "
+            "cannot be told apart from different ones: return a value, not an object (numbers, "
+            "strings, bytes, None, and tuples, lists, dicts and sets of them; for a dataclass, "
+            "dataclasses.astuple(result))" % (NAME, i, error)) from None
     return total & MASK
 
 
@@ -144,9 +186,26 @@ SUITE = {
 }
 
 
+# A parameter's value: a Python literal (a number, True, False, None), else the text itself.
+def literal(text):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+# The function `spec` names and its closed-form expectation (a built-in's; None for a file). A
+# file is imported, then its setup() called when it defines one, both outside every timed
+# region; FILE.py:FUNCTION[NAME=VALUE,...] calls the function with those keyword arguments.
 def load(spec):
     if spec.startswith("builtin:"):
         return SUITE[spec[len("builtin:"):]]
+    params = {}
+    if spec.endswith("]"):
+        spec, _, given = spec[:-1].rpartition("[")
+        for pair in given.split(","):
+            key, _, value = pair.partition("=")
+            params[key] = literal(value)
     path, _, function = spec.rpartition(":")
     # The file's own folder comes first on sys.path (-I leaves it out), so it may import its
     # neighbours; installed packages come from the interpreter's site-packages.
@@ -155,7 +214,11 @@ def load(spec):
     module = importlib.util.module_from_spec(found)
     sys.modules["gilguard_workload"] = module
     found.loader.exec_module(module)
-    return getattr(module, function), None
+    f = getattr(module, function)
+    setup = getattr(module, "setup", None)
+    if callable(setup):
+        setup()
+    return (functools.partial(f, **params) if params else f), None
 
 
 # Doubles the range from 1 until one sequential pass takes the target time (after one call
@@ -180,29 +243,60 @@ def sized(f, target):
     return chosen
 
 
-def measure(f, limit, nthreads, seq_first, reference):
+def measure(f, limit, nthreads, seq_first, zygote):
     return measure_regions(lambda first, last: run_range(f, first, last), 0, limit,
-                           chunks(0, limit, nthreads), seq_first, reference,
+                           chunks(0, limit, nthreads), seq_first, zygote,
                            lambda results: sum(results) & MASK)
+
+
+# What this script and the prelude use, imported as globals, then the --import modules and the
+# workload: (the function, its closed-form expectation or None). The main process calls it
+# inside its WarningLog block, each reference worker (Zygote) in its own process.
+def prepare():
+    global ADDRESS, ast, functools, importlib, json, threading, zlib
+    global perf_counter, process_time, thread_time
+    import ast
+    import functools
+    import importlib
+    import importlib.util
+    import json
+    import re
+    import threading
+    import zlib
+    from time import perf_counter, process_time, thread_time
+
+    ADDRESS = re.compile(r" at 0x[0-9a-fA-F]{4,}")
+
+    for name in sys.argv[6:]:
+        importlib.import_module(name)
+    return load(spec)
+
+
+# A reference worker's work: the function prepare() loads, over a range.
+def load_work():
+    f, _ = prepare()
+    return lambda first, last: run_range(f, first, last)
 
 
 spec, limit, nthreads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 seq_first = sys.argv[4] == "1"
 reference = sys.argv[5] == "1"
-with WarningLog() as caught:
-    import importlib
-    import importlib.util
-    import json
-    import threading
-    import zlib
-    from time import perf_counter, process_time, thread_time
-
-    for name in sys.argv[6:]:
-        importlib.import_module(name)
-    f, expected = load(spec)
-    if limit == 0:
-        limit = sized(f, TARGET)
-    report = measure(f, limit, nthreads, seq_first, reference)
+# Before anything else is imported: the reference's workers are forked from this copy.
+zygote = Zygote(load_work) if reference else None
+try:
+    with WarningLog() as caught:
+        f, expected = prepare()
+        if limit == 0:
+            limit = sized(f, TARGET)
+        report = measure(f, limit, nthreads, seq_first, zygote)
+except ObjectResult as error:
+    # Said on a line gilguard reads (k_object_result_line), without a traceback.
+    sys.stderr.write("gilguard-harness: object result: %s\n" % error)
+    sys.stderr.flush()
+    sys.exit(1)
+finally:
+    if zygote is not None:
+        zygote.close()
 report["workload"] = spec if spec.startswith("builtin:") else "file"
 report["expected"] = expected(limit) & MASK if expected is not None else None
 finish(report, caught)
@@ -230,7 +324,8 @@ std::vector<std::string> harness_argv(const std::filesystem::path& python, const
                                       const std::optional<std::string>& gil_override) {
   std::string target = spec.kind == WorkloadSpec::Kind::builtin ? "builtin:" + spec.name : "";
   if (spec.kind == WorkloadSpec::Kind::file)
-    target = std::filesystem::absolute(spec.file).lexically_normal().string() + ":" + spec.function;
+    target = std::filesystem::absolute(spec.file).lexically_normal().string() + ":" +
+             spec.function + (spec.params.empty() ? "" : "[" + spec.params + "]");
   return script_argv(python, gil_override, harness_script(),
                      {target, std::to_string(run.range), std::to_string(run.threads),
                       run.seq_first ? "1" : "0", run.reference ? "1" : "0"},

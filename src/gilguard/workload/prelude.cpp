@@ -122,8 +122,9 @@ def pin(index):
 
 
 # Run-queue readings: (seconds on a CPU, seconds runnable but waiting for one, minor page
-# faults) of the calling thread (`forked`: of this single-threaded process), the wait from the
-# scheduler's own statistics; None where the kernel does not offer them. The CPU seconds come
+# faults, voluntary and involuntary context switches) of the calling thread (`forked`: of this
+# single-threaded process), the wait from the scheduler's own statistics; None where the kernel
+# does not offer them. The CPU seconds come
 # from the thread's own CPU clock: schedstat's run time is only brought up to date at a tick or
 # a switch, so a running thread reading its own lags by up to a tick (4 ms at 250 Hz), which
 # would show as background work.
@@ -132,7 +133,8 @@ def sched_times(path="/proc/thread-self/schedstat", forked=False):
         with open(path) as f:
             waited = f.read().split()[1]
         usage = resource.getrusage(resource.RUSAGE_SELF if forked else resource.RUSAGE_THREAD)
-        return (process_time() if forked else thread_time()), int(waited) / 1e9, usage.ru_minflt
+        return ((process_time() if forked else thread_time()), int(waited) / 1e9, usage.ru_minflt,
+                usage.ru_nvcsw, usage.ru_nivcsw)
     except (OSError, ValueError, IndexError):
         return None
 
@@ -335,6 +337,10 @@ def region_load(before, after, worker_times, workers_in_process, harness=0.0):
         "pressure": delta(3),
         "throttled": delta(4),
         "faults": sum(t[2] for t in known) if len(known) == len(worker_times) else None,
+        "voluntary_switches": (sum(t[3] for t in known)
+                               if len(known) == len(worker_times) else None),
+        "involuntary_switches": (sum(t[4] for t in known)
+                                 if len(known) == len(worker_times) else None),
     }
     load["background"] = None
     load["workers_cpu"] = None
@@ -470,17 +476,15 @@ def threaded_region(work, parts):
 # the two splits of `parts` in the order A B B A (threads, processes, processes, threads; the
 # threads alone without the reference), then sequential (when not seq_first). Each split's time
 # is the mean of its two regions, so whatever running first or second costs (a warmer cache, a
-# CPU's clock ramping, the pages a fork leaves to copy) falls on both splits alike. Each set of
-# reference processes is forked just before its region, while no thread of this process runs.
-# `fold` turns the workers' results into the region's one result. Returns the report's fields.
-def measure_regions(work, first, limit, parts, seq_first, reference, fold):
+# CPU's clock ramping) falls on both splits alike. `zygote` (a Zygote, or None for no reference)
+# forks each set of reference processes just before its region. `fold` turns the workers'
+# results into the region's one result. Returns the report's fields.
+def measure_regions(work, first, limit, parts, seq_first, zygote, fold):
     if seq_first:
         count_seq, t_seq, seq_load = sequential_region(work, first, limit)
-    pool = fork_workers(parts, work) if reference else None
     threads = [threaded_region(work, parts)]
-    if reference:
-        found = [processes(pool)]
-        found.append(processes(fork_workers(parts, work)))
+    if zygote is not None:
+        found = [processes(zygote, parts), processes(zygote, parts)]
         threads.append(threaded_region(work, parts))
     if not seq_first:
         count_seq, t_seq, seq_load = sequential_region(work, first, limit)
@@ -500,63 +504,49 @@ def measure_regions(work, first, limit, parts, seq_first, reference, fold):
               "thread_times": [mean(times) for times in zip(*[t[2] for t in threads])],
               "thread_warm_up": threads[0][4], "cpus": len(CPUS) or os.cpu_count(),
               "loads": {"seq": seq_load, "par": combined_load([t[3] for t in threads])}}
-    if reference:
+    if zygote is not None:
         report.update(count_ref=result_of([f[0] for f in found]), t_ref=mean([f[1] for f in found]),
                       ref_times=[mean(times) for times in zip(*[f[2] for f in found])])
         report["loads"]["ref"] = combined_load([f[3] for f in found])
     return report
 
 
-# Readings of several regions as one: every amount summed (None if any is).
+# Readings of several regions as one: every amount summed (None if any is), and how many.
 def combined_load(loads):
-    out = {"workers": loads[0]["workers"]}
+    out = {"workers": loads[0]["workers"], "regions": len(loads)}
     for key in ("wall", "wait", "other_cpu", "steal", "pressure", "throttled", "background",
-                "faults", "workers_cpu"):
+                "faults", "workers_cpu", "voluntary_switches", "involuntary_switches"):
         values = [load.get(key) for load in loads]
         out[key] = None if any(v is None for v in values) else sum(values)
     return out
 
 
-# The same-machine reference: `work(first, last)` over each (first, last) of `parts` in a
-# single-threaded process forked from this one (before any thread exists), all started together
-# by processes(). They share the machine (cores, caches, clock, neighbours) but not the
-# interpreter's threading. Each warms up on its own part as the threads do (warm_up) and says
-# so with one byte before it waits to start. A worker that is never told to start (this process
-# failed first) exits without working; one whose work raises prints the traceback and exits
-# without a result.
-def fork_workers(parts, work):
-    workers = []
-    for index, (first, last) in enumerate(parts):
-        go_read, go_write = os.pipe()
-        done_read, done_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
+# The same-machine reference: `work(first, last)` over each (first, last) of a split in a
+# single-threaded process of its own. They share the machine (cores, caches, clock, neighbours)
+# but not the interpreter's threading. The processes come from a zygote: a copy of this process
+# forked at the very start of the child, before the workload, its modules or the --import ones
+# are imported, so while it has one thread and no code under test has run. A copy forked later
+# would hold the locks and queues of threads that do not exist in it (a BLAS or OpenMP pool, a
+# concurrent.futures executor, a thread a module starts at import) and could hang or compute
+# something else. Each worker the zygote forks loads the workload itself (`load_work`, the
+# script's own loader: the --import modules, the workload, its setup), then warms up on its own
+# part as the threads do (warm_up) and says so with one byte before it waits to start, all
+# outside the timing. The zygote takes its orders, each with the worker's end of a socket pair,
+# on a socket of its own; it does not hold the report channel, nor do its workers.
+class Zygote:
+    def __init__(self, load_work):
+        import socket
+
+        self.socket = socket
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.pid = os.fork()
+        if self.pid == 0:
             status = 1
             try:
-                os.close(go_write)
-                os.close(done_read)
-                # The pipes of the workers forked before this one are theirs and the parent's.
-                for _, earlier_go, earlier_done in workers:
-                    os.close(earlier_go)
-                    os.close(earlier_done)
-                pin(index)
-                warm_up(work, first, last)
-                os.write(done_write, b"r")
-                lead = process_time()
-                if os.read(go_read, 1) == b"g":
-                    mine = sched_times("/proc/self/schedstat", True)
-                    began = perf_counter()
-                    result = work(first, last)
-                    ended = perf_counter()
-                    done = sched_times("/proc/self/schedstat", True)
-                    reply = [result, ended - began, spent(mine, done), began, ended]
-                    # This worker's CPU outside its clock: waking, and writing the reply.
-                    wake = mine[0] - lead if mine is not None else 0.0
-                    tail = process_time() - done[0] if done is not None else 0.0
-                    os.write(done_write, json.dumps(reply + [wake + tail]).encode() + b"\n")
-                    # Exit only once the region's readings are taken: tearing down this copy of
-                    # the address space is no part of the region.
-                    os.read(go_read, 1)
+                mine.close()
+                if REPORT is not sys.stdout:
+                    REPORT.close()
+                zygote_serve(socket, theirs, load_work)
                 status = 0
             except BaseException:
                 import traceback
@@ -565,38 +555,115 @@ def fork_workers(parts, work):
                 sys.stderr.flush()
             finally:
                 os._exit(status)
-        os.close(go_read)
-        os.close(done_write)
-        workers.append((pid, go_write, done_read))
-    return workers
+        theirs.close()
+        self.channel = mine
+
+    # Forks one worker for (first, last), pinned as worker `index`: the descriptor of this
+    # process's end of its socket pair.
+    def fork(self, index, first, last):
+        mine, theirs = self.socket.socketpair()
+        self.socket.send_fds(self.channel, [b"fork %d %d %d" % (index, first, last)],
+                             [theirs.fileno()])
+        theirs.close()
+        return mine.detach()
+
+    # Returns once every worker forked so far has exited and been reaped.
+    def reap(self):
+        self.channel.send(b"reap")
+        if self.channel.recv(16) != b"reaped":
+            raise RuntimeError("the reference's zygote ended before its workers")
+
+    def close(self):
+        self.channel.close()
+        os.waitpid(self.pid, 0)
 
 
-# Starts the forked workers together and waits for them: (their results, the region's seconds,
-# each worker's seconds, the region's readings). The region runs from the first worker's start to
-# the last one's end, read by the workers as the threads' are (perf_counter is CLOCK_MONOTONIC on
-# Linux: one clock for every process).
-def processes(workers):
+# The zygote's loop: forks a reference worker for each "fork INDEX FIRST LAST" order, reaps them
+# all for "reap", and ends when this process closes its end.
+def zygote_serve(socket, channel, load_work):
+    forked = []
+    while True:
+        message, fds, _, _ = socket.recv_fds(channel, 256, 1)
+        if not message:
+            return
+        if message == b"reap":
+            for pid in forked:
+                os.waitpid(pid, 0)
+            forked = []
+            channel.send(b"reaped")
+            continue
+        index, first, last = (int(v) for v in message.split()[1:])
+        os.set_inheritable(fds[0], False)
+        pid = os.fork()
+        if pid == 0:
+            channel.close()
+            os._exit(reference_worker(fds[0], index, first, last, load_work))
+        os.close(fds[0])
+        forked.append(pid)
+
+
+# One reference worker (see Zygote), talking on `fd`: "r" once loaded and warm, then its reply
+# line after "g". A worker that is never told to start (this process failed first) exits
+# without working; one whose loading or work raises prints the traceback and exits without a
+# result. Returns its exit status.
+def reference_worker(fd, index, first, last, load_work):
+    try:
+        pin(index)
+        # Warnings are the main process's to report: it raises the same ones.
+        with WarningLog():
+            work = load_work()
+            warm_up(work, first, last)
+            os.write(fd, b"r")
+            lead = process_time()
+            if os.read(fd, 1) == b"g":
+                mine = sched_times("/proc/self/schedstat", True)
+                began = perf_counter()
+                result = work(first, last)
+                ended = perf_counter()
+                done = sched_times("/proc/self/schedstat", True)
+                reply = [result, ended - began, spent(mine, done), began, ended]
+                # This worker's CPU outside its clock: waking, and writing the reply.
+                wake = mine[0] - lead if mine is not None else 0.0
+                tail = process_time() - done[0] if done is not None else 0.0
+                os.write(fd, json.dumps(reply + [wake + tail]).encode() + b"\n")
+                # Exit only once the region's readings are taken: tearing down this copy of the
+                # address space is no part of the region.
+                os.read(fd, 1)
+        return 0
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.flush()
+        return 1
+
+
+# The reference region over `parts`: the zygote forks a worker for each, they load and warm up,
+# then start together and are waited for: (their results, the region's seconds, each worker's
+# seconds, the region's readings). The region runs from the first worker's start to the last
+# one's end, read by the workers as the threads' are (perf_counter is CLOCK_MONOTONIC on Linux:
+# one clock for every process).
+def processes(zygote, parts):
+    workers = [zygote.fork(index, first, last) for index, (first, last) in enumerate(parts)]
     # Each worker says "r" once warm; one that died first says nothing and fails below.
-    for _, _, done in workers:
-        os.read(done, 1)
+    for fd in workers:
+        os.read(fd, 1)
     before = counters()
     main_cpu = thread_time()
-    for _, go, _ in workers:
-        os.write(go, b"g")
+    for fd in workers:
+        os.write(fd, b"g")
     replies = []
-    for _, _, done in workers:
+    for fd in workers:
         data = b""
-        while not data.endswith(b"\n") and (chunk := os.read(done, 65536)):
+        while not data.endswith(b"\n") and (chunk := os.read(fd, 65536)):
             data += chunk
         replies.append(data)
     harness = thread_time() - main_cpu
     after = counters(True)
-    # Closing every go pipe first lets every worker exit; only then are they reaped.
-    for _, go, done in workers:
-        os.close(go)
-        os.close(done)
-    for pid, _, _ in workers:
-        os.waitpid(pid, 0)
+    # Closing every socket first lets every worker exit; only then are they reaped.
+    for fd in workers:
+        os.close(fd)
+    zygote.reap()
     if not all(replies):
         raise RuntimeError("a reference worker process ended without a result")
     results = [json.loads(r) for r in replies]

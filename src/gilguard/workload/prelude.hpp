@@ -14,12 +14,13 @@ namespace gilguard::workload {
 // cores first) and pin(), the run-queue, steal, pressure and throttling readings around a timed
 // region (counters, sched_times, region_load), the split into chunks, the timed regions
 // (sequential_region, threaded_region, and measure_regions, which runs them in their order), the
-// same-machine reference in forked single-threaded processes (fork_workers, processes), the
-// record of distinct warnings (WarningLog), and finish(), which writes the report line with the
-// GIL state and the warnings caught to the report channel (k_report_fd_variable), taken over
-// before any code under test runs. It defines functions and a few constants from `os` only;
-// what the functions use besides (json, threading, perf_counter, process_time) the script
-// imports inside its WarningLog block.
+// same-machine reference in single-threaded processes forked by a zygote that the script starts
+// before any code under test runs (Zygote, processes; each worker loads the workload itself
+// with the script's `load_work`), the record of distinct warnings (WarningLog), and finish(),
+// which writes the report line with the GIL state and the warnings caught to the report channel
+// (k_report_fd_variable), taken over before any code under test runs. It defines functions and
+// a few constants from `os` only; what the functions use besides (json, threading,
+// perf_counter, process_time, thread_time) the script's `load_work` imports as globals.
 std::string_view child_prelude();
 
 // The environment variable naming the descriptor of a child's report channel, and the number

@@ -16,7 +16,7 @@ namespace {
 // also over the same chunks in forked single-threaded processes (the same-machine reference);
 // with REPEATS > 1 (and no reference) the sequential and threaded regions alternate that often.
 // It runs after child_prelude(): the chunks, the timed regions with their CPU placement and
-// readings, the forked reference and the report line come from there. Warnings raised while
+// readings, the reference's zygote and the report line come from there. Warnings raised while
 // importing or working (such as the RuntimeWarning a free-threaded build emits when a module
 // re-enables the GIL) are recorded and reported instead of printed.
 constexpr std::string_view k_script = R"PY(
@@ -47,9 +47,9 @@ def threaded(limit, nthreads):
     return sum(counts), elapsed, seconds, load
 
 
-def measure(limit, nthreads, seq_first, reference):
+def measure(limit, nthreads, seq_first, zygote):
     report = measure_regions(count_between, 1, limit, chunks(1, limit, nthreads), seq_first,
-                             reference, sum)
+                             zygote, sum)
     report["workload"] = "primes"
     return report
 
@@ -78,10 +78,11 @@ def measure_repeated(limit, nthreads, seq_first, repeats):
                       "par": combined_load([p[3] for p in pars])}}
 
 
-limit, nthreads, seq_first = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
-reference = len(sys.argv) > 4 and sys.argv[4] == "1"
-repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 1
-with WarningLog() as caught:
+# What this script and the prelude use, imported as globals, then the --import modules: the work
+# of one worker. The main process calls it inside its WarningLog block, each reference worker
+# (Zygote) in its own process.
+def load_work():
+    global importlib, isqrt, json, threading, perf_counter, process_time, thread_time
     import importlib
     import json
     import threading
@@ -90,10 +91,22 @@ with WarningLog() as caught:
 
     for name in sys.argv[6:]:
         importlib.import_module(name)
+    return count_between
+
+
+limit, nthreads, seq_first = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
+reference = len(sys.argv) > 4 and sys.argv[4] == "1"
+repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+# Before anything else is imported: the reference's workers are forked from this copy.
+zygote = Zygote(load_work) if reference else None
+with WarningLog() as caught:
+    load_work()
     if repeats > 1 and not reference:
         report = measure_repeated(limit, nthreads, seq_first, repeats)
     else:
-        report = measure(limit, nthreads, seq_first, reference)
+        report = measure(limit, nthreads, seq_first, zygote)
+if zygote is not None:
+    zygote.close()
 finish(report, caught)
 )PY";
 

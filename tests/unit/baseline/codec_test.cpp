@@ -268,3 +268,27 @@ TEST(BaselineCodec, DocumentedExampleIsValidAndCanonical) {
 
 }  // namespace
 }  // namespace gilguard::baseline
+
+namespace gilguard::baseline {
+namespace {
+
+// Issue 23: a speedup against processes keeps its split; runs without one (older baselines)
+// read and write as before.
+TEST(BaselineCodec, ARunsLossSplitRoundTripsAndOldRunsHaveNone) {
+  Baseline original = testdata::sample_baseline(2);
+  const MetricId relative{MetricKind::relative, Flavor::ft, 2};
+  original.runs[1].summary.metrics.emplace_back(relative, Estimate{0.9, 0.85, 0.95, 6});
+  original.runs[1].summary.metrics.back().second.split = LossSplit{0.125, 0.03125, 0.0, 6};
+  const std::string text = to_json_text(original);
+  auto back = baseline_from_json_text(text);
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  const auto estimate = back->runs[1].summary.find(relative);
+  ASSERT_TRUE(estimate);
+  EXPECT_EQ(estimate->split, original.runs[1].summary.metrics.back().second.split);
+  for (const auto& [id, e] : back->runs[0].summary.metrics) EXPECT_FALSE(e.split);
+  EXPECT_EQ(to_json_text(*back), text);
+  EXPECT_EQ(to_json_text(testdata::sample_baseline(2)).find("\"split\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gilguard::baseline

@@ -118,3 +118,23 @@ TEST(ComparisonCodec, ErrorsNameTheField) {
 
 }  // namespace
 }  // namespace gilguard::baseline
+
+namespace gilguard::baseline {
+namespace {
+
+TEST(ComparisonCodec, TheLossSplitsRoundTripAndAreLeftOutWithoutThem) {
+  auto original = test::regression_comparison();
+  original.metrics[1].current.split = LossSplit{0.25, 0.125, 0.0, 20};
+  original.metrics[1].baseline_split = LossSplit{0.0625, 0.125, 0.0, 30};
+  const std::string text = comparison_to_json_text(original);
+  auto back = comparison_from_json_text(text);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->metrics[1].current.split, original.metrics[1].current.split);
+  EXPECT_EQ(back->metrics[1].baseline_split, original.metrics[1].baseline_split);
+  EXPECT_FALSE(back->metrics[0].current.split);
+  EXPECT_EQ(comparison_to_json_text(test::regression_comparison()).find("split"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace gilguard::baseline

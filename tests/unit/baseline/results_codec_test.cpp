@@ -416,3 +416,44 @@ TEST(ChildCodec, NamesWhatIsWrong) {
 
 }  // namespace
 }  // namespace gilguard::baseline
+
+namespace gilguard::baseline {
+namespace {
+
+// Issue 23: the workers' context switches in each region and a cell's loss split go into the
+// results and come back; files without them read as before.
+TEST(ResultsCodec, ContextSwitchesAndTheLossSplitRoundTrip) {
+  auto original = example();
+  RegionLoad load;
+  load.wall = 0.5;
+  load.voluntary_switches = 120;
+  load.involuntary_switches = 3;
+  original.samples.front().par_load = load;
+  CellSummary summary;
+  summary.cell = {Flavor::ft, 2, true};
+  summary.loss_split = LossSplit{0.125, 0.25, -0.0625, 7};
+  original.summaries.push_back(summary);
+  const auto text = results_to_json_text(original);
+  const auto decoded = results_from_json_text(text);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->samples.front().par_load, load);
+  EXPECT_EQ(decoded->summaries.back().loss_split, summary.loss_split);
+  EXPECT_EQ(results_to_json_text(*decoded), text);
+  EXPECT_EQ(results_to_json_text(example()).find("loss_split"), std::string::npos);
+}
+
+TEST(ChildCodec, ReadsTheWorkersContextSwitches) {
+  const auto report = decode_child_report(
+      "{\"range\": 100, \"threads\": 2, \"seq_first\": true, \"count_seq\": 25, "
+      "\"count_par\": 25, \"t_seq\": 0.5, \"t_par\": 0.25, \"thread_times\": [0.1, 0.2], "
+      "\"gil_enabled\": false, \"warnings\": [], \"loads\": {\"par\": {\"wall\": 0.3, "
+      "\"workers\": 2, \"wait\": 0.01, \"other_cpu\": 0, \"steal\": 0, \"pressure\": 0, "
+      "\"throttled\": null, \"voluntary_switches\": 1500, \"involuntary_switches\": 4}}}\n");
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_TRUE(report->par_load);
+  EXPECT_EQ(report->par_load->voluntary_switches, 1500);
+  EXPECT_EQ(report->par_load->involuntary_switches, 4);
+}
+
+}  // namespace
+}  // namespace gilguard::baseline

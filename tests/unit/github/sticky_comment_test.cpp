@@ -109,6 +109,33 @@ TEST_F(StickyTest, PersistentServerTroubleIsAFailureNotAnException) {
             "of #2. The job summary has the full report.");
 }
 
+TEST(CommentHeader, TheHiddenLinesABodyStartsWith) {
+  EXPECT_EQ(comment_header("<!-- gilguard:comment -->\n<!-- gilguard:key=k -->\n### x"),
+            "<!-- gilguard:comment -->\n<!-- gilguard:key=k -->");
+  EXPECT_EQ(comment_header("<!-- gilguard:comment -->\r\n### x"), "<!-- gilguard:comment -->");
+  EXPECT_EQ(comment_header("> <!-- gilguard:comment -->\n"), "");
+  EXPECT_EQ(comment_header("LGTM"), "");
+}
+
+// A keyed job's marker finds its own comment before one from before keys, and that one only
+// when it has none; a job without a key never takes a keyed comment.
+TEST_F(StickyTest, KeysKeepTheirOwnCommentsAndAKeylessOneIsAdopted) {
+  const std::string keyed_a = std::string(k_marker) + "\n<!-- gilguard:key=a -->";
+  const std::string keyed_b = std::string(k_marker) + "\n<!-- gilguard:key=b -->";
+  fake.comments[2] = {{1, std::string(k_marker) + "\nold"}, {2, keyed_a + "\nA"}};
+  const auto post_as = [this](const std::string& marker, const std::string& text) {
+    return post_sticky_comment(client, "o/r", 2, marker + "\n" + text, marker, CommentMode::always,
+                               true);
+  };
+  EXPECT_EQ(post_as(keyed_a, "A2").id, 2);
+  EXPECT_EQ(post_as(keyed_b, "B").id, 1);  // adopts the comment from before keys
+  EXPECT_EQ(fake.comments[2][0].second, keyed_b + "\nB");
+  const auto keyless = post_as(std::string(k_marker), "none");
+  EXPECT_EQ(keyless.action, Action::created);
+  EXPECT_EQ(fake.comments[2].size(), 3u);
+  EXPECT_EQ(fake.comments[2][1].second, keyed_a + "\nA2");
+}
+
 TEST(CommentMode, ParsesTheThreeModes) {
   EXPECT_EQ(parse_comment_mode("auto"), CommentMode::automatic);
   EXPECT_EQ(parse_comment_mode("always"), CommentMode::always);

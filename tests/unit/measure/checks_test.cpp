@@ -22,7 +22,7 @@ constexpr const char* k_gil_warning =
 
 TEST(Checks, CleanSamplesPass) {
   std::vector<Sample> samples{good(Flavor::gil, 1, 0), good(Flavor::ft, 2, 1)};
-  mark_wrong_counts(samples, 25, 100);
+  mark_wrong_results(samples, *workload::make_workload({}), 100);  // 25 primes below 100
   EXPECT_TRUE(check_samples(samples, std::nullopt).empty());
 }
 
@@ -31,7 +31,7 @@ TEST(Checks, WrongCountFailsTheSampleAndTheRun) {
                               good(Flavor::ft, 2, 3)};
   samples[1].count_par = 24;
   samples[2].count_seq = 26;
-  mark_wrong_counts(samples, 25, 100);
+  mark_wrong_results(samples, *workload::make_workload({}), 100);  // 25 primes below 100
   EXPECT_TRUE(samples[0].ok);
   EXPECT_FALSE(samples[1].ok);
   EXPECT_EQ(samples[1].failure,
@@ -57,7 +57,8 @@ TEST(Checks, WorkloadResultsMustAgreeWithEachOtherTheReferenceAndTheExpectation)
   samples[4].t_ref = 0.5;    // all agree
   samples[4].count_ref = 25;
   samples[4].expected = 25;
-  mark_wrong_results(samples, "builtin:objects");
+  mark_wrong_results(samples, *workload::make_workload(workload::parse_workload("builtin:objects")),
+                     0);
   EXPECT_TRUE(samples[0].ok);
   EXPECT_FALSE(samples[1].ok);
   EXPECT_EQ(samples[1].failure,

@@ -55,6 +55,20 @@ TEST(AbReport, TheTextSaysAgainstBaseAndOffersNoBaselineUpdate) {
   EXPECT_THAT(text, Not(HasSubstr("gilguard baseline update")));
 }
 
+// The comparison's key (--baseline-key, else the derived one) names it in every report.
+TEST(AbReport, TheKeyIsShownBesideTheBase) {
+  Comparison comparison = ab_comparison(1.0);
+  comparison.baseline_key = "pkg-job-3.14";
+  ReportLinks links;
+  EXPECT_THAT(render_text(comparison, nullptr, links, false),
+              HasSubstr("against base abc123, measured in the same rounds; key pkg-job-3.14; "
+                        "threshold 2%"));
+  EXPECT_THAT(render_summary(comparison, nullptr, links),
+              HasSubstr("measured in the same rounds; key `pkg-job-3.14`; threshold 2%."));
+  EXPECT_THAT(render_comment(comparison, nullptr, links),
+              HasSubstr("<!-- gilguard:key=pkg-job-3.14 -->"));
+}
+
 TEST(AbReport, HeadAndBaseOfDifferentReleasesAreBothNamed) {
   // A user upgrading: 3.13 as base, 3.14 as head.
   Comparison comparison = ab_comparison(1.0);

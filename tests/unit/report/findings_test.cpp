@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "gilguard/report/summary.hpp"
 #include "unit/report/sample_comparison.hpp"
 
@@ -96,6 +98,57 @@ TEST(Findings, RunFailuresAreNotRepeated) {
   const auto findings = collect_findings(comparison, &run);
   EXPECT_EQ(titles(findings, Severity::error),
             (std::vector<std::string>{"Failed check", "Failed check: wrong-count"}));
+}
+
+}  // namespace
+}  // namespace gilguard::report
+
+namespace gilguard::report {
+namespace {
+
+// The free-threaded speedup against processes at 2 threads fell 14.7%, from 0.95 to 0.81.
+Comparison relative_regression() {
+  Comparison c;
+  c.overall = Verdict::regression;
+  c.threshold = 0.05;
+  auto metric = test::make_metric({MetricKind::relative, Flavor::ft, 2}, Verdict::regression,
+                                  0.95 * (1 - 0.147), 0.78, 0.83, 0.95);
+  metric.current.split = LossSplit{0.15, 0.03, 0.0, 20};
+  c.metrics = {metric};
+  return c;
+}
+
+TEST(Findings, ARegressionAgainstProcessesSaysWhereTheTimeWentAgainstTheBaselines) {
+  auto comparison = relative_regression();
+  comparison.metrics[0].baseline_split = LossSplit{0.01, 0.02, 0.0, 30};
+  const auto findings = collect_findings(comparison, nullptr);
+  // The parts moved by 0.14, 0.01 and 0: of the 14.7%, 13.7% and 1.0%.
+  EXPECT_NE(findings.front().message.find(
+                "Of the 14.7%: 13.7% more CPU per item, 1.0% waiting, 0.0% machine (each part "
+                "against the baseline's)."),
+            std::string::npos)
+      << findings.front().message;
+  const auto notice = std::find_if(findings.begin(), findings.end(), [](const Finding& f) {
+    return f.title == "Where the time went: free-threaded speedup against processes at 2 threads";
+  });
+  ASSERT_NE(notice, findings.end());
+  EXPECT_NE(notice->message.find("The baseline's: the threads lost 5.0% against the processes"),
+            std::string::npos)
+      << notice->message;
+}
+
+TEST(Findings, ABaselineWithoutASplitSaysNotRecorded) {
+  const auto findings = collect_findings(relative_regression(), nullptr);
+  EXPECT_NE(findings.front().message.find("the baseline's split is not recorded; in this run the "
+                                          "threads lost 19.0% against the processes: 15.8% more "
+                                          "CPU per item, 3.2% waiting, 0.0% machine."),
+            std::string::npos)
+      << findings.front().message;
+  const auto notice = std::find_if(findings.begin(), findings.end(),
+                                   [](const Finding& f) { return f.severity == Severity::notice; });
+  ASSERT_NE(notice, findings.end());
+  EXPECT_NE(notice->message.find("The baseline's: not recorded."), std::string::npos)
+      << notice->message;
 }
 
 }  // namespace

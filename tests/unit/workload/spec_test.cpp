@@ -233,10 +233,10 @@ TEST(Harness, SharesThePreludeWithThePrimeScript) {
   const auto prelude = child_prelude();
   EXPECT_TRUE(harness_script().starts_with(prelude));
   EXPECT_TRUE(prime_script().starts_with(prelude));
-  EXPECT_NE(prelude.find("def fork_workers(parts, work)"), std::string_view::npos);
+  EXPECT_NE(prelude.find("class Zygote:"), std::string_view::npos);
   EXPECT_NE(prelude.find("def finish(report, caught)"), std::string_view::npos);
-  EXPECT_EQ(harness_script().find("def fork_workers", prelude.size()), std::string_view::npos);
-  EXPECT_EQ(prime_script().find("def fork_workers", prelude.size()), std::string_view::npos);
+  EXPECT_EQ(harness_script().find("class Zygote", prelude.size()), std::string_view::npos);
+  EXPECT_EQ(prime_script().find("class Zygote", prelude.size()), std::string_view::npos);
 }
 
 TEST(Spec, LabelsReadBackAsTheirSpecs) {
@@ -253,6 +253,79 @@ TEST(Spec, LabelsReadBackAsTheirSpecs) {
   EXPECT_EQ(spec_from_label("builtin:nope"), std::nullopt);
   EXPECT_EQ(spec_from_label("file:w.py"), std::nullopt);
   EXPECT_EQ(spec_from_label("quicksort"), std::nullopt);
+}
+
+// Issue 22, item 3: a file's benchmarks are its top-level bench_* functions, in order.
+TEST(BenchmarkFile, BenchmarksAreTopLevelBenchFunctions) {
+  const std::string text =
+      "def setup():\n    pass\n\n"
+      "def bench_parse(i):\n    return i\n\n"
+      "class Helper:\n    def bench_method(self, i):\n        return i\n\n"
+      "def  bench_spaced (i, size=3):\n    return i\n\n"
+      "async def bench_async(i):\n    return i\n\n"
+      "def benchmark_not_prefixed(i):\n    return i\n\n"
+      "def bench_parse(i):\n    return i + 1\n";
+  EXPECT_EQ(benchmark_functions(text), (std::vector<std::string>{"bench_parse", "bench_spaced"}));
+  EXPECT_TRUE(defines_function(text, "setup"));
+  EXPECT_FALSE(defines_function(text, "workload"));
+  EXPECT_FALSE(defines_function(text, "bench_method"));
+}
+
+TEST(BenchmarkFile, FileWithoutAFunctionRunsWorkloadElseItsBenchmarks) {
+  test::TempDir dir;
+  const auto resolve = [&](const std::string& name, const std::string& text) {
+    test::write_file(dir.path() / name, text);
+    auto resolved =
+        resolve_workload(parse_workload((dir.path() / name).string()), root_at(dir.path()));
+    if (!resolved) throw std::runtime_error(resolved.error().message);
+    return *resolved;
+  };
+  // workload() first: a file that has it keeps running it (the same label and key as before).
+  const auto old =
+      resolve("old.py", "def workload(i):\n    return i\n\ndef bench_a(i):\n    return i\n");
+  EXPECT_EQ(old.spec.label(), "file:old.py:workload");
+  EXPECT_TRUE(old.benchmarks.empty());
+  const auto one = resolve("one.py", "def bench_a(i):\n    return i\n");
+  EXPECT_EQ(one.spec.label(), "file:one.py:bench_a");
+  EXPECT_TRUE(one.benchmarks.empty());
+  const auto two =
+      resolve("two.py", "def bench_b(i):\n    return i\n\ndef bench_a(i):\n    return i\n");
+  EXPECT_EQ(two.benchmarks, (std::vector<std::string>{"bench_b", "bench_a"}));
+  // A function named: that one, whatever else the file holds.
+  const auto named = resolve_workload(parse_workload((dir.path() / "two.py:bench_a").string()),
+                                      root_at(dir.path()));
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->spec.label(), "file:two.py:bench_a");
+  EXPECT_TRUE(named->benchmarks.empty());
+}
+
+TEST(BenchmarkFile, ParametersArePartOfTheLabelAndReachTheChild) {
+  const auto spec = parse_workload("dir/b.py:bench_parse[size=1000,mode=fast,scale=-1.5e3]");
+  EXPECT_EQ(spec.function, "bench_parse");
+  EXPECT_EQ(spec.params, "size=1000,mode=fast,scale=-1.5e3");
+  EXPECT_EQ(spec.label(), "file:b.py:bench_parse[size=1000,mode=fast,scale=-1.5e3]");
+  const auto read_back = spec_from_label(spec.label());
+  ASSERT_TRUE(read_back);
+  EXPECT_EQ(read_back->function, "bench_parse");
+  EXPECT_EQ(read_back->params, spec.params);
+  EXPECT_EQ(read_back->label(), spec.label());
+  // A value that holds ".py" does not move the file's end.
+  const auto dotted = parse_workload("b.py[name=x.py]");
+  EXPECT_EQ(dotted.file, "b.py");
+  EXPECT_EQ(dotted.function, k_default_function);
+  EXPECT_EQ(dotted.params, "name=x.py");
+  const auto argv = harness_argv("/py/ft", spec, {0, 2, true, true});
+  EXPECT_EQ(argv[4], std::filesystem::absolute("dir/b.py").lexically_normal().string() +
+                         ":bench_parse[size=1000,mode=fast,scale=-1.5e3]");
+  EXPECT_EQ(usage_message("b.py:f[size]"),
+            "--workload b.py:f[size]: 'size' is not a parameter; pass "
+            "FILE.py:FUNCTION[NAME=VALUE,...] with each NAME an identifier and each VALUE of "
+            "letters, digits, '.', '_', '+' and '-' (a number, True, False or None, else passed "
+            "as a string)");
+  EXPECT_NE(usage_message("b.py:f[a=1,b='x y']").find("'b='x y'' is not a parameter"),
+            std::string::npos);
+  EXPECT_NE(usage_message("b.py:f[=1]").find("'=1' is not a parameter"), std::string::npos);
+  EXPECT_EQ(spec_from_label("file:b.py:f[bad]"), std::nullopt);
 }
 
 }  // namespace

@@ -289,8 +289,11 @@ TEST_F(Checkout, ErrorsSayWhatToDo) {
   auto r =
       gilguard({"checkout", "--ref", m_base, "--into", (m_dir.path() / "b1").string()}, shallow);
   EXPECT_EQ(r.exit_code, 2) << output_of(r);
+  // The repository named by its full path, not as "." as it was given.
   EXPECT_TRUE(contains(r.stderr_text, "gilguard: error: checkout --ref " + m_base + ": revision '" +
-                                          m_base + "' is not in ."))
+                                          m_base + "' is not in " + shallow.string() + " ("))
+      << output_of(r);
+  EXPECT_TRUE(contains(r.stderr_text, "'git -C " + shallow.string() + " fetch origin " + m_base))
       << output_of(r);
   EXPECT_TRUE(contains(r.stderr_text, "fetch-depth: 0")) << output_of(r);
   EXPECT_TRUE(contains(r.stderr_text, "shallow clone")) << output_of(r);
@@ -315,7 +318,10 @@ TEST_F(Checkout, ErrorsSayWhatToDo) {
   EXPECT_TRUE(contains(r.stderr_text, "--into")) << output_of(r);
   r = gilguard({"checkout", "--help"}, repo());
   EXPECT_EQ(r.exit_code, 0) << output_of(r);
-  EXPECT_TRUE(contains(r.stdout_text, "work tree, index and HEAD are left alone")) << output_of(r);
+  EXPECT_TRUE(contains(r.stdout_text, "leaving the repository's work tree, index and HEAD alone"))
+      << output_of(r);
+  for (const char* option : {"--repo DIR", "--ref REV", "--into DIR"})
+    EXPECT_TRUE(contains(r.stdout_text, option)) << option << "\n" << output_of(r);
 }
 
 // ---- package-base.sh ----------------------------------------------------------------------------

@@ -96,7 +96,8 @@ Venv make_package_venv(const std::filesystem::path& python,
 
 // Installs distribution `name` 1.0 into `venv` as pip leaves one: `files` (a path in
 // site-packages and the file copied there) and `texts` (a path and the text written there), then
-// NAME-1.0.dist-info (NAME with - and . as _) with METADATA and a RECORD that lists every file. No build, no index.
+// NAME-1.0.dist-info (NAME with - and . as _) with METADATA and a RECORD that lists every file. No
+// build, no index.
 void install_distribution(const Venv& venv, const std::string& name,
                           const std::vector<std::pair<std::string, std::filesystem::path>>& files,
                           const std::vector<std::pair<std::string, std::string>>& texts);

@@ -10,8 +10,10 @@
 # GILGUARD_PYTHON_GIL/_FT (the interpreters the venvs are made from), GILGUARD_TREE (the
 # directory to run the command in; default the current one), GILGUARD_LABEL (head or base: names
 # the venvs and the messages; default head), GILGUARD_LOG_LINES (lines of the log's tail shown
-# on failure; default 40). With the default command, a tree without pyproject.toml or setup.py is
-# not a package: a notice, no outputs, exit 0.
+# on failure; default 40), GILGUARD_MODE (the mode input: with `imports` only the free-threaded
+# venv is made, the one `gilguard imports` imports in, and no GIL interpreter is needed). With the
+# default command, a tree without pyproject.toml or setup.py is not a package: a notice, no
+# outputs, exit 0.
 set -euo pipefail
 # As in check.sh: start again without a token the workflow set for the whole job.
 if [ -n "${GITHUB_TOKEN+set}${GH_TOKEN+set}" ]; then
@@ -21,6 +23,8 @@ install=${GILGUARD_INSTALL:-pip install .}
 tree=${GILGUARD_TREE:-.}
 label=${GILGUARD_LABEL:-head}
 lines=${GILGUARD_LOG_LINES:-40}
+flavours=(gil ft)
+[ "${GILGUARD_MODE:-check}" != imports ] || flavours=(ft)
 # A value in a workflow command stays on one line, without the escape character.
 clean() { local s=$1; echo "${s//[$'%\r\n']/?}"; }
 fail() {
@@ -40,7 +44,7 @@ fi
 venvs="${RUNNER_TEMP:-$PWD}/gilguard/venvs/$label"
 mkdir -p "$venvs"
 
-for flavour in gil ft; do
+for flavour in "${flavours[@]}"; do
   if [ "$flavour" = gil ]; then
     python=${GILGUARD_PYTHON_GIL:-}
     name="GIL (gil)"

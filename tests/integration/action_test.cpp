@@ -6,8 +6,10 @@
 // pull_request payload from @octokit/webhooks-examples, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY
 // files, a loopback API server and the real interpreters. Journeys: check (outputs, summary,
 // annotations, no token in the check step; then the comment step posts one comment), update (a
-// commit of baselines/<key>.json) and a regression (the free-threaded interpreter with the GIL
-// forced on fails the step).
+// commit of baselines/<key>.json), a regression (the free-threaded interpreter with the GIL
+// forced on fails the step), and the package example's jobs on the real test package (install,
+// package-base, base install and an A/B check; an extension that drops Py_mod_gil failing the
+// import check by name). Each step runs only when its `if:` holds, evaluated as the runner would.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -504,10 +506,10 @@ class ActionJourney : public ::testing::Test {
     return run_step("check", inputs, extra);
   }
 
-  // The same for any `run` step of action.yml, by its id; `more` adds to the expression context
-  // (github.event, steps.ID.outputs).
-  util::ProcessResult run_step(const std::string& id, const json::object& inputs,
-                               const util::Environment& extra = {}, const json::object& more = {}) {
+  // Step `id` of action.yml as step-env.mjs evaluates it for these inputs and `more` (added to
+  // the expression context: github.event, steps.ID.outputs): shell, run, env, if and runs.
+  json::object describe_step(const std::string& id, const json::object& inputs,
+                             const json::object& more = {}) {
     json::object context = more;
     context["inputs"] = inputs;
     auto& github = context["github"];
@@ -518,7 +520,22 @@ class ActionJourney : public ::testing::Test {
              (repo_root() / "action.yml").string(), id, json::serialize(context)},
             path_only());
     if (!described.success()) throw std::runtime_error("step-env: " + output_of(described));
-    const auto step = json::parse(described.stdout_text).as_object();
+    return json::parse(described.stdout_text).as_object();
+  }
+
+  // Whether the runner would run step `id` (its `if:`, the steps before it succeeded).
+  bool step_runs(const std::string& id, const json::object& inputs, const json::object& more = {}) {
+    return describe_step(id, inputs, more).at("runs").as_bool();
+  }
+
+  // The same for any `run` step of action.yml, by its id; `more` adds to the expression context
+  // (github.event, steps.ID.outputs). A step whose `if:` is false for these is a failure: the
+  // runner would skip it.
+  util::ProcessResult run_step(const std::string& id, const json::object& inputs,
+                               const util::Environment& extra = {}, const json::object& more = {}) {
+    const auto step = describe_step(id, inputs, more);
+    EXPECT_TRUE(step.at("runs").as_bool())
+        << "the runner would skip step " << id << " (if: " << str(step.at("if")) << ")";
     EXPECT_EQ(str(step.at("shell")), "bash");
 
     util::Environment env = path_only();
@@ -863,6 +880,27 @@ std::map<std::string, json::object> gilguard_steps(const json::object& workflow)
   return out;
 }
 
+// The install input's offline equivalent of `pip install .` (no index is reachable here):
+// setuptools and wheel from Debian's wheels, then the package without build isolation.
+std::string offline_install() {
+  return std::string("pip install -q --disable-pip-version-check --no-index --find-links ") +
+         test::k_system_wheels +
+         " setuptools wheel && pip install --disable-pip-version-check --no-index "
+         "--no-build-isolation .";
+}
+
+// The test package (scalepkg, a C extension) at the top of `workspace`, and its workload file
+// (tests/data/packages/scalepkg_bench.py) at `workload`, a path relative to it.
+void write_scalepkg(const fs::path& workspace, const std::string& workload) {
+  for (const auto& entry : fs::recursive_directory_iterator(test::scalepkg_dir())) {
+    if (!entry.is_regular_file()) continue;
+    test::write_file(workspace / fs::relative(entry.path(), test::scalepkg_dir()),
+                     test::read_file(entry.path()));
+  }
+  test::write_file(workspace / workload,
+                   test::read_file(test::data_dir() / "packages/scalepkg_bench.py"));
+}
+
 // The package example's pull request job, run step by step as action.yml declares its steps,
 // with the workflow's own inputs: a real git repository holding the test package (scalepkg, a C
 // extension) at a base commit and a head commit that changes it; the install step builds the
@@ -884,13 +922,7 @@ TEST_F(ActionJourney, ThePackageExampleChecksAPullRequestsHeadAgainstItsBase) {
   ASSERT_FALSE(workload.empty());
 
   // The package at the top of the workspace, the workload file where the workflow names it.
-  for (const auto& entry : fs::recursive_directory_iterator(test::scalepkg_dir())) {
-    if (!entry.is_regular_file()) continue;
-    test::write_file(workspace() / fs::relative(entry.path(), test::scalepkg_dir()),
-                     test::read_file(entry.path()));
-  }
-  test::write_file(workspace() / workload,
-                   test::read_file(test::data_dir() / "packages/scalepkg_bench.py"));
+  write_scalepkg(workspace(), workload);
   git({"add", "."});
   git({"commit", "-q", "-m", "the base: scalepkg"});
   const std::string base = test::run_git(workspace(), {"rev-parse", "HEAD"});
@@ -912,12 +944,7 @@ TEST_F(ActionJourney, ThePackageExampleChecksAPullRequestsHeadAgainstItsBase) {
   }
   EXPECT_EQ(str(inputs.at("package-base")), base);
   EXPECT_EQ(str(inputs.at("install")), "pip install .");
-  inputs["install"] = std::string(
-                          "pip install -q --disable-pip-version-check --no-index "
-                          "--find-links ") +
-                      test::k_system_wheels +
-                      " setuptools wheel && pip install --disable-pip-version-check --no-index "
-                      "--no-build-isolation .";
+  inputs["install"] = offline_install();
   inputs["import"] = "scalepkg, scalepkg._speedups";
   inputs["python-gil"] = interpreters.gil.string();
   inputs["python-ft"] = interpreters.ft.string();
@@ -938,6 +965,21 @@ TEST_F(ActionJourney, ThePackageExampleChecksAPullRequestsHeadAgainstItsBase) {
       {"outputs", json::object{{"gil", head_venvs.at("gil")}, {"ft", head_venvs.at("ft")}}}};
   context["steps"] = steps;
 
+  // The base is checked out by default in a pull request only (package-base's default, its base
+  // commit, is empty elsewhere), not when package-base is turned off, and not for a built-in
+  // workload, which does not call the package.
+  {
+    auto by_default = inputs;
+    by_default.erase("package-base");
+    EXPECT_TRUE(step_runs("package-base", by_default, context));
+    EXPECT_FALSE(step_runs("package-base", by_default, json::object{{"steps", steps}}));
+    auto off = inputs;
+    off["package-base"] = "";
+    EXPECT_FALSE(step_runs("package-base", off, context));
+    auto builtin = inputs;
+    builtin["workload"] = "builtin:objects";
+    EXPECT_FALSE(step_runs("package-base", builtin, context));
+  }
   const auto checked_out = run_step("package-base", inputs, {}, context);
   ASSERT_TRUE(checked_out.success()) << output_of(checked_out);
   const auto base_tree = outputs();
@@ -979,6 +1021,95 @@ TEST_F(ActionJourney, ThePackageExampleChecksAPullRequestsHeadAgainstItsBase) {
   EXPECT_EQ(str(results.at("base").at("ft").at("path")), base_venvs.at("ft"));
   // The workspace's commit is the head still; the base went beside it.
   EXPECT_EQ(test::run_git(workspace(), {"rev-parse", "HEAD"}), head);
+}
+
+// A head whose extension stops declaring Py_mod_gil (its C source drops the slot), built by the
+// action's own install step, as the package example's jobs run it: the imports job (mode
+// imports: the free-threaded venv only, so no GIL interpreter is needed, and the module found
+// from the distribution's file list) fails in seconds naming the module, and so does the pull
+// request job's check, whose import input names it.
+TEST_F(ActionJourney, AHeadWhoseExtensionDropsPyModGilFailsTheImportCheckNamingTheModule) {
+  REQUIRE_INTERPRETERS(interpreters);
+  REQUIRE_VALIDATORS(tools);
+  prepare(tools);
+  const auto jobs =
+      gilguard_steps(read_yaml(tools, repo_root() / ".github/workflows/package-example.yml"));
+  ASSERT_TRUE(jobs.contains("imports"));
+  ASSERT_TRUE(jobs.contains("pull-request"));
+  const auto& imports_with = jobs.at("imports");
+  EXPECT_EQ(str(imports_with.at("mode")), "imports");
+  EXPECT_FALSE(str(imports_with.at("distribution")).empty());
+  const std::string workload = str(jobs.at("pull-request").at("workload"));
+
+  write_scalepkg(workspace(), workload);
+  const auto source = workspace() / "src/_speedups.c";
+  std::string c = test::read_file(source);
+  const std::string slot = "    {Py_mod_gil, Py_MOD_GIL_NOT_USED},\n";
+  const auto at = c.find(slot);
+  ASSERT_NE(at, std::string::npos) << c;
+  test::write_file(source, c.erase(at, slot.size()));
+  git({"add", "."});
+  git({"commit", "-q", "-m", "the head: the extension no longer declares Py_mod_gil"});
+
+  // The imports job, with this package's distribution; no python-gil.
+  json::object inputs;
+  for (const auto& [name, value] : imports_with) inputs[name] = str(value);
+  inputs["distribution"] = "scalepkg";
+  inputs["install"] = offline_install();
+  inputs["python-ft"] = interpreters.ft.string();
+  const auto installed = run_step("install", inputs);
+  ASSERT_TRUE(installed.success()) << output_of(installed);
+  const auto venv = outputs();
+  ASSERT_TRUE(venv.contains("ft")) << output_of(installed);
+  EXPECT_FALSE(venv.contains("gil")) << "mode imports built a GIL venv: " << output_of(installed);
+  json::object steps;
+  steps["install"] = json::object{{"outputs", json::object{{"ft", venv.at("ft")}}}};
+  const json::object context{{"steps", steps}};
+  EXPECT_FALSE(step_runs("package-base", inputs, context));
+  EXPECT_FALSE(step_runs("install-base", inputs, context));
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto checked = run_step("check", inputs, {}, context);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(checked.exit_code, 1) << output_of(checked);
+  EXPECT_LT(took.count(), 30.0);
+  auto out = outputs();
+  EXPECT_EQ(out["verdict"], "failed-check") << output_of(checked);
+  EXPECT_EQ(out["failed-checks"], "1") << output_of(checked);
+  EXPECT_EQ(out["modules"], "scalepkg._speedups") << output_of(checked);
+  EXPECT_NE(checked.stdout_text.find("::error title=Failed check%3A import-gil::"),
+            std::string::npos)
+      << output_of(checked);
+  EXPECT_NE(checked.stdout_text.find("module 'scalepkg._speedups' has not declared"),
+            std::string::npos)
+      << output_of(checked);
+
+  // The pull request job's check (no base here: package-base off), its import input naming the
+  // module: a failed check too, named, whatever the measurement.
+  json::object pr;
+  for (const auto& [name, value] : jobs.at("pull-request")) pr[name] = str(value);
+  pr["package-base"] = "";
+  pr["install"] = offline_install();
+  pr["import"] = "scalepkg, scalepkg._speedups";
+  pr["python-gil"] = interpreters.gil.string();
+  pr["python-ft"] = interpreters.ft.string();
+  pr["threads"] = "1,2";
+  pr["time-budget"] = "3";
+  const auto pr_installed = run_step("install", pr);
+  ASSERT_TRUE(pr_installed.success()) << output_of(pr_installed);
+  const auto venvs = outputs();
+  ASSERT_TRUE(venvs.contains("gil") && venvs.contains("ft")) << output_of(pr_installed);
+  steps["install"] =
+      json::object{{"outputs", json::object{{"gil", venvs.at("gil")}, {"ft", venvs.at("ft")}}}};
+  const auto pr_checked = run_step("check", pr, {}, json::object{{"steps", steps}});
+  EXPECT_EQ(pr_checked.exit_code, 1) << output_of(pr_checked);
+  out = outputs();
+  EXPECT_NE(out["failed-checks"], "0") << output_of(pr_checked);
+  EXPECT_NE(pr_checked.stdout_text.find("::error title=Failed check%3A import-gil::"),
+            std::string::npos)
+      << output_of(pr_checked);
+  EXPECT_NE(pr_checked.stdout_text.find("scalepkg._speedups"), std::string::npos)
+      << output_of(pr_checked);
 }
 
 }  // namespace

@@ -189,7 +189,7 @@ bool defines_function(std::string_view text, std::string_view name) {
 }
 
 Expected<ResolvedWorkload> resolve_workload(WorkloadSpec spec, const RepositoryRootOf& root_of) {
-  if (spec.kind != WorkloadSpec::Kind::file) return ResolvedWorkload{std::move(spec), {}};
+  if (spec.kind != WorkloadSpec::Kind::file) return ResolvedWorkload{std::move(spec), {}, {}};
   const std::string given = spec.file.string();
   // Once, by the kernel: a lexical reading of "link/../w.py" names another file than open().
   std::error_code ec;

@@ -146,12 +146,16 @@ TEST_F(InstallStep, BuildsThePackageIntoAVenvOfEachFlavourWithThatVenvFirstOnPat
 TEST_F(InstallStep, AFailedBuildNamesTheFlavourAndTheTreeAndShowsTheLogsTail) {
   REQUIRE_INTERPRETERS(interpreters);
   const auto tree = package_copy();
-  // The extension refuses to compile for the free-threaded build only.
+  // The extension refuses to compile for the free-threaded build only (Py_GIL_DISABLED comes
+  // from pyconfig.h, so the test goes after Python.h).
   const auto source = tree / "src/_speedups.c";
-  test::write_file(source,
-                   "#ifdef Py_GIL_DISABLED\n#error scalepkg-refuses-free-threading\n"
-                   "#endif\n" +
-                       test::read_file(source));
+  std::string c = test::read_file(source);
+  const std::string include = "#include <Python.h>\n";
+  const auto at = c.find(include);
+  ASSERT_NE(at, std::string::npos) << c;
+  c.insert(at + include.size(),
+           "#ifdef Py_GIL_DISABLED\n#error scalepkg-refuses-free-threading\n#endif\n");
+  test::write_file(source, c);
   const auto r = install({{"GILGUARD_PYTHON_GIL", interpreters.gil.string()},
                           {"GILGUARD_PYTHON_FT", interpreters.ft.string()},
                           {"GILGUARD_INSTALL", offline_install()},

@@ -99,6 +99,9 @@ packages=(
 )
 if [ "$mode" = all ]; then
   packages+=(clang-format clang-tidy libgtest-dev libgmock-dev)
+  # The tests build a package with a C extension offline (no index is reachable): pip, setuptools
+  # and wheel as wheels, for venvs of the CPython builds (tests/data/packages, docs/packages.md).
+  packages+=(python3-setuptools-whl python3-pip-whl python3-wheel-whl)
   # The fuzz targets (scripts/fuzz.sh): clang 19 with libFuzzer and the sanitizer runtimes. An
   # older clang cannot compile gilguard against libstdc++'s <expected>.
   packages+=(clang-19 libclang-rt-19-dev)

@@ -6,8 +6,10 @@
 // pull_request payload from @octokit/webhooks-examples, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY
 // files, a loopback API server and the real interpreters. Journeys: check (outputs, summary,
 // annotations, no token in the check step; then the comment step posts one comment), update (a
-// commit of baselines/<key>.json) and a regression (the free-threaded interpreter with the GIL
-// forced on fails the step).
+// commit of baselines/<key>.json), a regression (the free-threaded interpreter with the GIL
+// forced on fails the step), and the package example's jobs on the real test package (install,
+// package-base, base install and an A/B check; an extension that drops Py_mod_gil failing the
+// import check by name). Each step runs only when its `if:` holds, evaluated as the runner would.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -198,6 +200,8 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
                                                  "fail-on-regression",
                                                  "import",
                                                  "workload",
+                                                 "install",
+                                                 "package-base",
                                                  "distribution",
                                                  "gate-single-thread"};
   std::set<std::string> inputs;
@@ -213,6 +217,10 @@ TEST(ActionMetadata, HasTheIssuesInputsAndOutputsEachDescribedWithADefault) {
   EXPECT_EQ(str(in.at("mode").at("default")), "check");
   // A/B against the pull request's base by default (empty outside a pull request).
   EXPECT_EQ(str(in.at("cpython-base").at("default")), "${{ github.event.pull_request.base.sha }}");
+  // A package: installed with pip into venvs of both interpreters, and A/B against the pull
+  // request's base by default.
+  EXPECT_EQ(str(in.at("install").at("default")), "pip install .");
+  EXPECT_EQ(str(in.at("package-base").at("default")), "${{ github.event.pull_request.base.sha }}");
 
   // Every output the issue names, each the check step's output of the same name (which
   // `gilguard check` writes through GITHUB_OUTPUT).
@@ -498,10 +506,10 @@ class ActionJourney : public ::testing::Test {
     return run_step("check", inputs, extra);
   }
 
-  // The same for any `run` step of action.yml, by its id; `more` adds to the expression context
-  // (github.event, steps.ID.outputs).
-  util::ProcessResult run_step(const std::string& id, const json::object& inputs,
-                               const util::Environment& extra = {}, const json::object& more = {}) {
+  // Step `id` of action.yml as step-env.mjs evaluates it for these inputs and `more` (added to
+  // the expression context: github.event, steps.ID.outputs): shell, run, env, if and runs.
+  json::object describe_step(const std::string& id, const json::object& inputs,
+                             const json::object& more = {}) {
     json::object context = more;
     context["inputs"] = inputs;
     auto& github = context["github"];
@@ -512,7 +520,22 @@ class ActionJourney : public ::testing::Test {
              (repo_root() / "action.yml").string(), id, json::serialize(context)},
             path_only());
     if (!described.success()) throw std::runtime_error("step-env: " + output_of(described));
-    const auto step = json::parse(described.stdout_text).as_object();
+    return json::parse(described.stdout_text).as_object();
+  }
+
+  // Whether the runner would run step `id` (its `if:`, the steps before it succeeded).
+  bool step_runs(const std::string& id, const json::object& inputs, const json::object& more = {}) {
+    return describe_step(id, inputs, more).at("runs").as_bool();
+  }
+
+  // The same for any `run` step of action.yml, by its id; `more` adds to the expression context
+  // (github.event, steps.ID.outputs). A step whose `if:` is false for these is a failure: the
+  // runner would skip it.
+  util::ProcessResult run_step(const std::string& id, const json::object& inputs,
+                               const util::Environment& extra = {}, const json::object& more = {}) {
+    const auto step = describe_step(id, inputs, more);
+    EXPECT_TRUE(step.at("runs").as_bool())
+        << "the runner would skip step " << id << " (if: " << str(step.at("if")) << ")";
     EXPECT_EQ(str(step.at("shell")), "bash");
 
     util::Environment env = path_only();
@@ -822,6 +845,271 @@ TEST_F(ActionJourney, GilForcedOnInTheFreeThreadedBuildFailsTheStep) {
   EXPECT_NE(out.at("failed-checks"), "0") << output_of(result);
   EXPECT_NE(result.stdout_text.find("::error"), std::string::npos) << result.stdout_text;
   EXPECT_NE(result.stdout_text.find("GIL"), std::string::npos) << result.stdout_text;
+}
+
+// ---- the package journey (docs/packages.md) ----------------------------------------------------
+
+// A YAML file (a workflow) as JSON.
+json::object read_yaml(const test::NodeTools& tools, const fs::path& file) {
+  const auto r =
+      run({tools.node.string(), step_env_script().string(), "--yaml", file.string()}, path_only());
+  if (!r.success()) throw std::runtime_error("step-env --yaml: " + output_of(r));
+  return json::parse(r.stdout_text).as_object();
+}
+
+// The `with:` of the one gilguard step of each job of a workflow, by job; every job has exactly
+// one, and no step builds gilguard a second time.
+std::map<std::string, json::object> gilguard_steps(const json::object& workflow) {
+  std::map<std::string, json::object> out;
+  for (const auto& [job, spec] : workflow.at("jobs").as_object()) {
+    int uses = 0;
+    for (const auto& step : spec.at("steps").as_array()) {
+      const auto& s = step.as_object();
+      const std::string action = s.contains("uses") ? str(s.at("uses")) : "";
+      if (action == "./" || action.find("/gilguard@") != std::string::npos) {
+        ++uses;
+        out[std::string(job)] = s.contains("with") ? s.at("with").as_object() : json::object{};
+      }
+      if (s.contains("run")) {
+        EXPECT_EQ(str(s.at("run")).find("cmake"), std::string::npos)
+            << job << ": a step builds gilguard again";
+      }
+    }
+    EXPECT_EQ(uses, 1) << "job " << job << " must use gilguard in exactly one step";
+  }
+  return out;
+}
+
+// The install input's offline equivalent of `pip install .` (no index is reachable here):
+// setuptools and wheel from Debian's wheels, then the package without build isolation.
+std::string offline_install() {
+  return std::string("pip install -q --disable-pip-version-check --no-index --find-links ") +
+         test::k_system_wheels +
+         " setuptools wheel && pip install --disable-pip-version-check --no-index "
+         "--no-build-isolation .";
+}
+
+// The test package (scalepkg, a C extension) at the top of `workspace`, and its workload file
+// (tests/data/packages/scalepkg_bench.py) at `workload`, a path relative to it.
+void write_scalepkg(const fs::path& workspace, const std::string& workload) {
+  for (const auto& entry : fs::recursive_directory_iterator(test::scalepkg_dir())) {
+    if (!entry.is_regular_file()) continue;
+    test::write_file(workspace / fs::relative(entry.path(), test::scalepkg_dir()),
+                     test::read_file(entry.path()));
+  }
+  test::write_file(workspace / workload,
+                   test::read_file(test::data_dir() / "packages/scalepkg_bench.py"));
+}
+
+// The package example's pull request job, run step by step as action.yml declares its steps,
+// with the workflow's own inputs: a real git repository holding the test package (scalepkg, a C
+// extension) at a base commit and a head commit that changes it; the install step builds the
+// head into venvs of both test interpreters, the package-base step checks the base out beside
+// the workspace, the base install builds it into venvs of its own, and the check measures head
+// against base in the same rounds. Offline, so the install input is the offline equivalent of
+// `pip install .`; the interpreters are the test's, not setup-python's; the budget is short.
+TEST_F(ActionJourney, ThePackageExampleChecksAPullRequestsHeadAgainstItsBase) {
+  REQUIRE_INTERPRETERS(interpreters);
+  REQUIRE_VALIDATORS(tools);
+  prepare(tools);
+  const auto jobs =
+      gilguard_steps(read_yaml(tools, repo_root() / ".github/workflows/package-example.yml"));
+  ASSERT_TRUE(jobs.contains("pull-request"));
+  ASSERT_TRUE(jobs.contains("baselines"));
+  EXPECT_EQ(str(jobs.at("baselines").at("mode")), "update");
+  const auto& with = jobs.at("pull-request");
+  const std::string workload = str(with.at("workload"));
+  ASSERT_FALSE(workload.empty());
+
+  // The package at the top of the workspace, the workload file where the workflow names it.
+  write_scalepkg(workspace(), workload);
+  git({"add", "."});
+  git({"commit", "-q", "-m", "the base: scalepkg"});
+  const std::string base = test::run_git(workspace(), {"rev-parse", "HEAD"});
+  const std::string init = test::read_file(workspace() / "scalepkg/__init__.py");
+  const auto steps_at = init.find("STEPS = 4000");
+  ASSERT_NE(steps_at, std::string::npos) << init;
+  test::write_file(workspace() / "scalepkg/__init__.py",
+                   init.substr(0, steps_at) + "STEPS = 3000" + init.substr(steps_at + 12));
+  git({"commit", "-q", "-am", "the head: less work per call"});
+  const std::string head = test::run_git(workspace(), {"rev-parse", "HEAD"});
+
+  // The workflow's inputs, its one expression evaluated as the runner would in this pull request.
+  json::object inputs;
+  for (const auto& [name, value] : with) {
+    std::string text = str(value);
+    if (text == "${{ github.event.pull_request.base.sha }}") text = base;
+    ASSERT_EQ(text.find("${{"), std::string::npos) << name << ": " << text;
+    inputs[name] = text;
+  }
+  EXPECT_EQ(str(inputs.at("package-base")), base);
+  EXPECT_EQ(str(inputs.at("install")), "pip install .");
+  inputs["install"] = offline_install();
+  inputs["import"] = "scalepkg, scalepkg._speedups";
+  inputs["python-gil"] = interpreters.gil.string();
+  inputs["python-ft"] = interpreters.ft.string();
+  inputs["threads"] = "1,2";
+  inputs["time-budget"] = "8";
+  inputs["threshold"] = "20";  // the plumbing is tested here, not the statistics
+  json::object event;
+  event["event"] =
+      json::object{{"pull_request", json::object{{"base", json::object{{"sha", base}}}}}};
+  json::object context{{"github", event}};
+  json::object steps;
+
+  const auto installed = run_step("install", inputs, {}, context);
+  ASSERT_TRUE(installed.success()) << output_of(installed);
+  const auto head_venvs = outputs();
+  ASSERT_TRUE(head_venvs.contains("gil") && head_venvs.contains("ft")) << output_of(installed);
+  steps["install"] = json::object{
+      {"outputs", json::object{{"gil", head_venvs.at("gil")}, {"ft", head_venvs.at("ft")}}}};
+  context["steps"] = steps;
+
+  // The base is checked out by default in a pull request only (package-base's default, its base
+  // commit, is empty elsewhere), not when package-base is turned off, and not for a built-in
+  // workload, which does not call the package.
+  {
+    auto by_default = inputs;
+    by_default.erase("package-base");
+    EXPECT_TRUE(step_runs("package-base", by_default, context));
+    EXPECT_FALSE(step_runs("package-base", by_default, json::object{{"steps", steps}}));
+    auto off = inputs;
+    off["package-base"] = "";
+    EXPECT_FALSE(step_runs("package-base", off, context));
+    auto builtin = inputs;
+    builtin["workload"] = "builtin:objects";
+    EXPECT_FALSE(step_runs("package-base", builtin, context));
+  }
+  const auto checked_out = run_step("package-base", inputs, {}, context);
+  ASSERT_TRUE(checked_out.success()) << output_of(checked_out);
+  const auto base_tree = outputs();
+  EXPECT_EQ(base_tree.at("commit"), base);
+  EXPECT_EQ(base_tree.at("label"), base);
+  steps["package-base"] = json::object{{"outputs", json::object{{"dir", base_tree.at("dir")},
+                                                                {"commit", base_tree.at("commit")},
+                                                                {"label", base_tree.at("label")}}}};
+  context["steps"] = steps;
+
+  const auto base_installed = run_step("install-base", inputs, {}, context);
+  ASSERT_TRUE(base_installed.success()) << output_of(base_installed);
+  const auto base_venvs = outputs();
+  ASSERT_TRUE(base_venvs.contains("gil") && base_venvs.contains("ft")) << output_of(base_installed);
+  steps["install-base"] = json::object{
+      {"outputs", json::object{{"gil", base_venvs.at("gil")}, {"ft", base_venvs.at("ft")}}}};
+  context["steps"] = steps;
+  // Each pair holds its own commit's package, built for its interpreter.
+  for (const char* flavour : {"gil", "ft"}) {
+    EXPECT_EQ(test::python_says(head_venvs.at(flavour), "import scalepkg; print(scalepkg.STEPS)"),
+              "3000")
+        << flavour;
+    EXPECT_EQ(test::python_says(base_venvs.at(flavour), "import scalepkg; print(scalepkg.STEPS)"),
+              "4000")
+        << flavour;
+  }
+
+  const auto checked = run_step("check", inputs, {}, context);
+  EXPECT_EQ(checked.exit_code, 0) << output_of(checked);
+  const auto out = outputs();
+  EXPECT_EQ(out.at("failed-checks"), "0") << output_of(checked);
+  for (const char* verdict : {"", "no-baseline", "regression"})
+    EXPECT_NE(out.at("verdict"), verdict) << output_of(checked);
+  const auto comparison = json::parse(test::read_file(out.at("comparison"))).as_object();
+  ASSERT_TRUE(comparison.contains("base")) << json::serialize(comparison);
+  EXPECT_EQ(str(comparison.at("base").at("label")), base);
+  const auto results = json::parse(test::read_file(out.at("results"))).as_object();
+  EXPECT_EQ(str(results.at("base").at("gil").at("path")), base_venvs.at("gil"));
+  EXPECT_EQ(str(results.at("base").at("ft").at("path")), base_venvs.at("ft"));
+  // The workspace's commit is the head still; the base went beside it.
+  EXPECT_EQ(test::run_git(workspace(), {"rev-parse", "HEAD"}), head);
+}
+
+// A head whose extension stops declaring Py_mod_gil (its C source drops the slot), built by the
+// action's own install step, as the package example's jobs run it: the imports job (mode
+// imports: the free-threaded venv only, so no GIL interpreter is needed, and the module found
+// from the distribution's file list) fails in seconds naming the module, and so does the pull
+// request job's check, whose import input names it.
+TEST_F(ActionJourney, AHeadWhoseExtensionDropsPyModGilFailsTheImportCheckNamingTheModule) {
+  REQUIRE_INTERPRETERS(interpreters);
+  REQUIRE_VALIDATORS(tools);
+  prepare(tools);
+  const auto jobs =
+      gilguard_steps(read_yaml(tools, repo_root() / ".github/workflows/package-example.yml"));
+  ASSERT_TRUE(jobs.contains("imports"));
+  ASSERT_TRUE(jobs.contains("pull-request"));
+  const auto& imports_with = jobs.at("imports");
+  EXPECT_EQ(str(imports_with.at("mode")), "imports");
+  EXPECT_FALSE(str(imports_with.at("distribution")).empty());
+  const std::string workload = str(jobs.at("pull-request").at("workload"));
+
+  write_scalepkg(workspace(), workload);
+  const auto source = workspace() / "src/_speedups.c";
+  std::string c = test::read_file(source);
+  const std::string slot = "    {Py_mod_gil, Py_MOD_GIL_NOT_USED},\n";
+  const auto at = c.find(slot);
+  ASSERT_NE(at, std::string::npos) << c;
+  test::write_file(source, c.erase(at, slot.size()));
+  git({"add", "."});
+  git({"commit", "-q", "-m", "the head: the extension no longer declares Py_mod_gil"});
+
+  // The imports job, with this package's distribution; no python-gil.
+  json::object inputs;
+  for (const auto& [name, value] : imports_with) inputs[name] = str(value);
+  inputs["distribution"] = "scalepkg";
+  inputs["install"] = offline_install();
+  inputs["python-ft"] = interpreters.ft.string();
+  const auto installed = run_step("install", inputs);
+  ASSERT_TRUE(installed.success()) << output_of(installed);
+  const auto venv = outputs();
+  ASSERT_TRUE(venv.contains("ft")) << output_of(installed);
+  EXPECT_FALSE(venv.contains("gil")) << "mode imports built a GIL venv: " << output_of(installed);
+  json::object steps;
+  steps["install"] = json::object{{"outputs", json::object{{"ft", venv.at("ft")}}}};
+  const json::object context{{"steps", steps}};
+  EXPECT_FALSE(step_runs("package-base", inputs, context));
+  EXPECT_FALSE(step_runs("install-base", inputs, context));
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto checked = run_step("check", inputs, {}, context);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(checked.exit_code, 1) << output_of(checked);
+  EXPECT_LT(took.count(), 30.0);
+  auto out = outputs();
+  EXPECT_EQ(out["verdict"], "failed-check") << output_of(checked);
+  EXPECT_EQ(out["failed-checks"], "1") << output_of(checked);
+  EXPECT_EQ(out["modules"], "scalepkg._speedups") << output_of(checked);
+  EXPECT_NE(checked.stdout_text.find("::error title=Failed check%3A import-gil::"),
+            std::string::npos)
+      << output_of(checked);
+  EXPECT_NE(checked.stdout_text.find("module 'scalepkg._speedups' has not declared"),
+            std::string::npos)
+      << output_of(checked);
+
+  // The pull request job's check (no base here: package-base off), its import input naming the
+  // module: a failed check too, named, whatever the measurement.
+  json::object pr;
+  for (const auto& [name, value] : jobs.at("pull-request")) pr[name] = str(value);
+  pr["package-base"] = "";
+  pr["install"] = offline_install();
+  pr["import"] = "scalepkg, scalepkg._speedups";
+  pr["python-gil"] = interpreters.gil.string();
+  pr["python-ft"] = interpreters.ft.string();
+  pr["threads"] = "1,2";
+  pr["time-budget"] = "3";
+  const auto pr_installed = run_step("install", pr);
+  ASSERT_TRUE(pr_installed.success()) << output_of(pr_installed);
+  const auto venvs = outputs();
+  ASSERT_TRUE(venvs.contains("gil") && venvs.contains("ft")) << output_of(pr_installed);
+  steps["install"] =
+      json::object{{"outputs", json::object{{"gil", venvs.at("gil")}, {"ft", venvs.at("ft")}}}};
+  const auto pr_checked = run_step("check", pr, {}, json::object{{"steps", steps}});
+  EXPECT_EQ(pr_checked.exit_code, 1) << output_of(pr_checked);
+  out = outputs();
+  EXPECT_NE(out["failed-checks"], "0") << output_of(pr_checked);
+  EXPECT_NE(pr_checked.stdout_text.find(
+                "::error title=Failed check::--import scalepkg._speedups: importing it enabled "
+                "the GIL: module 'scalepkg._speedups' has not declared free-threading support"),
+            std::string::npos)
+      << output_of(pr_checked);
 }
 
 }  // namespace

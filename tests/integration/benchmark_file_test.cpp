@@ -113,7 +113,9 @@ TEST_F(BenchmarkFile, EachBenchmarkIsItsOwnWorkloadAndSetupIsNotTimed) {
       EXPECT_LT(sample.t_seq, 0.5);
       EXPECT_LT(sample.t_par, 0.5);
       EXPECT_LT(sample.t_ref, 0.5);
-      if (sample.cell.flavor == Flavor::ft) EXPECT_GT(sample.t_ref, 0);
+      if (sample.cell.flavor == Flavor::ft) {
+        EXPECT_GT(sample.t_ref, 0);
+      }
     }
   }
 

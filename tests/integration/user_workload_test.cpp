@@ -144,7 +144,9 @@ TEST_F(UserWorkload, ALockInTheInstalledPackageIsARegressionAndTheLockFreeVersio
     if (metric.id != MetricId{MetricKind::relative, Flavor::ft, 2}) continue;
     split = metric.current.split && metric.baseline_split;
     // The lock cost the threads more than the baseline's lock-free code did.
-    if (split) EXPECT_GT(metric.current.split->total(), metric.baseline_split->total());
+    if (split) {
+      EXPECT_GT(metric.current.split->total(), metric.baseline_split->total());
+    }
   }
   EXPECT_TRUE(split) << "ft-relative-2 carries no split, or no baseline split";
 

@@ -101,15 +101,16 @@ std::optional<Interpreters> find_test_interpreters() {
 
 namespace {
 
-// The stdout of `argv`; throws, with its stderr, when it cannot run or fails.
-std::string checked_output(const std::vector<std::string>& argv) {
+// The stdout of `argv`; throws, with its stdout and stderr, when it cannot run or fails.
+std::string checked_output(const std::vector<std::string>& argv,
+                           const util::Environment& env = util::current_environment()) {
   util::ProcessOptions options;
   options.timeout = std::chrono::minutes(5);
-  auto result = util::run_process(argv, util::current_environment(), options);
+  auto result = util::run_process(argv, env, options);
   if (!result) throw std::runtime_error(argv[0] + ": " + result.error().message);
   if (!result->success())
     throw std::runtime_error(argv[0] + " failed (" + result->describe() + "):\n" +
-                             result->stderr_text);
+                             result->stdout_text + result->stderr_text);
   return result->stdout_text;
 }
 
@@ -159,6 +160,34 @@ std::filesystem::path build_extension(const std::filesystem::path& python, const
 Venv make_venv(const std::filesystem::path& python, const std::filesystem::path& dir) {
   checked_output({python.string(), "-I", "-m", "venv", "--without-pip", dir.string()});
   Venv venv{dir / "bin" / "python", {}};
+  venv.site_packages =
+      python_says(venv.python, "import sysconfig; print(sysconfig.get_paths()['purelib'])");
+  return venv;
+}
+
+std::filesystem::path scalepkg_dir() { return data_dir() / "packages" / "scalepkg"; }
+
+Venv make_package_venv(const std::filesystem::path& python,
+                       const std::filesystem::path& package_dir, const std::filesystem::path& dir,
+                       const std::map<std::string, std::string>& build_environment) {
+  // pip builds a local directory in place (build/, *.egg-info): build a copy.
+  const auto source = dir.parent_path() / (dir.filename().string() + "-source");
+  std::filesystem::remove_all(source);
+  std::filesystem::copy(package_dir, source, std::filesystem::copy_options::recursive);
+  checked_output({python.string(), "-I", "-m", "venv", dir.string()});
+  const auto venv_python = dir / "bin" / "python";
+  const std::vector<std::string> pip = {
+      venv_python.string(),          "-m",         "pip",       "install",
+      "--disable-pip-version-check", "--no-input", "--no-index"};
+  auto tools = pip;
+  tools.insert(tools.end(), {"--find-links", k_system_wheels, "setuptools", "wheel"});
+  checked_output(tools);
+  auto env = util::current_environment();
+  for (const auto& [name, value] : build_environment) env[name] = value;
+  auto package = pip;
+  package.insert(package.end(), {"--no-build-isolation", source.string()});
+  checked_output(package, env);
+  Venv venv{venv_python, {}};
   venv.site_packages =
       python_says(venv.python, "import sysconfig; print(sysconfig.get_paths()['purelib'])");
   return venv;

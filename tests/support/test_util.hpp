@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -76,9 +77,27 @@ std::string python_says(const std::filesystem::path& python, const std::string& 
 std::filesystem::path build_extension(const std::filesystem::path& python, const std::string& name,
                                       bool declares_no_gil, const std::filesystem::path& dir);
 
+// Where Debian's python3-setuptools-whl, python3-pip-whl and python3-wheel-whl put their wheels:
+// the only index the offline package installs use (scripts/install-deps.sh installs them).
+inline constexpr const char* k_system_wheels = "/usr/share/python-wheels";
+
+// tests/data/packages/scalepkg: a setuptools package with a C extension, scalepkg._speedups
+// (declares Py_mod_gil unless built with SCALEPKG_NO_MOD_GIL=1); work(i) calls into it.
+std::filesystem::path scalepkg_dir();
+
+// A venv of `python` in `dir` with pip (from the interpreter's ensurepip), setuptools and wheel
+// (from k_system_wheels), and the package in `package_dir` installed offline (`pip install
+// --no-index --no-build-isolation`) from a copy of it, so the source tree gets no build files.
+// `build_environment` is added to the install's environment (e.g. SCALEPKG_NO_MOD_GIL=1).
+// Throws, with pip's output, when it cannot.
+Venv make_package_venv(const std::filesystem::path& python,
+                       const std::filesystem::path& package_dir, const std::filesystem::path& dir,
+                       const std::map<std::string, std::string>& build_environment = {});
+
 // Installs distribution `name` 1.0 into `venv` as pip leaves one: `files` (a path in
 // site-packages and the file copied there) and `texts` (a path and the text written there), then
-// NAME-1.0.dist-info (NAME with - and . as _) with METADATA and a RECORD that lists every file. No build, no index.
+// NAME-1.0.dist-info (NAME with - and . as _) with METADATA and a RECORD that lists every file. No
+// build, no index.
 void install_distribution(const Venv& venv, const std::string& name,
                           const std::vector<std::pair<std::string, std::filesystem::path>>& files,
                           const std::vector<std::pair<std::string, std::string>>& texts);

@@ -24,5 +24,6 @@ void add_comment_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
 void add_imports_command(CLI::App& app, Action& action);
 void add_baseline_command(CLI::App& app, Action& action);
+void add_checkout_command(CLI::App& app, Action& action);
 
 }  // namespace gilguard::cli

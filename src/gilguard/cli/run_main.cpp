@@ -45,6 +45,7 @@ int run_main(int argc, char** argv) {
   add_check_command(app, action);
   add_imports_command(app, action);
   add_baseline_command(app, action);
+  add_checkout_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -27,9 +27,9 @@ inline BaselineEntry sample_entry(const std::string& commit, double ft_speedup) 
   const MetricId ft2{MetricKind::speedup, Flavor::ft, 2};
   const MetricId gil2{MetricKind::speedup, Flavor::gil, 2};
   const MetricId overhead{MetricKind::overhead, Flavor::ft, 1};
-  entry.summary.metrics = {{ft2, {ft_speedup, ft_speedup - 0.05, ft_speedup + 0.04, 3}},
-                           {gil2, {0.99, 0.97, 1.01, 3}},
-                           {overhead, {1.25, 1.2, 1.3, 3}}};
+  entry.summary.metrics = {{ft2, {ft_speedup, ft_speedup - 0.05, ft_speedup + 0.04, 3, {}}},
+                           {gil2, {0.99, 0.97, 1.01, 3, {}}},
+                           {overhead, {1.25, 1.2, 1.3, 3, {}}}};
   entry.per_round = {{ft2, {ft_speedup - 0.02, ft_speedup, ft_speedup + 0.03}},
                      {gil2, {0.98, 0.99, 1.0}},
                      {overhead, {1.21, 1.25, 1.29}}};

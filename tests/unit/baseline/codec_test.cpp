@@ -277,7 +277,7 @@ namespace {
 TEST(BaselineCodec, ARunsLossSplitRoundTripsAndOldRunsHaveNone) {
   Baseline original = testdata::sample_baseline(2);
   const MetricId relative{MetricKind::relative, Flavor::ft, 2};
-  original.runs[1].summary.metrics.emplace_back(relative, Estimate{0.9, 0.85, 0.95, 6});
+  original.runs[1].summary.metrics.emplace_back(relative, Estimate{0.9, 0.85, 0.95, 6, {}});
   original.runs[1].summary.metrics.back().second.split = LossSplit{0.125, 0.03125, 0.0, 6};
   const std::string text = to_json_text(original);
   auto back = baseline_from_json_text(text);

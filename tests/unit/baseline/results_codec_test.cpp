@@ -55,7 +55,7 @@ RunResult example() {
   s.failure = "timed out after 60.0 s";
   s.warnings.clear();
   r.samples.push_back(s);
-  r.summaries.push_back({{Flavor::ft, 4, false}, 2, 1.61, 0.4025, 1.2, 0.2, 0.124, 0.0021});
+  r.summaries.push_back({{Flavor::ft, 4, false}, 2, 1.61, 0.4025, 1.2, 0.2, 0.124, 0.0021, {}});
   r.ft_overhead = 1.0912;
   r.failures.push_back({"timeout", "ft interpreter, 4 threads: child timed out"});
   return r;

@@ -11,9 +11,9 @@ TEST(BaselineShow, ListsEveryRunWithItsNumbers) {
   Baseline first = testdata::sample_baseline(2);
   first.runs[1].summary.provenance.commit = "0123456789abcdef";
   first.runs[1].summary.metrics.emplace_back(MetricId{MetricKind::speedup, Flavor::ft, 4},
-                                             Estimate{3.456, 3.3, 3.6, 3});
+                                             Estimate{3.456, 3.3, 3.6, 3, {}});
   first.runs[1].summary.metrics.emplace_back(MetricId{MetricKind::relative, Flavor::ft, 2},
-                                             Estimate{0.97, 0.96, 0.98, 3});
+                                             Estimate{0.97, 0.96, 0.98, 3, {}});
   first.runs[1].summary.provenance.machine_id = "bf191837c8ec59b5";
   first.runs[1].summary.provenance.cpu_key = "GenuineIntel 6/207/2";
   Baseline second = testdata::sample_baseline(1);

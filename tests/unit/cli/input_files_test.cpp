@@ -137,8 +137,8 @@ TEST_F(InputFilesTest, AnUnknownOrMissingCommandIsNamed) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text,
             "gilguard: error: 'frobnicate' is not a command of 'gilguard'; the commands are "
-            "build, probe, run, compare, report, comment, check, baseline.\nRun 'gilguard "
-            "--help' for what each does.\n");
+            "build, probe, run, compare, report, comment, check, imports, baseline, checkout.\n"
+            "Run 'gilguard --help' for what each does.\n");
   r = gilguard({"baseline", "frob"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text,
@@ -148,7 +148,8 @@ TEST_F(InputFilesTest, AnUnknownOrMissingCommandIsNamed) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.stderr_text,
             "gilguard: error: 'gilguard' needs a command: one of build, probe, run, compare, "
-            "report, comment, check, baseline.\nRun 'gilguard --help' for what each does.\n");
+            "report, comment, check, imports, baseline, checkout.\nRun 'gilguard --help' for "
+            "what each does.\n");
   // Other errors keep CLI11's words.
   r = gilguard({"check", "--frob"});
   EXPECT_EQ(r.exit_code, 2);

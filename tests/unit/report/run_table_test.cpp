@@ -23,13 +23,13 @@ RunResult example() {
   r.parameters.seed = 12345;
   r.parameters.expected_count = 78'498;
   r.summaries = {
-      {{Flavor::gil, 1, true}, 6, 1.002, 1.002, 1.0, 1.931, 1.927, 0.00041},
-      {{Flavor::gil, 2, true}, 6, 0.981, 0.4905, 1.15, 1.925, 1.962, 0.0052},
-      {{Flavor::gil, 4, false}, 6, 0.97, 0.2425, 1.3, 1.93, 1.99, 0.0101},
-      {{Flavor::ft, 1, true}, 6, 1.01, 1.01, 1.0, 2.101, 2.08, 0.00035},
-      {{Flavor::ft, 2, true}, 5, 1.714, 0.857, 1.27, 2.093, 1.221, 0.00147},
+      {{Flavor::gil, 1, true}, 6, 1.002, 1.002, 1.0, 1.931, 1.927, 0.00041, {}},
+      {{Flavor::gil, 2, true}, 6, 0.981, 0.4905, 1.15, 1.925, 1.962, 0.0052, {}},
+      {{Flavor::gil, 4, false}, 6, 0.97, 0.2425, 1.3, 1.93, 1.99, 0.0101, {}},
+      {{Flavor::ft, 1, true}, 6, 1.01, 1.01, 1.0, 2.101, 2.08, 0.00035, {}},
+      {{Flavor::ft, 2, true}, 5, 1.714, 0.857, 1.27, 2.093, 1.221, 0.00147, {}},
       // No round measured: no warm-up either.
-      {{Flavor::ft, 4, false}, 0, 0, 0, 0, 0, 0, std::nullopt},
+      {{Flavor::ft, 4, false}, 0, 0, 0, 0, 0, 0, std::nullopt, {}},
   };
   Sample failed;
   failed.round = 3;

@@ -20,7 +20,7 @@ inline MetricComparison make_metric(MetricId id, Verdict verdict, double value, 
   m.id = id;
   m.gating = gating;
   m.verdict = verdict;
-  m.current = {value, low, high, 20};
+  m.current = {value, low, high, 20, std::nullopt};
   if (baseline) {
     m.baseline = *baseline;
     m.baseline_low = *baseline * 0.97;

@@ -133,7 +133,7 @@ TEST(Attribution, AMetricsSplitIsEachPartsMedianOverItsRounds) {
 TEST(Attribution, TheBaselinesSplitIsTheMedianOfItsRunsThatRecordedOne) {
   const MetricId id{MetricKind::relative, Flavor::ft, 2};
   std::vector<BaselineRun> runs(3);
-  for (auto& run : runs) run.metrics.push_back({id, Estimate{0.9, 0.85, 0.95, 10}});
+  for (auto& run : runs) run.metrics.push_back({id, Estimate{0.9, 0.85, 0.95, 10, {}}});
   EXPECT_FALSE(baseline_split(id, runs));  // old baselines: not recorded
   runs[0].metrics[0].second.split = LossSplit{0.1, 0.02, 0.0, 10};
   runs[2].metrics[0].second.split = LossSplit{0.3, 0.04, 0.01, 10};

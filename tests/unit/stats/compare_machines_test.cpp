@@ -31,7 +31,7 @@ BaselineRun run_on(const std::string& machine, const std::string& cpu, double re
   BaselineRun run;
   run.provenance.machine_id = machine;
   run.provenance.cpu_key = cpu;
-  const auto estimate = [](double v) { return Estimate{v, v * 0.99, v * 1.01, 40}; };
+  const auto estimate = [](double v) { return Estimate{v, v * 0.99, v * 1.01, 40, {}}; };
   run.metrics.emplace_back(k_rel2, estimate(relative));
   run.metrics.emplace_back(k_ft2, estimate(1.6 * relative));
   run.metrics.emplace_back(k_overhead, estimate(overhead));
@@ -142,7 +142,7 @@ std::vector<BaselineRun> runs_from_machines(int k) {
     BaselineRun run;
     run.provenance.machine_id = "vm" + std::to_string(i);
     const double v = 0.98 * (1 + 0.0025 * ((i % 3) - 1));
-    run.metrics.emplace_back(k_rel2, Estimate{v, v * 0.997, v * 1.003, 40});
+    run.metrics.emplace_back(k_rel2, Estimate{v, v * 0.997, v * 1.003, 40, {}});
     out.push_back(run);
   }
   return out;

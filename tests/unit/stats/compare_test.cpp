@@ -45,7 +45,7 @@ MetricSamples rounds(const MetricId& id, double centre, double sigma, int n = 20
 }
 
 Estimate estimate(double value, double relative_half_width = 0.015) {
-  return {value, value * (1 - relative_half_width), value * (1 + relative_half_width), 20};
+  return {value, value * (1 - relative_half_width), value * (1 + relative_half_width), 20, {}};
 }
 
 // Five past runs, each from its own machine (compared with plain(): no machine-to-machine spread;

@@ -14,7 +14,7 @@ const MetricId k_ft2{MetricKind::speedup, Flavor::ft, 2};
 const MetricId k_gil2{MetricKind::speedup, Flavor::gil, 2};
 const MetricId k_overhead{MetricKind::overhead, Flavor::ft, 1};
 
-Estimate estimate(double v) { return {v, v * 0.99, v * 1.01, 30}; }
+Estimate estimate(double v) { return {v, v * 0.99, v * 1.01, 30, {}}; }
 
 // `relatives.size()` runs, oldest first, each with the speedup against processes given, a raw
 // speedup 1.6 times it, a GIL speedup of 0.5 times it and the overhead given (1.10 when none).

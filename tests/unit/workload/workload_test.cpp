@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gilguard/workload/prelude.hpp"
 #include "gilguard/workload/primes.hpp"
 
 namespace gilguard::workload {

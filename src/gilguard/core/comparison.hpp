@@ -50,7 +50,7 @@ struct Estimate {
   int rounds = 0;  // measured rounds it rests on
   // Speedups against processes (since issue 23): where the threads' time went, the median of
   // each part over the rounds the estimate rests on. nullopt for other metrics and older runs.
-  std::optional<LossSplit> split;
+  std::optional<LossSplit> split = std::nullopt;
 };
 
 // The per-round values behind an estimate, kept so a later comparison can re-test them.
@@ -131,7 +131,7 @@ struct MetricComparison {
   std::optional<double> change_high;
   // Speedups against processes: the baseline's split (LossSplit), the median of each part over
   // its runs that recorded one; nullopt when none did (baselines before issue 23).
-  std::optional<LossSplit> baseline_split;
+  std::optional<LossSplit> baseline_split = std::nullopt;
   // A regressed speedup against processes: what a second, short pass under `perf` found (the
   // functions whose share grew most in the threads against the processes), and what it said
   // ("perf sampled ...", or why it could not run). Empty when no such pass ran.

@@ -152,7 +152,7 @@ struct CellSummary {
   std::optional<double> thread_warm_up;
   // Cells with the process reference (since issue 23): where the threads' time went against the
   // processes', each part's median over every measured ok round (stats::round_split).
-  std::optional<LossSplit> loss_split;
+  std::optional<LossSplit> loss_split = std::nullopt;
 };
 
 // Which processor: what a CPU-dependent metric (the single-thread overhead) is compared within.

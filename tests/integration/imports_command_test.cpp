@@ -50,16 +50,16 @@ class ImportsCommand : public testing::Test {
     const auto suffix = fast.filename().string().substr(std::string("_fast").size());
 
     test::install_distribution(fx->venv, "ggclean",
-                         {{"ggclean/__init__" + suffix, init},
-                          {"ggclean/_fast" + suffix, fast},
-                          {"ggclean/sub/_inner" + suffix, inner},
-                          {"ggclean.libs/libvendored" + suffix, fast},
-                          {"ggclean/lib/libhelper.so", root / "libhelper.so"}},
-                         {{"ggclean/sub/__init__.py", ""}, {"ggclean/pure.py", "X = 1\n"}});
+                               {{"ggclean/__init__" + suffix, init},
+                                {"ggclean/_fast" + suffix, fast},
+                                {"ggclean/sub/_inner" + suffix, inner},
+                                {"ggclean.libs/libvendored" + suffix, fast},
+                                {"ggclean/lib/libhelper.so", root / "libhelper.so"}},
+                               {{"ggclean/sub/__init__.py", ""}, {"ggclean/pure.py", "X = 1\n"}});
     fx->clean_modules = {"ggclean", "ggclean._fast", "ggclean.sub._inner"};
     test::install_distribution(fx->venv, "ggdirty",
-                         {{"ggdirty/_fast" + suffix, fast}, {"ggdirty/_slow" + suffix, slow}},
-                         {{"ggdirty/__init__.py", ""}});
+                               {{"ggdirty/_fast" + suffix, fast}, {"ggdirty/_slow" + suffix, slow}},
+                               {{"ggdirty/__init__.py", ""}});
     fx->dirty_modules = {"ggdirty._fast", "ggdirty._slow"};
     s_fixture = std::move(fx);
   }
@@ -108,7 +108,8 @@ class ImportsCommand : public testing::Test {
       if (heredoc == std::string::npos) continue;
       const std::string delimiter = line.substr(heredoc + 2);
       std::string value, next;
-      while (std::getline(lines, next) && next != delimiter) value += (value.empty() ? "" : "\n") + next;
+      while (std::getline(lines, next) && next != delimiter)
+        value += (value.empty() ? "" : "\n") + next;
       out[line.substr(0, heredoc)] = value;
     }
     return out;
@@ -159,7 +160,8 @@ TEST_F(ImportsCommand, TheDiscoveredModulesAreTheDistributionsCompiledModules) {
   EXPECT_EQ(out.at("verdict"), "pass");
   EXPECT_EQ(out.at("failed-checks"), "0");
   for (const auto& module : fx().clean_modules)
-    EXPECT_EQ(line_for(result.stdout_text, module), "ok: the GIL stays disabled") << result.stdout_text;
+    EXPECT_EQ(line_for(result.stdout_text, module), "ok: the GIL stays disabled")
+        << result.stdout_text;
   EXPECT_FALSE(contains(result.stdout_text, "libhelper")) << result.stdout_text;
   EXPECT_FALSE(contains(result.stdout_text, "libvendored")) << result.stdout_text;
   EXPECT_FALSE(contains(result.stdout_text, "::error")) << result.stdout_text;
@@ -179,8 +181,9 @@ TEST_F(ImportsCommand, AnExtensionWithoutModGilFailsInSecondsNamingTheModule) {
   EXPECT_LT(took.count(), 30.0);
   const auto& text = result.stdout_text;
   EXPECT_EQ(line_for(text, "ggdirty._fast"), "ok: the GIL stays disabled") << text;
-  EXPECT_TRUE(contains(text, "FAIL  ggdirty._slow  importing it enabled the GIL: needed by "
-                             "'ggdirty._slow'"))
+  EXPECT_TRUE(contains(text,
+                       "FAIL  ggdirty._slow  importing it enabled the GIL: needed by "
+                       "'ggdirty._slow'"))
       << text;
   EXPECT_TRUE(contains(text, "module 'ggdirty._slow' has not declared free-threading support"))
       << text;
@@ -195,10 +198,11 @@ TEST_F(ImportsCommand, AnUnknownDistributionIsAUsageErrorNamingItAndTheInterpret
   const auto result =
       imports({"--ft", fx().venv.python.string(), "--distribution", "no-such-distribution"});
   EXPECT_EQ(result.exit_code, 2) << result.stderr_text;
-  EXPECT_TRUE(contains(result.stderr_text, "--distribution no-such-distribution: no distribution "
-                                           "of that name is installed in the free-threaded "
-                                           "interpreter " +
-                                               fx().venv.python.string()))
+  EXPECT_TRUE(contains(result.stderr_text,
+                       "--distribution no-such-distribution: no distribution "
+                       "of that name is installed in the free-threaded "
+                       "interpreter " +
+                           fx().venv.python.string()))
       << result.stderr_text;
 }
 

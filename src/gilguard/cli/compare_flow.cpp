@@ -139,7 +139,8 @@ Comparison compare_run(const RunResult& run, const CompareSettings& settings,
                        const LoadedBaseline& baseline) {
   Comparison comparison;
   if (run.is_ab()) {
-    comparison = stats::compare_ab(run.samples, to_ab_options(settings, run.machine, run.parameters.workload));
+    comparison = stats::compare_ab(run.samples,
+                                   to_ab_options(settings, run.machine, run.parameters.workload));
     comparison.base_label = run.base_label;
     comparison.baseline_key = baseline.key.empty() ? baseline::derive_key(run) : baseline.key;
     comparison.head_version = run.ft.version;

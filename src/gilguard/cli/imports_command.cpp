@@ -56,9 +56,8 @@ report::CheckedDistribution discover(const std::string& ft, const std::string& n
         "ends with one of importlib.machinery.EXTENSION_SUFFIXES and defines its PyInit_ "
         "function){}; name the modules to check with --import instead",
         name, found.name, found.version, ft,
-        found.skipped.empty()
-            ? std::string()
-            : fmt::format("; left out: {}", fmt::join(found.skipped, ", "))));
+        found.skipped.empty() ? std::string()
+                              : fmt::format("; left out: {}", fmt::join(found.skipped, ", "))));
   report::CheckedDistribution out{found.name, found.version, {}};
   for (const auto& module : found.modules) out.modules.push_back(module.module);
   print_stderr(fmt::format("gilguard: distribution {} {}: {} extension module{}: {}\n", out.name,

@@ -236,7 +236,8 @@ ImportProbes probe_imports(const std::vector<std::string>& modules, const std::s
     if (hooks.imported) hooks.imported(out.imports.back());
   }
   out.failures = check_imports(out.imports, ft_python);
-  if (!left_out.empty()) out.failures.push_back(imports_over_time(left_out, time_limit, per_module));
+  if (!left_out.empty())
+    out.failures.push_back(imports_over_time(left_out, time_limit, per_module));
   return out;
 }
 

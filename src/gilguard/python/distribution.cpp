@@ -140,13 +140,12 @@ Expected<DistributionModules> read_distribution_report(const util::ProcessResult
   out.installed = known;
   if (done && run.success()) return out;
   const auto tail = util::tail_lines(without_verbose_lines(run.stderr_text), k_error_lines);
-  const auto how =
-      run.timed_out ? fmt::format("was killed after {:.1f} s (its time limit)", run.wall_seconds)
-                    : fmt::format("ended with {}", run.describe());
-  return fail(fmt::format("the interpreter {} before it listed the distribution's files{}{}", how,
-                          run.leftovers(),
-                          tail.empty() ? "; stderr was empty"
-                                       : fmt::format("; last lines of stderr:\n{}", tail)));
+  const auto how = run.timed_out
+                       ? fmt::format("was killed after {:.1f} s (its time limit)", run.wall_seconds)
+                       : fmt::format("ended with {}", run.describe());
+  return fail(fmt::format(
+      "the interpreter {} before it listed the distribution's files{}{}", how, run.leftovers(),
+      tail.empty() ? "; stderr was empty" : fmt::format("; last lines of stderr:\n{}", tail)));
 }
 
 Expected<DistributionModules> discover_distribution(const std::filesystem::path& python,
@@ -161,7 +160,8 @@ Expected<DistributionModules> discover_distribution(const std::filesystem::path&
   discovery_env["GILGUARD_REPORT_FD"] = std::to_string(k_report_fd);
   const auto run =
       util::run_process(distribution_argv(python, distribution), discovery_env, options);
-  if (!run) return fail(fmt::format("could not start {}: {}", python.string(), run.error().message));
+  if (!run)
+    return fail(fmt::format("could not start {}: {}", python.string(), run.error().message));
   return read_distribution_report(*run);
 }
 

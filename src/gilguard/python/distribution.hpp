@@ -17,14 +17,15 @@ inline constexpr std::chrono::milliseconds k_distribution_timeout{60'000};
 // One compiled extension module an installed distribution ships.
 struct ExtensionModule {
   std::string module;  // its dotted name, "pkg._speedups"
-  std::string file;    // its path in the distribution's file list (RECORD), "pkg/_speedups.cpython-314t-x86_64-linux-gnu.so"
+  std::string file;    // its path in the distribution's file list (RECORD),
+                       // "pkg/_speedups.cpython-314t-x86_64-linux-gnu.so"
 
   friend bool operator==(const ExtensionModule&, const ExtensionModule&) = default;
 };
 
 // What the discovery script reported about one distribution.
 struct DistributionModules {
-  bool installed = false;  // false: importlib.metadata found no distribution of that name
+  bool installed = false;      // false: importlib.metadata found no distribution of that name
   bool has_file_list = false;  // false: the distribution records no files (no RECORD)
   std::string name;            // as its metadata spells it
   std::string version;

@@ -25,16 +25,15 @@ std::size_t failed_modules(const ImportReport& report) {
 }
 
 // "2 modules", "1 module".
-std::string modules_word(std::size_t n) {
-  return fmt::format("{} module{}", n, n == 1 ? "" : "s");
-}
+std::string modules_word(std::size_t n) { return fmt::format("{} module{}", n, n == 1 ? "" : "s"); }
 
 // The sentence both reports end or start with.
 std::string verdict_sentence(const ImportReport& report) {
   const auto checked = report.imports.size();
   if (report.failures.empty())
-    return fmt::format("{} imported in the free-threaded interpreter with the GIL staying disabled.",
-                       checked == 1 ? "The module" : fmt::format("All {}", modules_word(checked)));
+    return fmt::format(
+        "{} imported in the free-threaded interpreter with the GIL staying disabled.",
+        checked == 1 ? "The module" : fmt::format("All {}", modules_word(checked)));
   const auto bad = failed_modules(report);
   if (bad == 0)
     return fmt::format("The import check failed ({} failed check{}).", report.failures.size(),
@@ -110,8 +109,8 @@ std::string render_import_summary(const ImportReport& report) {
 std::vector<Finding> import_findings(const ImportReport& report) {
   std::vector<Finding> out;
   for (const auto& failure : report.failures)
-    out.push_back({Severity::error, 0, 0, fmt::format("Failed check: {}", failure.kind),
-                   failure.message});
+    out.push_back(
+        {Severity::error, 0, 0, fmt::format("Failed check: {}", failure.kind), failure.message});
   return out;
 }
 

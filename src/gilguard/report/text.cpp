@@ -135,13 +135,12 @@ std::string render_text(const Comparison& comparison, const RunResult* run,
   if (!comparison.workload.empty() && comparison.workload != "primes")
     out += fmt::format("\n  workload {}", defuse_commands(comparison.workload));
   if (comparison.ab)
-    out += fmt::format(
-        "\n  against {}, measured in the same rounds; {}threshold {}\n",
-        defuse_commands(reference_name(comparison)),
-        comparison.baseline_key.empty()
-            ? std::string()
-            : fmt::format("key {}; ", defuse_commands(comparison.baseline_key)),
-        format_percent(comparison.threshold));
+    out += fmt::format("\n  against {}, measured in the same rounds; {}threshold {}\n",
+                       defuse_commands(reference_name(comparison)),
+                       comparison.baseline_key.empty()
+                           ? std::string()
+                           : fmt::format("key {}; ", defuse_commands(comparison.baseline_key)),
+                       format_percent(comparison.threshold));
   else
     out += fmt::format(
         "\n  baseline {}, threshold {}\n",

@@ -25,15 +25,15 @@ TEST(DistributionReport, ModulesAndSkippedFilesInTheOrderOfTheFileList) {
   EXPECT_TRUE(read->has_file_list);
   EXPECT_EQ(read->name, "Scale-Pkg");
   EXPECT_EQ(read->version, "1.2");
-  EXPECT_EQ(read->modules,
-            (std::vector<ExtensionModule>{
-                {"scalepkg", "scalepkg/__init__.cpython-314t-x86_64-linux-gnu.so"},
-                {"scalepkg._speedups", "scalepkg/_speedups.abi3.so"}}));
+  EXPECT_EQ(read->modules, (std::vector<ExtensionModule>{
+                               {"scalepkg", "scalepkg/__init__.cpython-314t-x86_64-linux-gnu.so"},
+                               {"scalepkg._speedups", "scalepkg/_speedups.abi3.so"}}));
   EXPECT_EQ(read->skipped, std::vector<std::string>{"scalepkg.libs/libz.so"});
 }
 
 TEST(DistributionReport, AnUnknownDistributionIsNotInstalled) {
-  const auto read = read_distribution_report(finished("gilguard-dist unknown \ngilguard-dist done \n"));
+  const auto read =
+      read_distribution_report(finished("gilguard-dist unknown \ngilguard-dist done \n"));
   ASSERT_TRUE(read) << read.error().message;
   EXPECT_FALSE(read->installed);
 }

@@ -44,7 +44,10 @@ constexpr const char* k_two_benchmarks =
 
 class BenchmarkFile : public testing::Test {
  protected:
-  void SetUp() override { test::run_git(repo(), {"init", "-q", "-b", "main"}); }
+  void SetUp() override {
+    fs::create_directories(repo());
+    test::run_git(repo(), {"init", "-q", "-b", "main"});
+  }
 
   fs::path repo() const { return m_dir.path() / "repo"; }
 

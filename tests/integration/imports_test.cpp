@@ -190,9 +190,17 @@ TEST_F(Imports, CleanModulesStayImportedInEveryFreeThreadedChild) {
       std::count_if(run_result.samples.begin(), run_result.samples.end(),
                     [](const Sample& s) { return s.cell.flavor == Flavor::ft; });
   EXPECT_EQ(ft_samples, 4);  // threads 1 and 2, warm-up and one measured round
+  // The process reference's workers fork from a zygote made before any import, so each imports
+  // the modules itself: two process regions (A B B A) of T workers per child with T > 1.
+  std::ptrdiff_t reference_workers = 0;
+  for (const auto& sample : run_result.samples)
+    if (sample.cell.flavor == Flavor::ft && sample.cell.threads > 1)
+      reference_workers += 2 * sample.cell.threads;
+  EXPECT_EQ(reference_workers, 8);  // two children at 2 threads, two regions of 2 workers each
   const auto lines = test::read_file(fx().marker_file);
-  // Its own probe, then each free-threaded child; never a GIL child.
-  EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 1 + ft_samples) << lines;
+  // Its own probe, then each free-threaded child and its reference workers; never a GIL child.
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 1 + ft_samples + reference_workers)
+      << lines;
 }
 
 // Children run isolated: the package must be installed in the interpreter gilguard is given.

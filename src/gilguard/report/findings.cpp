@@ -81,7 +81,7 @@ std::string drop_split_text(const MetricComparison& metric) {
 }
 
 // For a regression sampled under perf: "In which function (perf, the threads' samples against the
-// processes'): long_mod 31.0% against 2.0%, ..." or what kept the sampling from running.
+// processes'): fast_mod 29.8% against 4.0%, ..." or what kept the sampling from running.
 std::string sampling_text(const MetricComparison& metric) {
   if (metric.functions.empty()) return metric.sampling.empty() ? "" : " " + metric.sampling;
   std::string list;

@@ -573,18 +573,24 @@ class Zygote:
         if self.channel.recv(16) != b"reaped":
             raise RuntimeError("the reference's zygote ended before its workers")
 
+    # Ends the zygote by telling it to, not by closing the channel: a process the code under test
+    # forked here (a daemon started at import) holds a copy of this end, so the zygote would
+    # never see the channel close.
     def close(self):
+        self.channel.send(b"exit")
         self.channel.close()
         os.waitpid(self.pid, 0)
 
 
 # The zygote's loop: forks a reference worker for each "fork INDEX FIRST LAST" order, reaps them
-# all for "reap", and ends when this process closes its end.
+# all for "reap", and ends on "exit" (or when every copy of this process's end is closed).
 def zygote_serve(socket, channel, load_work):
     forked = []
     while True:
         message, fds, _, _ = socket.recv_fds(channel, 256, 1)
-        if not message:
+        if not message or message == b"exit":
+            for pid in forked:
+                os.waitpid(pid, 0)
             return
         if message == b"reap":
             for pid in forked:

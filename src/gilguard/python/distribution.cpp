@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "gilguard/python/gil_messages.hpp"
+#include "gilguard/python/probe_run.hpp"
 
 namespace gilguard::python {
 namespace {
@@ -87,10 +88,7 @@ OUT.flush()
 )PY";
 
 constexpr std::string_view k_line_prefix = "gilguard-dist ";
-constexpr std::size_t k_max_capture_bytes = 16 * 1024 * 1024;
 constexpr std::size_t k_error_lines = 6;
-// The report channel's number, as the import probe's (python/imports.cpp).
-constexpr int k_report_fd = 3;
 
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
@@ -139,27 +137,16 @@ Expected<DistributionModules> read_distribution_report(const util::ProcessResult
   }
   out.installed = known;
   if (done && run.success()) return out;
-  const auto tail = util::tail_lines(without_verbose_lines(run.stderr_text), k_error_lines);
-  const auto how = run.timed_out
-                       ? fmt::format("was killed after {:.1f} s (its time limit)", run.wall_seconds)
-                       : fmt::format("ended with {}", run.describe());
-  return fail(fmt::format(
-      "the interpreter {} before it listed the distribution's files{}{}", how, run.leftovers(),
-      tail.empty() ? "; stderr was empty" : fmt::format("; last lines of stderr:\n{}", tail)));
+  return fail(
+      unfinished_probe(run, "it listed the distribution's files",
+                       util::tail_lines(without_verbose_lines(run.stderr_text), k_error_lines)));
 }
 
 Expected<DistributionModules> discover_distribution(const std::filesystem::path& python,
                                                     const std::string& distribution,
                                                     const util::Environment& env,
                                                     std::chrono::milliseconds timeout) {
-  util::ProcessOptions options;
-  options.timeout = timeout;
-  options.max_capture_bytes = k_max_capture_bytes;
-  options.report_fd = k_report_fd;
-  auto discovery_env = env;
-  discovery_env["GILGUARD_REPORT_FD"] = std::to_string(k_report_fd);
-  const auto run =
-      util::run_process(distribution_argv(python, distribution), discovery_env, options);
+  const auto run = run_reporting_probe(distribution_argv(python, distribution), env, timeout);
   if (!run)
     return fail(fmt::format("could not start {}: {}", python.string(), run.error().message));
   return read_distribution_report(*run);

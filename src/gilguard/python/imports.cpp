@@ -6,6 +6,7 @@
 
 #include "gilguard/core/error.hpp"
 #include "gilguard/python/gil_messages.hpp"
+#include "gilguard/python/probe_run.hpp"
 
 namespace gilguard::python {
 namespace {
@@ -66,9 +67,6 @@ OUT.flush()
 
 constexpr std::string_view k_line_prefix = "gilguard-import ";
 constexpr std::string_view k_stderr_marker = "gilguard-import: start-up done";
-constexpr std::size_t k_max_capture_bytes = 16 * 1024 * 1024;
-// The probe's report channel: the benchmark children's number (workload::k_report_fd).
-constexpr int k_report_fd = 3;
 
 bool is_identifier_start(unsigned char c) {
   return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
@@ -213,12 +211,7 @@ ImportCheck read_import_probe(const std::string& module, const util::ProcessResu
     return check;
   }
   const auto tail = trim_end(util::tail_lines(without_verbose_lines(err), k_import_error_lines));
-  const auto how = run.timed_out
-                       ? fmt::format("was killed after {:.1f} s (its time limit)", run.wall_seconds)
-                       : fmt::format("ended with {}", run.describe());
-  check.error = fmt::format(
-      "the interpreter {} before the import finished{}{}", how, run.leftovers(),
-      tail.empty() ? "; stderr was empty" : fmt::format("; last lines of stderr:\n{}", tail));
+  check.error = unfinished_probe(run, "the import finished", tail);
   return check;
 }
 
@@ -226,14 +219,8 @@ ImportCheck probe_import(const std::filesystem::path& python, const std::string&
                          const util::Environment& env,
                          const std::optional<std::string>& gil_override,
                          std::chrono::milliseconds timeout) {
-  util::ProcessOptions options;
-  options.timeout = timeout;
-  options.max_capture_bytes = k_max_capture_bytes;
-  options.report_fd = k_report_fd;
-  auto probe_env = env;
-  probe_env["GILGUARD_REPORT_FD"] = std::to_string(k_report_fd);
   const auto run =
-      util::run_process(import_probe_argv(python, module, gil_override), probe_env, options);
+      run_reporting_probe(import_probe_argv(python, module, gil_override), env, timeout);
   if (!run) {
     ImportCheck check;
     check.module = module;

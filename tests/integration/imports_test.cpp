@@ -64,11 +64,7 @@ class Imports : public testing::Test {
   static void TearDownTestSuite() { s_fixture.reset(); }
 
   void SetUp() override {
-    if (!s_fixture) {
-      if (std::getenv("CI") != nullptr)
-        FAIL() << "GILGUARD_TEST_PYTHON_GIL / GILGUARD_TEST_PYTHON_FT are not set under CI";
-      GTEST_SKIP() << "set GILGUARD_TEST_PYTHON_GIL and GILGUARD_TEST_PYTHON_FT to run this";
-    }
+    if (!s_fixture) SKIP_WITHOUT_INTERPRETERS();
   }
 
   const Fixture& fx() const { return *s_fixture; }

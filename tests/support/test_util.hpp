@@ -121,15 +121,18 @@ inline MachineFacts linux_machine(std::string cpu_model, int logical_cpus, int u
 
 }  // namespace gilguard::test
 
-// Declares `interpreters` in a TEST body, or skips (fails under CI) when they are not available.
-#define REQUIRE_INTERPRETERS(interpreters)                                                  \
-  const auto interpreters##_found = ::gilguard::test::find_test_interpreters();             \
-  if (!interpreters##_found) {                                                              \
-    if (std::getenv("CI") != nullptr) {                                                     \
+// Ends a test that has no interpreters to run with: skipped, or failed under CI (CI set).
+#define SKIP_WITHOUT_INTERPRETERS()                                                         \
+  do {                                                                                      \
+    if (std::getenv("CI") != nullptr)                                                       \
       FAIL() << "GILGUARD_TEST_PYTHON_GIL / GILGUARD_TEST_PYTHON_FT are not set under CI";  \
-    }                                                                                       \
     GTEST_SKIP() << "set GILGUARD_TEST_PYTHON_GIL and GILGUARD_TEST_PYTHON_FT to run this"; \
-  }                                                                                         \
+  } while (false)
+
+// Declares `interpreters` in a TEST body, or skips (fails under CI) when they are not available.
+#define REQUIRE_INTERPRETERS(interpreters)                                      \
+  const auto interpreters##_found = ::gilguard::test::find_test_interpreters(); \
+  if (!interpreters##_found) SKIP_WITHOUT_INTERPRETERS();                       \
   const auto& interpreters = *interpreters##_found
 
 namespace gilguard::test {}  // namespace gilguard::test

@@ -154,24 +154,27 @@ TEST(Attribution, TheContentionPatchsRegressionIsSplitAndSampledToFastMod) {
   const auto wrappers = contention_dir();
   if (!wrappers) GTEST_SKIP() << "set GILGUARD_TEST_CONTENTION_DIR to bench/ab's wrappers";
   test::TempDir dir;
-  // Range 200,000: the patch costs the threads about 35% there (bench/data/real-drops/e-patch),
-  // past the one-run baseline's machine allowance in 8 rounds; at 30,000 it costs 13-16%, which
-  // that allowance left inconclusive in one try of two.
-  run(*wrappers / "head-gil-0", *wrappers / "head-ft-0", "primes", "200000", dir.path());
+  // Range 200,000: the patch costs the threads about 35% there (bench/data/real-drops/e-patch).
+  // A baseline of three runs and 12 rounds: against one run in 8 rounds, the baseline's machine
+  // allowance left a measured -11.1% [0.79x, 0.92x] inconclusive in one try of three (machine f),
+  // and the sampling pass runs only after a regression.
   util::ProcessOptions options;
   options.timeout = std::chrono::minutes(10);
   options.working_directory = dir.path();
   const util::Environment env{{"PATH", "/usr/bin:/bin"}, {"HOME", dir.path().string()}};
-  const auto update =
-      util::run_process({test::gilguard_binary().string(), "baseline", "update",
-                         (dir.path() / "results.json").string(), "--baselines", "baselines"},
-                        env, options);
-  ASSERT_TRUE(update && update->success())
-      << (update ? update->stderr_text + update->stdout_text : update.error().message);
+  for (int runs = 0; runs < 3; ++runs) {
+    run(*wrappers / "head-gil-0", *wrappers / "head-ft-0", "primes", "200000", dir.path());
+    const auto update =
+        util::run_process({test::gilguard_binary().string(), "baseline", "update",
+                           (dir.path() / "results.json").string(), "--baselines", "baselines"},
+                          env, options);
+    ASSERT_TRUE(update && update->success())
+        << (update ? update->stderr_text + update->stdout_text : update.error().message);
+  }
   const auto check = util::run_process(
       {test::gilguard_binary().string(), "check", "--gil", (*wrappers / "head-gil-1").string(),
        "--ft", (*wrappers / "head-ft-1").string(), "--range", "200000", "--threads", "1,2",
-       "--rounds", "8", "--baselines", "baselines"},
+       "--rounds", "12", "--baselines", "baselines"},
       env, options);
   ASSERT_TRUE(check) << check.error().message;
   EXPECT_EQ(check->exit_code, 1) << check->stdout_text << check->stderr_text;

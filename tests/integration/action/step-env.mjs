@@ -6,7 +6,7 @@
 // the very step that action.yml declares, with the environment the runner would give it, and
 // only when the runner would run it.
 //
-// Usage: node step-env.mjs ACTION_YML STEP_ID CONTEXT_JSON
+// Usage: node step-env.mjs ACTION_YML STEP_ID_OR_NAME CONTEXT_JSON
 //        node step-env.mjs --describe ACTION_YML
 //        node step-env.mjs --yaml FILE          (any YAML file, e.g. a workflow, as JSON)
 //   --describe prints the metadata as JSON: {"inputs": {name: {description, default}},
@@ -204,11 +204,21 @@ for (const [name, value] of Object.entries(defaults)) {
   if (!(name in inputs)) inputs[name] = evaluate(value);
 }
 
-const step = (action.runs?.steps ?? []).find((s) => s.id === stepId);
-if (!step) die(`no step with id '${stepId}' in ${actionPath}`);
+// A step by its id, or by its name for the steps that have no id (bench/package_journey.py runs
+// them all).
+const step = (action.runs?.steps ?? []).find((s) => s.id === stepId || (!s.id && s.name === stepId));
+if (!step) die(`no step with id or name '${stepId}' in ${actionPath}`);
 if (typeof step.run !== "string") die(`step '${stepId}' is not a run step`);
 const env = {};
 for (const [name, value] of Object.entries(step.env ?? {})) env[name] = evaluate(value);
+const directory = step["working-directory"] === undefined ? "" : evaluate(step["working-directory"]);
 process.stdout.write(
-  JSON.stringify({ shell: step.shell, run: step.run, env, if: String(step.if ?? ""), runs: condition(step.if) }) + "\n",
+  JSON.stringify({
+    shell: step.shell,
+    run: step.run,
+    env,
+    if: String(step.if ?? ""),
+    runs: condition(step.if),
+    "working-directory": directory,
+  }) + "\n",
 );

@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""The package example's pull-request job (.github/workflows/package-example.yml), run end to end
+through action.yml's own steps, timed, N times: the evaluation of issue 22 (docs/evaluation.md,
+"Issue 22").
+
+Each run makes a git repository holding the test package (tests/data/packages/scalepkg, a C
+extension) at a base commit and a head commit on top of it, then runs every step of action.yml in
+order as the runner would: a `run` step with the environment and `if:` that
+tests/integration/action/step-env.mjs evaluates from action.yml for the workflow's inputs and the
+outputs of the steps before it; the `uses:` steps, which cannot run here, replaced as follows:
+  actions/checkout        the repository made here (the workspace)
+  actions/cache/restore   a hit when the action's directory already holds the gilguard binary
+                          (a warm runner), a miss otherwise (--cold: a fresh clone, built here)
+  actions/cache/save      nothing
+  actions/setup-python    not run: the interpreters are given (python-gil, python-ft inputs), as
+                          gilguard's cached CPython builds stand in for setup-python's 3.14/3.14t
+The comment and push steps are not run (no GitHub here; `comment: never`).
+
+The head is the base with a change in README.md (--head same: A/A, nothing the workload calls
+changed), or with work(i) taking a threading.Lock over a share of each call's work (--head
+lock:SHARE). The install input is the offline equivalent of `pip install .` (no index here).
+
+  bench/package_journey.py --out DIR --python-gil GIL --python-ft FT [--runs 10]
+      [--head same|lock:SHARE] [--cold] [--action-dir DIR] [--time-budget S]
+
+Writes DIR/run-K/ (each step's output, the check's results and comparison JSON) and appends one
+line per run to DIR/runs.tsv: run, head, cold, check exit code, verdict line, seconds per step,
+seconds from the first step to the verdict.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+STEP_ENV = REPO / "tests/integration/action/step-env.mjs"
+WHEELS = "/usr/share/python-wheels"
+OFFLINE_INSTALL = (
+    f"pip install -q --disable-pip-version-check --no-index --find-links {WHEELS} setuptools wheel"
+    " && pip install -q --disable-pip-version-check --no-index --no-build-isolation ."
+)
+
+
+def node_json(*args):
+    out = subprocess.run(["node", str(STEP_ENV), *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def git(workspace, *args):
+    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.com",
+               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.com")
+    out = subprocess.run(["git", "-C", str(workspace), *args], check=True, capture_output=True,
+                         text=True, env=env)
+    return out.stdout.strip()
+
+
+LOCKED_INIT = '''"""gilguard's test package, head of bench/package_journey.py: work(i) takes one process-wide
+lock over a share of each call's mixing steps."""
+
+import threading
+
+from scalepkg._speedups import mix
+
+STEPS = 4000
+SHARE = {share}  # the share of each call's steps taken under the lock
+LOCKED = round(STEPS * SHARE)
+_LOCK = threading.Lock()
+
+
+def work(i):
+    """The same amount of work as the base's, a share of it under the lock."""
+    x = mix(i, STEPS - LOCKED)
+    if LOCKED:
+        with _LOCK:
+            x ^= mix(i, LOCKED)
+    return x & 0xFFFF
+'''
+
+
+def make_workspace(workspace, workload, head):
+    """The package at a base commit and the head on top; returns (base sha, head sha)."""
+    shutil.copytree(REPO / "tests/data/packages/scalepkg", workspace)
+    target = workspace / workload
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "tests/data/packages/scalepkg_bench.py", target)
+    git(workspace, "init", "-q", "-b", "main")
+    git(workspace, "add", ".")
+    git(workspace, "commit", "-q", "-m", "base")
+    base = git(workspace, "rev-parse", "HEAD")
+    if head == "same":
+        (workspace / "README.md").write_text("scalepkg: a change that touches no code\n")
+    else:
+        share = float(head.split(":", 1)[1])
+        (workspace / "scalepkg/__init__.py").write_text(LOCKED_INIT.format(share=share))
+    git(workspace, "add", ".")
+    git(workspace, "commit", "-q", "-m", f"head ({head})")
+    return base, git(workspace, "rev-parse", "HEAD")
+
+
+def read_outputs(path):
+    outputs = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if "=" in line:
+                name, value = line.split("=", 1)
+                outputs[name] = value
+        path.unlink()
+    return outputs
+
+
+def one_run(args, k, inputs_template, steps_meta):
+    run_dir = Path(args.out) / f"run-{k}"
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    run_dir.mkdir(parents=True)
+    scratch = Path(tempfile.mkdtemp(prefix="gilguard-journey-"))
+    try:
+        workspace = scratch / "workspace"
+        inputs = dict(inputs_template)
+        base, head = make_workspace(workspace, inputs["workload"], args.head)
+        inputs["package-base"] = base
+        context = {"github": {"event": {"pull_request": {"base": {"sha": base}}}}, "steps": {}}
+        home = scratch / "home"  # no pip cache, no ~/.cache: a fresh runner's home
+        home.mkdir()
+        output_file = scratch / "github-output"
+        base_env = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(home),
+            "CI": "true",
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_WORKSPACE": str(workspace),
+            "GITHUB_ACTION_PATH": str(args.action_dir),
+            "GITHUB_REPOSITORY": "example/scalepkg",
+            "GITHUB_EVENT_NAME": "pull_request",
+            "GITHUB_OUTPUT": str(output_file),
+            "GITHUB_STEP_SUMMARY": str(run_dir / "summary.md"),
+            "RUNNER_TEMP": str(scratch / "runner-temp"),
+            "RUNNER_OS": "Linux",
+            "CCACHE_DISABLE": "1",
+        }
+        (scratch / "runner-temp").mkdir()
+        times = {}
+        check_rc = None
+        started = time.monotonic()
+        for meta in steps_meta:
+            key = meta["id"] or meta["name"]
+            if meta["uses"]:
+                if meta["id"] == "tool-cache":
+                    binary = Path(context["steps"]["tool-key"]["outputs"]["binary"])
+                    hit = "true" if binary.exists() else "false"
+                    context["steps"]["tool-cache"] = {"outputs": {"cache-hit": hit}}
+                    times["tool-cache-hit"] = hit
+                continue
+            if meta["name"] == "Linux runners only" or meta["id"] in ("comment", "push"):
+                continue
+            step = node_json(str(args.action_dir / "action.yml"), key,
+                             json.dumps(dict(context, inputs=inputs)))
+            if not step["runs"]:
+                continue
+            env = dict(base_env, **step["env"])
+            cwd = step["working-directory"] or str(workspace)
+            t0 = time.monotonic()
+            with open(run_dir / f"{key.replace(' ', '-')}.log", "w") as log:
+                rc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=cwd, env=env,
+                                    stdout=log, stderr=subprocess.STDOUT).returncode
+            times[key] = round(time.monotonic() - t0, 1)
+            if meta["id"]:
+                context["steps"][meta["id"]] = {"outputs": read_outputs(output_file)}
+            if meta["id"] == "check":
+                check_rc = rc
+                break
+            if rc != 0:
+                print(f"run {k}: step '{key}' failed (exit {rc}); see {run_dir}", file=sys.stderr)
+                check_rc = f"step-failed:{key}"
+                break
+        total = round(time.monotonic() - started, 1)
+        for name in ("gilguard-results.json", "gilguard-comparison.json"):
+            found = list((scratch / "runner-temp").rglob(name))
+            if found:
+                shutil.copy(found[0], run_dir / name)
+        verdict = ""
+        check_log = run_dir / "check.log"
+        if check_log.exists():
+            lines = [l for l in check_log.read_text().splitlines() if l.startswith("gilguard: ")]
+            verdict = lines[-1] if lines else ""
+        (run_dir / "times.json").write_text(json.dumps(times, indent=1) + "\n")
+        with open(Path(args.out) / "runs.tsv", "a") as tsv:
+            tsv.write("\t".join([str(k), args.head, "cold" if args.cold else "warm", str(check_rc),
+                                 verdict, json.dumps(times), str(total)]) + "\n")
+        print(f"run {k}: exit {check_rc}, {total} s, {verdict}", flush=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--python-gil", required=True)
+    parser.add_argument("--python-ft", required=True)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--first", type=int, default=1, help="number of the first run")
+    parser.add_argument("--head", default="same", help="same, or lock:SHARE")
+    parser.add_argument("--cold", action="store_true",
+                        help="a fresh clone of this repository as the action, gilguard built in "
+                             "the run (no ccache)")
+    parser.add_argument("--action-dir", type=Path,
+                        help="the action's directory (default: a clone of this repository's HEAD "
+                             "in OUT/action, kept between runs like a restored cache)")
+    parser.add_argument("--time-budget", help="the time-budget input (default: the action's)")
+    args = parser.parse_args()
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    args.out = out
+    if args.action_dir is None:
+        args.action_dir = out / "action"
+        if args.cold and args.action_dir.exists():
+            shutil.rmtree(args.action_dir)
+        if not args.action_dir.exists():
+            subprocess.run(["git", "clone", "-q", str(REPO), str(args.action_dir)], check=True)
+    args.action_dir = args.action_dir.resolve()
+
+    workflow = node_json("--yaml", str(REPO / ".github/workflows/package-example.yml"))
+    job = workflow["jobs"]["pull-request"]
+    with_ = next(s["with"] for s in job["steps"] if "gilguard" in s.get("uses", ""))
+    inputs = {name: str(value) for name, value in with_.items()}
+    inputs.update({
+        "install": OFFLINE_INSTALL,
+        "import": "scalepkg, scalepkg._speedups",
+        "python-gil": args.python_gil,
+        "python-ft": args.python_ft,
+        "comment": "never",
+    })
+    if args.time_budget:
+        inputs["time-budget"] = args.time_budget
+    steps_meta = node_json("--describe", str(args.action_dir / "action.yml"))["steps"]
+    for k in range(args.first, args.first + args.runs):
+        one_run(args, k, inputs, steps_meta)
+
+
+if __name__ == "__main__":
+    main()

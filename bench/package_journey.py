@@ -24,8 +24,9 @@ lock:SHARE). The install input is the offline equivalent of `pip install .` (no 
       [--head same|lock:SHARE] [--cold] [--action-dir DIR] [--time-budget S]
 
 Writes DIR/run-K/ (each step's output, the check's results and comparison JSON) and appends one
-line per run to DIR/runs.tsv: run, head, cold, check exit code, verdict line, seconds per step,
-seconds from the first step to the verdict.
+line per run to DIR/runs.tsv: run, end time (UTC), load average at its start, head, cold or
+warm, the check's exit code, the verdict (overall; each gated metric's change [interval] and
+rounds), seconds per step, seconds from the first step to the verdict.
 """
 
 import argparse
@@ -114,6 +115,20 @@ def read_outputs(path):
     return outputs
 
 
+def describe_verdict(comparison):
+    """The overall verdict and each gated metric's change [interval], from the comparison JSON."""
+    if not comparison.exists():
+        return "no comparison"
+    data = json.loads(comparison.read_text())
+    parts = [data.get("overall", "?")]
+    for m in data.get("metrics", []):
+        if m.get("gating") and m.get("change") is not None:
+            rounds = m.get("current", {}).get("rounds")
+            parts.append(f"{m['metric']} {m['verdict']} {m['change']:+.1%} "
+                         f"[{m['change_low']:+.1%}, {m['change_high']:+.1%}] {rounds} rounds")
+    return "; ".join(parts)
+
+
 def one_run(args, k, inputs_template, steps_meta):
     run_dir = Path(args.out) / f"run-{k}"
     if run_dir.exists():
@@ -147,6 +162,7 @@ def one_run(args, k, inputs_template, steps_meta):
         (scratch / "runner-temp").mkdir()
         times = {}
         check_rc = None
+        load = "%.2f %.2f %.2f" % os.getloadavg()
         started = time.monotonic()
         for meta in steps_meta:
             key = meta["id"] or meta["name"]
@@ -184,15 +200,12 @@ def one_run(args, k, inputs_template, steps_meta):
             found = list((scratch / "runner-temp").rglob(name))
             if found:
                 shutil.copy(found[0], run_dir / name)
-        verdict = ""
-        check_log = run_dir / "check.log"
-        if check_log.exists():
-            lines = [l for l in check_log.read_text().splitlines() if l.startswith("gilguard: ")]
-            verdict = lines[-1] if lines else ""
+        verdict = describe_verdict(run_dir / "gilguard-comparison.json")
         (run_dir / "times.json").write_text(json.dumps(times, indent=1) + "\n")
         with open(Path(args.out) / "runs.tsv", "a") as tsv:
-            tsv.write("\t".join([str(k), args.head, "cold" if args.cold else "warm", str(check_rc),
-                                 verdict, json.dumps(times), str(total)]) + "\n")
+            tsv.write("\t".join([str(k), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                 f"load {load}", args.head, "cold" if args.cold else "warm",
+                                 str(check_rc), verdict, json.dumps(times), str(total)]) + "\n")
         print(f"run {k}: exit {check_rc}, {total} s, {verdict}", flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

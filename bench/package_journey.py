@@ -21,7 +21,7 @@ changed), or with work(i) taking a threading.Lock over a share of each call's wo
 lock:SHARE). The install input is the offline equivalent of `pip install .` (no index here).
 
   bench/package_journey.py --out DIR --python-gil GIL --python-ft FT [--runs 10]
-      [--head same|lock:SHARE] [--cold] [--action-dir DIR] [--time-budget S]
+      [--head same|lock:SHARE] [--cold] [--action-dir DIR] [--time-budget S] [--reuse-venvs]
 
 Writes DIR/run-K/ (each step's output, the check's results and comparison JSON) and appends one
 line per run to DIR/runs.tsv: run, end time (UTC), load average at its start, head, cold or
@@ -129,20 +129,33 @@ def describe_verdict(comparison):
     return "; ".join(parts)
 
 
-def one_run(args, k, inputs_template, steps_meta):
+# The steps --reuse-venvs runs in the first run only: their outputs stand for the later runs.
+INSTALL_STEPS = ("install", "package-base", "install-base")
+
+
+def one_run(args, k, inputs_template, steps_meta, kept=None):
+    """Run k of the job. With `kept` (a dict, --reuse-venvs), the first run's workspace, venvs
+    and install steps' outputs are kept in it and stand for the install steps of later runs."""
     run_dir = Path(args.out) / f"run-{k}"
     if run_dir.exists():
         shutil.rmtree(run_dir)
     run_dir.mkdir(parents=True)
-    scratch = Path(tempfile.mkdtemp(prefix="gilguard-journey-"))
+    reuse = kept is not None and "scratch" in kept
+    scratch = kept["scratch"] if reuse else Path(tempfile.mkdtemp(prefix="gilguard-journey-"))
     try:
         workspace = scratch / "workspace"
-        inputs = dict(inputs_template)
-        base, head = make_workspace(workspace, inputs["workload"], args.head)
-        inputs["package-base"] = base
-        context = {"github": {"event": {"pull_request": {"base": {"sha": base}}}}, "steps": {}}
         home = scratch / "home"  # no pip cache, no ~/.cache: a fresh runner's home
-        home.mkdir()
+        if reuse:
+            inputs = kept["inputs"]
+            context = {"github": kept["github"],
+                       "steps": {i: kept["steps"][i] for i in INSTALL_STEPS if i in kept["steps"]}}
+        else:
+            inputs = dict(inputs_template)
+            base, head = make_workspace(workspace, inputs["workload"], args.head)
+            inputs["package-base"] = base
+            context = {"github": {"event": {"pull_request": {"base": {"sha": base}}}},
+                       "steps": {}}
+            home.mkdir()
         output_file = scratch / "github-output"
         base_env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -159,7 +172,7 @@ def one_run(args, k, inputs_template, steps_meta):
             "RUNNER_OS": "Linux",
             "CCACHE_DISABLE": "1",
         }
-        (scratch / "runner-temp").mkdir()
+        (scratch / "runner-temp").mkdir(exist_ok=True)
         times = {}
         check_rc = None
         load = "%.2f %.2f %.2f" % os.getloadavg()
@@ -174,6 +187,8 @@ def one_run(args, k, inputs_template, steps_meta):
                     times["tool-cache-hit"] = hit
                 continue
             if meta["name"] == "Linux runners only" or meta["id"] in ("comment", "push"):
+                continue
+            if reuse and meta["id"] in INSTALL_STEPS:
                 continue
             step = node_json(str(args.action_dir / "action.yml"), key,
                              json.dumps(dict(context, inputs=inputs)))
@@ -199,7 +214,10 @@ def one_run(args, k, inputs_template, steps_meta):
         for name in ("gilguard-results.json", "gilguard-comparison.json"):
             found = list((scratch / "runner-temp").rglob(name))
             if found:
-                shutil.copy(found[0], run_dir / name)
+                shutil.move(found[0], run_dir / name)
+        if kept is not None and not reuse:
+            kept.update(scratch=scratch, inputs=inputs, github=context["github"],
+                        steps=context["steps"])
         verdict = describe_verdict(run_dir / "gilguard-comparison.json")
         (run_dir / "times.json").write_text(json.dumps(times, indent=1) + "\n")
         with open(Path(args.out) / "runs.tsv", "a") as tsv:
@@ -208,7 +226,8 @@ def one_run(args, k, inputs_template, steps_meta):
                                  str(check_rc), verdict, json.dumps(times), str(total)]) + "\n")
         print(f"run {k}: exit {check_rc}, {total} s, {verdict}", flush=True)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if kept is None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main():
@@ -226,6 +245,10 @@ def main():
                         help="the action's directory (default: a clone of this repository's HEAD "
                              "in OUT/action, kept between runs like a restored cache)")
     parser.add_argument("--time-budget", help="the time-budget input (default: the action's)")
+    parser.add_argument("--reuse-venvs", action="store_true",
+                        help="run the install steps in the first run only and keep their venvs "
+                             "for the later runs' checks (the check step as action.yml declares "
+                             "it, without the 20 s of installs each time)")
     args = parser.parse_args()
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -252,8 +275,13 @@ def main():
     if args.time_budget:
         inputs["time-budget"] = args.time_budget
     steps_meta = node_json("--describe", str(args.action_dir / "action.yml"))["steps"]
-    for k in range(args.first, args.first + args.runs):
-        one_run(args, k, inputs, steps_meta)
+    kept = {} if args.reuse_venvs else None
+    try:
+        for k in range(args.first, args.first + args.runs):
+            one_run(args, k, inputs, steps_meta, kept)
+    finally:
+        if kept and "scratch" in kept:
+            shutil.rmtree(kept["scratch"], ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -18,10 +18,13 @@ The comment and push steps are not run (no GitHub here; `comment: never`).
 
 The head is the base with a change in README.md (--head same: A/A, nothing the workload calls
 changed), or with work(i) taking a threading.Lock over a share of each call's work (--head
-lock:SHARE). The install input is the offline equivalent of `pip install .` (no index here).
+lock:SHARE), or of one call in every N (--head lock:SHARE/N): at 2 threads even a lock over
+0.8% of each call costs the free-threaded speedup about 5% (the lock's own traffic between the
+CPUs), so smaller drops take the lock less often. The install input is the offline equivalent of `pip install .` (no index here).
 
   bench/package_journey.py --out DIR --python-gil GIL --python-ft FT [--runs 10]
-      [--head same|lock:SHARE] [--cold] [--action-dir DIR] [--time-budget S] [--reuse-venvs]
+      [--head same|lock:SHARE[/N]] [--cold] [--action-dir DIR] [--time-budget S] [--reuse-venvs]
+  bench/package_journey.py --summary DIR     (a line per runs.tsv found under DIR)
 
 Writes DIR/run-K/ (each step's output, the check's results and comparison JSON) and appends one
 line per run to DIR/runs.tsv: run, end time (UTC), load average at its start, head, cold or
@@ -62,14 +65,16 @@ def git(workspace, *args):
 
 
 LOCKED_INIT = '''"""gilguard's test package, head of bench/package_journey.py: work(i) takes one process-wide
-lock over a share of each call's mixing steps."""
+lock over a share of its mixing steps, in one call of every EVERY (those whose index is a
+multiple of it)."""
 
 import threading
 
 from scalepkg._speedups import mix
 
 STEPS = 4000
-SHARE = {share}  # the share of each call's steps taken under the lock
+SHARE = {share}  # the share of a locking call's steps taken under the lock
+EVERY = {every}
 LOCKED = round(STEPS * SHARE)
 _LOCK = threading.Lock()
 
@@ -77,7 +82,7 @@ _LOCK = threading.Lock()
 def work(i):
     """The same amount of work as the base's, a share of it under the lock."""
     x = mix(i, STEPS - LOCKED)
-    if LOCKED:
+    if LOCKED and i % EVERY == 0:
         with _LOCK:
             x ^= mix(i, LOCKED)
     return x & 0xFFFF
@@ -97,8 +102,9 @@ def make_workspace(workspace, workload, head):
     if head == "same":
         (workspace / "README.md").write_text("scalepkg: a change that touches no code\n")
     else:
-        share = float(head.split(":", 1)[1])
-        (workspace / "scalepkg/__init__.py").write_text(LOCKED_INIT.format(share=share))
+        share, _, every = head.split(":", 1)[1].partition("/")
+        (workspace / "scalepkg/__init__.py").write_text(
+            LOCKED_INIT.format(share=float(share), every=int(every or 1)))
     git(workspace, "add", ".")
     git(workspace, "commit", "-q", "-m", f"head ({head})")
     return base, git(workspace, "rev-parse", "HEAD")
@@ -230,14 +236,42 @@ def one_run(args, k, inputs_template, steps_meta, kept=None):
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+def summarize(out):
+    """One line per runs.tsv under OUT: runs, verdicts, the gated change's median and range,
+    seconds to the verdict (median and range)."""
+    import statistics
+    for tsv in sorted(Path(out).rglob("runs.tsv")):
+        rows = [line.rstrip("\n").split("\t") for line in tsv.read_text().splitlines() if line]
+        verdicts, changes, totals = {}, [], []
+        for row in rows:
+            verdict = row[6]
+            overall = verdict.split(";")[0]
+            verdicts[overall] = verdicts.get(overall, 0) + 1
+            if " ft-speedup-2 " in f" {verdict} ":
+                change = verdict.split("ft-speedup-2 ", 1)[1].split()[1]
+                changes.append(float(change.rstrip("%")))
+            totals.append(float(row[8]))
+        counts = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))
+        line = f"{tsv.parent.relative_to(out) if tsv.parent != Path(out) else '.'}: {len(rows)} runs: {counts}"
+        if changes:
+            line += (f"; ft-speedup-2 change median {statistics.median(changes):+.1f}% "
+                     f"[{min(changes):+.1f}%, {max(changes):+.1f}%]")
+        line += (f"; first verdict median {statistics.median(totals):.0f} s "
+                 f"[{min(totals):.0f}, {max(totals):.0f}]")
+        print(line)
+
+
 def main():
+    if sys.argv[1:2] == ["--summary"] and len(sys.argv) == 3:
+        summarize(Path(sys.argv[2]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True)
     parser.add_argument("--python-gil", required=True)
     parser.add_argument("--python-ft", required=True)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--first", type=int, default=1, help="number of the first run")
-    parser.add_argument("--head", default="same", help="same, or lock:SHARE")
+    parser.add_argument("--head", default="same", help="same, lock:SHARE or lock:SHARE/N")
     parser.add_argument("--cold", action="store_true",
                         help="a fresh clone of this repository as the action, gilguard built in "
                              "the run (no ccache)")

@@ -18,9 +18,10 @@ The comment and push steps are not run (no GitHub here; `comment: never`).
 
 The head is the base with a change in README.md (--head same: A/A, nothing the workload calls
 changed), or with work(i) taking a threading.Lock over a share of each call's work (--head
-lock:SHARE), or of one call in every N (--head lock:SHARE/N): at 2 threads even a lock over
-0.8% of each call costs the free-threaded speedup about 5% (the lock's own traffic between the
-CPUs), so smaller drops take the lock less often. The install input is the offline equivalent of `pip install .` (no index here).
+lock:SHARE), or of one call in every N (--head lock:SHARE/N): at 2 threads a lock over 0.8% of
+each call already cost the free-threaded speedup 5-7% on machine f (the lock changing hands
+between the CPUs on every call), so smaller drops take the lock less often. The install input
+is the offline equivalent of `pip install .` (no index here).
 
   bench/package_journey.py --out DIR --python-gil GIL --python-ft FT [--runs 10]
       [--head same|lock:SHARE[/N]] [--cold] [--action-dir DIR] [--time-budget S] [--reuse-venvs]

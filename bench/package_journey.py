@@ -122,17 +122,27 @@ def read_outputs(path):
     return outputs
 
 
-def describe_verdict(comparison):
-    """The overall verdict and each gated metric's change [interval], from the comparison JSON."""
+def read_comparison(comparison):
+    """(overall verdict, {gated metric: its entry}) of a check's comparison JSON, or None."""
     if not comparison.exists():
-        return "no comparison"
+        return None
     data = json.loads(comparison.read_text())
-    parts = [data.get("overall", "?")]
-    for m in data.get("metrics", []):
-        if m.get("gating") and m.get("change") is not None:
-            rounds = m.get("current", {}).get("rounds")
-            parts.append(f"{m['metric']} {m['verdict']} {m['change']:+.1%} "
-                         f"[{m['change_low']:+.1%}, {m['change_high']:+.1%}] {rounds} rounds")
+    gated = {m["metric"]: m for m in data.get("metrics", [])
+             if m.get("gating") and m.get("change") is not None}
+    return data.get("overall", "?"), gated
+
+
+def describe_verdict(comparison):
+    """The overall verdict and each gated metric's change [interval] and rounds."""
+    read = read_comparison(comparison)
+    if read is None:
+        return "no comparison"
+    overall, gated = read
+    parts = [overall]
+    for name, m in gated.items():
+        rounds = m.get("current", {}).get("rounds")
+        parts.append(f"{name} {m['verdict']} {m['change']:+.1%} "
+                     f"[{m['change_low']:+.1%}, {m['change_high']:+.1%}] {rounds} rounds")
     return "; ".join(parts)
 
 
@@ -238,20 +248,19 @@ def one_run(args, k, inputs_template, steps_meta, kept=None):
 
 
 def summarize(out):
-    """One line per runs.tsv under OUT: runs, verdicts, the gated change's median and range,
-    seconds to the verdict (median and range)."""
+    """One line per runs.tsv under OUT: runs, verdicts, the free-threaded speedup's change
+    (median and range, from each run's comparison JSON), seconds to the verdict."""
     import statistics
     for tsv in sorted(Path(out).rglob("runs.tsv")):
-        rows = [line.rstrip("\n").split("\t") for line in tsv.read_text().splitlines() if line]
+        rows = [line.split("\t") for line in tsv.read_text().splitlines() if line]
         verdicts, changes, totals = {}, [], []
         for row in rows:
-            verdict = row[6]
-            overall = verdict.split(";")[0]
+            read = read_comparison(tsv.parent / f"run-{row[0]}" / "gilguard-comparison.json")
+            overall = read[0] if read else "no comparison"
             verdicts[overall] = verdicts.get(overall, 0) + 1
-            if " ft-speedup-2 " in f" {verdict} ":
-                change = verdict.split("ft-speedup-2 ", 1)[1].split()[1]
-                changes.append(float(change.rstrip("%")))
-            totals.append(float(row[8]))
+            if read and "ft-speedup-2" in read[1]:
+                changes.append(100 * read[1]["ft-speedup-2"]["change"])
+            totals.append(float(row[-1]))  # the last column: seconds to the verdict
         counts = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))
         line = f"{tsv.parent.relative_to(out) if tsv.parent != Path(out) else '.'}: {len(rows)} runs: {counts}"
         if changes:
